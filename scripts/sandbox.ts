@@ -1,0 +1,63 @@
+/**
+ * `npm run sandbox`: the emulator with a demo account and the MCP server wired to it, so
+ * every tool can be tried without an Alibaba Cloud account.
+ *
+ * Honours PORT (default 8080), MCP_AUTH_TOKEN (generated when unset), ACCESS_MODE and
+ * EMULATOR_PORT (default: any free port).
+ */
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../src/config.ts';
+import { startServer } from '../src/server.ts';
+import { startSandboxEmulator } from './sandbox-emulator.ts';
+
+const token = process.env.MCP_AUTH_TOKEN || randomBytes(24).toString('hex');
+const emulator = await startSandboxEmulator(Number(process.env.EMULATOR_PORT ?? 0));
+const demoKey = emulator.world.accounts[0]!.accessKeys[0]!;
+
+// The sandbox server acts with the demo account's key as its "function role"; callers may
+// still send their own X-Aliyun-* headers (e.g. the "other" tenant's key) to switch identity.
+const config = loadConfig({
+  ...process.env,
+  PORT: process.env.PORT ?? '8080',
+  MCP_AUTH_TOKEN: token,
+  CS_ENDPOINT: emulator.endpoint,
+  ALIBABA_CLOUD_ENDPOINT_PROTOCOL: 'http',
+  CREDENTIAL_SOURCES: 'caller,function',
+  ALIBABA_CLOUD_ACCESS_KEY_ID: demoKey.accessKeyId,
+  ALIBABA_CLOUD_ACCESS_KEY_SECRET: demoKey.accessKeySecret,
+  ...emulator.serverEnv,
+});
+const server = await startServer(config, {
+  defaultChain: { get: () => Promise.reject(new Error('the sandbox has no default chain')) },
+});
+const mcpUrl = `${server.url}/mcp`;
+const clusters = emulator.world.accounts[0]!.clusters.map((c) => `${c.cluster_id} (${c.name}, ${c.region_id})`).join('\n    ');
+
+process.stderr.write(`
+ACK MCP sandbox is running (emulated Alibaba Cloud at ${emulator.url}, mode ${config.accessMode}).
+
+  MCP URL:  ${mcpUrl}
+  Token:    ${token}
+  Clusters: ${clusters}
+
+Try it with MCP Inspector (UI):
+  npx @modelcontextprotocol/inspector
+  → Transport "Streamable HTTP", URL ${mcpUrl}, header Authorization: Bearer ${token}
+
+Or from the command line:
+  npx @modelcontextprotocol/inspector --cli ${mcpUrl} --transport http --header "Authorization: Bearer ${token}" --method tools/list
+
+Or with curl:
+  curl -s ${mcpUrl} -H 'content-type: application/json' -H 'accept: application/json' -H 'authorization: Bearer ${token}' \\
+    -d '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list_clusters","arguments":{}}}'
+
+Ctrl-C stops it.
+`);
+
+const stop = async () => {
+  await server.close();
+  await emulator.close();
+  process.exit(0);
+};
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

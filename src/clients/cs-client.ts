@@ -1,0 +1,53 @@
+/**
+ * Creates ACK (CS) SDK clients for one request's credentials. The SDK is loaded on first use
+ * (it costs ~160 ms to load), and every client honours the endpoint override, timeouts and
+ * protocol from the configuration, so tests and the sandbox reach the emulator.
+ */
+import type * as CsModule from '@alicloud/cs20151215';
+import type { Config } from '../config.ts';
+import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
+
+type CsClass = typeof CsModule.default.default;
+export type CsClient = InstanceType<CsClass>;
+export type CsModels = typeof CsModule.default;
+
+let loading: Promise<{ Client: CsClass; models: CsModels; Config: new (init: Record<string, unknown>) => unknown }> | undefined;
+
+export function loadCsSdk() {
+  loading ??= Promise.all([import('@alicloud/cs20151215'), import('@alicloud/openapi-core')]).then(([cs, core]) => {
+    // Node's native ESM puts the CommonJS exports on `default`; loaders differ on whether the
+    // class sits at `default` or `default.default`, so look for it.
+    const namespace = cs as unknown as { default: unknown };
+    const exported = namespace.default as CsClass | { default: CsClass };
+    const Client = typeof exported === 'function' ? exported : exported.default;
+    return {
+      Client,
+      models: (typeof exported === 'function' ? namespace : exported) as CsModels,
+      Config: (core as unknown as { $OpenApiUtil: { Config: new (init: Record<string, unknown>) => unknown } }).$OpenApiUtil.Config,
+    };
+  });
+  return loading;
+}
+
+/** The endpoint for a region, or the central endpoint when `region` is undefined. */
+export function csEndpoint(config: Config, region: string | undefined): string {
+  if (config.endpoints.cs) return config.endpoints.cs;
+  return region ? `cs.${region}.aliyuncs.com` : 'cs.aliyuncs.com';
+}
+
+export async function createCsClient(config: Config, credentials: AliyunCredentials, region: string | undefined): Promise<CsClient> {
+  const sdk = await loadCsSdk();
+  const clientConfig = new sdk.Config({
+    accessKeyId: credentials.accessKeyId,
+    accessKeySecret: credentials.accessKeySecret,
+    securityToken: credentials.securityToken,
+    type: credentials.securityToken ? 'sts' : 'access_key',
+    endpoint: csEndpoint(config, region),
+    regionId: region ?? 'cn-hangzhou',
+    protocol: config.endpointProtocol,
+    connectTimeout: config.upstream.connectTimeoutMs,
+    readTimeout: config.upstream.readTimeoutMs,
+    userAgent: 'ack-mcp-server',
+  });
+  return new sdk.Client(clientConfig as ConstructorParameters<CsClass>[0]);
+}

@@ -1,0 +1,166 @@
+/**
+ * Every setting of the server, read from the environment once, validated, and frozen.
+ * A setting that is wrong stops the start with a message that says how to fix it.
+ */
+export type AccessMode = 'read-only' | 'read-write';
+export type CredentialSource = 'caller' | 'function' | 'default';
+
+export interface AuthToken {
+  name: string;
+  token: string;
+  readOnly: boolean;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  accessMode: AccessMode;
+  authTokens: AuthToken[];
+  /** Declared by the operator: a gateway in front (e.g. an FC JWT trigger) authenticates callers. */
+  authByGateway: boolean;
+  /** Where Alibaba Cloud credentials may come from, in order of preference. */
+  credentialSources: CredentialSource[];
+  /** Trust `x-fc-access-key-*` request headers (only FC can set them; off FC anyone could). */
+  trustFcHeaders: boolean;
+  /** FC's account id when running on FC (`FC_ACCOUNT_ID`). */
+  fcAccountId: string | undefined;
+  endpoints: {
+    /** `host[:port]` for every CS call (default: `cs.aliyuncs.com` / `cs.{region}.aliyuncs.com`). */
+    cs: string | undefined;
+  };
+  endpointProtocol: 'https' | 'http';
+  upstream: {
+    connectTimeoutMs: number;
+    readTimeoutMs: number;
+    /** Retries after the first attempt, for reads and provably-rejected writes. */
+    maxRetries: number;
+    retryBaseDelayMs: number;
+  };
+  clusterRegionTtlMs: number;
+  maxBodyBytes: number;
+  maxBatchSize: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer from ${min} to ${max}; got "${raw}".`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false; got "${env[name]}".`);
+}
+
+const MIN_TOKEN_LENGTH = 16;
+
+function checkToken(token: string, where: string): string {
+  if (token.length < MIN_TOKEN_LENGTH) {
+    throw new ConfigError(
+      `${where} is shorter than ${MIN_TOKEN_LENGTH} characters. Use a random token, e.g. \`openssl rand -hex 32\`.`,
+    );
+  }
+  return token;
+}
+
+/**
+ * Tokens come from `MCP_AUTH_TOKEN` (one token, named "default") and/or `MCP_AUTH_TOKENS`:
+ * comma-separated `name:token` or `name:token:read-only` entries.
+ */
+function parseAuthTokens(env: Env): AuthToken[] {
+  const tokens: AuthToken[] = [];
+  const single = env.MCP_AUTH_TOKEN?.trim();
+  if (single) tokens.push({ name: 'default', token: checkToken(single, 'MCP_AUTH_TOKEN'), readOnly: false });
+  for (const entry of (env.MCP_AUTH_TOKENS ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [name, token, mode, ...rest] = entry.split(':');
+    if (!name || !token || rest.length > 0 || (mode !== undefined && mode !== 'read-only' && mode !== 'read-write')) {
+      throw new ConfigError(
+        'MCP_AUTH_TOKENS entries must be `name:token` or `name:token:read-only`, separated by commas.',
+      );
+    }
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) throw new ConfigError(`MCP_AUTH_TOKENS: token name "${name}" must be 1-64 of [A-Za-z0-9_.-].`);
+    if (tokens.some((existing) => existing.name === name)) throw new ConfigError(`MCP_AUTH_TOKENS: token name "${name}" is used twice.`);
+    tokens.push({ name, token: checkToken(token, `MCP_AUTH_TOKENS entry "${name}"`), readOnly: mode === 'read-only' });
+  }
+  return tokens;
+}
+
+function parseCredentialSources(env: Env): CredentialSource[] {
+  const raw = env.CREDENTIAL_SOURCES?.trim();
+  if (!raw) return ['caller', 'function', 'default'];
+  const sources = raw.split(',').map((part) => part.trim());
+  for (const source of sources) {
+    if (source !== 'caller' && source !== 'function' && source !== 'default') {
+      throw new ConfigError(`CREDENTIAL_SOURCES accepts caller, function and default (comma-separated); got "${source}".`);
+    }
+  }
+  return [...new Set(sources)] as CredentialSource[];
+}
+
+/** Reads and validates the configuration. @throws ConfigError */
+export function loadConfig(env: Env = process.env): Config {
+  const accessMode = (env.ACCESS_MODE?.trim() || 'read-write') as AccessMode;
+  if (accessMode !== 'read-only' && accessMode !== 'read-write') {
+    throw new ConfigError(`ACCESS_MODE must be read-only or read-write; got "${env.ACCESS_MODE}".`);
+  }
+  const protocol = env.ALIBABA_CLOUD_ENDPOINT_PROTOCOL?.trim() || 'https';
+  if (protocol !== 'https' && protocol !== 'http') {
+    throw new ConfigError(`ALIBABA_CLOUD_ENDPOINT_PROTOCOL must be https or http; got "${protocol}".`);
+  }
+  const onFc = Boolean(env.FC_FUNCTION_NAME || env.FC_INSTANCE_ID);
+  const config: Config = {
+    host: env.HOST?.trim() || (onFc ? '0.0.0.0' : '127.0.0.1'),
+    port: integer(env, 'FC_SERVER_PORT', integer(env, 'PORT', onFc ? 9000 : 8080, 0, 65535), 0, 65535),
+    accessMode,
+    authTokens: parseAuthTokens(env),
+    authByGateway: flag(env, 'MCP_AUTH_BY_GATEWAY'),
+    credentialSources: parseCredentialSources(env),
+    trustFcHeaders: env.TRUST_FC_HEADERS ? flag(env, 'TRUST_FC_HEADERS') : onFc,
+    fcAccountId: env.FC_ACCOUNT_ID?.trim() || undefined,
+    endpoints: { cs: env.CS_ENDPOINT?.trim() || undefined },
+    endpointProtocol: protocol,
+    upstream: {
+      connectTimeoutMs: integer(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 5_000, 100, 60_000),
+      readTimeoutMs: integer(env, 'UPSTREAM_READ_TIMEOUT_MS', 20_000, 100, 300_000),
+      maxRetries: integer(env, 'UPSTREAM_MAX_RETRIES', 3, 0, 10),
+      retryBaseDelayMs: integer(env, 'UPSTREAM_RETRY_BASE_MS', 300, 1, 10_000),
+    },
+    clusterRegionTtlMs: integer(env, 'CLUSTER_REGION_TTL_SECONDS', 600, 1, 86_400) * 1000,
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 32 * 1024 * 1024),
+    maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 20, 1, 100),
+  };
+  assertSecureStartup(config);
+  return Object.freeze(config);
+}
+
+/**
+ * Refuses an endpoint that nobody authenticates but that would act with the server's own
+ * identity (function role or default chain). Caller-keys-only servers may run open: every
+ * call is then authenticated by Alibaba Cloud with the caller's own keys.
+ * @throws ConfigError
+ */
+export function assertSecureStartup(config: Config): void {
+  const actsWithOwnIdentity = config.credentialSources.some((source) => source !== 'caller');
+  if (config.authTokens.length === 0 && !config.authByGateway && actsWithOwnIdentity) {
+    throw new ConfigError(
+      'Refusing to start: no MCP_AUTH_TOKEN is set, so anyone who can reach this endpoint could act with this ' +
+        "server's own Alibaba Cloud identity (function role or default credential chain). Do one of: " +
+        'set MCP_AUTH_TOKEN (e.g. `openssl rand -hex 32`) or MCP_AUTH_TOKENS; ' +
+        'set MCP_AUTH_BY_GATEWAY=true if a gateway in front (an FC JWT trigger) authenticates callers; ' +
+        'or set CREDENTIAL_SOURCES=caller so that only callers\' own X-Aliyun-* keys are used.',
+    );
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * Picks the Alibaba Cloud credentials for one request, from the sources the configuration
+ * allows, in this order: the caller's `X-Aliyun-*` headers; the function's role (FC's
+ * `x-fc-*` headers, else the `ALIBABA_CLOUD_*` environment); the default chain of
+ * `@alicloud/credentials`.
+ */
+import type { Config } from '../config.ts';
+import { ToolFailure } from '../errors/tool-failure.ts';
+import { makeCredentials, type AliyunCredentials } from './aliyun-credentials.ts';
+
+export const CALLER_HEADERS = {
+  accessKeyId: 'x-aliyun-access-key-id',
+  accessKeySecret: 'x-aliyun-access-key-secret',
+  securityToken: 'x-aliyun-security-token',
+  region: 'x-aliyun-region',
+} as const;
+
+const FC_HEADERS = {
+  accessKeyId: 'x-fc-access-key-id',
+  accessKeySecret: 'x-fc-access-key-secret',
+  securityToken: 'x-fc-security-token',
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+/** The default credential chain, created once per process (it caches and refreshes itself). */
+export interface DefaultCredentialChain {
+  get(): Promise<{ accessKeyId: string; accessKeySecret: string; securityToken?: string | undefined }>;
+}
+
+export function createDefaultCredentialChain(): DefaultCredentialChain {
+  let chain: Promise<{ getCredential(): Promise<{ accessKeyId?: string; accessKeySecret?: string; securityToken?: string }> }> | undefined;
+  return {
+    async get() {
+      chain ??= import('@alicloud/credentials').then((module) => {
+        const Credential = (module as unknown as { default: { default?: unknown } }).default;
+        const Ctor = ((Credential as { default?: unknown }).default ?? Credential) as new () => {
+          getCredential(): Promise<{ accessKeyId?: string; accessKeySecret?: string; securityToken?: string }>;
+        };
+        return new Ctor();
+      });
+      const credential = await (await chain).getCredential();
+      if (!credential.accessKeyId || !credential.accessKeySecret) throw new Error('default chain returned no AccessKey');
+      return { accessKeyId: credential.accessKeyId, accessKeySecret: credential.accessKeySecret, securityToken: credential.securityToken };
+    },
+  };
+}
+
+function trimmed(headers: Headers, name: string): string | undefined {
+  return headers.get(name)?.trim() || undefined;
+}
+
+function fromCallerHeaders(headers: Headers, config: Config): AliyunCredentials | undefined {
+  const accessKeyId = trimmed(headers, CALLER_HEADERS.accessKeyId);
+  const accessKeySecret = trimmed(headers, CALLER_HEADERS.accessKeySecret);
+  const securityToken = trimmed(headers, CALLER_HEADERS.securityToken);
+  if (!accessKeyId && !accessKeySecret && !securityToken) return undefined;
+  if (!config.credentialSources.includes('caller')) {
+    throw new ToolFailure(
+      'CallerCredentialsNotAccepted',
+      'This server does not accept credentials in X-Aliyun-* headers; it acts with its own role. Remove those headers.',
+    );
+  }
+  if (!accessKeyId || !accessKeySecret) {
+    throw new ToolFailure(
+      'IncompleteCallerCredentials',
+      'X-Aliyun-Access-Key-Id and X-Aliyun-Access-Key-Secret must be sent together (plus X-Aliyun-Security-Token for STS keys).',
+    );
+  }
+  if (!/^[\x21-\x7e]{1,128}$/.test(accessKeyId) || !/^[\x21-\x7e]{1,256}$/.test(accessKeySecret)) {
+    throw new ToolFailure('MalformedCallerCredentials', 'X-Aliyun-Access-Key-Id or -Secret contains characters an AccessKey cannot have.');
+  }
+  return makeCredentials('caller', accessKeyId, accessKeySecret, securityToken);
+}
+
+function fromFunctionRole(headers: Headers, config: Config, env: Env): AliyunCredentials | undefined {
+  if (config.trustFcHeaders) {
+    const accessKeyId = trimmed(headers, FC_HEADERS.accessKeyId);
+    const accessKeySecret = trimmed(headers, FC_HEADERS.accessKeySecret);
+    if (accessKeyId && accessKeySecret) {
+      return makeCredentials('function', accessKeyId, accessKeySecret, trimmed(headers, FC_HEADERS.securityToken));
+    }
+  }
+  const accessKeyId = env.ALIBABA_CLOUD_ACCESS_KEY_ID?.trim();
+  const accessKeySecret = env.ALIBABA_CLOUD_ACCESS_KEY_SECRET?.trim();
+  if (accessKeyId && accessKeySecret) {
+    return makeCredentials('function', accessKeyId, accessKeySecret, env.ALIBABA_CLOUD_SECURITY_TOKEN?.trim());
+  }
+  return undefined;
+}
+
+/**
+ * Resolves this request's credentials.
+ * @throws ToolFailure when the caller's headers are refused or incomplete, or no source has credentials.
+ */
+export async function resolveCredentials(
+  headers: Headers,
+  config: Config,
+  defaultChain: DefaultCredentialChain,
+  env: Env = process.env,
+): Promise<AliyunCredentials> {
+  const fromCaller = fromCallerHeaders(headers, config);
+  if (fromCaller) return fromCaller;
+  if (config.credentialSources.includes('function')) {
+    const role = fromFunctionRole(headers, config, env);
+    if (role) return role;
+  }
+  if (config.credentialSources.includes('default')) {
+    try {
+      const found = await defaultChain.get();
+      return makeCredentials('default', found.accessKeyId, found.accessKeySecret, found.securityToken);
+    } catch {
+      // fall through to the explanation below; the chain's own message may name local paths
+    }
+  }
+  const allowed = config.credentialSources.join(', ');
+  throw new ToolFailure(
+    'NoCredentials',
+    `No Alibaba Cloud credentials for this request (sources allowed: ${allowed}). ` +
+      (config.credentialSources.includes('caller')
+        ? 'Send X-Aliyun-Access-Key-Id and X-Aliyun-Access-Key-Secret headers (and X-Aliyun-Security-Token for STS keys).'
+        : 'The operator must give the function a role or configure ALIBABA_CLOUD_* credentials.'),
+  );
+}

@@ -1,0 +1,39 @@
+/**
+ * Caller authentication: `Authorization: Bearer <token>` checked against the configured
+ * tokens in constant time. Sets `caller` (token name and whether it is read-only).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import type { AuthToken } from '../config.ts';
+import type { AppEnv } from './app-env.ts';
+import { jsonRpcError } from './json-rpc-errors.ts';
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+export function bearerAuth(tokens: AuthToken[]): MiddlewareHandler<AppEnv> {
+  const known = tokens.map((token) => ({ ...token, digest: digest(token.token) }));
+  return async function authenticateCaller(c, next) {
+    if (known.length === 0) {
+      c.set('caller', { tokenName: 'anonymous', readOnly: false });
+      return next();
+    }
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    const presented = match ? digest(match[1]!) : undefined;
+    // Compare against every token so the time taken does not depend on which one matched.
+    let found: (typeof known)[number] | undefined;
+    for (const token of known) {
+      if (presented && timingSafeEqual(presented, token.digest)) found ??= token;
+    }
+    if (!found) {
+      c.set('rejection', match ? 'invalid_token' : 'missing_token');
+      return c.json(jsonRpcError(-32001, match ? 'Unauthorized: the bearer token is not valid.' : 'Unauthorized: send Authorization: Bearer <token>.'), 401, {
+        'WWW-Authenticate': match ? 'Bearer realm="ack-mcp", error="invalid_token"' : 'Bearer realm="ack-mcp"',
+      });
+    }
+    c.set('caller', { tokenName: found.name, readOnly: found.readOnly });
+    return next();
+  };
+}

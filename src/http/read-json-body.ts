@@ -1,0 +1,52 @@
+/**
+ * Reads a JSON-RPC request body with a size bound and checks its outer shape, so that bad
+ * requests get a precise HTTP status and JSON-RPC error before the MCP layer sees them.
+ */
+export type BodyResult =
+  | { ok: true; value: unknown }
+  | { ok: false; status: 400 | 413 | 415; code: number; message: string };
+
+function isJsonContentType(value: string | null): boolean {
+  if (!value) return false;
+  const [type] = value.split(';');
+  return type?.trim().toLowerCase() === 'application/json';
+}
+
+export async function readJsonBody(request: Request, maxBytes: number, maxBatch: number): Promise<BodyResult> {
+  if (!isJsonContentType(request.headers.get('content-type'))) {
+    return { ok: false, status: 415, code: -32000, message: 'Unsupported Media Type: send Content-Type: application/json.' };
+  }
+  const tooLarge = { ok: false, status: 413, code: -32000, message: `Request body exceeds ${maxBytes} bytes.` } as const;
+  const declared = Number(request.headers.get('content-length') ?? 'NaN');
+  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return tooLarge;
+      }
+      chunks.push(value);
+    }
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return { ok: false, status: 400, code: -32700, message: 'Parse error: the body is not valid JSON.' };
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) return { ok: false, status: 400, code: -32600, message: 'Invalid Request: empty batch.' };
+    if (value.length > maxBatch) {
+      return { ok: false, status: 400, code: -32600, message: `Invalid Request: a batch may hold at most ${maxBatch} messages.` };
+    }
+  } else if (typeof value !== 'object' || value === null) {
+    return { ok: false, status: 400, code: -32600, message: 'Invalid Request: expected a JSON-RPC object.' };
+  }
+  return { ok: true, value };
+}

@@ -1,0 +1,48 @@
+/**
+ * Builds the MCP server for one HTTP request (stateless: a fresh server and transport each
+ * time, as the SDK requires). Tool definitions and schemas come from the process-wide catalogue.
+ * This is the only module that touches the MCP SDK's server API.
+ */
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { AccessMode } from '../config.ts';
+import type { ToolContext } from '../tools/tool-context.ts';
+import { callTool, type CallOutcome } from './call-tool.ts';
+import type { ToolCatalog } from './tool-catalog.ts';
+
+export const SERVER_INFO = { name: 'ack-mcp-server', version: '0.1.0' } as const;
+
+const INSTRUCTIONS =
+  'Tools for Alibaba Cloud Container Service for Kubernetes (ACK). Start with list_clusters to find cluster ids; ' +
+  'every other tool takes a cluster_id and finds the region itself.';
+
+export interface RequestHooks {
+  mode: AccessMode;
+  /** Creates the tool context for one call; `progress` is wired to the request's progress token. */
+  makeContext(signal: AbortSignal, progress: ToolContext['progress']): ToolContext;
+  onCallFinished(outcome: CallOutcome & { durationMs: number }): void;
+  onUnexpected(error: unknown): void;
+}
+
+export function buildMcpServer(catalog: ToolCatalog, hooks: RequestHooks): Server {
+  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS });
+  server.setRequestHandler(ListToolsRequestSchema, () => catalog.list(hooks.mode));
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+    const started = performance.now();
+    const progressToken = request.params._meta?.progressToken;
+    const progress: ToolContext['progress'] = async (value, total, message) => {
+      if (progressToken === undefined) return;
+      await extra
+        .sendNotification({
+          method: 'notifications/progress',
+          params: { progressToken, progress: value, ...(total !== undefined ? { total } : {}), message },
+        })
+        .catch(() => undefined);
+    };
+    const ctx = hooks.makeContext(extra.signal, progress);
+    const { result, outcome } = await callTool(catalog, hooks.mode, request.params.name, request.params.arguments, ctx, hooks.onUnexpected);
+    hooks.onCallFinished({ ...outcome, durationMs: Math.round(performance.now() - started) });
+    return result;
+  });
+  return server;
+}

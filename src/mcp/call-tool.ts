@@ -1,0 +1,86 @@
+/**
+ * Runs one `tools/call`: finds the tool, enforces the access mode, validates arguments
+ * strictly, runs the handler and turns any failure into an `isError` result, mapped once.
+ */
+import { z } from 'zod';
+import type { AccessMode } from '../config.ts';
+import { toToolFailure } from '../errors/map-error.ts';
+import { ToolFailure } from '../errors/tool-failure.ts';
+import { isMutating } from '../tools/define-tool.ts';
+import { boundText } from '../tools/render.ts';
+import type { ToolContext } from '../tools/tool-context.ts';
+import { coerceScalarStrings } from './coerce-arguments.ts';
+import type { ToolCatalog } from './tool-catalog.ts';
+
+export interface CallToolResult {
+  [key: string]: unknown;
+  content: Array<{ type: 'text'; text: string }>;
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
+}
+
+export interface CallOutcome {
+  tool: string;
+  outcome: 'ok' | 'error';
+  errorCode?: string;
+  requestId?: string;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.join('.') || '(arguments)';
+      if (issue.code === 'unrecognized_keys') return `${path}: unknown argument(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+      return `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+export function failureResult(failure: ToolFailure): CallToolResult {
+  const lines = [`Error ${failure.code}: ${failure.message}`];
+  if (failure.details.hint) lines.push(`Hint: ${failure.details.hint}`);
+  if (failure.details.requestId) lines.push(`Request id: ${failure.details.requestId}`);
+  return { isError: true, content: [{ type: 'text', text: lines.join('\n') }] };
+}
+
+export async function callTool(
+  catalog: ToolCatalog,
+  mode: AccessMode,
+  name: string,
+  rawArgs: Record<string, unknown> | undefined,
+  ctx: ToolContext,
+  onUnexpected: (error: unknown) => void,
+): Promise<{ result: CallToolResult; outcome: CallOutcome }> {
+  const entry = catalog.get(name);
+  try {
+    if (!entry) throw new ToolFailure('UnknownTool', `There is no tool named "${name}". Call tools/list to see the available tools.`);
+    if (mode === 'read-only' && isMutating(entry.tool)) {
+      throw new ToolFailure(
+        'ReadOnlyMode',
+        `${name} changes the cluster and this ${ctx.config.accessMode === 'read-only' ? 'server' : 'token'} is read-only, so it was refused. Nothing was changed.`,
+        { hint: 'Ask the operator for a read-write token or deployment.' },
+      );
+    }
+    const coerced = coerceScalarStrings(rawArgs ?? {}, entry.listed.inputSchema);
+    const parsed = entry.validator.safeParse(coerced);
+    if (!parsed.success) {
+      throw new ToolFailure('InvalidArguments', `Invalid arguments for ${name}: ${describeIssues(parsed.error)}.`, {
+        hint: 'Nothing was sent to Alibaba Cloud. Fix the arguments (see the tool input schema) and call again.',
+      });
+    }
+    const answer = await entry.tool.run(parsed.data as never, ctx);
+    return {
+      result: {
+        content: [{ type: 'text', text: boundText(answer.text) }],
+        structuredContent: answer.structured as Record<string, unknown>,
+      },
+      outcome: { tool: name, outcome: 'ok' },
+    };
+  } catch (error) {
+    const failure = toToolFailure(error, onUnexpected);
+    return {
+      result: failureResult(failure),
+      outcome: { tool: name, outcome: 'error', errorCode: failure.code, ...(failure.details.requestId ? { requestId: failure.details.requestId } : {}) },
+    };
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Builds the `ToolContext` for one call from the request's headers: credentials resolved at
+ * most once per request, CS clients for those credentials only, and the per-identity
+ * cluster-region cache.
+ */
+import type { AccessMode, Config } from '../config.ts';
+import { createCsClient } from '../clients/cs-client.ts';
+import { describeClusterSummary } from '../cluster/cluster-region.ts';
+import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
+import { maskAccessKeyId } from '../credentials/aliyun-credentials.ts';
+import { CALLER_HEADERS, resolveCredentials, type DefaultCredentialChain } from '../credentials/resolve-credentials.ts';
+import { ToolFailure } from '../errors/tool-failure.ts';
+import type { ToolContext } from './tool-context.ts';
+
+export interface RequestScope {
+  config: Config;
+  headers: Headers;
+  mode: AccessMode;
+  defaultChain: DefaultCredentialChain;
+  note: ToolContext['note'];
+}
+
+const REGION_PATTERN = /^[a-z]{2,4}-[a-z0-9-]{2,30}$/;
+
+/** Returns a factory: every call of one request shares the resolved credentials. */
+export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, progress: ToolContext['progress']) => ToolContext {
+  let credentials: Promise<AliyunCredentials> | undefined;
+  const getCredentials = () => {
+    credentials ??= resolveCredentials(scope.headers, scope.config, scope.defaultChain).then((resolved) => {
+      scope.note({ credentialSource: resolved.source, accessKeyId: maskAccessKeyId(resolved.accessKeyId) });
+      return resolved;
+    });
+    return credentials;
+  };
+  const headerRegion = scope.headers.get(CALLER_HEADERS.region)?.trim() || undefined;
+  const retry = { maxRetries: scope.config.upstream.maxRetries, baseDelayMs: scope.config.upstream.retryBaseDelayMs };
+
+  return (signal, progress) => {
+    const ctx: ToolContext = {
+      config: scope.config,
+      accessMode: scope.mode,
+      credentials: getCredentials,
+      callerRegion: headerRegion,
+      retry,
+      signal,
+      progress,
+      note: scope.note,
+      async cs(region) {
+        return createCsClient(scope.config, await getCredentials(), region);
+      },
+      async clusterRegion(clusterId, explicitRegion) {
+        const chosen = explicitRegion ?? headerRegion;
+        if (chosen) {
+          if (!REGION_PATTERN.test(chosen)) throw new ToolFailure('InvalidRegion', `"${chosen}" is not a region id such as cn-hangzhou.`);
+          return chosen;
+        }
+        const identity = await getCredentials();
+        const summary = await describeClusterSummary(
+          identity.identityKey,
+          clusterId,
+          () => ctx.cs(undefined),
+          retry,
+          scope.config.clusterRegionTtlMs,
+          signal,
+        );
+        if (!summary.regionId) throw new ToolFailure('ClusterRegionUnknown', `ACK did not report a region for cluster ${clusterId}.`);
+        return summary.regionId;
+      },
+    };
+    return ctx;
+  };
+}
