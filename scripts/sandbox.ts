@@ -8,10 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/server.ts';
-import { startSandboxEmulator } from './sandbox-emulator.ts';
+import { startFullEmulator } from '../test/emulator/full-emulator.ts';
 
 const token = process.env.MCP_AUTH_TOKEN || randomBytes(24).toString('hex');
-const emulator = await startSandboxEmulator(Number(process.env.EMULATOR_PORT ?? 0));
+const emulator = await startFullEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) });
 const demoKey = emulator.world.accounts[0]!.accessKeys[0]!;
 
 // The sandbox server acts with the demo account's key as its "function role"; callers may
@@ -20,8 +20,6 @@ const config = loadConfig({
   ...process.env,
   PORT: process.env.PORT ?? '8080',
   MCP_AUTH_TOKEN: token,
-  CS_ENDPOINT: emulator.endpoint,
-  ALIBABA_CLOUD_ENDPOINT_PROTOCOL: 'http',
   CREDENTIAL_SOURCES: 'caller,function',
   ALIBABA_CLOUD_ACCESS_KEY_ID: demoKey.accessKeyId,
   ALIBABA_CLOUD_ACCESS_KEY_SECRET: demoKey.accessKeySecret,

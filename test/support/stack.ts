@@ -7,13 +7,14 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
-import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.ts';
+import { startFullEmulator, type FullEmulator } from '../emulator/full-emulator.ts';
+import type { EmulatorOptions } from '../emulator/index.ts';
 import type { AccessKey } from '../emulator/world.ts';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
 export interface Stack {
-  emulator: Emulator;
+  emulator: FullEmulator;
   server: RunningServer;
   mcpUrl: string;
   logs: string[];
@@ -33,13 +34,12 @@ export function callerHeaders(key: AccessKey): Record<string, string> {
   };
 }
 
-export async function startStack(options: { env?: Record<string, string>; emulator?: EmulatorOptions } = {}): Promise<Stack> {
-  const emulator = await startEmulator(options.emulator);
+export async function startStack(options: { env?: Record<string, string>; emulator?: Omit<EmulatorOptions, 'products'> } = {}): Promise<Stack> {
+  const emulator = await startFullEmulator(options.emulator);
   const logs: string[] = [];
   const config = loadConfig({
     MCP_AUTH_TOKEN: TEST_TOKEN,
-    CS_ENDPOINT: emulator.endpoint,
-    ALIBABA_CLOUD_ENDPOINT_PROTOCOL: 'http',
+    ...emulator.serverEnv,
     UPSTREAM_RETRY_BASE_MS: '5',
     UPSTREAM_READ_TIMEOUT_MS: '3000',
     CREDENTIAL_SOURCES: 'caller',

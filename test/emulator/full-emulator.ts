@@ -1,0 +1,21 @@
+/**
+ * The emulator with every emulated product, plus the server settings that point the MCP server
+ * at it. The sandbox and the end-to-end tests both start this, so they see the same cloud.
+ * A new product adds itself to `products` and its endpoint settings to `serverEnv` here.
+ */
+import { startEmulator, type Emulator, type EmulatedProduct, type EmulatorOptions } from './index.ts';
+
+export interface FullEmulator extends Emulator {
+  /** Environment settings that wire the MCP server to this emulator. */
+  serverEnv: Record<string, string>;
+}
+
+export async function startFullEmulator(options: Omit<EmulatorOptions, 'products'> = {}): Promise<FullEmulator> {
+  const products: EmulatedProduct[] = [];
+  const emulator = await startEmulator({ ...options, products });
+  const serverEnv: Record<string, string> = {
+    CS_ENDPOINT: emulator.endpoint,
+    ALIBABA_CLOUD_ENDPOINT_PROTOCOL: 'http',
+  };
+  return { ...emulator, serverEnv };
+}
