@@ -156,6 +156,31 @@ export function tokenizeCommand(command: string): TokenizeResult {
   return { ok: true, tokens };
 }
 
+/**
+ * Long flags whose arity is certain, per command level (kubectl 1.33): `true` takes a value (`--flag value`),
+ * `false` does not (bool, or a value only with `=`, such as `--dry-run`). Used where arity decides structure: while
+ * the subcommand is still being found (cobra skips a flag's value there) and just before `--`.
+ */
+const GLOBAL_LONG: Record<string, boolean> = {
+  namespace: true, 'request-timeout': true, v: true, vmodule: true, 'log-flush-frequency': true,
+  'warnings-as-errors': false, 'match-server-version': false, 'disable-compression': false, help: false,
+};
+const CREATE_LONG: Record<string, boolean> = {
+  filename: true, kustomize: true, output: true, selector: true, template: true, 'field-manager': true, raw: true,
+  recursive: false, 'dry-run': false, validate: false, 'save-config': false, 'show-managed-fields': false,
+  'allow-missing-template-keys': false, edit: false, 'windows-line-endings': false,
+};
+const APPLY_LONG: Record<string, boolean> = {
+  filename: true, kustomize: true, output: true, selector: true, template: true, 'field-manager': true,
+  'grace-period': true, 'prune-allowlist': true, subresource: true, timeout: true,
+  all: false, 'allow-missing-template-keys': false, cascade: false, 'dry-run': false, force: false,
+  'force-conflicts': false, 'openapi-patch': false, overwrite: false, prune: false, recursive: false,
+  'server-side': false, 'show-managed-fields': false, validate: false, wait: false,
+};
+const EXEC_LONG: Record<string, boolean> = {
+  container: true, filename: true, 'pod-running-timeout': true, quiet: false, stdin: false, tty: false,
+};
+
 // ---------------------------------------------------------------------------------------------------------------
 // Commands (rules 3, 6, 9)
 
@@ -166,6 +191,8 @@ type Shorts = Record<string, { long: string; value: boolean }>;
 interface CommandNode {
   access?: Access; // undefined: a group that needs a child
   shorts: Shorts;
+  /** Own long flags with certain arity (see GLOBAL_LONG), where structure depends on them. */
+  longs?: Record<string, boolean>;
   children?: Record<string, CommandNode>;
   /** Children kubectl has that we refuse, with the reason (rule id + advice). */
   refusedChildren?: Record<string, { rule: KubectlRule; advice: string }>;
@@ -269,6 +296,7 @@ const COMMANDS: Record<string, CommandNode> = {
   apply: {
     access: 'write',
     shorts: FKORL,
+    longs: APPLY_LONG,
     childOptional: true,
     children: {},
     refusedChildren: {
@@ -280,6 +308,7 @@ const COMMANDS: Record<string, CommandNode> = {
   create: {
     access: 'write',
     shorts: FKORL,
+    longs: CREATE_LONG,
     childOptional: true,
     children: createChildren,
     refusedChildren: {
@@ -307,7 +336,10 @@ const COMMANDS: Record<string, CommandNode> = {
   drain: leaf('write', { l: S.l }),
   taint: leaf('write', { o: S.o, l: S.l }),
   delete: leaf('write', { A: S.A, ...FKORL, i: { long: 'interactive', value: false } }),
-  exec: leaf('exec', { c: S.c, f: S.f, q: S.q, i: { long: 'stdin', value: false }, t: { long: 'tty', value: false } }),
+  exec: {
+    ...leaf('exec', { c: S.c, f: S.f, q: S.q, i: { long: 'stdin', value: false }, t: { long: 'tty', value: false } }),
+    longs: EXEC_LONG,
+  },
 };
 
 /** Built-in subcommands refused by rule 6 (interactive or unbounded), with what to do instead. */
@@ -342,23 +374,6 @@ const GLOBAL_SHORTS: Shorts = {
   s: { long: 'server', value: true },
   v: { long: 'v', value: true },
   h: { long: 'help', value: false },
-};
-
-/**
- * Long flags whose arity is certain: `true` takes a value (`--flag value`), `false` does not (bool, or a value only
- * with `=`). Used where arity decides structure: before the subcommand and just before `--`.
- */
-const LONG_ARITY: Record<string, boolean> = {
-  // global
-  namespace: true, 'request-timeout': true, v: true, vmodule: true, 'log-flush-frequency': true,
-  'warnings-as-errors': false, 'match-server-version': false, 'disable-compression': false, help: false,
-  // create / apply
-  filename: true, kustomize: true, output: true, selector: true, template: true, 'field-manager': true,
-  recursive: false, 'dry-run': false, validate: false, 'save-config': false, 'show-managed-fields': false,
-  'allow-missing-template-keys': false, 'server-side': false, 'force-conflicts': false, prune: false,
-  overwrite: false, force: false, all: false, wait: false, cascade: false, 'windows-line-endings': false,
-  // exec
-  container: true, 'pod-running-timeout': true, quiet: false, stdin: false, tty: false,
 };
 
 const TARGET_FLAGS = new Set([
@@ -482,7 +497,7 @@ function readFlagToken(ctx: Context, token: string, next: string | undefined): F
     // Flags we refuse whatever their value: no need to know their arity.
     const early = checkFlag(ctx, name, display, undefined);
     if (early && early.rule !== 'verbosity' && early.rule !== 'local-file') return { consumed: 0, refusal: early };
-    const arity = LONG_ARITY[name] ?? (Object.values(shorts).find((s) => s.long === name)?.value);
+    const arity = GLOBAL_LONG[name] ?? ctx.node?.longs?.[name] ?? Object.values(shorts).find((s) => s.long === name)?.value;
     if (arity === true) {
       if (next === undefined) {
         return { consumed: 0, refusal: refuse('flag-syntax', `Refused ${display}: it needs a value. Write ${display}=<value>.`) };
@@ -627,12 +642,13 @@ export function parseKubectlCommand(command: string, opts: KubectlPolicyOptions)
         }
         previousAmbiguous = flag.ambiguous;
       }
-      // A consumed value that looks like a flag is still checked as one (kubectl's value, but refusing is safe).
+      // A value that looks like a flag is refused: checked as a flag first, so the specific rule is reported.
       if (flag.consumed === 1) {
         const value = args[i + 1]!;
-        if (value.startsWith('-') && value !== '-' && value !== '--') {
+        if (value.startsWith('-') && value !== '-') {
           const again = readFlagToken(ctx, value, undefined);
           if (again.refusal && again.refusal.rule !== 'flag-syntax') return again.refusal;
+          return refuse('flag-syntax', `Refused ${token} ${value}: a value that starts with "-" reads like a flag. Write ${token}=${value} if you mean it as the value.`);
         }
         i++;
       }
