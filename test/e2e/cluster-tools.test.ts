@@ -1,0 +1,174 @@
+/** list_clusters, list_nodepools and list_nodes through MCP, against the emulator. */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { callerHeaders, startStack, type Stack } from '../support/stack.ts';
+import type { ClusterRecord } from '../emulator/world.ts';
+
+let stack: Stack;
+let client: Client;
+let hangzhou: ClusterRecord;
+let beijing: ClusterRecord;
+
+interface ToolResult<T> {
+  isError?: boolean;
+  content: Array<{ type: string; text: string }>;
+  structuredContent: T;
+}
+
+async function call<T = any>(name: string, args: Record<string, unknown>, using = client): Promise<ToolResult<T>> {
+  return (await using.callTool({ name, arguments: args })) as unknown as ToolResult<T>;
+}
+
+before(async () => {
+  stack = await startStack({ env: { CLUSTER_REGION_TTL_SECONDS: '600' } });
+  const demo = stack.emulator.world.accounts[0]!;
+  client = await stack.client(callerHeaders(demo.accessKeys[0]!));
+  [hangzhou, beijing] = demo.clusters as [ClusterRecord, ClusterRecord];
+});
+after(() => stack.close());
+beforeEach(() => {
+  stack.emulator.callLog.clear();
+  stack.emulator.faults.clear();
+});
+
+describe('list_clusters', () => {
+  test('lists the account\'s clusters in every region with a readable table', async () => {
+    const result = await call<{ clusters: Array<{ cluster_id: string; region_id: string; node_count: number }>; page: { total_count: number } }>('list_clusters', {});
+    assert.equal(result.isError, undefined);
+    assert.deepEqual(result.structuredContent.clusters.map((c) => c.region_id).sort(), ['cn-beijing', 'cn-hangzhou']);
+    assert.equal(result.structuredContent.page.total_count, 2);
+    assert.equal(result.structuredContent.clusters.find((c) => c.cluster_id === hangzhou.cluster_id)!.node_count, hangzhou.nodes.length);
+    const text = result.content[0]!.text;
+    assert.match(text, /^CLUSTER_ID\s+NAME\s+REGION/);
+    assert.ok(text.includes(hangzhou.cluster_id) && text.includes('prod-hangzhou'));
+  });
+
+  test('filters by region and name, and pages with a hint for the next page', async () => {
+    const byRegion = await call<{ clusters: Array<{ name: string }> }>('list_clusters', { region: 'cn-beijing' });
+    assert.deepEqual(byRegion.structuredContent.clusters.map((c) => c.name), ['staging-beijing']);
+    const byName = await call<{ clusters: Array<{ name: string }> }>('list_clusters', { name: 'prod' });
+    assert.deepEqual(byName.structuredContent.clusters.map((c) => c.name), ['prod-hangzhou']);
+    const paged = await call<{ clusters: unknown[]; page: { total_count: number } }>('list_clusters', { page_size: 1 });
+    assert.equal(paged.structuredContent.clusters.length, 1);
+    assert.match(paged.content[0]!.text, /Showing 1 of 2 clusters; ask for page_number 2/);
+    const empty = await call('list_clusters', { name: 'nothing-like-this' });
+    assert.match(empty.content[0]!.text, /No clusters found matching "nothing-like-this"/);
+  });
+
+  test('numbers sent as strings are accepted; out-of-range paging is refused before any call', async () => {
+    const paged = await call<{ clusters: unknown[] }>('list_clusters', { page_size: '1' });
+    assert.equal(paged.structuredContent.clusters.length, 1);
+    stack.emulator.callLog.clear();
+    const refused = await call('list_clusters', { page_size: 1000 });
+    assert.equal(refused.isError, true);
+    assert.match(refused.content[0]!.text, /^Error InvalidArguments: .*page_size/);
+    assert.equal(stack.emulator.callLog.records.length, 0);
+  });
+
+  test('unknown arguments are refused by name', async () => {
+    const refused = await call('list_clusters', { regoin: 'cn-hangzhou' });
+    assert.match(refused.content[0]!.text, /unknown argument\(s\) "regoin"/);
+  });
+});
+
+describe('list_nodepools', () => {
+  test('shows sizes, health, instance types and billing per pool', async () => {
+    const result = await call<{ region_id: string; nodepools: Array<{ name: string; desired_nodes: number; total_nodes: number; healthy_nodes: number; instance_types: string[]; instance_charge_type: string }> }>(
+      'list_nodepools',
+      { cluster_id: hangzhou.cluster_id },
+    );
+    assert.equal(result.structuredContent.region_id, 'cn-hangzhou');
+    const gpu = result.structuredContent.nodepools.find((pool) => pool.name === 'gpu-pool')!;
+    assert.deepEqual(
+      { desired: gpu.desired_nodes, total: gpu.total_nodes, healthy: gpu.healthy_nodes, types: gpu.instance_types, billing: gpu.instance_charge_type },
+      { desired: 1, total: 1, healthy: 1, types: ['ecs.gn7i-c8g1.2xlarge'], billing: 'PrePaid' },
+    );
+    assert.match(result.content[0]!.text, /default-nodepool \(default\)\s+3\s+3\s+3\s+0/);
+  });
+
+  test('finds the region once per identity and cluster, then uses the regional answer from cache', async () => {
+    await call('list_nodepools', { cluster_id: beijing.cluster_id });
+    await call('list_nodepools', { cluster_id: beijing.cluster_id });
+    await call('list_nodes', { cluster_id: beijing.cluster_id });
+    assert.equal(stack.emulator.callLog.of('DescribeClusterDetail').length, 1);
+    assert.equal(stack.emulator.callLog.of('DescribeClusterNodePools').length, 2);
+  });
+
+  test('X-Aliyun-Region skips the region lookup', async () => {
+    const regional = await stack.client({ ...callerHeaders(stack.emulator.world.accounts[0]!.accessKeys[1]!), 'x-aliyun-region': 'cn-hangzhou' });
+    const result = await call<{ region_id: string }>('list_nodepools', { cluster_id: hangzhou.cluster_id }, regional);
+    assert.equal(result.structuredContent.region_id, 'cn-hangzhou');
+    assert.equal(stack.emulator.callLog.of('DescribeClusterDetail').length, 0);
+  });
+
+  test('a malformed cluster id is refused before any call, naming the expected shape', async () => {
+    const result = await call('list_nodepools', { cluster_id: '../../etc/passwd' });
+    assert.equal(result.isError, true);
+    assert.match(result.content[0]!.text, /cluster_id: must be an ACK cluster id/);
+    assert.equal(stack.emulator.callLog.records.length, 0);
+  });
+
+  test('throttling and a 5xx on a read are retried and the call succeeds', async () => {
+    stack.emulator.faults.inject({ kind: 'throttle', action: 'DescribeClusterNodePools' });
+    stack.emulator.faults.inject({ kind: 'server-error', action: 'DescribeClusterNodePools' });
+    const result = await call<{ nodepools: unknown[] }>('list_nodepools', { cluster_id: hangzhou.cluster_id });
+    assert.equal(result.isError, undefined);
+    assert.equal(result.structuredContent.nodepools.length, 2);
+    const attempts = stack.emulator.callLog.of('DescribeClusterNodePools').map((record) => record.errorCode ?? record.status);
+    assert.deepEqual(attempts, ['Throttling.User', 'InternalError', 200]);
+  });
+
+  test('persistent throttling ends in a clear error after a bounded number of attempts', async () => {
+    stack.emulator.faults.inject({ kind: 'throttle', action: 'DescribeClusterNodePools', times: 50 });
+    const result = await call('list_nodepools', { cluster_id: hangzhou.cluster_id });
+    assert.equal(result.isError, true);
+    assert.match(result.content[0]!.text, /^Error Throttling\.User/);
+    assert.match(result.content[0]!.text, /Hint: Alibaba Cloud is throttling/);
+    assert.equal(stack.emulator.callLog.of('DescribeClusterNodePools').length, 4, 'first attempt + 3 retries');
+  });
+});
+
+describe('list_nodes', () => {
+  test('lists instance id, node name, status, IP and pool; filters by node pool', async () => {
+    const pool = hangzhou.nodepools[0]!;
+    const all = await call<{ nodes: Array<{ instance_id: string; nodepool_id: string; node_name: string; ip_address: string }> }>('list_nodes', { cluster_id: hangzhou.cluster_id });
+    assert.equal(all.structuredContent.nodes.length, hangzhou.nodes.length);
+    const one = all.structuredContent.nodes[0]!;
+    assert.match(one.instance_id, /^i-bp1/);
+    assert.equal(one.node_name, `cn-hangzhou.${one.ip_address}`);
+    const filtered = await call<{ nodes: Array<{ nodepool_id: string }> }>('list_nodes', { cluster_id: hangzhou.cluster_id, nodepool_id: pool.nodepool_id });
+    assert.equal(filtered.structuredContent.nodes.length, pool.desired_size);
+    assert.ok(filtered.structuredContent.nodes.every((node) => node.nodepool_id === pool.nodepool_id));
+    assert.equal(stack.emulator.callLog.of('DescribeClusterNodes').at(-1)!.query.nodepool_id, pool.nodepool_id);
+  });
+
+  test('an unknown node pool is a clear error', async () => {
+    const result = await call('list_nodes', { cluster_id: hangzhou.cluster_id, nodepool_id: 'np00000000000000000000000000000000' });
+    assert.match(result.content[0]!.text, /^Error ErrorNodePoolNotFound/);
+  });
+});
+
+describe('request log', () => {
+  test('one JSON line per request with token name, tool, cluster, outcome and masked key', async () => {
+    const before = stack.logs.length;
+    await call('list_nodes', { cluster_id: beijing.cluster_id });
+    const lines = stack.logs.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const line = lines.find((entry) => entry.tool === 'list_nodes')!;
+    assert.equal(line.event, 'request');
+    assert.equal(line.token, 'default');
+    assert.equal(line.cluster, beijing.cluster_id);
+    assert.equal(line.outcome, 'ok');
+    assert.equal(line.credentialSource, 'caller');
+    assert.match(String(line.accessKeyId), /^LTAI5t\*{4}\w{4}$/);
+    assert.equal(typeof line.durationMs, 'number');
+  });
+
+  test('a failure logs its error code', async () => {
+    const before = stack.logs.length;
+    await call('list_nodes', { cluster_id: stack.emulator.world.accounts[1]!.clusters[0]!.cluster_id });
+    const line = stack.logs.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>).find((entry) => entry.tool === 'list_nodes')!;
+    assert.equal(line.outcome, 'error');
+    assert.equal(line.errorCode, 'ErrorClusterNotFound');
+  });
+});

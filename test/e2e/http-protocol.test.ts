@@ -1,0 +1,182 @@
+/** The HTTP surface: routes, methods, bad requests, authentication. Raw requests over real HTTP. */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startStack, TEST_TOKEN, type Stack } from '../support/stack.ts';
+
+let stack: Stack;
+before(async () => {
+  stack = await startStack({ env: { MAX_BODY_BYTES: '4096', MAX_BATCH_SIZE: '3' } });
+});
+after(() => stack.close());
+
+const listTools = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+
+describe('routes', () => {
+  test('GET /healthz answers 200 without a token and without calling the cloud', async () => {
+    const response = await fetch(`${stack.server.url}/healthz`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { status: 'ok' });
+    assert.equal(stack.emulator.callLog.records.length, 0);
+  });
+
+  for (const path of ['/mcp', '/mcp/v1']) {
+    test(`POST ${path} serves tools/list`, async () => {
+      const response = await fetch(`${stack.server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${TEST_TOKEN}` },
+        body: JSON.stringify(listTools),
+      });
+      assert.equal(response.status, 200);
+      assert.match(response.headers.get('content-type') ?? '', /application\/json/);
+      const body = (await response.json()) as { result: { tools: Array<{ name: string }> } };
+      assert.ok(body.result.tools.some((tool) => tool.name === 'list_clusters'));
+    });
+
+    for (const method of ['GET', 'DELETE']) {
+      test(`${method} ${path} is 405 with a JSON-RPC error body`, async () => {
+        const response = await fetch(`${stack.server.url}${path}`, {
+          method,
+          headers: { accept: 'text/event-stream', authorization: `Bearer ${TEST_TOKEN}` },
+        });
+        assert.equal(response.status, 405);
+        assert.equal(response.headers.get('allow'), 'POST');
+        const body = (await response.json()) as { jsonrpc: string; error: { code: number; message: string } };
+        assert.equal(body.jsonrpc, '2.0');
+        assert.match(body.error.message, /stateless/);
+      });
+    }
+  }
+
+  test('an unknown path is a JSON 404 that names the MCP endpoint', async () => {
+    const response = await fetch(`${stack.server.url}/nope`);
+    assert.equal(response.status, 404);
+    assert.match(((await response.json()) as { message: string }).message, /POST \/mcp/);
+  });
+});
+
+describe('content negotiation', () => {
+  test('a client that accepts only application/json still gets a JSON answer', async () => {
+    const response = await stack.post(listTools, { accept: 'application/json' });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') ?? '', /application\/json/);
+    assert.ok(Array.isArray(response.body.result.tools));
+  });
+
+  test('a client that sends no Accept header gets JSON', async () => {
+    const response = await fetch(stack.mcpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_TOKEN}` },
+      body: JSON.stringify(listTools),
+    });
+    assert.equal(response.status, 200);
+    assert.ok(Array.isArray(((await response.json()) as { result: { tools: unknown[] } }).result.tools));
+  });
+
+  test('a tools/call without a progress token is answered as JSON even when SSE is accepted', async () => {
+    const response = await stack.post({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_clusters', arguments: {} } });
+    assert.match(response.headers.get('content-type') ?? '', /application\/json/);
+  });
+});
+
+describe('bad requests get clear errors, never a crash', () => {
+  test('invalid JSON → 400 with JSON-RPC parse error -32700', async () => {
+    const response = await stack.post('{"jsonrpc": "2.0", "id": 1, "method": ');
+    assert.equal(response.status, 400);
+    assert.equal(response.body.error.code, -32700);
+  });
+
+  test('wrong content type → 415', async () => {
+    const response = await stack.post(JSON.stringify(listTools), { 'content-type': 'text/plain' });
+    assert.equal(response.status, 415);
+    assert.match(response.body.error.message, /application\/json/);
+  });
+
+  test('a body over the configured limit → 413 naming the limit', async () => {
+    const response = await stack.post({ ...listTools, params: { padding: 'x'.repeat(5000) } });
+    assert.equal(response.status, 413);
+    assert.match(response.body.error.message, /4096 bytes/);
+  });
+
+  test('a batch over the configured size → 400 -32600', async () => {
+    const response = await stack.post([1, 2, 3, 4].map((id) => ({ ...listTools, id })));
+    assert.equal(response.status, 400);
+    assert.equal(response.body.error.code, -32600);
+    assert.match(response.body.error.message, /at most 3/);
+  });
+
+  test('an empty batch and a bare scalar → 400 -32600', async () => {
+    for (const body of ['[]', '42']) {
+      const response = await stack.post(body);
+      assert.equal(response.status, 400);
+      assert.equal(response.body.error.code, -32600);
+    }
+  });
+
+  test('an object that is not JSON-RPC → 400', async () => {
+    const response = await stack.post({ hello: 'world' });
+    assert.equal(response.status, 400);
+    assert.ok(response.body.error.code < 0);
+  });
+
+  test('an unknown method → JSON-RPC -32601', async () => {
+    const response = await stack.post({ jsonrpc: '2.0', id: 9, method: 'tools/explode' });
+    assert.equal(response.status, 200);
+    assert.equal(response.body.error.code, -32601);
+    assert.equal(response.body.id, 9);
+  });
+
+  test('a notification alone → 202 with no body', async () => {
+    const response = await stack.post({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    assert.equal(response.status, 202);
+  });
+
+  test('an unsupported protocol version header → 400', async () => {
+    const response = await stack.post(listTools, { 'mcp-protocol-version': '1999-01-01' });
+    assert.equal(response.status, 400);
+  });
+
+  test('a small batch is answered message by message', async () => {
+    const response = await stack.post([
+      { ...listTools, id: 'a' },
+      { jsonrpc: '2.0', id: 'b', method: 'ping' },
+    ]);
+    assert.equal(response.status, 200);
+    const ids = (response.body as Array<{ id: string }>).map((message) => message.id).sort();
+    assert.deepEqual(ids, ['a', 'b']);
+  });
+
+  test('an unknown tool → isError result that says how to list tools', async () => {
+    const response = await stack.post({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'rm_rf', arguments: {} } });
+    assert.equal(response.body.result.isError, true);
+    assert.match(response.body.result.content[0].text, /tools\/list/);
+  });
+});
+
+describe('caller authentication', () => {
+  test('no token → 401 with WWW-Authenticate', async () => {
+    const response = await stack.post(listTools, { authorization: '' });
+    assert.equal(response.status, 401);
+    assert.match(response.headers.get('www-authenticate') ?? '', /^Bearer realm="ack-mcp"$/);
+    assert.equal(response.body.error.code, -32001);
+  });
+
+  test('a wrong token → 401 invalid_token', async () => {
+    const response = await stack.post(listTools, { authorization: `Bearer ${TEST_TOKEN}x` });
+    assert.equal(response.status, 401);
+    assert.match(response.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+  });
+
+  test('a token of another scheme → 401', async () => {
+    const response = await stack.post(listTools, { authorization: `Basic ${Buffer.from(`u:${TEST_TOKEN}`).toString('base64')}` });
+    assert.equal(response.status, 401);
+  });
+
+  test('the log records rejected requests without the presented token', async () => {
+    const secretAttempt = 'attacker-supplied-token-value-123';
+    await stack.post(listTools, { authorization: `Bearer ${secretAttempt}` });
+    const line = stack.logs.map((l) => JSON.parse(l) as Record<string, unknown>).findLast((entry) => entry.rejection === 'invalid_token');
+    assert.ok(line, 'a log line for the rejected request');
+    assert.equal(line.status, 401);
+    assert.ok(!stack.logs.join('\n').includes(secretAttempt));
+  });
+});
