@@ -20,7 +20,12 @@ export interface RequestScope {
   note: ToolContext['note'];
 }
 
+/** A region id also becomes part of an endpoint host name, so nothing else may pass. */
 const REGION_PATTERN = /^[a-z]{2,4}-[a-z0-9-]{2,30}$/;
+
+function invalidRegion(value: string, where: string): ToolFailure {
+  return new ToolFailure('InvalidRegion', `${where} "${value.slice(0, 40)}" is not a region id such as cn-hangzhou. Nothing was sent.`);
+}
 
 /** Returns a factory: every call of one request shares the resolved credentials. */
 export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, progress: ToolContext['progress']) => ToolContext {
@@ -33,6 +38,7 @@ export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, p
     return credentials;
   };
   const headerRegion = scope.headers.get(CALLER_HEADERS.region)?.trim() || undefined;
+  const headerRegionValid = headerRegion === undefined || REGION_PATTERN.test(headerRegion);
   const retry = { maxRetries: scope.config.upstream.maxRetries, baseDelayMs: scope.config.upstream.retryBaseDelayMs };
 
   return (signal, progress) => {
@@ -46,12 +52,15 @@ export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, p
       progress,
       note: scope.note,
       async cs(region) {
+        if (!headerRegionValid) throw invalidRegion(headerRegion ?? '', 'X-Aliyun-Region');
+        if (region !== undefined && !REGION_PATTERN.test(region)) throw invalidRegion(region, 'region');
         return createCsClient(scope.config, await getCredentials(), region);
       },
       async clusterRegion(clusterId, explicitRegion) {
+        if (!headerRegionValid) throw invalidRegion(headerRegion ?? '', 'X-Aliyun-Region');
         const chosen = explicitRegion ?? headerRegion;
         if (chosen) {
-          if (!REGION_PATTERN.test(chosen)) throw new ToolFailure('InvalidRegion', `"${chosen}" is not a region id such as cn-hangzhou.`);
+          if (!REGION_PATTERN.test(chosen)) throw invalidRegion(chosen, 'region');
           return chosen;
         }
         const identity = await getCredentials();

@@ -172,3 +172,18 @@ describe('request log', () => {
     assert.equal(line.errorCode, 'ErrorClusterNotFound');
   });
 });
+
+describe('hostile region values', () => {
+  test('an X-Aliyun-Region that is not a region id is refused before any endpoint is built from it', async () => {
+    const hostile = await stack.client({ ...callerHeaders(stack.emulator.world.accounts[0]!.accessKeys[0]!), 'x-aliyun-region': 'evil.example.com#' });
+    for (const [name, args] of [
+      ['list_clusters', {}],
+      ['list_nodepools', { cluster_id: hangzhou.cluster_id }],
+    ] as const) {
+      const result = await call(name, args, hostile);
+      assert.equal(result.isError, true);
+      assert.match(result.content[0]!.text, /^Error InvalidRegion: X-Aliyun-Region "evil\.example\.com#"/);
+    }
+    assert.equal(stack.emulator.callLog.records.length, 0);
+  });
+});
