@@ -14,15 +14,17 @@ const token = process.env.MCP_AUTH_TOKEN || randomBytes(24).toString('hex');
 const emulator = await startFullEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) });
 const demoKey = emulator.world.accounts[0]!.accessKeys[0]!;
 
-// The sandbox server acts with the demo account's key as its "function role"; callers may
-// still send their own X-Aliyun-* headers (e.g. the "other" tenant's key) to switch identity.
+// The sandbox server acts with the demo account's key as its "function role" (read from the
+// environment at each request, as on FC); callers may still send their own X-Aliyun-* headers
+// (e.g. the "other" tenant's key) to switch identity.
+process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = demoKey.accessKeyId;
+process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = demoKey.accessKeySecret;
+delete process.env.ALIBABA_CLOUD_SECURITY_TOKEN;
 const config = loadConfig({
   ...process.env,
   PORT: process.env.PORT ?? '8080',
   MCP_AUTH_TOKEN: token,
   CREDENTIAL_SOURCES: 'caller,function',
-  ALIBABA_CLOUD_ACCESS_KEY_ID: demoKey.accessKeyId,
-  ALIBABA_CLOUD_ACCESS_KEY_SECRET: demoKey.accessKeySecret,
   ...emulator.serverEnv,
 });
 const server = await startServer(config, {

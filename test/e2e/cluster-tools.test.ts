@@ -164,6 +164,14 @@ describe('request log', () => {
     assert.equal(typeof line.durationMs, 'number');
   });
 
+  test('the FC request id is carried into the log line', async () => {
+    const before = stack.logs.length;
+    await stack.post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, { 'x-fc-request-id': '1-6541a2b3-c4d5e6f7a8b9' });
+    const line = stack.logs.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>).find((entry) => entry.event === 'request')!;
+    assert.equal(line.requestId, '1-6541a2b3-c4d5e6f7a8b9');
+    assert.deepEqual(line.rpc, ['tools/list']);
+  });
+
   test('a failure logs its error code', async () => {
     const before = stack.logs.length;
     await call('list_nodes', { cluster_id: stack.emulator.world.accounts[1]!.clusters[0]!.cluster_id });

@@ -1,0 +1,57 @@
+/** `npm run sandbox` as a newcomer runs it: it prints a URL and a token that work with an MCP client. */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+const sandbox = fileURLToPath(new URL('../../scripts/sandbox.ts', import.meta.url));
+const children: ChildProcess[] = [];
+after(async () => {
+  for (const child of children) {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  }
+});
+
+async function startSandbox(env: Record<string, string>): Promise<{ url: string; token: string; banner: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', sandbox], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.push(child);
+  let banner = '';
+  for await (const chunk of child.stderr!) {
+    banner += String(chunk);
+    if (banner.includes('Ctrl-C stops it.')) break;
+  }
+  const url = /MCP URL:\s+(\S+)/.exec(banner)?.[1];
+  const token = /Token:\s+(\S+)/.exec(banner)?.[1];
+  assert.ok(url && token, `banner names the URL and token:\n${banner}`);
+  return { url, token, banner };
+}
+
+describe('npm run sandbox', () => {
+  test('generates a token, prints an Inspector command, and serves the demo account\'s clusters', async () => {
+    const { url, token, banner } = await startSandbox({});
+    assert.match(token, /^[0-9a-f]{48}$/);
+    assert.ok(banner.includes(`npx @modelcontextprotocol/inspector --cli ${url} --transport http --header "Authorization: Bearer ${token}"`));
+    const client = new Client({ name: 'sandbox-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    const result = (await client.callTool({ name: 'list_clusters', arguments: {} })) as { structuredContent: { clusters: Array<{ name: string }> } };
+    assert.deepEqual(result.structuredContent.clusters.map((c) => c.name).sort(), ['prod-hangzhou', 'staging-beijing']);
+    await client.close();
+  });
+
+  test('honours MCP_AUTH_TOKEN and ACCESS_MODE', async () => {
+    const { url, token, banner } = await startSandbox({ MCP_AUTH_TOKEN: 'my-own-sandbox-token-123', ACCESS_MODE: 'read-only' });
+    assert.equal(token, 'my-own-sandbox-token-123');
+    assert.match(banner, /mode read-only/);
+    const unauthorised = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(unauthorised.status, 401);
+  });
+});
