@@ -1,0 +1,162 @@
+/**
+ * A fake Kubernetes API server for tests and the sandbox: HTTPS on 127.0.0.1 with a CA made at start, client
+ * certificates required (CN = user, O = groups), legacy discovery, core/v1 and apps/v1 objects seeded like an ACK
+ * cluster. Enough for real kubectl 1.33 to get, describe, logs, events, apply, delete, scale, rollout and auth.
+ */
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { createCertificateAuthority, type KeyPairPem } from './certs.ts';
+import { KubeApiHandlers, status, type ApiReply } from './handlers.ts';
+import { seedCluster } from './seed.ts';
+import { ObjectStore } from './store.ts';
+
+export interface FakeKubeRequest {
+  method: string;
+  /** Path with query string, e.g. `/api/v1/namespaces/default/pods?limit=500`. */
+  path: string;
+  /** Client certificate CN, or '' when unauthenticated. */
+  user: string;
+  /** `Date.now()` when the request arrived. */
+  time: number;
+}
+
+export interface FakeKubeApiServer {
+  /** `https://127.0.0.1:<port>` */
+  url: string;
+  /** The CA that signed the server and client certificates. */
+  caPem: string;
+  /** A client certificate for `user` (CN) and `groups` (O), signed by the CA. */
+  issueClientCredentials(user: string, groups?: string[]): KeyPairPem;
+  /** A kubeconfig (YAML) for `user` with the CA, certificate and key embedded. */
+  kubeconfig(user: string, groups?: string[]): string;
+  /** Every request, in arrival order. */
+  requests: FakeKubeRequest[];
+  /** Requests whose path starts with `pathPrefix` (all when omitted) are never answered from now on. */
+  setHang(pathPrefix?: string): void;
+  /** Answer every request again. */
+  clearHang(): void;
+  /** The object store, for tests that assert on cluster state. */
+  store: ObjectStore;
+  close(): Promise<void>;
+}
+
+export interface FakeKubeApiServerOptions {
+  /** Seed the realistic ACK objects (default true). */
+  seed?: boolean;
+  /** Port on 127.0.0.1 (default 0: any free port). */
+  port?: number;
+}
+
+function send(res: ServerResponse, reply: ApiReply): void {
+  const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+  res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Start the fake API server. @example const kube = await startFakeKubeApiServer(); … await kube.close(); */
+export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}): Promise<FakeKubeApiServer> {
+  const ca = createCertificateAuthority();
+  const serverCert = ca.issue({ commonName: 'kube-apiserver', server: true });
+  const store = new ObjectStore();
+  const logs = opts.seed === false ? new Map<string, string>() : seedCluster(store);
+  const handlers = new KubeApiHandlers(store, logs);
+  const requests: FakeKubeRequest[] = [];
+  const hung = new Set<ServerResponse>();
+  let hangPrefix: string | undefined | null = null; // null: no hang
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    const socket = req.socket as TLSSocket;
+    const peer = socket.authorized ? socket.getPeerCertificate() : undefined;
+    const user = peer?.subject?.CN ? String(peer.subject.CN) : '';
+    const orgs = peer?.subject?.O;
+    const groups = orgs === undefined ? [] : Array.isArray(orgs) ? orgs.map(String) : [String(orgs)];
+    const path = req.url ?? '/';
+    requests.push({ method: req.method ?? 'GET', path, user, time: Date.now() });
+    if (hangPrefix !== null && (hangPrefix === undefined || path.startsWith(hangPrefix))) {
+      hung.add(res);
+      res.on('close', () => hung.delete(res));
+      return;
+    }
+    if (!user) {
+      send(res, status(401, 'Unauthorized', 'Unauthorized'));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let reply: ApiReply;
+      try {
+        reply = handlers.handle({
+          method: req.method ?? 'GET',
+          url: new URL(path, 'https://127.0.0.1'),
+          accept: req.headers.accept ?? '',
+          contentType: req.headers['content-type'] ?? '',
+          body: Buffer.concat(chunks),
+          user,
+          groups,
+        });
+      } catch (err) {
+        reply = status(400, 'BadRequest', `fake API server: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      send(res, reply);
+    });
+  };
+
+  const server: Server = createServer(
+    { key: serverCert.keyPem, cert: serverCert.certPem, ca: ca.certPem, requestCert: true, rejectUnauthorized: false },
+    onRequest,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `https://127.0.0.1:${port}`;
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+  return {
+    url,
+    caPem: ca.certPem,
+    requests,
+    store,
+    issueClientCredentials: (user, groups = []) => ca.issue({ commonName: user, organizations: groups }),
+    kubeconfig(user, groups = []) {
+      const cred = ca.issue({ commonName: user, organizations: groups });
+      return [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters:',
+        '- name: fake',
+        '  cluster:',
+        `    server: ${url}`,
+        `    certificate-authority-data: ${b64(ca.certPem)}`,
+        'users:',
+        `- name: ${JSON.stringify(user)}`,
+        '  user:',
+        `    client-certificate-data: ${b64(cred.certPem)}`,
+        `    client-key-data: ${b64(cred.keyPem)}`,
+        'contexts:',
+        '- name: fake',
+        '  context:',
+        '    cluster: fake',
+        `    user: ${JSON.stringify(user)}`,
+        'current-context: fake',
+        '',
+      ].join('\n');
+    },
+    setHang(pathPrefix) {
+      hangPrefix = pathPrefix;
+    },
+    clearHang() {
+      hangPrefix = null;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hung) res.destroy();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
