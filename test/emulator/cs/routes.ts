@@ -6,6 +6,7 @@ import type { Caller } from '../authenticate.ts';
 import { EmulatorError } from '../http-util.ts';
 import type { ClusterRecord, NodePoolRecord, World } from '../world.ts';
 import { clusterDetailView, clusterView, nodePoolView } from './views.ts';
+import { lifecycleRoutes } from './lifecycle/index.ts';
 
 export interface CsRequest {
   caller: Caller;
@@ -130,6 +131,7 @@ const readRoutes: CsRoute[] = [
 
 /** All CS routes. Later issues append their operations here (see `lifecycleRoutes`). */
 export const csRoutes: CsRoute[] = [...readRoutes];
+csRoutes.push(...lifecycleRoutes);
 
 export function matchCsRoute(method: string, path: string): { route: CsRoute; params: Record<string, string> } | undefined {
   for (const route of csRoutes) {

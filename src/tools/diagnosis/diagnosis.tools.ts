@@ -1,0 +1,182 @@
+/** Cluster diagnosis: create_cluster_diagnosis and get_cluster_diagnosis_result. */
+import { z } from 'zod';
+import { ToolFailure } from '../../errors/tool-failure.ts';
+import { clusterIdArg, regionArg } from '../args.ts';
+import { defineTool, readOnlyTool, type ToolAnnotations } from '../define-tool.ts';
+import { boundText } from '../render.ts';
+import { pollUntil, waitSecondsArg } from '../tasks/wait.ts';
+import { createDiagnosis, getDiagnosisResult, type DiagnosisResult } from './diagnosis.api.ts';
+
+/** Starts work in ACK but changes no resource. */
+const startsWork: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
+
+const nodeName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes node name such as cn-hangzhou.10.0.1.11');
+const namespace = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a Kubernetes namespace');
+const objectName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes object name');
+const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' });
+
+/** The target each documented diagnosis type needs, with an example to show when it is wrong. */
+const TARGETS = {
+  node: { shape: { name: nodeName }, example: { name: 'cn-hangzhou.10.0.1.11' } },
+  pod: { shape: { namespace, name: objectName }, example: { namespace: 'default', name: 'web-6d4b9c7f8-x2kqj' } },
+  network: {
+    shape: { src: ipAddress, dst: ipAddress, dport: z.number().int().min(1).max(65535) },
+    example: { src: '10.0.1.11', dst: '10.0.2.12', dport: 443 },
+  },
+  ingress: { shape: { url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }) }, example: { url: 'https://shop.example.com/cart' } },
+  memory: { shape: { node: nodeName }, example: { node: 'cn-hangzhou.10.0.1.11' } },
+  service: { shape: { namespace, name: objectName }, example: { namespace: 'default', name: 'web' } },
+} as const;
+
+type DiagnosisType = keyof typeof TARGETS;
+const DIAGNOSIS_TYPES = Object.keys(TARGETS) as [DiagnosisType, ...DiagnosisType[]];
+
+function expectedShape(type: DiagnosisType): string {
+  return `target for diagnosis_type "${type}" must be exactly ${JSON.stringify(TARGETS[type].example)} (fields: ${Object.keys(TARGETS[type].shape).join(', ')})`;
+}
+
+/** Validates `target` for `type`; throws an InvalidArguments failure that shows the expected shape. */
+export function validateTarget(type: DiagnosisType, target: Record<string, unknown>): Record<string, string> {
+  const parsed = z.object(TARGETS[type].shape).strict().safeParse(target);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => {
+        if (issue.code === 'unrecognized_keys') return `unexpected field(s) ${issue.keys.join(', ')}`;
+        const field = issue.path.join('.');
+        return target[field] === undefined ? `missing ${field}` : `${field} ${issue.message}`;
+      })
+      .join('; ');
+    throw new ToolFailure('InvalidArguments', `Invalid target for a ${type} diagnosis: ${problems}. The ${expectedShape(type)}.`, {
+      hint: 'Nothing was sent to Alibaba Cloud. Fix target and call again.',
+    });
+  }
+  return Object.fromEntries(Object.entries(parsed.data).map(([key, value]) => [key, String(value)]));
+}
+
+export const createClusterDiagnosisTool = defineTool({
+  name: 'create_cluster_diagnosis',
+  title: 'Start a cluster diagnosis',
+  description:
+    'Ask ACK to diagnose part of a cluster; answers a diagnosis_id for get_cluster_diagnosis_result. target by diagnosis_type: ' +
+    'node {name}; pod {namespace, name}; network {src, dst, dport}; ingress {url}; memory {node}; service {namespace, name}. ' +
+    'Node names come from list_nodes.',
+  input: {
+    cluster_id: clusterIdArg,
+    diagnosis_type: z.enum(DIAGNOSIS_TYPES).describe('What to diagnose: node, pod, network, ingress, memory or service'),
+    target: z
+      .looseObject({
+        name: z.string().optional().describe('node: node name; pod/service: object name'),
+        namespace: z.string().optional().describe('pod/service: namespace'),
+        node: z.string().optional().describe('memory: node name'),
+        src: z.string().optional().describe('network: source IP'),
+        dst: z.string().optional().describe('network: destination IP'),
+        dport: z.number().int().optional().describe('network: destination port'),
+        url: z.string().optional().describe('ingress: URL to check'),
+      })
+      .describe('What to diagnose; the fields depend on diagnosis_type (see the description)'),
+    region: regionArg.optional(),
+  },
+  output: {
+    cluster_id: z.string(),
+    diagnosis_id: z.string(),
+    diagnosis_type: z.string(),
+    target: z.record(z.string(), z.string()),
+    next_step: z.string(),
+  },
+  annotations: startsWork,
+  async run(args, ctx) {
+    ctx.note({ cluster: args.cluster_id });
+    const target = validateTarget(args.diagnosis_type, args.target);
+    const region = await ctx.clusterRegion(args.cluster_id, args.region);
+    const described = `${args.diagnosis_type} diagnosis of ${JSON.stringify(target)} in cluster ${args.cluster_id}`;
+    const diagnosisId = await createDiagnosis(
+      await ctx.cs(region),
+      ctx.retry,
+      { clusterId: args.cluster_id, type: args.diagnosis_type, target },
+      {
+        summary: `start a ${described}`,
+        howToCheck: 'A diagnosis changes nothing in the cluster, so starting another one is harmless; its id comes only with a successful answer.',
+      },
+      ctx.signal,
+    );
+    ctx.note({ diagnosis: diagnosisId });
+    const next = `Read it with get_cluster_diagnosis_result {"cluster_id": "${args.cluster_id}", "diagnosis_id": "${diagnosisId}", "wait_seconds": 60}.`;
+    return {
+      structured: { cluster_id: args.cluster_id, diagnosis_id: diagnosisId, diagnosis_type: args.diagnosis_type, target, next_step: next },
+      text: `Started a ${described}: diagnosis_id ${diagnosisId}. ${next}`,
+    };
+  },
+});
+
+const MAX_FINDINGS_SHOWN = 20;
+
+function renderResult(clusterId: string, result: DiagnosisResult): string {
+  const head = `Diagnosis ${result.diagnosis_id} (${result.type || 'unknown type'} ${JSON.stringify(result.target)}) in cluster ${clusterId}: ${result.state}`;
+  if (result.state !== 'completed') return `${head}${result.message ? ` (${result.message})` : ''}.`;
+  if (result.succeeded === false) return `${head}, but the diagnosis FAILED: ${result.message || 'no reason given'}.`;
+  const { summary } = result;
+  const lines = [
+    `${head}. ${summary.total} check(s): ${summary.error} error, ${summary.warning} warning, ${summary.normal} normal${summary.unknown ? `, ${summary.unknown} unclassified` : ''}.`,
+  ];
+  const order = { error: 0, warning: 1, unknown: 2, normal: 3 } as const;
+  const notable = result.findings.filter((finding) => finding.level !== 'normal').sort((a, b) => order[a.level] - order[b.level]);
+  for (const finding of notable.slice(0, MAX_FINDINGS_SHOWN)) {
+    lines.push(`- [${finding.level.toUpperCase()}] ${finding.name}: ${finding.message}${finding.suggestion ? ` Suggestion: ${finding.suggestion}` : ''}`);
+  }
+  if (notable.length > MAX_FINDINGS_SHOWN) lines.push(`… ${notable.length - MAX_FINDINGS_SHOWN} more in structuredContent.findings`);
+  if (notable.length === 0 && summary.total > 0) lines.push('No problems found.');
+  if (summary.total === 0) lines.push('The result document had no recognisable checks; see structuredContent.result.');
+  return boundText(lines.join('\n'), 12_000, 'see structuredContent.findings');
+}
+
+export const getClusterDiagnosisResultTool = defineTool({
+  name: 'get_cluster_diagnosis_result',
+  title: 'Read a cluster diagnosis result',
+  description:
+    'Read the result of a diagnosis started with create_cluster_diagnosis: state (created/running/completed), whether it succeeded, ' +
+    'and its findings (errors and warnings first, with suggestions). With wait_seconds it polls until the diagnosis completes, ' +
+    'sending progress notifications. The full parsed result document is in structuredContent.result.',
+  input: {
+    cluster_id: clusterIdArg,
+    diagnosis_id: z.string().regex(/^[0-9A-Za-z-]{8,64}$/, 'must be a diagnosis id as answered by create_cluster_diagnosis').describe('Diagnosis id from create_cluster_diagnosis'),
+    wait_seconds: waitSecondsArg('the diagnosis completes'),
+    region: regionArg.optional(),
+  },
+  output: {
+    cluster_id: z.string(),
+    diagnosis_id: z.string(),
+    type: z.string(),
+    target: z.record(z.string(), z.unknown()),
+    status: z.number().describe('0 created, 1 running, 2 completed'),
+    state: z.string(),
+    code: z.number().optional().describe('When completed: 0 succeeded, 1 failed'),
+    succeeded: z.boolean().optional(),
+    message: z.string(),
+    created: z.string(),
+    finished: z.string(),
+    summary: z.object({ total: z.number(), normal: z.number(), warning: z.number(), error: z.number(), unknown: z.number() }),
+    findings: z.array(z.object({ name: z.string(), level: z.string(), message: z.string(), suggestion: z.string() })),
+    result: z.unknown().describe('The parsed result document'),
+    waited_seconds: z.number(),
+  },
+  annotations: readOnlyTool,
+  async run(args, ctx) {
+    ctx.note({ cluster: args.cluster_id, diagnosis: args.diagnosis_id });
+    const region = await ctx.clusterRegion(args.cluster_id, args.region);
+    const client = await ctx.cs(region);
+    const waited = await pollUntil(
+      ctx,
+      args.wait_seconds,
+      () => getDiagnosisResult(client, ctx.retry, args.cluster_id, args.diagnosis_id, ctx.signal),
+      (result) => result.status === 2,
+      (result) => `diagnosis ${result.diagnosis_id} is ${result.state}`,
+    );
+    let text = renderResult(args.cluster_id, waited.value);
+    if (!waited.done) {
+      text += args.wait_seconds > 0 ? `\nNot complete after waiting ${waited.waited_seconds} s: call again with wait_seconds.` : '\nCall again with wait_seconds (e.g. 60) to wait for it.';
+    }
+    return { structured: { cluster_id: args.cluster_id, ...waited.value, waited_seconds: waited.waited_seconds }, text };
+  },
+});
+
+export const diagnosisTools = [createClusterDiagnosisTool, getClusterDiagnosisResultTool];

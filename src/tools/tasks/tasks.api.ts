@@ -1,0 +1,80 @@
+/** DescribeTaskInfo over the CS SDK, normalised to snake_case; no MCP here. */
+import type { CsClient } from '../../clients/cs-client.ts';
+import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
+import { withHints } from './upstream-hints.ts';
+
+export interface TaskStage {
+  name: string;
+  state: string;
+  start_time: string;
+  end_time: string;
+  message: string;
+}
+
+export interface TaskEvent {
+  time: string;
+  level: string;
+  reason: string;
+  message: string;
+}
+
+export interface TaskInfo {
+  task_id: string;
+  cluster_id: string;
+  task_type: string;
+  state: string;
+  current_stage: string;
+  created: string;
+  updated: string;
+  target: { id: string; type: string };
+  stages: TaskStage[];
+  events: TaskEvent[];
+  error?: { code: string; message: string };
+  task_result: Array<{ data: string; status: string }>;
+}
+
+export const TASK_NOT_FOUND_HINT =
+  'Check the task id (scale_nodepool and remove_nodepool_nodes answer it). A task is visible only to the Alibaba Cloud account that started it.';
+
+function eventTime(timestamp: string | undefined): string {
+  const ms = Number(timestamp);
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : (timestamp ?? '');
+}
+
+export async function describeTask(client: CsClient, retry: RetryPolicy, taskId: string, signal?: AbortSignal): Promise<TaskInfo> {
+  const { body } = await withHints({ ErrorTaskNotFound: TASK_NOT_FOUND_HINT }, () =>
+    callRead(retry, () => client.describeTaskInfo(taskId), signal),
+  );
+  const stageName = (outputs: Record<string, unknown> | undefined, index: number) =>
+    typeof outputs?.name === 'string' && outputs.name ? outputs.name : `stage ${index + 1}`;
+  return {
+    task_id: body?.taskId ?? taskId,
+    cluster_id: body?.clusterId ?? '',
+    task_type: body?.taskType ?? '',
+    state: body?.state ?? '',
+    current_stage: body?.currentStage ?? '',
+    created: body?.created ?? '',
+    updated: body?.updated ?? '',
+    target: { id: body?.target?.id ?? '', type: body?.target?.type ?? '' },
+    stages: (body?.stages ?? []).map((stage, index) => ({
+      name: stageName(stage.outputs, index),
+      state: stage.state ?? '',
+      start_time: stage.startTime ?? '',
+      end_time: stage.endTime ?? '',
+      message: stage.message ?? '',
+    })),
+    events: (body?.events ?? []).map((event) => ({
+      time: eventTime(event.timestamp),
+      level: event.level ?? '',
+      reason: event.reason ?? '',
+      message: event.message ?? '',
+    })),
+    ...(body?.error && (body.error.code || body.error.message) ? { error: { code: body.error.code ?? '', message: body.error.message ?? '' } } : {}),
+    task_result: (body?.taskResult ?? []).map((item) => ({ data: item.data ?? '', status: item.status ?? '' })),
+  };
+}
+
+/** ACK reports `running` while a task works; anything else (success, fail, failed…) is final. */
+export function taskFinished(task: TaskInfo): boolean {
+  return task.state !== 'running' && task.state !== '';
+}

@@ -1,0 +1,93 @@
+/** describe_task_info: follow an ACK task (scale-out, node removal…), optionally waiting for it. */
+import { z } from 'zod';
+import { clusterIdArg, regionArg } from '../args.ts';
+import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { boundText } from '../render.ts';
+import { describeTask, taskFinished, type TaskInfo } from './tasks.api.ts';
+import { pollUntil, waitSecondsArg } from './wait.ts';
+
+export const taskIdArg = z
+  .string()
+  .regex(/^T-[0-9A-Za-z]{8,40}$/, 'must be an ACK task id such as T-5faa48fb31b6b8078d000006')
+  .describe('ACK task id, e.g. T-5faa48fb31b6b8078d000006 (scale_nodepool and remove_nodepool_nodes answer it)');
+
+const MAX_EVENTS_SHOWN = 8;
+
+export function renderTask(task: TaskInfo): string {
+  const lines = [
+    `Task ${task.task_id} (${task.task_type || 'unknown type'}) on ${task.target.type || 'target'} ${task.target.id || task.cluster_id}` +
+      `${task.cluster_id ? ` in cluster ${task.cluster_id}` : ''}: state ${task.state || 'unknown'}` +
+      (task.state === 'running' && task.current_stage ? `, current stage ${task.current_stage}` : '') +
+      `. Created ${task.created}, updated ${task.updated}.`,
+  ];
+  if (task.error) lines.push(`Error ${task.error.code}: ${task.error.message}`);
+  if (task.stages.length > 0) {
+    lines.push('Stages:');
+    for (const stage of task.stages) {
+      lines.push(`  ${stage.name}: ${stage.state}${stage.end_time ? ` (ended ${stage.end_time})` : ''}${stage.message ? ` - ${stage.message}` : ''}`);
+    }
+  }
+  const warnings = task.events.filter((event) => event.level !== 'Normal');
+  if (warnings.length > 0) {
+    lines.push('Warnings:');
+    for (const event of warnings.slice(-MAX_EVENTS_SHOWN)) lines.push(`  ${event.time} ${event.reason}: ${event.message}`);
+  }
+  if (task.task_result.length > 0) {
+    lines.push(`Resources: ${task.task_result.map((item) => `${item.data} ${item.status}`).join(', ')}`);
+  }
+  return boundText(lines.join('\n'), 8_000, 'see structuredContent for every stage and event');
+}
+
+export const describeTaskInfoTool = defineTool({
+  name: 'describe_task_info',
+  title: 'Describe an ACK task',
+  description:
+    'Show an ACK task (started by scale_nodepool, remove_nodepool_nodes, upgrades…): state running/success/fail, current stage, ' +
+    'errors, stages and events. With wait_seconds it polls until the task leaves `running` or the time is up, sending progress ' +
+    'notifications while it waits. Pass cluster_id so the task is looked up in the cluster\'s region.',
+  input: {
+    task_id: taskIdArg,
+    cluster_id: clusterIdArg.optional().describe('The cluster the task runs on (finds the regional endpoint)'),
+    region: regionArg.optional(),
+    wait_seconds: waitSecondsArg('the task leaves `running`'),
+  },
+  output: {
+    task_id: z.string(),
+    cluster_id: z.string(),
+    task_type: z.string(),
+    state: z.string(),
+    current_stage: z.string(),
+    created: z.string(),
+    updated: z.string(),
+    target: z.object({ id: z.string(), type: z.string() }),
+    stages: z.array(z.object({ name: z.string(), state: z.string(), start_time: z.string(), end_time: z.string(), message: z.string() })),
+    events: z.array(z.object({ time: z.string(), level: z.string(), reason: z.string(), message: z.string() })),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    task_result: z.array(z.object({ data: z.string(), status: z.string() })),
+    finished: z.boolean().describe('True when the task is no longer running'),
+    waited_seconds: z.number(),
+  },
+  annotations: readOnlyTool,
+  async run(args, ctx) {
+    ctx.note({ task: args.task_id, ...(args.cluster_id ? { cluster: args.cluster_id } : {}) });
+    const region = args.cluster_id ? await ctx.clusterRegion(args.cluster_id, args.region) : (args.region ?? ctx.callerRegion);
+    const client = await ctx.cs(region);
+    const waited = await pollUntil(
+      ctx,
+      args.wait_seconds,
+      () => describeTask(client, ctx.retry, args.task_id, ctx.signal),
+      taskFinished,
+      (task) => `task ${task.task_id} is ${task.state}${task.current_stage ? ` (stage ${task.current_stage})` : ''}`,
+    );
+    const task = waited.value;
+    let text = renderTask(task);
+    if (!waited.done && args.wait_seconds > 0) {
+      text += `\nStill running after waiting ${waited.waited_seconds} s: call describe_task_info again (wait_seconds up to 120) to keep following it.`;
+    } else if (!waited.done) {
+      text += '\nThe task is still running: call again with wait_seconds (e.g. 60) to wait for it.';
+    }
+    return { structured: { ...task, finished: waited.done, waited_seconds: waited.waited_seconds }, text };
+  },
+});
+
+export const taskTools = [describeTaskInfoTool];

@@ -1,0 +1,244 @@
+/**
+ * The agent flow of issue 3, end to end through MCP over HTTP against the emulator:
+ * list clusters → node pools → scale by 2 → wait on the task → size grew → remove two nodes →
+ * wait → gone → diagnose a node and a pod and read the results. Also: progress over SSE while
+ * waiting, conflicts on a busy pool, and prepaid nodes that are removed but never released.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import type { Stack } from '../support/stack.ts';
+import { lifecycleOf } from '../emulator/cs/lifecycle/index.ts';
+import { actions, call, demo, poolNodes, startAckStack, text, type Demo } from './ack-operations.helpers.ts';
+
+let stack: Stack;
+let d: Demo;
+/** Upstream actions each tool call made, for the report. */
+const callsPerTool: Record<string, string[][]> = {};
+
+before(async () => {
+  stack = await startAckStack();
+  d = await demo(stack);
+});
+after(async () => {
+  for (const [tool, runs] of Object.entries(callsPerTool)) {
+    console.log(`upstream calls ${tool}: ${runs.map((run) => run.join(' + ') || '(none)').join(' | ')}`);
+  }
+  await stack.close();
+});
+beforeEach(() => {
+  stack.emulator.callLog.clear();
+  lifecycleOf(stack.emulator.world).held = false;
+});
+
+/** Calls a tool and records the upstream actions it made. */
+async function step(name: string, args: Record<string, unknown>) {
+  stack.emulator.callLog.clear();
+  const result = await call(d.client, name, args);
+  (callsPerTool[name] ??= []).push(actions(stack));
+  return result;
+}
+
+describe('the agent flow', () => {
+  test('scale by 2, wait, see it grow; remove two nodes, wait, see them gone; diagnose a node and a pod', async () => {
+    const clusters = await step('list_clusters', {});
+    const clusterId = clusters.structuredContent.clusters.find((c: { name: string }) => c.name === 'prod-hangzhou').cluster_id;
+    assert.equal(clusterId, d.hangzhou.cluster_id);
+
+    const pools = await step('list_nodepools', { cluster_id: clusterId });
+    const pool = pools.structuredContent.nodepools.find((p: { is_default: boolean }) => p.is_default);
+    assert.equal(pool.desired_nodes, 3);
+    assert.equal(pool.total_nodes, 3);
+
+    const scaled = await step('scale_nodepool', { cluster_id: clusterId, nodepool_id: pool.nodepool_id, count: 2 });
+    assert.equal(scaled.isError, undefined, text(scaled));
+    assert.match(scaled.structuredContent.task_id, /^T-[0-9a-f]{24}$/);
+    assert.equal(scaled.structuredContent.desired_nodes_before, 3);
+    assert.equal(scaled.structuredContent.desired_nodes_expected, 5);
+    assert.match(text(scaled), /adding 2 node\(s\)/);
+    assert.match(text(scaled), /Before: desired 3, total 3/);
+    assert.match(text(scaled), /describe_task_info/);
+    assert.deepEqual(callsPerTool.scale_nodepool!.at(-1)!.slice(-2), ['DescribeClusterNodePools', 'ScaleClusterNodePool']);
+
+    const waited = await step('describe_task_info', { task_id: scaled.structuredContent.task_id, cluster_id: clusterId, wait_seconds: 60 });
+    assert.equal(waited.isError, undefined, text(waited));
+    assert.equal(waited.structuredContent.state, 'success');
+    assert.equal(waited.structuredContent.finished, true);
+    assert.deepEqual(
+      waited.structuredContent.stages.map((s: { name: string; state: string }) => `${s.name}:${s.state}`),
+      ['CreateInstances:success', 'JoinNodes:success', 'WaitNodesReady:success'],
+    );
+    assert.match(text(waited), /state success/);
+
+    const grown = await step('list_nodepools', { cluster_id: clusterId });
+    const grownPool = grown.structuredContent.nodepools.find((p: { nodepool_id: string }) => p.nodepool_id === pool.nodepool_id);
+    assert.equal(grownPool.desired_nodes, 5);
+    assert.equal(grownPool.total_nodes, 5);
+    assert.equal(grownPool.healthy_nodes, 5);
+    assert.equal(grownPool.state, 'active');
+
+    const nodes = await step('list_nodes', { cluster_id: clusterId, nodepool_id: pool.nodepool_id });
+    assert.equal(nodes.structuredContent.nodes.length, 5);
+    const doomed = nodes.structuredContent.nodes.slice(0, 2).map((n: { instance_id: string }) => n.instance_id);
+
+    const removed = await step('remove_nodepool_nodes', { cluster_id: clusterId, nodepool_id: pool.nodepool_id, instance_ids: doomed });
+    assert.equal(removed.isError, undefined, text(removed));
+    assert.equal(removed.structuredContent.drain_node, true);
+    assert.equal(removed.structuredContent.release_node, false);
+    assert.equal(removed.structuredContent.concurrency, false);
+    assert.match(text(removed), /Pods are drained first/);
+    assert.match(text(removed), /kept \(not released\)/);
+    const removal = stack.emulator.callLog.of('RemoveNodePoolNodes');
+    assert.equal(removal.length, 1);
+    assert.deepEqual(JSON.parse(removal[0]!.query.instance_ids!), doomed);
+    assert.equal(removal[0]!.query.drain_node, 'true');
+    assert.equal(removal[0]!.query.release_node, 'false');
+    assert.equal(removal[0]!.query.concurrency, 'false');
+
+    const removalTask = await step('describe_task_info', { task_id: removed.structuredContent.task_id, cluster_id: clusterId, wait_seconds: 60 });
+    assert.equal(removalTask.structuredContent.state, 'success');
+    assert.deepEqual(
+      removalTask.structuredContent.stages.map((s: { name: string }) => s.name),
+      ['DrainNodes', 'RemoveNodes'],
+    );
+
+    const after = await step('list_nodes', { cluster_id: clusterId, nodepool_id: pool.nodepool_id });
+    const left = after.structuredContent.nodes.map((n: { instance_id: string }) => n.instance_id);
+    assert.equal(left.length, 3);
+    for (const id of doomed) assert.ok(!left.includes(id), `${id} is gone`);
+    const shrunk = await step('list_nodepools', { cluster_id: clusterId });
+    assert.equal(shrunk.structuredContent.nodepools.find((p: { nodepool_id: string }) => p.nodepool_id === pool.nodepool_id).desired_nodes, 3);
+
+    const nodeName = after.structuredContent.nodes[0].node_name;
+    const nodeDiagnosis = await step('create_cluster_diagnosis', { cluster_id: clusterId, diagnosis_type: 'node', target: { name: nodeName } });
+    assert.equal(nodeDiagnosis.isError, undefined, text(nodeDiagnosis));
+    assert.match(text(nodeDiagnosis), /get_cluster_diagnosis_result/);
+    const podDiagnosis = await step('create_cluster_diagnosis', {
+      cluster_id: clusterId,
+      diagnosis_type: 'pod',
+      target: { namespace: 'default', name: 'web-6d4b9c7f8-x2kqj' },
+    });
+    assert.equal(podDiagnosis.isError, undefined, text(podDiagnosis));
+
+    const nodeResult = await step('get_cluster_diagnosis_result', {
+      cluster_id: clusterId,
+      diagnosis_id: nodeDiagnosis.structuredContent.diagnosis_id,
+      wait_seconds: 60,
+    });
+    assert.equal(nodeResult.isError, undefined, text(nodeResult));
+    assert.equal(nodeResult.structuredContent.state, 'completed');
+    assert.equal(nodeResult.structuredContent.succeeded, true);
+    assert.deepEqual(nodeResult.structuredContent.target, { name: nodeName });
+    assert.deepEqual(nodeResult.structuredContent.summary, { total: 4, normal: 3, warning: 1, error: 0, unknown: 0 });
+    assert.equal(nodeResult.structuredContent.result.type, 'node');
+    assert.match(text(nodeResult), /4 check\(s\): 0 error, 1 warning, 3 normal/);
+    assert.match(text(nodeResult), /\[WARNING\] DiskPressure: system disk usage is 83%.*Suggestion: /);
+
+    const podResult = await step('get_cluster_diagnosis_result', {
+      cluster_id: clusterId,
+      diagnosis_id: podDiagnosis.structuredContent.diagnosis_id,
+      wait_seconds: 60,
+    });
+    assert.equal(podResult.structuredContent.state, 'completed');
+    assert.match(text(podResult), /\[WARNING\] ContainerRestarts: container "app" restarted 4 times/);
+  });
+
+  test('a diagnosis of a node the cluster does not have completes as failed, and the answer says so', async () => {
+    const created = await call(d.client, 'create_cluster_diagnosis', {
+      cluster_id: d.hangzhou.cluster_id,
+      diagnosis_type: 'memory',
+      target: { node: 'cn-hangzhou.10.9.9.9' },
+    });
+    const result = await call(d.client, 'get_cluster_diagnosis_result', {
+      cluster_id: d.hangzhou.cluster_id,
+      diagnosis_id: created.structuredContent.diagnosis_id,
+      wait_seconds: 60,
+    });
+    assert.equal(result.structuredContent.succeeded, false);
+    assert.equal(result.structuredContent.code, 1);
+    assert.match(text(result), /the diagnosis FAILED: node cn-hangzhou\.10\.9\.9\.9 not found/);
+  });
+});
+
+describe('waiting', () => {
+  test('describe_task_info streams progress notifications over SSE while it waits', async () => {
+    const store = lifecycleOf(stack.emulator.world);
+    store.held = true;
+    const scaled = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+    const progress: Array<{ progress: number; total?: number; message?: string }> = [];
+    const result = (await d.client.callTool(
+      { name: 'describe_task_info', arguments: { task_id: scaled.structuredContent.task_id, cluster_id: d.hangzhou.cluster_id, wait_seconds: 60 } },
+      undefined,
+      {
+        onprogress: (notification) => {
+          progress.push(notification);
+          store.held = false; // the task advances only after the first notification arrived
+        },
+      },
+    )) as unknown as { structuredContent: { state: string } };
+    assert.equal(result.structuredContent.state, 'success');
+    assert.ok(progress.length >= 1);
+    assert.equal(progress[0]!.total, 60);
+    assert.match(progress[0]!.message ?? '', /task T-[0-9a-f]+ is running \(stage CreateInstances\)/);
+    for (let i = 1; i < progress.length; i += 1) assert.ok(progress[i]!.progress > progress[i - 1]!.progress, 'progress increases');
+  });
+
+  test('without wait_seconds the answer comes at once and says how to wait', async () => {
+    lifecycleOf(stack.emulator.world).held = true;
+    const scaled = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+    const now = await call(d.client, 'describe_task_info', { task_id: scaled.structuredContent.task_id, cluster_id: d.hangzhou.cluster_id });
+    assert.equal(now.structuredContent.state, 'running');
+    assert.equal(now.structuredContent.finished, false);
+    assert.equal(now.structuredContent.current_stage, 'CreateInstances');
+    assert.match(text(now), /still running: call again with wait_seconds/);
+    assert.equal(stack.emulator.callLog.of('DescribeTaskInfo').length, 1);
+    lifecycleOf(stack.emulator.world).held = false;
+    const done = await call(d.client, 'describe_task_info', { task_id: scaled.structuredContent.task_id, cluster_id: d.hangzhou.cluster_id, wait_seconds: 60 });
+    assert.equal(done.structuredContent.state, 'success');
+  });
+});
+
+describe('busy node pools and prepaid nodes', () => {
+  test('a second operation on a pool with a running task gets ACK\'s conflict and changes nothing', async () => {
+    const store = lifecycleOf(stack.emulator.world);
+    store.held = true;
+    const first = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+    assert.equal(first.isError, undefined, text(first));
+    const desired = d.defaultPool.desired_size;
+    const second = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+    assert.equal(second.isError, true);
+    assert.match(text(second), /Error ErrorNodePoolStateConflict: .*still running/);
+    assert.match(text(second), /Hint: Another operation is still running on this node pool\. Nothing was changed/);
+    const someNode = poolNodes(d.hangzhou, d.defaultPool).find((node) => node.state === 'running')!;
+    const removal = await call(d.client, 'remove_nodepool_nodes', {
+      cluster_id: d.hangzhou.cluster_id,
+      nodepool_id: d.defaultPool.nodepool_id,
+      instance_ids: [someNode.instance_id],
+    });
+    assert.match(text(removal), /ErrorNodePoolStateConflict/);
+    assert.equal(d.defaultPool.desired_size, desired);
+    assert.equal(stack.emulator.callLog.of('ScaleClusterNodePool').length, 2, 'each write was sent once');
+    store.held = false;
+    await call(d.client, 'describe_task_info', { task_id: first.structuredContent.task_id, cluster_id: d.hangzhou.cluster_id, wait_seconds: 60 });
+  });
+
+  test('removing a prepaid node with release_node=true removes it from the pool but never releases it, and says so', async () => {
+    const gpuNode = poolNodes(d.hangzhou, d.gpuPool)[0]!;
+    assert.equal(gpuNode.instance_charge_type, 'PrePaid');
+    const removed = await call(d.client, 'remove_nodepool_nodes', {
+      cluster_id: d.hangzhou.cluster_id,
+      nodepool_id: d.gpuPool.nodepool_id,
+      instance_ids: [gpuNode.instance_id],
+      release_node: true,
+      drain_node: false,
+    });
+    assert.equal(removed.isError, undefined, text(removed));
+    assert.deepEqual(removed.structuredContent.prepaid_instance_ids, [gpuNode.instance_id]);
+    assert.match(text(removed), new RegExp(`except prepaid ones, which are never released: ${gpuNode.instance_id}`));
+    assert.match(text(removed), /Pods are NOT drained first/);
+    const task = await call(d.client, 'describe_task_info', { task_id: removed.structuredContent.task_id, cluster_id: d.hangzhou.cluster_id, wait_seconds: 60 });
+    assert.equal(task.structuredContent.state, 'success');
+    assert.deepEqual(task.structuredContent.stages.map((s: { name: string }) => s.name), ['RemoveNodes', 'ReleaseInstances']);
+    assert.match(text(task), new RegExp(`InstanceNotReleased: instance ${gpuNode.instance_id} is prepaid \\(subscription\\) and was not released`));
+    assert.equal(poolNodes(d.hangzhou, d.gpuPool).length, 0);
+  });
+});
