@@ -1,0 +1,228 @@
+/**
+ * Bounding and masking kubectl output (rule 8 of shared/docs/kubectl-safety.md). Pure, no I/O.
+ *
+ * Masking works on text so that it also applies to cut or non-JSON output: JSON that parses is masked structurally
+ * (and re-printed with kubectl's 4-space indent); YAML and everything else line by line.
+ */
+
+/** What a masked value is replaced with. */
+export const MASK = '<masked>';
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+// biome-ignore lint: free-form JSON
+type Json = any;
+
+function maskJson(value: Json): void {
+  if (Array.isArray(value)) {
+    for (const v of value) maskJson(v);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  if (value.kind === 'Secret') {
+    for (const key of ['data', 'stringData']) {
+      if (value[key] && typeof value[key] === 'object') for (const k of Object.keys(value[key])) value[key][k] = MASK;
+    }
+  }
+  const meta = value.metadata;
+  if (meta && typeof meta === 'object') {
+    delete meta.managedFields;
+    if (meta.annotations && LAST_APPLIED in meta.annotations) meta.annotations[LAST_APPLIED] = MASK;
+  }
+  for (const v of Object.values(value)) maskJson(v);
+}
+
+interface Line {
+  text: string;
+  /** Column where the key starts (after any `- ` list markers). */
+  indent: number;
+  /** The line opens a list item (`- key: ...`). */
+  item: boolean;
+  content: string;
+}
+
+function analyse(text: string): Line {
+  const m = /^(\s*)((?:- +)*)(.*)$/.exec(text)!;
+  return { text, indent: m[1]!.length + m[2]!.length, item: m[2]!.length > 0, content: m[3]! };
+}
+
+/** Is the YAML object holding line `at` (a key at indent I) a Secret? Looks at its sibling keys. */
+function isSecretObject(lines: Line[], at: number): boolean {
+  const indent = lines[at]!.indent;
+  let start = at;
+  while (start > 0 && !lines[start]!.item) {
+    const prev = lines[start - 1]!;
+    if (prev.content !== '' && prev.indent < indent) break;
+    if (prev.item && prev.indent < indent) break;
+    start--;
+  }
+  for (let i = start; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (i > start && l.content !== '' && (l.indent < indent || (l.item && l.indent === indent))) break;
+    if (l.indent === indent && /^kind: *["']?Secret["']?\s*$/.test(l.content)) return true;
+  }
+  return false;
+}
+
+function maskYamlLike(text: string): string {
+  const lines = text.split('\n').map(analyse);
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const blockEnd = (from: number): number => {
+      let j = from;
+      while (j < lines.length && lines[j]!.content !== '' && lines[j]!.indent > line.indent) j++;
+      return j;
+    };
+    // managedFields: drop the key and its block ("- " items count as deeper: their keys sit 2 columns in).
+    if (/^managedFields:\s*$/.test(line.content)) {
+      i = blockEnd(i + 1) - 1;
+      continue;
+    }
+    // last-applied-configuration (YAML key or describe's Annotations line): mask, drop the value's lines.
+    const la = line.text.indexOf(`${LAST_APPLIED}:`);
+    if (la >= 0) {
+      out.push(`${line.text.slice(0, la + LAST_APPLIED.length + 1)} ${MASK}`);
+      i = blockEnd(i + 1) - 1;
+      continue;
+    }
+    // Secret data / stringData: keep the keys, mask the values.
+    if (/^(data|stringData):\s*$/.test(line.content) && isSecretObject(lines, i)) {
+      out.push(line.text);
+      let j = i + 1;
+      let childIndent = -1;
+      while (j < lines.length && lines[j]!.indent > line.indent && lines[j]!.content !== '') {
+        const child = lines[j]!;
+        if (childIndent < 0) childIndent = child.indent;
+        if (child.indent === childIndent) {
+          const key = /^("[^"]*"|'[^']*'|[^:]+):/.exec(child.content);
+          out.push(`${' '.repeat(child.indent)}${key ? key[1] : child.content}: ${MASK}`);
+        }
+        j++;
+      }
+      i = j - 1;
+      continue;
+    }
+    out.push(line.text);
+  }
+  return out.join('\n');
+}
+
+/** Credential patterns masked anywhere in the output. */
+const PATTERNS: Array<[RegExp, string | ((...m: string[]) => string)]> = [
+  // kubeconfig credentials and token fields (YAML and JSON)
+  [/(?<=^|[\s"{,])((?:client-key-data|client-certificate-data|token|id-token|refresh-token|access-token|password)"?\s*:\s*)(?!\d+ bytes\b)("?)[^\s"]+\2/gim, (_m, key, q) => `${key}${q}${MASK}${q}`],
+  [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, `$1${MASK}`],
+  // JWTs (service-account tokens)
+  [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, MASK],
+  // Alibaba Cloud AccessKey ids and STS security tokens
+  [/\bLTAI[A-Za-z0-9]{8,}/g, `LTAI${MASK}`],
+  [/\bSTS\.[A-Za-z0-9]{16,}/g, `STS.${MASK}`],
+  [/\bCAIS[A-Za-z0-9+/=_-]{20,}/g, `CAIS${MASK}`],
+  // named secrets in key/value form: AccessKeySecret, ALIBABA_CLOUD_ACCESS_KEY_SECRET, SecurityToken
+  [/(?<=^|[\s"{,])((?:alibaba[_-]cloud[_-])?(?:access[_-]?key[_-]?secret|security[_-]?token)"?\s*[:=]\s*)("?)[^\s"]+\2/gim, (_m, key, q) => `${key}${q}${MASK}${q}`],
+];
+
+/**
+ * Mask what kubectl output must never show: Secret `data`/`stringData` values, the last-applied-configuration
+ * annotation (it holds the plaintext of applied Secrets), `managedFields` (stripped: noise), AccessKey ids
+ * (`LTAI…`), STS tokens, kubeconfig `client-key-data`/`client-certificate-data`/`token` values, bearer tokens, JWTs.
+ * @example maskKubectlOutput(stdout) // "data:\n  password: <masked>\n..."
+ */
+export function maskKubectlOutput(text: string): string {
+  let masked: string;
+  const trimmed = text.trimStart();
+  let parsed: Json;
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (parsed !== undefined) {
+    maskJson(parsed);
+    masked = `${JSON.stringify(parsed, null, 4)}${text.endsWith('\n') ? '\n' : ''}`;
+  } else {
+    masked = maskYamlLike(text);
+    // Cut or streamed JSON: mask Secret data blocks line by line when a Secret is present.
+    if (/"kind":\s*"Secret"/.test(masked)) masked = masked.replace(/("(?:data|stringData)":\s*\{)([^}]*)(\}?)/g, (_m, open, body: string, close) => `${open}${body.replace(/("[^"]*":\s*)"[^"]*"/g, `$1"${MASK}"`)}${close}`);
+    masked = masked.replace(/("managedFields":\s*)\[[\s\S]*?\n(\s*)\](,?)/g, '');
+  }
+  for (const [pattern, replacement] of PATTERNS) masked = masked.replace(pattern, replacement as string);
+  return masked;
+}
+
+/** Collects a stream up to `limit` bytes and counts what it had to drop. */
+export class BoundedBuffer {
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+  private droppedBytes = 0;
+
+  /** @param limit maximum bytes kept (e.g. 256 KiB); later bytes are only counted. */
+  constructor(readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+  }
+
+  push(chunk: Buffer | string): void {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const room = this.limit - this.kept;
+    if (room >= buf.length) {
+      this.chunks.push(buf);
+      this.kept += buf.length;
+      return;
+    }
+    if (room > 0) {
+      this.chunks.push(buf.subarray(0, room));
+      this.kept += room;
+    }
+    this.droppedBytes += buf.length - Math.max(room, 0);
+  }
+
+  /** Bytes kept. */
+  get bytes(): number {
+    return this.kept;
+  }
+
+  /** Bytes dropped because the limit was reached. */
+  get dropped(): number {
+    return this.droppedBytes;
+  }
+
+  get truncated(): boolean {
+    return this.droppedBytes > 0;
+  }
+
+  /** The kept bytes as UTF-8, without a character split at the cut (its bytes count as dropped in `dropped`). */
+  toString(): string {
+    const all = Buffer.concat(this.chunks, this.kept);
+    let end = all.length;
+    if (this.truncated) {
+      // Step back over an incomplete multi-byte sequence at the cut.
+      let i = end - 1;
+      while (i >= 0 && i > end - 4 && (all[i]! & 0xc0) === 0x80) i--;
+      if (i >= 0) {
+        const lead = all[i]!;
+        const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+        if (end - i < need) {
+          this.droppedBytes += end - i;
+          this.kept = i;
+          end = i;
+        }
+      }
+    }
+    return all.subarray(0, end).toString('utf8');
+  }
+}
+
+/** Default advice for narrowing a kubectl query. */
+export const NARROWING_HINT =
+  'Narrow the query: -l <label-selector>, --field-selector, -n <namespace> instead of -A, -o custom-columns=..., or --tail=<lines> / --since=<duration> for logs.';
+
+/**
+ * The line appended to cut output.
+ * @example truncationMarker(12345, NARROWING_HINT) // "\n[output truncated: 12345 more bytes not shown. Narrow the query: ...]"
+ */
+export function truncationMarker(dropped: number, hint: string = NARROWING_HINT): string {
+  return `\n[output truncated: ${dropped} more bytes not shown. ${hint}]\n`;
+}
