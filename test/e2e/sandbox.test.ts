@@ -42,7 +42,7 @@ describe('npm run sandbox', () => {
     assert.ok(banner.includes(`npx @modelcontextprotocol/inspector --cli ${url} --transport http --header "Authorization: Bearer ${token}"`));
     const client = new Client({ name: 'sandbox-test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-    const result = (await client.callTool({ name: 'list_clusters', arguments: {} })) as { structuredContent: { clusters: Array<{ name: string }> } };
+    const result = (await client.callTool({ name: "list_clusters", arguments: {} })) as unknown as { structuredContent: { clusters: Array<{ name: string }> } };
     assert.deepEqual(result.structuredContent.clusters.map((c) => c.name).sort(), ['prod-hangzhou', 'staging-beijing']);
     await client.close();
   });
