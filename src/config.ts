@@ -27,6 +27,19 @@ export interface Config {
   endpoints: {
     /** `host[:port]` for every CS call (default: `cs.aliyuncs.com` / `cs.{region}.aliyuncs.com`). */
     cs: string | undefined;
+    /**
+     * `host[:port]` of Log Service (default `{region}.log.aliyuncs.com`). Projects are addressed as
+     * `{project}.{endpoint}`; when the endpoint is an IP address or `localhost` (a private gateway,
+     * the emulator), which has no sub-domains, requests go to the endpoint itself and the project
+     * travels in the signed `x-log-project` header (SLS API) or stays in the path (Prometheus API).
+     */
+    sls: string | undefined;
+    /** `host[:port]` for SLS CallAiTools (default: `cn-shanghai.log.aliyuncs.com`, or `ap-southeast-1…` outside China). */
+    slsAi: string | undefined;
+    /** `host[:port]` of CloudMonitor (default `metrics.{region}.aliyuncs.com`). */
+    cms: string | undefined;
+    /** `host[:port]` of STS (default `sts.aliyuncs.com`, or `sts.{region}.aliyuncs.com` with X-Aliyun-Region). */
+    sts: string | undefined;
   };
   endpointProtocol: 'https' | 'http';
   upstream: {
@@ -130,7 +143,13 @@ export function loadConfig(env: Env = process.env): Config {
     credentialSources: parseCredentialSources(env),
     trustFcHeaders: env.TRUST_FC_HEADERS ? flag(env, 'TRUST_FC_HEADERS') : onFc,
     fcAccountId: env.FC_ACCOUNT_ID?.trim() || undefined,
-    endpoints: { cs: env.CS_ENDPOINT?.trim() || undefined },
+    endpoints: {
+      cs: env.CS_ENDPOINT?.trim() || undefined,
+      sls: env.SLS_ENDPOINT?.trim() || undefined,
+      slsAi: env.SLS_AI_ENDPOINT?.trim() || undefined,
+      cms: env.CMS_ENDPOINT?.trim() || undefined,
+      sts: env.STS_ENDPOINT?.trim() || undefined,
+    },
     endpointProtocol: protocol,
     upstream: {
       connectTimeoutMs: integer(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 5_000, 100, 60_000),

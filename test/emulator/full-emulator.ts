@@ -3,7 +3,11 @@
  * at it. The sandbox and the end-to-end tests both start this, so they see the same cloud.
  * A new product adds itself to `products` and its endpoint settings to `serverEnv` here.
  */
+import { cmsProduct } from './cms/product.ts';
 import { startEmulator, type Emulator, type EmulatedProduct, type EmulatorOptions } from './index.ts';
+import { registerObservabilityCsRoutes } from './sls/cs-routes.ts';
+import { slsProduct } from './sls/product.ts';
+import { stsProduct } from './sts/product.ts';
 
 export interface FullEmulator extends Emulator {
   /** Environment settings that wire the MCP server to this emulator. */
@@ -12,10 +16,16 @@ export interface FullEmulator extends Emulator {
 
 export async function startFullEmulator(options: Omit<EmulatorOptions, 'products'> = {}): Promise<FullEmulator> {
   const products: EmulatedProduct[] = [];
+  products.push(slsProduct, cmsProduct, stsProduct);
+  registerObservabilityCsRoutes();
   const emulator = await startEmulator({ ...options, products });
   const serverEnv: Record<string, string> = {
     CS_ENDPOINT: emulator.endpoint,
     ALIBABA_CLOUD_ENDPOINT_PROTOCOL: 'http',
+    SLS_ENDPOINT: emulator.endpoint,
+    SLS_AI_ENDPOINT: emulator.endpoint,
+    CMS_ENDPOINT: emulator.endpoint,
+    STS_ENDPOINT: emulator.endpoint,
   };
   return { ...emulator, serverEnv };
 }

@@ -1,0 +1,110 @@
+/** cms_get_node_metrics: CloudMonitor metrics of the ECS instances behind a cluster's nodes. */
+import { z } from 'zod';
+import { createCmsClient } from '../../clients/cms-client.ts';
+import { listNodes } from '../clusters/clusters.api.ts';
+import { clusterIdArg, nodePoolIdArg, regionArg } from '../args.ts';
+import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { table } from '../render.ts';
+import { describeNodeMetrics, ECS_NAMESPACE as ECS_NS, NODE_METRICS, type NodeMetric } from './cms.api.ts';
+import { timeRange, unixSecondsArg } from './query-args.ts';
+
+const MAX_NODES = 100;
+const MAX_SPAN_SECONDS = 7 * 86_400;
+
+export const cmsGetNodeMetricsTool = defineTool({
+  name: 'cms_get_node_metrics',
+  title: 'Node metrics from CloudMonitor',
+  description:
+    'CloudMonitor metrics of the cluster\'s nodes (their ECS instances), optionally of one node pool: per node the latest, min, max and average. ' +
+    'Metrics: cpu (CPUUtilization %), memory (memory_usedutilization %), disk (diskusage_utilization %), load (load_5m), ' +
+    'network_in / network_out (networkin_rate / networkout_rate, bit/s); memory, disk and load need the CloudMonitor agent on the nodes. ' +
+    'Works without managed Prometheus: use it to answer "are my nodes saturated?".',
+  input: {
+    cluster_id: clusterIdArg,
+    nodepool_id: nodePoolIdArg.optional(),
+    metric: z.enum(Object.keys(NODE_METRICS) as [NodeMetric, ...NodeMetric[]]).default('cpu').describe('cpu, memory, disk, load, network_in or network_out (default cpu)'),
+    period: z.union([z.literal(60), z.literal(300), z.literal(900), z.literal(3600)]).default(60).describe('Seconds per datapoint: 60, 300, 900 or 3600 (default 60)'),
+    from_timestamp: unixSecondsArg.optional().describe('Start, unix seconds (default: an hour before to_timestamp)'),
+    to_timestamp: unixSecondsArg.optional().describe('End, unix seconds (default now)'),
+    region: regionArg.optional(),
+  },
+  output: {
+    cluster_id: z.string(),
+    region_id: z.string(),
+    namespace: z.string(),
+    metric: z.string(),
+    metric_name: z.string(),
+    unit: z.string(),
+    period: z.number(),
+    from_timestamp: z.number(),
+    to_timestamp: z.number(),
+    nodes: z.array(
+      z.object({
+        instance_id: z.string(),
+        node_name: z.string(),
+        nodepool_id: z.string(),
+        points: z.number(),
+        latest: z.number().nullable(),
+        latest_at: z.string().nullable(),
+        min: z.number().nullable(),
+        max: z.number().nullable(),
+        avg: z.number().nullable(),
+      }),
+    ),
+    complete: z.boolean(),
+    truncation: z.string().nullable(),
+  },
+  annotations: readOnlyTool,
+  async run(args, ctx) {
+    ctx.note({ cluster: args.cluster_id });
+    const range = timeRange(args.from_timestamp, args.to_timestamp, { defaultSeconds: 3600, maxSeconds: MAX_SPAN_SECONDS });
+    const region = await ctx.clusterRegion(args.cluster_id, args.region);
+    const { nodes, page } = await listNodes(await ctx.cs(region), ctx.retry, args.cluster_id, { nodepoolId: args.nodepool_id, pageNumber: 1, pageSize: MAX_NODES }, ctx.signal);
+    const withInstance = nodes.filter((node) => node.instance_id);
+    const metric = NODE_METRICS[args.metric];
+    const { series, complete } = withInstance.length
+      ? await describeNodeMetrics(
+          await createCmsClient(ctx.config, await ctx.credentials(), region),
+          ctx.retry,
+          { instanceIds: withInstance.map((n) => n.instance_id), metric: args.metric, period: args.period, startMs: range.from * 1000, endMs: range.to * 1000 },
+          ctx.signal,
+        )
+      : { series: [], complete: true };
+    const byId = new Map(withInstance.map((node) => [node.instance_id, node]));
+    const rows = series.map((s) => ({ ...s, node_name: byId.get(s.instance_id)?.node_name ?? '', nodepool_id: byId.get(s.instance_id)?.nodepool_id ?? '' }));
+    const notes = [
+      page.total_count > nodes.length ? `only the first ${nodes.length} of ${page.total_count} nodes; pass nodepool_id to narrow` : '',
+      complete ? '' : 'CloudMonitor had more datapoints than were read; use a larger period or a shorter range',
+    ].filter(Boolean);
+    const truncation = notes.length ? `[truncated: ${notes.join('; ')}]` : null;
+    const unit = metric.unit;
+    const text = [
+      `${metric.name} (${ECS_NS}, period ${args.period}s${unit ? `, ${unit}` : ''}) for ${rows.length} nodes of ${args.cluster_id}${args.nodepool_id ? ` node pool ${args.nodepool_id}` : ''}, ` +
+        `${new Date(range.from * 1000).toISOString()} .. ${new Date(range.to * 1000).toISOString()}`,
+      rows.length
+        ? table(['NODE', 'INSTANCE_ID', 'LATEST', 'MIN', 'MAX', 'AVG', 'POINTS'], rows.map((r) => [r.node_name, r.instance_id, r.latest ?? 'no data', r.min ?? '', r.max ?? '', r.avg ?? '', r.points]))
+        : 'No nodes found.',
+      rows.some((r) => r.points === 0) ? 'Nodes with "no data": the metric needs the CloudMonitor agent, or the instance reported nothing in this range.' : '',
+      truncation ?? '',
+    ].filter(Boolean).join('\n');
+    return {
+      structured: {
+        cluster_id: args.cluster_id,
+        region_id: region,
+        namespace: ECS_NS,
+        metric: args.metric,
+        metric_name: metric.name,
+        unit,
+        period: args.period,
+        from_timestamp: range.from,
+        to_timestamp: range.to,
+        nodes: rows,
+        complete: complete && truncation === null,
+        truncation,
+      },
+      text,
+    };
+  },
+});
+
+

@@ -1,0 +1,158 @@
+/** cms_execute_promql_query: PromQL on the cluster's managed Prometheus (SLS metricstore). */
+import { z } from 'zod';
+import { ToolFailure } from '../../errors/tool-failure.ts';
+import { clusterIdArg, regionArg } from '../args.ts';
+import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { findPrometheus } from './discovery.ts';
+import { queryPrometheus, type PromSample, type PromSeries } from './promql.api.ts';
+import { limitArg, projectArg, timeRange, unixSecondsArg } from './query-args.ts';
+
+const MAX_RANGE_SECONDS = 7 * 86_400;
+const MAX_POINTS = 11_000;
+/** Samples kept per series in structuredContent (the latest ones). */
+const MAX_SAMPLES = 500;
+
+function labels(metric: Record<string, string>): string {
+  const { __name__: name, ...rest } = metric;
+  const inner = Object.entries(rest)
+    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
+    .join(',');
+  return `${name ?? ''}{${inner}}`;
+}
+
+function num(value: string): string {
+  const n = Number(value);
+  if (!Number.isFinite(n)) return value;
+  return String(Math.round(n * 10_000) / 10_000);
+}
+
+function summarise(series: PromSeries): string {
+  if (series.value) return `${labels(series.metric)}  ${num(series.value[1])}`;
+  const values = (series.values ?? []).map(([, v]) => Number(v)).filter(Number.isFinite);
+  if (values.length === 0) return `${labels(series.metric)}  (no samples)`;
+  const last = series.values![series.values!.length - 1]!;
+  const avg = values.reduce((a, b) => a + b, 0) / values.length;
+  return `${labels(series.metric)}  latest ${num(last[1])}  min ${num(String(Math.min(...values)))}  max ${num(String(Math.max(...values)))}  avg ${num(String(avg))}  (${values.length} samples)`;
+}
+
+/** A Prometheus sample `[unix seconds, "value"]` (an array, not a tuple: JSON Schema validators differ on tuples). */
+const sample = z.array(z.union([z.number(), z.string()])).min(2).max(2);
+
+export const cmsExecutePromqlQueryTool = defineTool({
+  name: 'cms_execute_promql_query',
+  title: 'Run PromQL on the cluster\'s Prometheus',
+  description:
+    'Run a PromQL query on the cluster\'s managed Prometheus (Alibaba Cloud Managed Service for Prometheus, found from the cluster id). ' +
+    'Instant query at `time` (default now), or a range query with `start`/`end` (unix seconds) and `step` (seconds). ' +
+    'Any PromQL works, e.g. `sum by (namespace) (rate(container_cpu_usage_seconds_total[5m]))`. ' +
+    'Answers Prometheus\'s result in structuredContent and a compact rendering (labels, latest value; min/max/avg over a range). ' +
+    'Without managed Prometheus, use cms_get_node_metrics for node CPU/memory/disk/network.',
+  input: {
+    cluster_id: clusterIdArg,
+    query: z.string().min(1).max(10_000).describe('PromQL expression'),
+    time: unixSecondsArg.optional().describe('Evaluation time of an instant query, unix seconds (default now)'),
+    start: unixSecondsArg.optional().describe('Range query start, unix seconds'),
+    end: unixSecondsArg.optional().describe('Range query end, unix seconds (default now when start is given)'),
+    step: z.number().int().min(1).max(86_400).optional().describe('Range query resolution in seconds (default: about 200 points)'),
+    limit: limitArg('series'),
+    project: projectArg.optional().describe('Prometheus project; default workspace-default-cms-{account_id}-{region}'),
+    metricstore: z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}[a-z0-9]$/).optional().describe('Metricstore; default aliyun-prom-{cluster_id}'),
+    region: regionArg.optional(),
+  },
+  output: {
+    cluster_id: z.string(),
+    project: z.string(),
+    metricstore: z.string(),
+    result_type: z.string(),
+    result: z.union([z.array(z.object({ metric: z.record(z.string(), z.string()), value: sample.optional(), values: z.array(sample).optional() })), sample]),
+    series_total: z.number(),
+    truncated: z.boolean(),
+    truncation: z.string().nullable(),
+    warnings: z.array(z.string()),
+  },
+  annotations: readOnlyTool,
+  async run(args, ctx) {
+    ctx.note({ cluster: args.cluster_id });
+    const isRange = args.start !== undefined || args.end !== undefined || args.step !== undefined;
+    if (isRange && args.time !== undefined) {
+      throw new ToolFailure('InvalidArguments', 'Give either `time` (instant query) or `start`/`end`/`step` (range query), not both.', { hint: 'Nothing was sent.' });
+    }
+    if (isRange && args.start === undefined) {
+      throw new ToolFailure('InvalidArguments', 'A range query needs `start` (unix seconds).', { hint: 'Nothing was sent.' });
+    }
+    let request: Parameters<typeof queryPrometheus>[4];
+    if (isRange) {
+      const range = timeRange(args.start, args.end, { defaultSeconds: 3600, maxSeconds: MAX_RANGE_SECONDS, names: ['start', 'end'] });
+      const step = args.step ?? Math.max(15, Math.ceil((range.to - range.from) / 200));
+      if ((range.to - range.from) / step > MAX_POINTS) {
+        throw new ToolFailure('InvalidArguments', `start..end / step gives more than ${MAX_POINTS} points per series; use a larger step.`, { hint: 'Nothing was sent.' });
+      }
+      request = { query: args.query, start: range.from, end: range.to, step };
+    } else {
+      request = { query: args.query, time: args.time };
+    }
+    const region = await ctx.clusterRegion(args.cluster_id, args.region);
+    const found = await findPrometheus(ctx, args.cluster_id, region);
+    const project = args.project ? { value: args.project, source: 'argument' } : found.project;
+    const metricstore = args.metricstore ? { value: args.metricstore, source: 'argument' } : found.metricstore;
+    let answer;
+    try {
+      answer = await queryPrometheus(ctx.config, await ctx.credentials(), ctx.retry, { region, project: project.value, metricstore: metricstore.value }, request, ctx.signal);
+    } catch (error) {
+      if (error instanceof ToolFailure && /ProjectNotExist|LogStoreNotExist|MetricStoreNotExist/.test(error.code)) {
+        const missing = error.code === 'ProjectNotExist' ? `project ${project.value}` : `metricstore ${metricstore.value} in project ${project.value}`;
+        throw new ToolFailure(
+          'MetricstoreNotFound',
+          `No managed Prometheus data for cluster ${args.cluster_id}: ${missing} not found in ${region} (tried project from ${project.source}, metricstore from ${metricstore.source}; Log Service said ${error.code}: ${error.message}).`,
+          {
+            requestId: error.details.requestId,
+            hint: 'Is Managed Service for Prometheus enabled for this cluster? For node CPU, memory, disk and network use cms_get_node_metrics (CloudMonitor) instead.',
+          },
+        );
+      }
+      throw error;
+    }
+    const { data } = answer;
+    const all = Array.isArray(data.result[0]) || data.resultType === 'vector' || data.resultType === 'matrix' ? (data.result as PromSeries[]) : undefined;
+    let truncation: string | null = null;
+    let result: PromSeries[] | PromSample = data.result;
+    let lines: string[];
+    if (all) {
+      let samplesCut = 0;
+      const kept = all.slice(0, args.limit).map((series) => {
+        if (series.values && series.values.length > MAX_SAMPLES) {
+          samplesCut += 1;
+          return { ...series, values: series.values.slice(-MAX_SAMPLES) };
+        }
+        return series;
+      });
+      const notes = [
+        all.length > kept.length ? `${all.length - kept.length} more series not shown (limit ${args.limit}); aggregate (sum by …, topk) or filter with label matchers` : '',
+        samplesCut ? `${samplesCut} series kept only their latest ${MAX_SAMPLES} samples; use a larger step` : '',
+      ].filter(Boolean);
+      truncation = notes.length ? `[truncated: ${notes.join('; ')}]` : null;
+      result = kept;
+      lines = [`${data.resultType}: ${all.length} series from ${project.value}/${metricstore.value}`, ...all.slice(0, args.limit).map(summarise)];
+      if (all.length === 0) lines.push('No series matched.');
+    } else {
+      const value = data.result as PromSample;
+      lines = [`${data.resultType}: ${value[1]} at ${value[0]}`];
+    }
+    if (truncation) lines.push(truncation);
+    if (answer.warnings.length) lines.push(`Warnings: ${answer.warnings.join('; ')}`);
+    return {
+      structured: {
+        cluster_id: args.cluster_id,
+        project: project.value,
+        metricstore: metricstore.value,
+        result_type: data.resultType,
+        result,
+        series_total: all?.length ?? 1,
+        truncated: truncation !== null,
+        truncation,
+        warnings: answer.warnings,
+      },
+      text: lines.join('\n'),
+    };
+  },
+});

@@ -1,0 +1,100 @@
+/** Plain functions over the Log Service SDK: GetLogsV2 and ListLogStores, errors explained once. */
+import { loadSlsSdk, type SlsClient } from '../../clients/sls-client.ts';
+import { toToolFailure } from '../../errors/map-error.ts';
+import { ToolFailure } from '../../errors/tool-failure.ts';
+import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
+
+export interface LogQuery {
+  project: string;
+  logstore: string;
+  query: string;
+  from: number;
+  to: number;
+  /** Raw-log searches ask for this many lines; SQL results are cut to it here. */
+  limit: number;
+}
+
+export interface LogQueryResult {
+  rows: Array<Record<string, string>>;
+  /** SLS `progress`: `Complete`, or `Incomplete` when SLS did not scan everything. */
+  progress: string;
+  complete: boolean;
+  processed_rows: number;
+  /** Rows SLS returned, before this server's bound. */
+  returned_rows: number;
+  elapsed_ms: number;
+  has_sql: boolean;
+}
+
+/** Where a query went, so that a failure can say what was tried. */
+export interface SlsTarget {
+  region: string;
+  project: string;
+  projectSource: string;
+  logstore?: string;
+  kind?: 'logstore' | 'metricstore';
+}
+
+/** Maps an SLS error to what the agent sees, naming the project/logstore that was tried. */
+export function slsFailure(error: unknown, target: SlsTarget): ToolFailure {
+  if (error instanceof ToolFailure) return error;
+  const failure = toToolFailure(error);
+  const raw = failure.message.startsWith(`${failure.code}: `) ? failure.message.slice(failure.code.length + 2) : failure.message;
+  const details = { requestId: failure.details.requestId, httpStatus: failure.details.httpStatus, retryable: failure.details.retryable };
+  if (failure.code === 'ProjectNotExist') {
+    return new ToolFailure(
+      'ProjectNotExist',
+      `Log Service project ${target.project} not found in ${target.region} (project from ${target.projectSource}): is log collection enabled for this cluster?`,
+      { ...details, hint: 'Enable log collection for the cluster, or pass `project` explicitly; list_log_stores shows what was found.' },
+    );
+  }
+  if (failure.code === 'LogStoreNotExist' || failure.code === 'MetricStoreNotExist') {
+    const what = target.kind ?? 'logstore';
+    return new ToolFailure(
+      failure.code,
+      `${what} ${target.logstore ?? '?'} not found in project ${target.project} (${target.region}; project from ${target.projectSource}).`,
+      { ...details, hint: 'list_log_stores shows the logstores and metricstores of this cluster.' },
+    );
+  }
+  return new ToolFailure(failure.code, raw, { ...details, hint: failure.details.hint });
+}
+
+export async function getLogs(client: SlsClient, retry: RetryPolicy, query: LogQuery, target: SlsTarget, signal?: AbortSignal): Promise<LogQueryResult> {
+  const { models } = await loadSlsSdk();
+  const request = new models.GetLogsV2Request({
+    from: query.from,
+    to: query.to,
+    query: query.query,
+    line: query.limit,
+    offset: 0,
+    reverse: true,
+  });
+  try {
+    const { body } = await callRead(retry, () => client.getLogsV2(query.project, query.logstore, request), signal);
+    const data = (body?.data ?? []) as Array<Record<string, string>>;
+    const progress = body?.meta?.progress ?? 'Unknown';
+    return {
+      rows: data,
+      progress,
+      complete: progress === 'Complete',
+      processed_rows: body?.meta?.processedRows ?? 0,
+      returned_rows: data.length,
+      elapsed_ms: body?.meta?.elapsedMillisecond ?? 0,
+      has_sql: body?.meta?.hasSQL ?? query.query.includes('|'),
+    };
+  } catch (error) {
+    throw slsFailure(error, target);
+  }
+}
+
+/** Logstore (or, with `metrics`, metricstore) names of a project. */
+export async function listStores(client: SlsClient, retry: RetryPolicy, project: string, metrics: boolean, target: SlsTarget, signal?: AbortSignal): Promise<string[]> {
+  const { models } = await loadSlsSdk();
+  const request = new models.ListLogStoresRequest({ offset: 0, size: 500, ...(metrics ? { telemetryType: 'Metrics' } : {}) });
+  try {
+    const { body } = await callRead(retry, () => client.listLogStores(project, request), signal);
+    return body?.logstores ?? [];
+  } catch (error) {
+    throw slsFailure(error, target);
+  }
+}

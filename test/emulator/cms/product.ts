@@ -1,0 +1,71 @@
+/**
+ * CloudMonitor (CMS 1.0, RPC over ACS3) as an emulated product: DescribeMetricList for the
+ * `acs_ecs_dashboard` namespace, one series per ECS instance of the caller's account (other
+ * accounts' instances answer no datapoints, as CloudMonitor does). Paging by Length/NextToken.
+ */
+import { serveAcs3Operation } from '../acs3-product.ts';
+import { EmulatorError } from '../http-util.ts';
+import type { EmulatedProduct } from '../index.ts';
+
+const METRICS: Record<string, (nodeIndex: number, minute: number) => number> = {
+  CPUUtilization: (i, m) => (i === 0 ? 91 + (m % 5) : 18 + i * 7 + (m % 3)),
+  memory_usedutilization: (i, m) => (i === 0 ? 88 + (m % 2) : 40 + i * 3),
+  diskusage_utilization: (i) => 35 + i * 4,
+  load_5m: (i, m) => (i === 0 ? 7.5 + (m % 3) / 10 : 0.8 + i / 10),
+  networkin_rate: (i, m) => 2_000_000 + i * 250_000 + m * 1000,
+  networkout_rate: (i, m) => 1_500_000 + i * 200_000 + m * 1000,
+};
+
+function toMs(value: string | null, name: string): number {
+  if (!value) throw new EmulatorError(400, 'InvalidParameter', `${name} is mandatory for this action.`);
+  const n = /^\d+$/.test(value) ? Number(value) : Date.parse(value.replace(' ', 'T') + 'Z');
+  if (!Number.isFinite(n)) throw new EmulatorError(400, 'InvalidParameter', `${name} is not a valid time.`);
+  return n;
+}
+
+export const cmsProduct: EmulatedProduct = {
+  name: 'cms',
+  matches(req) {
+    return req.headers['x-acs-version'] === '2019-01-01';
+  },
+  async serve(ctx, request) {
+    const action = String(request.req.headers['x-acs-action'] ?? '');
+    await serveAcs3Operation('cms', ctx, request, action === 'DescribeMetricList' ? {
+      action,
+      ramAction: 'cms:DescribeMetricList',
+      run(caller, requestId) {
+        const q = request.url.searchParams;
+        const namespace = q.get('Namespace');
+        const metric = q.get('MetricName') ?? '';
+        if (namespace !== 'acs_ecs_dashboard') throw new EmulatorError(400, 'InvalidParameter', `The Namespace ${namespace} is not emulated.`);
+        const value = METRICS[metric];
+        if (!value) throw new EmulatorError(400, 'InvalidParameter', `The MetricName ${metric} is invalid.`);
+        const period = Number(q.get('Period') ?? '60');
+        const start = toMs(q.get('StartTime'), 'StartTime');
+        const end = toMs(q.get('EndTime'), 'EndTime');
+        const length = Math.min(Number(q.get('Length') ?? '1000'), 1440);
+        const offset = Number(q.get('NextToken') ?? '0');
+        const wanted = (JSON.parse(q.get('Dimensions') ?? '[]') as Array<{ instanceId?: string }>).map((d) => d.instanceId);
+        const points: Array<Record<string, unknown>> = [];
+        for (const cluster of caller.account.clusters) {
+          cluster.nodes.forEach((node, index) => {
+            if (wanted.length && !wanted.includes(node.instance_id)) return;
+            for (let t = Math.ceil(start / (period * 1000)) * period * 1000; t < end; t += period * 1000) {
+              const v = value(index, Math.floor(t / 60_000));
+              points.push({ timestamp: t, userId: caller.account.accountId, instanceId: node.instance_id, Average: v, Maximum: v * 1.05, Minimum: v * 0.95 });
+            }
+          });
+        }
+        const page = points.slice(offset, offset + length);
+        return {
+          RequestId: requestId,
+          Code: '200',
+          Success: true,
+          Period: String(period),
+          Datapoints: JSON.stringify(page),
+          ...(offset + length < points.length ? { NextToken: String(offset + length) } : {}),
+        };
+      },
+    } : undefined);
+  },
+};

@@ -1,0 +1,30 @@
+/** ACK operations that say where a cluster's logs live; pushed into `csRoutes` by `registerObservabilityCsRoutes`. */
+import { csRoutes, findCluster, type CsRoute } from '../cs/routes.ts';
+import { logProjectOf } from './dataset.ts';
+
+const routes: CsRoute[] = [
+  {
+    action: 'CheckControlPlaneLogEnable',
+    method: 'GET',
+    pattern: /^\/clusters\/(?<clusterId>[^/]+)\/controlplanelog$/,
+    ramAction: 'cs:CheckControlPlaneLogEnable',
+    handle(request) {
+      const cluster = findCluster(request);
+      return { log_project: logProjectOf(cluster), log_ttl: '30', aliuid: request.caller.account.accountId, components: ['apiserver', 'kcm', 'scheduler'] };
+    },
+  },
+  {
+    action: 'GetClusterAuditProject',
+    method: 'GET',
+    pattern: /^\/clusters\/(?<clusterId>[^/]+)\/audit$/,
+    ramAction: 'cs:GetClusterAuditProject',
+    handle(request) {
+      const cluster = findCluster(request);
+      return { sls_project_name: logProjectOf(cluster), audit_enabled: true };
+    },
+  },
+];
+
+export function registerObservabilityCsRoutes(): void {
+  for (const route of routes) if (!csRoutes.some((existing) => existing.action === route.action)) csRoutes.push(route);
+}

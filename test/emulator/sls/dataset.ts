@@ -1,0 +1,99 @@
+/**
+ * The Log Service data of one emulated cluster: which projects and stores exist, and a small
+ * realistic dataset (Kubernetes events with a crash-looping pod, API-server audit entries,
+ * container logs). Times are seconds before "now", so the default last hour always sees them.
+ */
+import type { AccountRecord, ClusterRecord } from '../world.ts';
+
+export interface LogRow {
+  ago: number;
+  fields: Record<string, string>;
+}
+
+export const CRASHING_POD = 'payment-api-7d9f8b6c5-x2k4q';
+
+export function logProjectOf(cluster: ClusterRecord): string {
+  return `k8s-log-${cluster.cluster_id}`;
+}
+
+export function prometheusProjectOf(account: AccountRecord, cluster: ClusterRecord): string {
+  return `workspace-default-cms-${account.accountId}-${cluster.region_id}`;
+}
+
+/** Only prod-hangzhou has managed Prometheus; the others have a workspace but no metricstore. */
+export function hasPrometheus(cluster: ClusterRecord): boolean {
+  return cluster.name === 'prod-hangzhou';
+}
+
+export function logstoresOf(cluster: ClusterRecord): string[] {
+  const id = cluster.cluster_id;
+  return ['k8s-event', 'config-operation-log', `audit-${id}`, `apiserver-${id}`, `kcm-${id}`, `scheduler-${id}`];
+}
+
+function event(ago: number, level: string, reason: string, kind: string, namespace: string, name: string, message: string, host: string): LogRow {
+  return { ago, fields: { level, reason, kind, namespace, name, message, hostname: host, __source__: 'kube-eventer', __topic__: 'k8s-event' } };
+}
+
+export function rowsOf(cluster: ClusterRecord, logstore: string): LogRow[] | undefined {
+  const node = cluster.nodes[0]?.node_name ?? 'node-0';
+  const id = cluster.cluster_id;
+  if (logstore === 'k8s-event') {
+    const rows: LogRow[] = [
+      event(3000, 'Normal', 'Scheduled', 'Pod', 'shop', CRASHING_POD, `Successfully assigned shop/${CRASHING_POD} to ${node}`, node),
+      event(2990, 'Normal', 'Pulled', 'Pod', 'shop', CRASHING_POD, 'Container image "registry.cn-hangzhou.aliyuncs.com/shop/payment-api:1.8.2" already present on machine', node),
+      event(2400, 'Normal', 'ScalingReplicaSet', 'Deployment', 'shop', 'checkout', 'Scaled up replica set checkout-5b7c9 to 3', 'kube-controller-manager'),
+      event(1800, 'Warning', 'Unhealthy', 'Pod', 'shop', 'checkout-5b7c9-abcde', 'Readiness probe failed: HTTP probe failed with statuscode: 503', node),
+      event(1200, 'Warning', 'FailedScheduling', 'Pod', 'batch', 'report-28712345-q8z7n', '0/4 nodes are available: 4 Insufficient memory.', 'default-scheduler'),
+      event(600, 'Normal', 'Killing', 'Pod', 'kube-system', 'coredns-6d8c4f7b9-m2lpx', 'Stopping container coredns', node),
+    ];
+    for (let i = 0; i < 12; i += 1) {
+      rows.push(
+        event(2900 - i * 240, 'Warning', 'BackOff', 'Pod', 'shop', CRASHING_POD, `Back-off restarting failed container payment-api in pod ${CRASHING_POD}_shop(9f1c2d3e-4b5a-6789-abcd-ef0123456789)`, node),
+      );
+    }
+    return rows;
+  }
+  if (logstore === 'config-operation-log') {
+    const trace = ['java.lang.IllegalStateException: PAYMENT_DB_URL is not set', ...Array.from({ length: 40 }, (_, i) => `\tat com.example.payment.Bootstrap.step${i}(Bootstrap.java:${100 + i})`)].join('\n');
+    const rows: LogRow[] = [];
+    for (let i = 0; i < 12; i += 1) {
+      const base = { _namespace_: 'shop', _pod_name_: CRASHING_POD, _container_name_: 'payment-api', _node_name_: node, __source__: '10.0.1.11', __topic__: '' };
+      rows.push({ ago: 2905 - i * 240, fields: { ...base, content: 'Starting payment-api 1.8.2 (profile=prod)' } });
+      rows.push({ ago: 2903 - i * 240, fields: { ...base, content: trace } });
+    }
+    for (let i = 0; i < 30; i += 1) {
+      rows.push({ ago: 3300 - i * 100, fields: { _namespace_: 'shop', _pod_name_: 'checkout-5b7c9-abcde', _container_name_: 'checkout', _node_name_: node, __source__: '10.0.1.12', __topic__: '', content: `GET /api/cart/${1000 + i} 200 ${12 + (i % 7)}ms` } });
+    }
+    return rows;
+  }
+  if (logstore === `audit-${id}`) {
+    const entry = (ago: number, verb: string, resource: string, namespace: string, name: string, user: string, code: number): LogRow => ({
+      ago,
+      fields: {
+        verb,
+        'objectRef.resource': resource,
+        'objectRef.namespace': namespace,
+        'objectRef.name': name,
+        'user.username': user,
+        'responseStatus.code': String(code),
+        sourceIPs: '10.0.0.8',
+        userAgent: user === 'kubernetes-admin' ? 'kubectl/v1.33.9 (linux/amd64)' : 'kube-controller-manager/v1.33.3',
+        __topic__: 'k8s-audit',
+      },
+    });
+    return [
+      entry(3100, 'get', 'pods', 'shop', CRASHING_POD, 'kubernetes-admin', 200),
+      entry(2950, 'delete', 'pods', 'shop', 'payment-api-7d9f8b6c5-old01', 'kubernetes-admin', 200),
+      entry(2500, 'update', 'deployments', 'shop', 'payment-api', 'kubernetes-admin', 200),
+      entry(2000, 'get', 'secrets', 'shop', 'payment-db', 'system:serviceaccount:shop:default', 403),
+      entry(1500, 'patch', 'configmaps', 'kube-system', 'coredns', 'kubernetes-admin', 200),
+      entry(900, 'list', 'nodes', '', '', 'system:kube-controller-manager', 200),
+      entry(300, 'create', 'pods/exec', 'shop', 'checkout-5b7c9-abcde', 'kubernetes-admin', 101),
+    ];
+  }
+  if (logstore === `apiserver-${id}`) {
+    return [{ ago: 1000, fields: { content: 'I1001 10:00:00.000000 1 trace.go:236] Trace[1]: "List" url:/api/v1/pods total time: 812ms' } }];
+  }
+  if (logstoresOf(cluster).includes(logstore)) return [];
+  return undefined;
+}
