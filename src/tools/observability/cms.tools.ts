@@ -23,7 +23,7 @@ export const cmsGetNodeMetricsTool = defineTool({
     cluster_id: clusterIdArg,
     nodepool_id: nodePoolIdArg.optional(),
     metric: z.enum(Object.keys(NODE_METRICS) as [NodeMetric, ...NodeMetric[]]).default('cpu').describe('cpu, memory, disk, load, network_in or network_out (default cpu)'),
-    period: z.union([z.literal(60), z.literal(300), z.literal(900), z.literal(3600)]).default(60).describe('Seconds per datapoint: 60, 300, 900 or 3600 (default 60)'),
+    period: z.number().int().min(60).max(3600).multipleOf(60).default(60).describe('Seconds per datapoint, a multiple of 60 up to 3600: 60, 300, 900 or 3600 are usual (default 60)'),
     from_timestamp: unixSecondsArg.optional().describe('Start, unix seconds (default: an hour before to_timestamp)'),
     to_timestamp: unixSecondsArg.optional().describe('End, unix seconds (default now)'),
     region: regionArg.optional(),
