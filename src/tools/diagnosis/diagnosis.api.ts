@@ -7,7 +7,7 @@
 import type { CsClient, CsModels } from '../../clients/cs-client.ts';
 import { loadCsSdk } from '../../clients/cs-client.ts';
 import { callRead, callWrite, type RetryPolicy, type WriteDescription } from '../../upstream/call-upstream.ts';
-import { withHints } from '../tasks/upstream-hints.ts';
+import { withDeadline, withHints } from '../tasks/upstream-hints.ts';
 
 async function models(): Promise<CsModels> {
   return (await loadCsSdk()).models;
@@ -21,13 +21,13 @@ const HINTS: Record<string, string> = {
 export async function createDiagnosis(
   client: CsClient,
   retry: RetryPolicy,
-  request: { clusterId: string; type: string; target: Record<string, string> },
+  request: { clusterId: string; type: string; target: Record<string, string>; deadlineMs: number },
   description: WriteDescription,
   signal?: AbortSignal,
 ): Promise<string> {
   const { CreateClusterDiagnosisRequest } = await models();
   const body = new CreateClusterDiagnosisRequest({ type: request.type, target: request.target });
-  const response = await withHints(HINTS, () => callWrite(retry, description, () => client.createClusterDiagnosis(request.clusterId, body), signal));
+  const response = await withHints(HINTS, () => callWrite(retry, description, () => withDeadline(request.deadlineMs, () => client.createClusterDiagnosis(request.clusterId, body)), signal));
   return response.body?.diagnosisId ?? '';
 }
 
@@ -107,10 +107,17 @@ export function summariseFindings(document: unknown): { summary: DiagnosisResult
   };
 }
 
-export async function getDiagnosisResult(client: CsClient, retry: RetryPolicy, clusterId: string, diagnosisId: string, signal?: AbortSignal): Promise<DiagnosisResult> {
+export async function getDiagnosisResult(
+  client: CsClient,
+  retry: RetryPolicy,
+  clusterId: string,
+  diagnosisId: string,
+  deadlineMs: number,
+  signal?: AbortSignal,
+): Promise<DiagnosisResult> {
   const { GetClusterDiagnosisResultRequest } = await models();
   const { body } = await withHints(HINTS, () =>
-    callRead(retry, () => client.getClusterDiagnosisResult(clusterId, diagnosisId, new GetClusterDiagnosisResultRequest({})), signal),
+    callRead(retry, () => withDeadline(deadlineMs, () => client.getClusterDiagnosisResult(clusterId, diagnosisId, new GetClusterDiagnosisResultRequest({}))), signal),
   );
   const status = body?.status ?? -1;
   const result = parseJson(body?.result);

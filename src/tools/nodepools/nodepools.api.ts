@@ -8,7 +8,7 @@ import { loadCsSdk } from '../../clients/cs-client.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { callWrite, type RetryPolicy, type WriteDescription } from '../../upstream/call-upstream.ts';
 import { listNodePools, listNodes, type NodePoolRow, type NodeRow } from '../clusters/clusters.api.ts';
-import { withHints } from '../tasks/upstream-hints.ts';
+import { withDeadline, withHints } from '../tasks/upstream-hints.ts';
 
 async function models(): Promise<CsModels> {
   return (await loadCsSdk()).models;
@@ -49,14 +49,14 @@ export async function listAllPoolNodes(client: CsClient, retry: RetryPolicy, clu
 export async function scaleNodePool(
   client: CsClient,
   retry: RetryPolicy,
-  target: { clusterId: string; nodepoolId: string; count: number },
+  target: { clusterId: string; nodepoolId: string; count: number; deadlineMs: number },
   description: WriteDescription,
   signal?: AbortSignal,
 ): Promise<{ taskId: string; requestId: string }> {
   const { ScaleClusterNodePoolRequest } = await models();
   const request = new ScaleClusterNodePoolRequest({ count: target.count });
   const response = await withHints(WRITE_HINTS, () =>
-    callWrite(retry, description, () => client.scaleClusterNodePool(target.clusterId, target.nodepoolId, request), signal),
+    callWrite(retry, description, () => withDeadline(target.deadlineMs, () => client.scaleClusterNodePool(target.clusterId, target.nodepoolId, request)), signal),
   );
   return { taskId: response.body?.taskId ?? '', requestId: String(response.headers?.['x-acs-request-id'] ?? '') };
 }
@@ -64,7 +64,7 @@ export async function scaleNodePool(
 export async function removeNodePoolNodes(
   client: CsClient,
   retry: RetryPolicy,
-  target: { clusterId: string; nodepoolId: string; instanceIds: string[]; drainNode: boolean; releaseNode: boolean; concurrency: boolean },
+  target: { clusterId: string; nodepoolId: string; instanceIds: string[]; drainNode: boolean; releaseNode: boolean; concurrency: boolean; deadlineMs: number },
   description: WriteDescription,
   signal?: AbortSignal,
 ): Promise<{ taskId: string; requestId: string }> {
@@ -77,7 +77,7 @@ export async function removeNodePoolNodes(
     concurrency: target.concurrency,
   });
   const response = await withHints(WRITE_HINTS, () =>
-    callWrite(retry, description, () => client.removeNodePoolNodes(target.clusterId, target.nodepoolId, request), signal),
+    callWrite(retry, description, () => withDeadline(target.deadlineMs, () => client.removeNodePoolNodes(target.clusterId, target.nodepoolId, request)), signal),
   );
   return { taskId: response.body?.taskId ?? '', requestId: response.body?.requestId ?? '' };
 }

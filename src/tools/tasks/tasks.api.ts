@@ -1,7 +1,7 @@
 /** DescribeTaskInfo over the CS SDK, normalised to snake_case; no MCP here. */
 import type { CsClient } from '../../clients/cs-client.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
-import { withHints } from './upstream-hints.ts';
+import { withDeadline, withHints } from './upstream-hints.ts';
 
 export interface TaskStage {
   name: string;
@@ -41,9 +41,9 @@ function eventTime(timestamp: string | undefined): string {
   return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : (timestamp ?? '');
 }
 
-export async function describeTask(client: CsClient, retry: RetryPolicy, taskId: string, signal?: AbortSignal): Promise<TaskInfo> {
+export async function describeTask(client: CsClient, retry: RetryPolicy, taskId: string, deadlineMs: number, signal?: AbortSignal): Promise<TaskInfo> {
   const { body } = await withHints({ ErrorTaskNotFound: TASK_NOT_FOUND_HINT }, () =>
-    callRead(retry, () => client.describeTaskInfo(taskId), signal),
+    callRead(retry, () => withDeadline(deadlineMs, () => client.describeTaskInfo(taskId)), signal),
   );
   const stageName = (outputs: Record<string, unknown> | undefined, index: number) =>
     typeof outputs?.name === 'string' && outputs.name ? outputs.name : `stage ${index + 1}`;
