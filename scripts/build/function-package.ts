@@ -1,0 +1,116 @@
+/**
+ * Builds the Function Compute code package: one esbuild bundle of `functions/ack-mcp/index.ts`
+ * (ESM, code-split so the lazily loaded @alicloud SDKs stay in chunks a cold start never reads),
+ * the `bootstrap` FC starts, the one native addon the bundle cannot hold, and a zip of it all.
+ *
+ * Layout of `dist/code/` (what `s.yaml`'s `code` names; FC unpacks it under `/code`):
+ *   bootstrap               picks FC's Node and runs index.mjs
+ *   index.mjs, chunks/      the bundle (target node20.10)
+ *   node_modules/lz4-napi   + @antoniomuso/lz4-napi-linux-x64-gnu: the SLS SDK's LZ4 addon (.node),
+ *                           required at run time from the SLS chunk through `createRequire`
+ */
+import { build, type Metafile } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { chmod, copyFile, cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cjsNamedExports } from './cjs-named-exports.ts';
+import { zipDirectory } from './zip.ts';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEFAULT_CODE_DIR = join(REPO_ROOT, 'dist', 'code');
+export const DEFAULT_CODE_ZIP = join(REPO_ROOT, 'dist', 'ack-mcp-code.zip');
+/** FC's custom.debian10 ships Node 20.10: nothing newer may be assumed. */
+export const NODE_TARGET = 'node20.10';
+/** The deployable code zip must stay under this (the kubectl layer is separate). */
+export const MAX_CODE_ZIP_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Packages that load a `.node` addon and so cannot be bundled: kept external and copied into
+ * `node_modules/` of the package with the prebuilt binary for FC (linux x64, glibc).
+ */
+const NATIVE_PACKAGES: Array<{ name: string; prebuilt: string }> = [
+  { name: 'lz4-napi', prebuilt: '@antoniomuso/lz4-napi-linux-x64-gnu' },
+];
+
+// CommonJS dependencies call `require` (node builtins, the native addon); ESM has none, so give each file one.
+const BANNER = "import { createRequire as __ackCreateRequire } from 'node:module'; const require = __ackCreateRequire(import.meta.url);";
+
+export interface FunctionPackage {
+  codeDir: string;
+  zipPath: string;
+  zipBytes: number;
+  /** Bytes of the JavaScript a cold start reads (index.mjs plus its static imports). */
+  entryBytes: number;
+  metafile: Metafile;
+}
+
+export interface BuildFunctionOptions {
+  codeDir?: string;
+  zipPath?: string;
+}
+
+/** The installed directory of package `name`, found as Node would from `fromDir` (walking up through node_modules). */
+function packageDir(name: string, fromDir: string): string {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`package ${name} is not installed (looked up from ${fromDir}); run npm ci`);
+  }
+}
+
+/**
+ * Bundles, lays out and zips the function package; returns where it is and its size.
+ * @throws Error when esbuild fails or the zip exceeds {@link MAX_CODE_ZIP_BYTES}.
+ */
+export async function buildFunctionPackage(options: BuildFunctionOptions = {}): Promise<FunctionPackage> {
+  const codeDir = options.codeDir ?? DEFAULT_CODE_DIR;
+  const zipPath = options.zipPath ?? DEFAULT_CODE_ZIP;
+  await rm(codeDir, { recursive: true, force: true });
+  await mkdir(codeDir, { recursive: true });
+
+  const result = await build({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: { index: 'functions/ack-mcp/index.ts' },
+    outdir: codeDir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: NODE_TARGET,
+    mainFields: ['module', 'main'],
+    minify: true,
+    keepNames: false,
+    legalComments: 'none',
+    sourcemap: false,
+    banner: { js: BANNER },
+    external: NATIVE_PACKAGES.map((pkg) => pkg.name),
+    metafile: true,
+    plugins: [cjsNamedExports()],
+    logLevel: 'warning',
+  });
+
+  for (const pkg of NATIVE_PACKAGES) {
+    const source = packageDir(pkg.name, REPO_ROOT);
+    await cp(source, join(codeDir, 'node_modules', pkg.name), { recursive: true, filter: (path) => !path.endsWith('.d.ts') && !path.endsWith('.md') });
+    const prebuilt = packageDir(pkg.prebuilt, source);
+    await cp(prebuilt, join(codeDir, 'node_modules', pkg.prebuilt), { recursive: true, filter: (path) => !path.endsWith('.md') });
+  }
+
+  await copyFile(join(REPO_ROOT, 'functions', 'ack-mcp', 'bootstrap'), join(codeDir, 'bootstrap'));
+  await chmod(join(codeDir, 'bootstrap'), 0o755);
+
+  const zip = await zipDirectory(codeDir);
+  await mkdir(dirname(zipPath), { recursive: true });
+  await writeFile(zipPath, zip);
+  if (zip.length > MAX_CODE_ZIP_BYTES) {
+    throw new Error(`code zip is ${zip.length} bytes, over the ${MAX_CODE_ZIP_BYTES}-byte budget`);
+  }
+
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((path) => path.endsWith('index.mjs'))!;
+  const entryBytes = outputs[entry]!.bytes + outputs[entry]!.imports.filter((i) => i.kind === 'import-statement').reduce((sum, i) => sum + (outputs[i.path]?.bytes ?? 0), 0);
+  return { codeDir, zipPath, zipBytes: zip.length, entryBytes, metafile: result.metafile };
+}

@@ -1,0 +1,197 @@
+/**
+ * The artifact, not the source: the code zip and the kubectl layer that `npm run build` makes,
+ * unpacked as Function Compute unpacks them, `bootstrap` started with FC's environment, and
+ * requests sent with the headers FC adds (request id, the role's STS credentials).
+ *
+ * `FC_TEST_NODE_DIR` may name a directory holding the `node` to run (e.g. Node 20.10, the
+ * version custom.debian10 ships); by default the `node` on PATH runs it.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { MAX_CODE_ZIP_BYTES } from '../../scripts/build/function-package.ts';
+import { zipEntryModes } from '../../scripts/build/zip.ts';
+import { startFullEmulator, type FullEmulator } from '../emulator/full-emulator.ts';
+import type { AccessKey, AccountRecord } from '../emulator/world.ts';
+import { fcEnvironment, fcRequestHeaders, freePort, prepareFcPackage, startFcInstance, type FcInstance, type FcPackage } from './fc-instance.ts';
+
+const run = promisify(execFile);
+const TOKEN = 'fc-test-token-0123456789abcdef';
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+/** Is the port bound to 0.0.0.0 (what FC needs; 127.0.0.1 fails the start)? Read from the kernel's socket table. */
+async function listensOnAllInterfaces(port: number): Promise<boolean> {
+  const table = await readFile('/proc/net/tcp', 'utf8');
+  const local = `00000000:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  return table.split('\n').some((line) => {
+    const fields = line.trim().split(/\s+/);
+    return fields[1] === local && fields[3] === '0A';
+  });
+}
+
+describe('the built function package, run as Function Compute runs it', () => {
+  let pkg: FcPackage;
+  let emulator: FullEmulator;
+  let instance: FcInstance;
+  let account: AccountRecord;
+  let role: AccessKey;
+  let expired: AccessKey;
+  let nextId = 1;
+  const rpc = (method: string, params: unknown, headers: Record<string, string>) =>
+    instance.post({ jsonrpc: '2.0', id: nextId++, method, params }, { ...auth, ...headers });
+  const fcHeaders = (requestId?: string) => fcRequestHeaders(account.accountId, role, requestId);
+
+  before(async () => {
+    pkg = await prepareFcPackage();
+    emulator = await startFullEmulator();
+    account = emulator.world.accounts[0]!;
+    role = account.accessKeys.find((key) => key.securityToken && (key.expiresAt ?? 0) > Date.now())!;
+    expired = account.accessKeys.find((key) => key.securityToken && (key.expiresAt ?? 0) < Date.now())!;
+    const port = await freePort();
+    instance = await startFcInstance({
+      codeDir: pkg.codeDir,
+      port,
+      pathPrefix: process.env.FC_TEST_NODE_DIR ? [process.env.FC_TEST_NODE_DIR] : [],
+      env: {
+        ...fcEnvironment(port, account.accountId),
+        // FC also puts the role's credentials in the environment; make those stale so that only
+        // the per-request x-fc-* headers can succeed.
+        ALIBABA_CLOUD_ACCESS_KEY_ID: expired.accessKeyId,
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: expired.accessKeySecret,
+        ALIBABA_CLOUD_SECURITY_TOKEN: expired.securityToken!,
+        HOME: join(pkg.root, 'home'),
+        MCP_AUTH_TOKEN: TOKEN,
+        ACCESS_MODE: 'read-only',
+        CREDENTIAL_SOURCES: 'function',
+        KUBECTL_PATH: join(pkg.optDir, 'bin', 'kubectl'),
+        UPSTREAM_RETRY_BASE_MS: '5',
+        UPSTREAM_READ_TIMEOUT_MS: '5000',
+        ...emulator.serverEnv,
+      },
+    });
+  });
+
+  after(async () => {
+    await instance?.stop();
+    await emulator?.close();
+    await pkg?.remove();
+  });
+
+  it('is a zip under 5 MB with an executable bootstrap at its root, and a layer with bin/kubectl 0755', async () => {
+    const code = new Uint8Array(await readFile(pkg.build.zipPath));
+    assert.ok(code.length <= MAX_CODE_ZIP_BYTES, `code zip is ${code.length} bytes`);
+    const modes = zipEntryModes(code);
+    assert.equal(modes.get('bootstrap'), 0o100755);
+    assert.ok(modes.has('index.mjs'));
+    const layer = zipEntryModes(new Uint8Array(await readFile(pkg.layerZip)));
+    assert.equal(layer.get('bin/kubectl'), 0o100755);
+  });
+
+  it('listens on 0.0.0.0 at FC_SERVER_PORT and answers the health check without a token', async () => {
+    assert.ok(await listensOnAllInterfaces(instance.port), `nothing listens on 0.0.0.0:${instance.port}`);
+    const health = await fetch(`${instance.url}/healthz`);
+    assert.equal(health.status, 200);
+    assert.deepEqual(await health.json(), { status: 'ok' });
+  });
+
+  it('refuses a request without the bearer token even when FC headers carry credentials', async () => {
+    const response = await instance.post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, fcHeaders());
+    assert.equal(response.status, 401);
+  });
+
+  it('lists the read-only catalogue for tools/list sent with FC headers', async () => {
+    const response = await rpc('tools/list', {}, fcHeaders());
+    assert.equal(response.status, 200, response.text);
+    const names: string[] = response.body.result.tools.map((tool: { name: string }) => tool.name);
+    assert.ok(names.includes('list_clusters') && names.includes('list_nodepools'), names.join(', '));
+    assert.ok(!names.includes('scale_nodepool'), 'read-only mode hides tools that change things');
+  });
+
+  it('calls an ACK tool with the role credentials from x-fc-* headers, not the stale environment', async () => {
+    const cluster = account.clusters[0]!;
+    const before = emulator.callLog.records.length;
+    const response = await rpc('tools/call', { name: 'list_nodepools', arguments: { cluster_id: cluster.cluster_id } }, fcHeaders());
+    assert.equal(response.status, 200, response.text);
+    const result = response.body.result;
+    assert.notEqual(result.isError, true, `${JSON.stringify(result.content)}\n${instance.logs.filter((l) => l.includes("error")).join("\n")}`);
+    const pools = (result.structuredContent.nodepools as Array<{ name: string }>).map((pool) => pool.name).sort();
+    assert.deepEqual(pools, cluster.nodepools.map((pool) => pool.name).sort());
+    const calls = emulator.callLog.records.slice(before);
+    assert.ok(calls.length > 0);
+    for (const call of calls) assert.equal(call.accessKeyId, role.accessKeyId);
+  });
+
+  it('writes one log line per request carrying the x-fc-request-id', async () => {
+    const requestId = randomUUID();
+    await rpc('tools/list', {}, fcHeaders(requestId));
+    // The line is written before the response is flushed; stdout is a pipe, so allow its delivery.
+    const line = await waitForLog(instance, (entry) => entry.requestId === requestId);
+    assert.equal(line.event, 'request');
+    assert.equal(line.status, 200);
+    assert.equal(line.path, '/mcp');
+    for (const raw of instance.logs) {
+      assert.ok(!raw.includes(role.accessKeySecret) && !raw.includes(role.securityToken!) && !raw.includes(TOKEN), 'no secret in the logs');
+    }
+  });
+
+  it('runs kubectl from the layer: through the kubectl tool when the catalogue has it, else the binary KUBECTL_PATH names', async () => {
+    const listed = await rpc('tools/list', {}, fcHeaders());
+    const kubectlTool = (listed.body.result.tools as Array<{ name: string }>).find((tool) => tool.name === 'kubectl');
+    if (kubectlTool) {
+      const cluster = account.clusters[0]!;
+      const response = await rpc('tools/call', { name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command: 'get pods -A' } }, fcHeaders());
+      assert.equal(response.status, 200, response.text);
+      assert.notEqual(response.body.result.isError, true, JSON.stringify(response.body.result.content));
+    } else {
+      // The kubectl tool is not registered yet: prove what the instance would run is there and runs.
+      const { stdout } = await run(join(pkg.optDir, 'bin', 'kubectl'), ['version', '--client']);
+      assert.match(stdout, /Client Version: v1\.33\./);
+    }
+  });
+
+  it('loads the Log Service SDK native LZ4 addon from the package', async () => {
+    const chunks = join(pkg.codeDir, 'chunks');
+    const files = await readdir(chunks);
+    const sources = await Promise.all(files.map((file) => readFile(join(chunks, file), 'utf8')));
+    const slsChunk = files.find((_, i) => /\b[\w$]+\("lz4-napi"\)/.test(sources[i]!));
+    assert.ok(slsChunk, 'a chunk requires lz4-napi at run time');
+    const script =
+      "import { createRequire } from 'node:module';" +
+      `const lz4 = createRequire(${JSON.stringify(join(chunks, slsChunk))})('lz4-napi');` +
+      "const data = Buffer.from('ack-mcp '.repeat(64));" +
+      "process.stdout.write(String(lz4.uncompressSync(lz4.compressSync(data)).equals(data)));";
+    const node = process.env.FC_TEST_NODE_DIR ? join(process.env.FC_TEST_NODE_DIR, 'node') : process.execPath;
+    const { stdout } = await run(node, ['--input-type=module', '-e', script], { cwd: pkg.codeDir });
+    assert.equal(stdout, 'true');
+  });
+
+  it('stops cleanly on SIGTERM (FC stops instances that way)', async () => {
+    instance.child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) =>
+      instance.child.exitCode !== null ? resolve(instance.child.exitCode) : instance.child.once('exit', (c) => resolve(c)),
+    );
+    assert.equal(code, 0);
+  });
+});
+
+/** Resolves with the first log line (parsed) that matches, as soon as it has been read from stdout. */
+function waitForLog(instance: FcInstance, match: (entry: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  const find = () => instance.logs.map((raw) => JSON.parse(raw) as Record<string, unknown>).find(match);
+  const found = find();
+  if (found) return Promise.resolve(found);
+  return new Promise((resolve, reject) => {
+    const onData = () => {
+      const entry = find();
+      if (entry) {
+        instance.child.stdout!.off('data', onData);
+        resolve(entry);
+      }
+    };
+    instance.child.stdout!.on('data', onData);
+    instance.child.once('exit', () => reject(new Error('instance exited before logging the request')));
+  });
+}

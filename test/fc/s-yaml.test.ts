@@ -1,0 +1,103 @@
+/**
+ * `s.yaml` and `s.vpc.yaml`, rendered offline by Serverless Devs itself (`s preview`), then
+ * checked against the project's schema (deploy/s-yaml.schema.ts): what `s deploy` would send
+ * for one tenant, without an account or a network.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { describe, it } from 'node:test';
+import { renderTemplate, REPO_ROOT } from '../../deploy/render-template.ts';
+import { RenderedTemplate } from '../../deploy/s-yaml.schema.ts';
+import { DEFAULT_CODE_DIR } from '../../scripts/build/function-package.ts';
+
+const TOKEN = 'c0ffee'.repeat(8);
+
+function tenantEnv(tenant: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    ACK_MCP_TENANT: tenant,
+    ACK_MCP_REGION: 'cn-beijing',
+    ACK_MCP_ROLE_ARN: `acs:ram::1234567890123456:role/ack-mcp-${tenant}`,
+    ACK_MCP_KUBECTL_LAYER_ARN: 'acs:fc:cn-beijing:1234567890123456:layers/kubectl/versions/3',
+    ACK_MCP_AUTH_TOKEN: TOKEN,
+    ...extra,
+  };
+}
+
+async function render(template: string, env: Record<string, string>) {
+  const result = await renderTemplate(template, env);
+  assert.ok(result.ok, result.output);
+  const parsed = RenderedTemplate.safeParse(result.template);
+  assert.ok(parsed.success, JSON.stringify(parsed.error?.issues, null, 2));
+  return Object.values(parsed.data.resources)[0]!.props;
+}
+
+describe('s.yaml rendered by s preview', () => {
+  it('renders one tenant into a valid function: explicit timeout, concurrency, memory, health check, layer, role, token from the environment', async () => {
+    const props = await render('s.yaml', tenantEnv('team-a'));
+    assert.equal(props.functionName, 'ack-mcp-team-a');
+    assert.equal(props.region, 'cn-beijing');
+    assert.equal(props.role, 'acs:ram::1234567890123456:role/ack-mcp-team-a');
+    assert.deepEqual(props.layers, ['acs:fc:cn-beijing:1234567890123456:layers/kubectl/versions/3']);
+    assert.equal(props.customRuntimeConfig.healthCheckConfig.httpGetUrl, '/healthz');
+    assert.equal(props.environmentVariables.MCP_AUTH_TOKEN, TOKEN);
+    assert.equal(props.environmentVariables.ACCESS_MODE, 'read-only', 'read-only unless the deployer asks');
+    assert.equal(props.environmentVariables.CREDENTIAL_SOURCES, 'function');
+    assert.equal(props.triggers[0]!.triggerConfig.authType, 'anonymous');
+    assert.equal(props.vpcConfig, undefined);
+    assert.equal(props.code, `./${relative(REPO_ROOT, DEFAULT_CODE_DIR)}`, 'code names the directory npm run build writes');
+  });
+
+  it('takes mode and credential sources per tenant', async () => {
+    const props = await render('s.yaml', tenantEnv('ops', { ACK_MCP_ACCESS_MODE: 'read-write', ACK_MCP_CREDENTIAL_SOURCES: 'caller,function' }));
+    assert.equal(props.environmentVariables.ACCESS_MODE, 'read-write');
+    assert.equal(props.environmentVariables.CREDENTIAL_SOURCES, 'caller,function');
+  });
+
+  it('renders s.vpc.yaml with the tenant VPC for private kubeconfigs', async () => {
+    const props = await render(
+      's.vpc.yaml',
+      tenantEnv('team-b', { ACK_MCP_VPC_ID: 'vpc-2ze0000000001', ACK_MCP_VSWITCH_ID: 'vsw-2ze0000000001', ACK_MCP_SECURITY_GROUP_ID: 'sg-2ze0000000001' }),
+    );
+    assert.equal(props.functionName, 'ack-mcp-team-b');
+    assert.deepEqual(props.vpcConfig, { vpcId: 'vpc-2ze0000000001', vSwitchIds: ['vsw-2ze0000000001'], securityGroupId: 'sg-2ze0000000001' });
+    assert.equal(props.timeout, 300, 'everything else comes from s.yaml');
+  });
+
+  it('refuses to render without a token, a role or a tenant (no unsafe default)', async () => {
+    for (const missing of ['ACK_MCP_AUTH_TOKEN', 'ACK_MCP_ROLE_ARN', 'ACK_MCP_TENANT']) {
+      const env = tenantEnv('team-c');
+      delete env[missing];
+      const result = await renderTemplate('s.yaml', env);
+      assert.equal(result.ok, false, `rendered without ${missing}`);
+      assert.match(result.output, new RegExp(`env\\('${missing}'\\) not found`));
+    }
+  });
+
+  it('never holds a token itself: MCP_AUTH_TOKEN is read from the deployer environment', async () => {
+    const text = await readFile(join(REPO_ROOT, 's.yaml'), 'utf8');
+    assert.match(text, /MCP_AUTH_TOKEN: \$\{env\('ACK_MCP_AUTH_TOKEN'\)\}/);
+    assert.equal(text.match(/MCP_AUTH_TOKEN:/g)?.length, 1);
+    const example = await readFile(join(REPO_ROOT, 'tenants', 'example.env'), 'utf8');
+    assert.doesNotMatch(example, /^ACK_MCP_AUTH_TOKEN=/m);
+  });
+
+  it('the schema catches the mistakes it exists for', async () => {
+    const result = await renderTemplate('s.yaml', tenantEnv('team-d'));
+    const good = result.template as { resources: Record<string, { props: Record<string, unknown> }> };
+    const mutate = (change: (props: Record<string, any>) => void) => {
+      const copy = structuredClone(good);
+      change(Object.values(copy.resources)[0]!.props);
+      return RenderedTemplate.safeParse(copy).success;
+    };
+    assert.equal(mutate(() => undefined), true);
+    assert.equal(mutate((p) => delete p.timeout), false, 'fc3 would default to 3 s');
+    assert.equal(mutate((p) => delete p.instanceConcurrency), false, 'fc3 would default to 1');
+    assert.equal(mutate((p) => (p.instanceConcurrency = '20')), false, 'a number rendered as a string');
+    assert.equal(mutate((p) => (p.customRuntimeConfig.healthCheckConfig.httpGetUrl = '/')), false);
+    assert.equal(mutate((p) => (p.runtime = 'nodejs20')), false, 'the event runtime buffers responses');
+    assert.equal(mutate((p) => delete p.environmentVariables.MCP_AUTH_TOKEN), false, 'an anonymous endpoint without a token');
+    assert.equal(mutate((p) => (p.triggers[0].triggerConfig.authType = 'jwt')), false, 'jwt without MCP_AUTH_BY_GATEWAY');
+    assert.equal(mutate((p) => (p.cpu = 4)), false, 'cpu : memory outside FC ratio');
+  });
+});
