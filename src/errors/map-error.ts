@@ -19,6 +19,14 @@ const HINTS: Record<string, string> = {
   'Throttling.User': 'Alibaba Cloud is throttling this account: wait a few seconds before retrying.',
   'Forbidden.RAM': 'The RAM identity lacks permission for this action: grant it in RAM (see the README\'s RAM policy) or use another identity.',
   'InvalidTimeStamp.Expired': "The server's clock differs from Alibaba Cloud's: check the system time.",
+  InvalidParameter: 'Alibaba Cloud rejected the request as sent, so nothing was changed: check the arguments (list_nodepools / list_nodes show valid ids).',
+  // ACK's exact code for a busy node pool is unconfirmed; this is the emulator's.
+  ErrorNodePoolStateConflict:
+    'Another operation is still running on this node pool. Nothing was changed: wait for its task (describe_task_info) or for list_nodepools to show the pool active, then retry.',
+  ErrorTaskNotFound:
+    'Check the task id (scale_nodepool and remove_nodepool_nodes answer it). A task is visible only to the Alibaba Cloud account that started it.',
+  ErrorDiagnosisNotFound:
+    'Check the diagnosis id (create_cluster_diagnosis answers it) and that it was created for this cluster with the same Alibaba Cloud account.',
 };
 
 interface SdkLikeError {

@@ -39,7 +39,11 @@ export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, p
   };
   const headerRegion = scope.headers.get(CALLER_HEADERS.region)?.trim() || undefined;
   const headerRegionValid = headerRegion === undefined || REGION_PATTERN.test(headerRegion);
-  const retry = { maxRetries: scope.config.upstream.maxRetries, baseDelayMs: scope.config.upstream.retryBaseDelayMs };
+  const retry = {
+    maxRetries: scope.config.upstream.maxRetries,
+    baseDelayMs: scope.config.upstream.retryBaseDelayMs,
+    attemptTimeoutMs: scope.config.upstream.connectTimeoutMs + scope.config.upstream.readTimeoutMs,
+  };
 
   return (signal, progress) => {
     const ctx: ToolContext = {

@@ -12,6 +12,30 @@ import { OutcomeUnknownFailure } from '../errors/tool-failure.ts';
 export interface RetryPolicy {
   maxRetries: number;
   baseDelayMs: number;
+  /**
+   * Bound on one attempt, enforced here regardless of the SDK: the SDK's own read timeout is
+   * lost when a pooled keep-alive socket is reused within `readTimeout` of the request before
+   * it (a stale per-socket timer clears the new one), so a call could otherwise wait forever.
+   */
+  attemptTimeoutMs?: number;
+}
+
+/** Runs `operation`, failing with a timeout error (named like the SDK's) after `ms`. */
+export async function withDeadline<T>(ms: number | undefined, operation: () => Promise<T>): Promise<T> {
+  if (ms === undefined) return operation();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new Error(`ReadTimeout(${ms}): no answer within ${ms} ms.`);
+      error.name = 'RequestTimeoutError';
+      reject(error);
+    }, ms);
+  });
+  try {
+    return await Promise.race([operation(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface WriteDescription {
@@ -34,7 +58,7 @@ function isRetryableRead(error: unknown): boolean {
 export async function callRead<T>(policy: RetryPolicy, operation: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await operation();
+      return await withDeadline(policy.attemptTimeoutMs, operation);
     } catch (error) {
       if (attempt >= policy.maxRetries || !isRetryableRead(error) || signal?.aborted) throw error;
       await delay(backoff(policy, attempt), undefined, signal ? { signal } : undefined);
@@ -50,7 +74,7 @@ export async function callWrite<T>(
 ): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await operation();
+      return await withDeadline(policy.attemptTimeoutMs, operation);
     } catch (error) {
       const status = upstreamStatus(error);
       if (isThrottling(error) && status !== undefined && status < 500) {

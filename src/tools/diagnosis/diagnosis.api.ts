@@ -7,27 +7,21 @@
 import type { CsClient, CsModels } from '../../clients/cs-client.ts';
 import { loadCsSdk } from '../../clients/cs-client.ts';
 import { callRead, callWrite, type RetryPolicy, type WriteDescription } from '../../upstream/call-upstream.ts';
-import { withDeadline, withHints } from '../tasks/upstream-hints.ts';
 
 async function models(): Promise<CsModels> {
   return (await loadCsSdk()).models;
 }
 
-const HINTS: Record<string, string> = {
-  ErrorDiagnosisNotFound:
-    'Check the diagnosis id (create_cluster_diagnosis answers it) and that it was created for this cluster with the same Alibaba Cloud account.',
-};
-
 export async function createDiagnosis(
   client: CsClient,
   retry: RetryPolicy,
-  request: { clusterId: string; type: string; target: Record<string, string>; deadlineMs: number },
+  request: { clusterId: string; type: string; target: Record<string, string> },
   description: WriteDescription,
   signal?: AbortSignal,
 ): Promise<string> {
   const { CreateClusterDiagnosisRequest } = await models();
   const body = new CreateClusterDiagnosisRequest({ type: request.type, target: request.target });
-  const response = await withHints(HINTS, () => callWrite(retry, description, () => withDeadline(request.deadlineMs, () => client.createClusterDiagnosis(request.clusterId, body)), signal));
+  const response = await callWrite(retry, description, () => client.createClusterDiagnosis(request.clusterId, body), signal);
   return response.body?.diagnosisId ?? '';
 }
 
@@ -112,13 +106,10 @@ export async function getDiagnosisResult(
   retry: RetryPolicy,
   clusterId: string,
   diagnosisId: string,
-  deadlineMs: number,
   signal?: AbortSignal,
 ): Promise<DiagnosisResult> {
   const { GetClusterDiagnosisResultRequest } = await models();
-  const { body } = await withHints(HINTS, () =>
-    callRead(retry, () => withDeadline(deadlineMs, () => client.getClusterDiagnosisResult(clusterId, diagnosisId, new GetClusterDiagnosisResultRequest({}))), signal),
-  );
+  const { body } = await callRead(retry, () => client.getClusterDiagnosisResult(clusterId, diagnosisId, new GetClusterDiagnosisResultRequest({})), signal);
   const status = body?.status ?? -1;
   const result = parseJson(body?.result);
   const target = parseJson(body?.target);

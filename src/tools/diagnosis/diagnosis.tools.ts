@@ -4,7 +4,6 @@ import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool, type ToolAnnotations } from '../define-tool.ts';
 import { boundText } from '../render.ts';
-import { upstreamDeadlineMs } from '../tasks/upstream-hints.ts';
 import { pollUntil, waitSecondsArg } from '../tasks/wait.ts';
 import { createDiagnosis, getDiagnosisResult, type DiagnosisResult } from './diagnosis.api.ts';
 
@@ -93,7 +92,7 @@ export const createClusterDiagnosisTool = defineTool({
     const diagnosisId = await createDiagnosis(
       await ctx.cs(region),
       ctx.retry,
-      { clusterId: args.cluster_id, type: args.diagnosis_type, target, deadlineMs: upstreamDeadlineMs(ctx.config) },
+      { clusterId: args.cluster_id, type: args.diagnosis_type, target },
       {
         summary: `start a ${described}`,
         howToCheck: 'A diagnosis changes nothing in the cluster, so starting another one is harmless; its id comes only with a successful answer.',
@@ -168,7 +167,7 @@ export const getClusterDiagnosisResultTool = defineTool({
     const waited = await pollUntil(
       ctx,
       args.wait_seconds,
-      () => getDiagnosisResult(client, ctx.retry, args.cluster_id, args.diagnosis_id, upstreamDeadlineMs(ctx.config), ctx.signal),
+      () => getDiagnosisResult(client, ctx.retry, args.cluster_id, args.diagnosis_id, ctx.signal),
       (result) => result.status === 2,
       (result) => `diagnosis ${result.diagnosis_id} is ${result.state}`,
     );

@@ -8,18 +8,10 @@ import { loadCsSdk } from '../../clients/cs-client.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { callWrite, type RetryPolicy, type WriteDescription } from '../../upstream/call-upstream.ts';
 import { listNodePools, listNodes, type NodePoolRow, type NodeRow } from '../clusters/clusters.api.ts';
-import { withDeadline, withHints } from '../tasks/upstream-hints.ts';
 
 async function models(): Promise<CsModels> {
   return (await loadCsSdk()).models;
 }
-
-/** Hints for the rejections ACK gives a node pool change (the busy code is the emulator's; ACK's exact code is unconfirmed). */
-const WRITE_HINTS: Record<string, string> = {
-  ErrorNodePoolStateConflict:
-    'Another operation is still running on this node pool. Nothing was changed: wait for its task (describe_task_info) or for list_nodepools to show the pool active, then retry.',
-  InvalidParameter: 'ACK rejected the request as sent. Nothing was changed: check the arguments against list_nodepools / list_nodes.',
-};
 
 export async function findNodePool(client: CsClient, retry: RetryPolicy, clusterId: string, nodepoolId: string, signal?: AbortSignal): Promise<NodePoolRow> {
   const pools = await listNodePools(client, retry, clusterId, signal);
@@ -49,22 +41,20 @@ export async function listAllPoolNodes(client: CsClient, retry: RetryPolicy, clu
 export async function scaleNodePool(
   client: CsClient,
   retry: RetryPolicy,
-  target: { clusterId: string; nodepoolId: string; count: number; deadlineMs: number },
+  target: { clusterId: string; nodepoolId: string; count: number },
   description: WriteDescription,
   signal?: AbortSignal,
 ): Promise<{ taskId: string; requestId: string }> {
   const { ScaleClusterNodePoolRequest } = await models();
   const request = new ScaleClusterNodePoolRequest({ count: target.count });
-  const response = await withHints(WRITE_HINTS, () =>
-    callWrite(retry, description, () => withDeadline(target.deadlineMs, () => client.scaleClusterNodePool(target.clusterId, target.nodepoolId, request)), signal),
-  );
+  const response = await callWrite(retry, description, () => client.scaleClusterNodePool(target.clusterId, target.nodepoolId, request), signal);
   return { taskId: response.body?.taskId ?? '', requestId: String(response.headers?.['x-acs-request-id'] ?? '') };
 }
 
 export async function removeNodePoolNodes(
   client: CsClient,
   retry: RetryPolicy,
-  target: { clusterId: string; nodepoolId: string; instanceIds: string[]; drainNode: boolean; releaseNode: boolean; concurrency: boolean; deadlineMs: number },
+  target: { clusterId: string; nodepoolId: string; instanceIds: string[]; drainNode: boolean; releaseNode: boolean; concurrency: boolean },
   description: WriteDescription,
   signal?: AbortSignal,
 ): Promise<{ taskId: string; requestId: string }> {
@@ -76,8 +66,6 @@ export async function removeNodePoolNodes(
     releaseNode: target.releaseNode,
     concurrency: target.concurrency,
   });
-  const response = await withHints(WRITE_HINTS, () =>
-    callWrite(retry, description, () => withDeadline(target.deadlineMs, () => client.removeNodePoolNodes(target.clusterId, target.nodepoolId, request)), signal),
-  );
+  const response = await callWrite(retry, description, () => client.removeNodePoolNodes(target.clusterId, target.nodepoolId, request), signal);
   return { taskId: response.body?.taskId ?? '', requestId: response.body?.requestId ?? '' };
 }

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, instanceIdArg, nodePoolIdArg, regionArg } from '../args.ts';
 import { defineTool, type ToolAnnotations } from '../define-tool.ts';
-import { upstreamDeadlineMs } from '../tasks/upstream-hints.ts';
 import { findNodePool, listAllPoolNodes, removeNodePoolNodes, scaleNodePool } from './nodepools.api.ts';
 
 /** Changes billed infrastructure; repeating it repeats the change. */
@@ -47,7 +46,7 @@ export const scaleNodePoolTool = defineTool({
     const { taskId } = await scaleNodePool(
       client,
       ctx.retry,
-      { clusterId: args.cluster_id, nodepoolId: args.nodepool_id, count: args.count, deadlineMs: upstreamDeadlineMs(ctx.config) },
+      { clusterId: args.cluster_id, nodepoolId: args.nodepool_id, count: args.count },
       {
         summary: `add ${args.count} node(s) to node pool ${args.nodepool_id} of cluster ${args.cluster_id}`,
         howToCheck:
@@ -139,7 +138,6 @@ export const removeNodePoolNodesTool = defineTool({
         drainNode: args.drain_node,
         releaseNode: args.release_node,
         concurrency: args.concurrency,
-        deadlineMs: upstreamDeadlineMs(ctx.config),
       },
       {
         summary: `remove ${instanceIds.length} node(s) (${instanceIds.join(', ')}) from node pool ${args.nodepool_id} of cluster ${args.cluster_id}`,

@@ -1,7 +1,6 @@
 /** DescribeTaskInfo over the CS SDK, normalised to snake_case; no MCP here. */
 import type { CsClient } from '../../clients/cs-client.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
-import { withDeadline, withHints } from './upstream-hints.ts';
 
 export interface TaskStage {
   name: string;
@@ -33,18 +32,13 @@ export interface TaskInfo {
   task_result: Array<{ data: string; status: string }>;
 }
 
-export const TASK_NOT_FOUND_HINT =
-  'Check the task id (scale_nodepool and remove_nodepool_nodes answer it). A task is visible only to the Alibaba Cloud account that started it.';
-
 function eventTime(timestamp: string | undefined): string {
   const ms = Number(timestamp);
   return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : (timestamp ?? '');
 }
 
-export async function describeTask(client: CsClient, retry: RetryPolicy, taskId: string, deadlineMs: number, signal?: AbortSignal): Promise<TaskInfo> {
-  const { body } = await withHints({ ErrorTaskNotFound: TASK_NOT_FOUND_HINT }, () =>
-    callRead(retry, () => withDeadline(deadlineMs, () => client.describeTaskInfo(taskId)), signal),
-  );
+export async function describeTask(client: CsClient, retry: RetryPolicy, taskId: string, signal?: AbortSignal): Promise<TaskInfo> {
+  const { body } = await callRead(retry, () => client.describeTaskInfo(taskId), signal);
   const stageName = (outputs: Record<string, unknown> | undefined, index: number) =>
     typeof outputs?.name === 'string' && outputs.name ? outputs.name : `stage ${index + 1}`;
   return {

@@ -4,7 +4,6 @@ import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { boundText } from '../render.ts';
 import { describeTask, taskFinished, type TaskInfo } from './tasks.api.ts';
-import { upstreamDeadlineMs } from './upstream-hints.ts';
 import { pollUntil, waitSecondsArg } from './wait.ts';
 
 export const taskIdArg = z
@@ -76,7 +75,7 @@ export const describeTaskInfoTool = defineTool({
     const waited = await pollUntil(
       ctx,
       args.wait_seconds,
-      () => describeTask(client, ctx.retry, args.task_id, upstreamDeadlineMs(ctx.config), ctx.signal),
+      () => describeTask(client, ctx.retry, args.task_id, ctx.signal),
       taskFinished,
       (task) => `task ${task.task_id} is ${task.state}${task.current_stage ? ` (stage ${task.current_stage})` : ''}`,
     );
