@@ -7,7 +7,8 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import type { Config } from '../config.ts';
 import type { DefaultCredentialChain } from '../credentials/resolve-credentials.ts';
 import type { Logger } from '../log.ts';
-import { buildMcpServer } from '../mcp/build-server.ts';
+import { buildMcpServer, type RequestHooks } from '../mcp/build-server.ts';
+import { answerDirect, directRequest } from '../mcp/direct-answer.ts';
 import type { ToolCatalog } from '../mcp/tool-catalog.ts';
 import { toolContextFactory } from '../tools/create-tool-context.ts';
 import type { AppEnv } from './app-env.ts';
@@ -72,7 +73,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       const calls: unknown[] = [];
       const note = (extra: Record<string, unknown>) => Object.assign(fields, extra);
 
-      const server = buildMcpServer(catalog, {
+      const hooks: RequestHooks = {
         mode,
         makeContext: toolContextFactory({ config, headers: c.req.raw.headers, mode, defaultChain: deps.defaultChain, note }),
         onCallFinished(outcome) {
@@ -81,7 +82,12 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
           if (calls.length === 1) Object.assign(fields, { tool: outcome.tool, outcome: outcome.outcome, errorCode: outcome.errorCode });
         },
         onUnexpected: (error) => logger.error('unexpected_tool_error', error, { requestId: c.req.header('x-fc-request-id') }),
-      });
+      };
+      const direct = stream ? undefined : directRequest(body.value, c.req.raw.headers);
+      if (direct) {
+        return c.body(await answerDirect(catalog, hooks, direct, c.req.raw.signal), 200, { 'content-type': 'application/json' });
+      }
+      const server = buildMcpServer(catalog, hooks);
       const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !stream });
       await server.connect(transport);
       // The transport insists on both media types in Accept; a JSON-only client gets JSON anyway.

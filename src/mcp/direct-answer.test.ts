@@ -1,0 +1,70 @@
+/**
+ * The direct path answers exactly as the SDK does: every single request below is sent once as is
+ * (answered directly) and once inside a one-element batch (which always goes through the SDK
+ * server and transport), and the two answers must be the same JSON-RPC response.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { callerHeaders, startStack, type Stack } from '../../test/support/stack.ts';
+import { directRequest } from './direct-answer.ts';
+
+let stack: Stack;
+let headers: Record<string, string>;
+
+before(async () => {
+  stack = await startStack();
+  headers = callerHeaders(stack.emulator.world.accounts[0]!.accessKeys[0]!);
+});
+after(() => stack.close());
+
+async function bothWays(message: Record<string, unknown>, extra: Record<string, string> = {}) {
+  const direct = await stack.post(message, { ...headers, ...extra });
+  const viaSdk = await stack.post([message], { ...headers, ...extra });
+  assert.equal(direct.status, 200, direct.text);
+  assert.equal(viaSdk.status, 200, viaSdk.text);
+  assert.match(direct.headers.get('content-type') ?? '', /application\/json/);
+  // The SDK answers a one-element batch with the bare response.
+  return { direct: direct.body, viaSdk: Array.isArray(viaSdk.body) ? viaSdk.body[0] : viaSdk.body };
+}
+
+describe('direct answers for tools/list and tools/call', () => {
+  test('tools/list is the SDK answer, per mode', async () => {
+    const { direct, viaSdk } = await bothWays({ jsonrpc: '2.0', id: 7, method: 'tools/list' });
+    assert.deepEqual(direct, viaSdk);
+    assert.ok(direct.result.tools.length > 0);
+  });
+
+  test('tools/call results, failures and unknown tools are the SDK answers', async () => {
+    const clusterId = stack.emulator.world.accounts[0]!.clusters[0]!.cluster_id;
+    for (const params of [
+      { name: 'list_clusters', arguments: {} },
+      { name: 'list_nodepools', arguments: { cluster_id: clusterId } },
+      { name: 'list_nodepools', arguments: { cluster_id: 'c-does-not-exist' } },
+      { name: 'list_nodepools', arguments: { unknown_argument: 1 } },
+      { name: 'no_such_tool' },
+    ]) {
+      const { direct, viaSdk } = await bothWays({ jsonrpc: '2.0', id: 'call-1', method: 'tools/call', params });
+      const strip = (response: any) => JSON.parse(JSON.stringify(response).replace(/Request id: [\w-]+/g, 'Request id: *'));
+      assert.deepEqual(strip(direct), strip(viaSdk), JSON.stringify(params));
+    }
+  });
+
+  test('leaves everything unusual to the SDK', () => {
+    const json = new Headers({ 'content-type': 'application/json' });
+    const list = { jsonrpc: '2.0', id: 1, method: 'tools/list' };
+    assert.ok(directRequest(list, json));
+    assert.equal(directRequest({ ...list, jsonrpc: '1.0' }, json), undefined);
+    assert.equal(directRequest({ ...list, id: null }, json), undefined);
+    assert.equal(directRequest({ jsonrpc: '2.0', method: 'tools/list' }, json), undefined, 'a notification');
+    assert.equal(directRequest({ ...list, method: 'initialize' }, json), undefined);
+    assert.equal(directRequest({ ...list, params: { cursor: 'x' } }, json), undefined);
+    assert.equal(directRequest(list, new Headers({ 'content-type': 'text/plain' })), undefined);
+    assert.equal(directRequest(list, new Headers({ 'content-type': 'application/json', 'mcp-protocol-version': '1999-01-01' })), undefined);
+    assert.ok(directRequest(list, new Headers({ 'content-type': 'application/json', 'mcp-protocol-version': '2025-06-18' })));
+    const call = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_clusters', arguments: {} } };
+    assert.ok(directRequest(call, json));
+    assert.equal(directRequest({ ...call, params: { name: 'list_clusters', arguments: [] } }, json), undefined);
+    assert.equal(directRequest({ ...call, params: { name: 1 } }, json), undefined);
+    assert.equal(directRequest({ ...call, params: { ...call.params, _meta: { progressToken: 1 } } }, json), undefined);
+  });
+});
