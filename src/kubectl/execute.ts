@@ -1,0 +1,78 @@
+/**
+ * One kubectl call end to end: a proxy session for the caller's cluster, a private per-call directory holding the
+ * proxy kubeconfig (0600; deleted afterwards), the per-(identity, cluster) discovery cache, the run, and cleanup.
+ * kubectl never sees a cluster credential; the session token dies when the call ends.
+ */
+import { createHash } from 'node:crypto';
+import { lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { proxyKubeconfig } from './kubeconfig.ts';
+import { kubectlProxy, type KubectlProxy, type ProxyGrant } from './proxy.ts';
+import { runKubectl, type KubectlRun } from './runner.ts';
+
+export interface ExecuteKubectlOptions {
+  kubectlPath: string;
+  /** Validated arguments (from `parseKubectlCommand`). */
+  args: readonly string[];
+  manifest?: string | undefined;
+  timeoutSeconds: number;
+  maxOutputBytes: number;
+  signal?: AbortSignal | undefined;
+  grant: ProxyGrant;
+  /** Names the discovery cache: the caller's identity key and the cluster id. */
+  cacheKey: string;
+  proxy?: KubectlProxy;
+}
+
+export interface KubectlExecution extends KubectlRun {
+  upstreamRequests: number;
+  refusedRequests: number;
+  cacheDir: string;
+}
+
+const CACHE_ROOT = 'ack-mcp-kubectl-cache';
+
+/** Create (or reuse) a directory only this process's user can enter; refuse one that is a symlink or open to others. */
+async function privateDirectory(path: string): Promise<string> {
+  await mkdir(path, { recursive: true, mode: 0o700 });
+  const info = await lstat(path);
+  const uid = process.getuid?.();
+  if (!info.isDirectory() || (info.mode & 0o077) !== 0 || (uid !== undefined && info.uid !== uid)) {
+    throw new Error(`kubectl cache directory ${path} is not private to this user`);
+  }
+  return path;
+}
+
+/** The discovery cache of one (identity, cluster), so that warm calls skip discovery. */
+export async function cacheDirectory(cacheKey: string): Promise<string> {
+  const root = await privateDirectory(join(tmpdir(), CACHE_ROOT));
+  return privateDirectory(join(root, createHash('sha256').update(cacheKey).digest('hex').slice(0, 32)));
+}
+
+export async function executeKubectl(options: ExecuteKubectlOptions): Promise<KubectlExecution> {
+  const proxy = options.proxy ?? kubectlProxy();
+  const cacheDir = await cacheDirectory(options.cacheKey);
+  const session = await proxy.open(options.grant);
+  let callDir: string | undefined;
+  try {
+    callDir = await mkdtemp(join(tmpdir(), 'ack-mcp-kubectl-')); // 0700
+    const kubeconfigPath = join(callDir, 'kubeconfig');
+    await writeFile(kubeconfigPath, proxyKubeconfig(session.url, session.caPem, session.token), { mode: 0o600, flag: 'wx' });
+    const run = await runKubectl({
+      kubectlPath: options.kubectlPath,
+      args: options.args,
+      kubeconfigPath,
+      cacheDir,
+      homeDir: callDir,
+      timeoutSeconds: options.timeoutSeconds,
+      stdin: options.manifest,
+      maxOutputBytes: options.maxOutputBytes,
+      signal: options.signal,
+    });
+    return { ...run, upstreamRequests: session.upstreamRequests, refusedRequests: session.refusedRequests, cacheDir };
+  } finally {
+    session.close();
+    if (callDir) await rm(callDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The policy the loopback proxy enforces on every REST request kubectl makes (shared/docs/kubectl-safety.md,
+ * "kubectl that holds no credentials"). Pure, no I/O. It judges the request the API server would see, so a flag
+ * trick that slips past the argument rules still cannot do more than the mode allows:
+ * - read-only: GET and HEAD, plus the POSTs of the self access reviews kubectl needs (`auth can-i`, `auth whoami`);
+ * - Secrets (any verb, list and watch included) only when the deployment allows them;
+ * - the `exec`, `attach`, `portforward` and `proxy` subresources only in read-write mode with exec allowed;
+ * - service-account token requests never (they mint credentials).
+ *
+ * Paths are decoded segment by segment the way the API server decodes them (`%73ecrets` is `secrets`); a path that
+ * does not decode to plain segments is refused rather than guessed at.
+ */
+import type { KubectlMode } from './command-policy.ts';
+
+export interface RestPolicy {
+  mode: KubectlMode;
+  allowSecrets: boolean;
+  allowExec: boolean;
+}
+
+export type RestRule = 'path' | 'mode' | 'secret' | 'exec' | 'credential';
+
+export interface RestRefusal {
+  rule: RestRule;
+  status: 400 | 403;
+  reason: 'BadRequest' | 'Forbidden';
+  /** Written for the agent: kubectl prints it as `Error from server (Forbidden): <message>`. */
+  message: string;
+}
+
+/** The parts of an API path that matter to the policy. */
+export interface RestTarget {
+  group: string;
+  resource: string;
+  subresource: string;
+}
+
+const SELF_REVIEWS = [
+  /^\/apis\/authorization\.k8s\.io\/v1(?:beta1)?\/selfsubject(?:access|rules)reviews$/,
+  /^\/apis\/authentication\.k8s\.io\/v1(?:alpha1|beta1)?\/selfsubjectreviews$/,
+];
+const STREAMING_SUBRESOURCES = new Set(['exec', 'attach', 'portforward', 'proxy']);
+const WHO = "the MCP server's kubectl policy";
+
+function refused(rule: RestRule, message: string): RestRefusal {
+  return rule === 'path'
+    ? { rule, status: 400, reason: 'BadRequest', message: `${WHO} refused a request path: ${message}` }
+    : { rule, status: 403, reason: 'Forbidden', message: `${WHO} refused this request: ${message}` };
+}
+
+/** Decoded path segments, or a refusal when the path is not a plain origin-form path. */
+export function decodeSegments(pathname: string): string[] | RestRefusal {
+  if (!pathname.startsWith('/')) return refused('path', 'only origin-form paths are proxied.');
+  const raw = pathname.split('/').slice(1);
+  if (raw.length > 1 && raw[raw.length - 1] === '') raw.pop();
+  const segments: string[] = [];
+  for (const part of raw) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(part);
+    } catch {
+      return refused('path', 'it is not valid percent-encoding.');
+    }
+    if (decoded === '' && raw.length > 1) return refused('path', 'empty path segments are not allowed.');
+    if (decoded === '.' || decoded === '..' || /[/\\\0]/.test(decoded)) return refused('path', 'dot segments and encoded separators are not allowed.');
+    segments.push(decoded);
+  }
+  return segments;
+}
+
+/** Where a decoded path points in the resource space; undefined outside /api and /apis (discovery, /version, /openapi). */
+export function restTarget(segments: string[]): RestTarget | undefined {
+  let rest: string[];
+  let group = '';
+  if (segments[0] === 'api' && segments.length >= 2) rest = segments.slice(2);
+  else if (segments[0] === 'apis' && segments.length >= 3) {
+    group = segments[1]!.toLowerCase();
+    rest = segments.slice(3);
+  } else return undefined;
+  rest = rest.map((s) => s.toLowerCase());
+  if (rest[0] === 'watch' || rest[0] === 'proxy') {
+    // Legacy forms: /api/v1/watch/..., /api/v1/proxy/... (the latter is the proxy verb itself).
+    if (rest[0] === 'proxy') return { group, resource: 'proxy', subresource: 'proxy' };
+    rest = rest.slice(1);
+  }
+  if (rest[0] === 'namespaces' && rest.length >= 3) rest = rest.slice(2);
+  return { group, resource: rest[0] ?? '', subresource: rest[2] ?? '' };
+}
+
+/**
+ * Judge one request. `url` is the request target as received (path and query).
+ * @returns undefined when allowed, else the refusal to answer with.
+ * @example checkRestRequest('PATCH', '/apis/apps/v1/namespaces/default/deployments/web', { mode: 'read-only', allowSecrets: false, allowExec: false })
+ *   // → { rule: 'mode', status: 403, ... }
+ */
+export function checkRestRequest(method: string, url: string, policy: RestPolicy): RestRefusal | undefined {
+  const verb = method.toUpperCase();
+  const pathname = url.split('?')[0] ?? '';
+  const segments = decodeSegments(pathname);
+  if (!Array.isArray(segments)) return segments;
+  const target = restTarget(segments);
+  const core = target?.group === '';
+
+  if (target && STREAMING_SUBRESOURCES.has(target.subresource)) {
+    if (!(policy.allowExec && policy.mode === 'read-write')) {
+      return refused('exec', `the ${target.subresource} subresource (exec, attach, port-forward and proxy) is disabled on this server. Use logs, describe and events to inspect workloads.`);
+    }
+  }
+  if (target && core && target.resource === 'secrets' && !policy.allowSecrets) {
+    return refused('secret', 'Secrets are not readable through this server (the operator has not set KUBECTL_ALLOW_SECRETS). Inspect the workloads that use a Secret instead: `describe pod` shows which Secrets are mounted.');
+  }
+  if (target && core && target.resource === 'serviceaccounts' && target.subresource === 'token') {
+    return refused('credential', 'service-account tokens cannot be requested through this server.');
+  }
+  if (policy.mode === 'read-only' && verb !== 'GET' && verb !== 'HEAD') {
+    const selfReview = verb === 'POST' && SELF_REVIEWS.some((pattern) => pattern.test(`/${segments.join('/')}`));
+    if (!selfReview) {
+      return refused('mode', `${verb} changes the cluster and this server (or token) runs kubectl read-only. Use get, describe, logs or events; writes need a read-write deployment.`);
+    }
+  }
+  return undefined;
+}
+
+/** A Kubernetes `Status` body for a refusal (what kubectl knows how to print). */
+export function statusBody(refusal: { status: number; reason: string; message: string }): string {
+  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: refusal.message, reason: refusal.reason, code: refusal.status });
+}

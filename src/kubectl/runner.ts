@@ -1,0 +1,145 @@
+/**
+ * Runs kubectl once (rules 1, 7 and 8 of shared/docs/kubectl-safety.md): `spawn` without a shell, the configured
+ * absolute path, exactly the validated arguments followed by the server's own flags, a minimal environment, stdin only
+ * for a manifest, a hard SIGKILL at the deadline, and stdout/stderr streamed into bounded buffers, then masked.
+ */
+import { spawn } from 'node:child_process';
+import { BoundedBuffer, maskKubectlOutput } from './output-filter.ts';
+
+export interface KubectlInvocation {
+  /** Absolute path of kubectl (the `KUBECTL_PATH` setting). */
+  kubectlPath: string;
+  /** The arguments `parseKubectlCommand` accepted, untouched. */
+  args: readonly string[];
+  /** kubeconfig naming the loopback proxy (no cluster credential). */
+  kubeconfigPath: string;
+  /** Discovery and HTTP cache, private to one (identity, cluster). */
+  cacheDir: string;
+  /** A private, per-call directory: kubectl's HOME and TMPDIR. */
+  homeDir: string;
+  /** Both kubectl's `--request-timeout` and the hard-kill deadline. */
+  timeoutSeconds: number;
+  /** Fed on stdin (for `-f -`); stdin is closed otherwise. */
+  stdin?: string | undefined;
+  /** Bytes of stdout kept for the answer (stderr keeps at most 8 KiB). */
+  maxOutputBytes: number;
+  /** Kills kubectl when aborted (the MCP request was cancelled). */
+  signal?: AbortSignal | undefined;
+}
+
+export interface KubectlRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Killed at the deadline. */
+  timedOut: boolean;
+  /** Killed because the request was cancelled. */
+  aborted: boolean;
+  /** kubectl could not be started (missing or not executable); the reason, without the path. */
+  spawnError: string | undefined;
+  /** Masked stdout, cut at `maxOutputBytes`. */
+  stdout: string;
+  /** Bytes of stdout left out. */
+  stdoutDropped: number;
+  /** Masked stderr, bounded. */
+  stderr: string;
+  durationMs: number;
+}
+
+const STDERR_LIMIT = 8 * 1024;
+
+/** Flags the server adds after validation: they come last, so a flag kubectl reads twice takes the server's value. */
+export function serverFlags(invocation: Pick<KubectlInvocation, 'kubeconfigPath' | 'cacheDir' | 'timeoutSeconds'>): string[] {
+  return [`--kubeconfig=${invocation.kubeconfigPath}`, `--cache-dir=${invocation.cacheDir}`, `--request-timeout=${invocation.timeoutSeconds}s`];
+}
+
+/**
+ * The argv kubectl gets: the validated arguments, then the server's flags. For `exec <pod> -- <command>` the server's
+ * flags go right before the `--`, since everything after it belongs to the container's command.
+ */
+export function spawnArgv(validated: readonly string[], flags: readonly string[]): string[] {
+  const terminator = validated.indexOf('--');
+  if (terminator < 0) return [...validated, ...flags];
+  return [...validated.slice(0, terminator), ...flags, ...validated.slice(terminator)];
+}
+
+/** kubectl's whole environment: no PATH, no cloud credentials, no proxies, no editors or diff programs. */
+export function childEnvironment(invocation: Pick<KubectlInvocation, 'kubeconfigPath' | 'cacheDir' | 'homeDir'>): Record<string, string> {
+  return {
+    HOME: invocation.homeDir,
+    TMPDIR: invocation.homeDir,
+    // Also in the environment: should a trailing flag of the caller's swallow `--kubeconfig=…` as its value,
+    // kubectl still finds the proxy's kubeconfig, never another.
+    KUBECONFIG: invocation.kubeconfigPath,
+    KUBECACHEDIR: invocation.cacheDir,
+    KUBERC: 'off',
+  };
+}
+
+/** Mask the kept output, then cut it to `limit` bytes; returns the text and the bytes left out. */
+export function maskAndBound(raw: BoundedBuffer, limit: number): { text: string; dropped: number } {
+  const masked = maskKubectlOutput(raw.toString());
+  const cut = new BoundedBuffer(limit);
+  cut.push(masked);
+  const text = cut.toString();
+  return { text, dropped: raw.dropped + cut.dropped };
+}
+
+/** Run kubectl and wait for it (never longer than the deadline). Never throws. */
+export function runKubectl(invocation: KubectlInvocation): Promise<KubectlRun> {
+  const started = performance.now();
+  // Keep more than is shown, so JSON output usually parses whole and is masked structurally before it is cut.
+  const stdout = new BoundedBuffer(Math.min(invocation.maxOutputBytes * 4, 1024 * 1024));
+  const stderr = new BoundedBuffer(STDERR_LIMIT);
+  const argv = spawnArgv(invocation.args, serverFlags(invocation));
+  return new Promise<KubectlRun>((resolve) => {
+    let timedOut = false;
+    let aborted = false;
+    let spawnError: string | undefined;
+    const child = spawn(invocation.kubectlPath, argv, {
+      env: childEnvironment(invocation),
+      cwd: invocation.homeDir,
+      stdio: [invocation.stdin !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      shell: false,
+      windowsHide: true,
+    });
+    const kill = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, invocation.timeoutSeconds * 1000);
+    const onAbort = () => {
+      aborted = true;
+      kill();
+    };
+    invocation.signal?.addEventListener('abort', onAbort, { once: true });
+    if (invocation.signal?.aborted) onAbort();
+    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+    if (child.stdin) {
+      child.stdin.on('error', () => undefined); // kubectl may exit before reading it all
+      child.stdin.end(invocation.stdin);
+    }
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      spawnError = error.code ?? 'spawn failed';
+    });
+    child.on('close', (exitCode, signal) => {
+      clearTimeout(timer);
+      invocation.signal?.removeEventListener('abort', onAbort);
+      const out = maskAndBound(stdout, invocation.maxOutputBytes);
+      const err = maskAndBound(stderr, STDERR_LIMIT);
+      resolve({
+        exitCode,
+        signal,
+        timedOut,
+        aborted,
+        spawnError,
+        stdout: out.text,
+        stdoutDropped: out.dropped,
+        stderr: err.text + (err.dropped ? `\n[stderr cut: ${err.dropped} more bytes]` : ''),
+        durationMs: Math.round(performance.now() - started),
+      });
+    });
+  });
+}
