@@ -15,6 +15,7 @@ import { chmod, copyFile, cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cjsNamedExports } from './cjs-named-exports.ts';
+import { assertTrimmedModulesUnused, trimUnusedModules } from './trim-modules.ts';
 import { zipDirectory } from './zip.ts';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -48,6 +49,8 @@ export interface FunctionPackage {
 export interface BuildFunctionOptions {
   codeDir?: string;
   zipPath?: string;
+  /** Minify (default true; false keeps names readable in CPU profiles). */
+  minify?: boolean;
 }
 
 /** The installed directory of package `name`, found as Node would from `fromDir` (walking up through node_modules). */
@@ -66,6 +69,7 @@ function packageDir(name: string, fromDir: string): string {
 export async function buildFunctionPackage(options: BuildFunctionOptions = {}): Promise<FunctionPackage> {
   const codeDir = options.codeDir ?? DEFAULT_CODE_DIR;
   const zipPath = options.zipPath ?? DEFAULT_CODE_ZIP;
+  await assertTrimmedModulesUnused(join(REPO_ROOT, 'src'));
   await rm(codeDir, { recursive: true, force: true });
   await mkdir(codeDir, { recursive: true });
 
@@ -81,14 +85,14 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
     platform: 'node',
     target: NODE_TARGET,
     mainFields: ['module', 'main'],
-    minify: true,
+    minify: options.minify ?? true,
     keepNames: false,
     legalComments: 'none',
     sourcemap: false,
     banner: { js: BANNER },
     external: NATIVE_PACKAGES.map((pkg) => pkg.name),
     metafile: true,
-    plugins: [cjsNamedExports()],
+    plugins: [cjsNamedExports(), trimUnusedModules()],
     logLevel: 'warning',
   });
 

@@ -67,10 +67,11 @@ describe('the built function package, run as Function Compute runs it', () => {
         MCP_AUTH_TOKEN: TOKEN,
         ACCESS_MODE: 'read-only',
         CREDENTIAL_SOURCES: 'function',
-        KUBECTL_PATH: join(pkg.optDir, 'bin', 'kubectl'),
         UPSTREAM_RETRY_BASE_MS: '5',
         UPSTREAM_READ_TIMEOUT_MS: '5000',
         ...emulator.serverEnv,
+        // After the emulator's settings: kubectl must come from the unpacked layer (FC's /opt/bin/kubectl).
+        KUBECTL_PATH: join(pkg.optDir, 'bin', 'kubectl'),
       },
     });
   });
@@ -101,6 +102,16 @@ describe('the built function package, run as Function Compute runs it', () => {
   it('refuses a request without the bearer token even when FC headers carry credentials', async () => {
     const response = await instance.post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, fcHeaders());
     assert.equal(response.status, 401);
+  });
+
+  it('answers initialize through the MCP SDK server inside the bundle', async () => {
+    const response = await rpc('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'fc-test', version: '1.0.0' } }, fcHeaders());
+    assert.equal(response.status, 200, response.text);
+    assert.equal(response.body.result.serverInfo.name, 'ack-mcp-server');
+    assert.equal(response.body.result.protocolVersion, '2025-06-18');
+    const batch = await instance.post([{ jsonrpc: '2.0', id: 'b1', method: 'tools/list' }, { jsonrpc: '2.0', id: 'b2', method: 'ping' }], { ...auth, ...fcHeaders() });
+    assert.equal(batch.status, 200, batch.text);
+    assert.deepEqual((batch.body as Array<{ id: string }>).map((m) => m.id).sort(), ['b1', 'b2']);
   });
 
   it('lists the read-only catalogue for tools/list sent with FC headers', async () => {
@@ -145,7 +156,11 @@ describe('the built function package, run as Function Compute runs it', () => {
       const cluster = account.clusters[0]!;
       const response = await rpc('tools/call', { name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command: 'get pods -A' } }, fcHeaders());
       assert.equal(response.status, 200, response.text);
-      assert.notEqual(response.body.result.isError, true, JSON.stringify(response.body.result.content));
+      const result = response.body.result;
+      assert.notEqual(result.isError, true, JSON.stringify(result.content));
+      assert.equal(result.structuredContent.exit_code, 0);
+      assert.match(result.structuredContent.output, /^NAMESPACE\s+NAME\s/m);
+      assert.match(result.structuredContent.output, /\bweb-5d8f7c9b6-/, 'the seeded deployment pods of the emulated cluster');
     } else {
       // The kubectl tool is not registered yet: prove what the instance would run is there and runs.
       const { stdout } = await run(join(pkg.optDir, 'bin', 'kubectl'), ['version', '--client']);

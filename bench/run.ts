@@ -1,0 +1,220 @@
+/**
+ * `npm run bench`: every target of shared/docs/performance.md, each as a ratio against a reference
+ * measured in this run on this machine (medians of several runs), for the BUILT package started
+ * as FC starts it. A script, not a test: it prints, it asserts nothing. Loopback only, bounded.
+ *
+ * BENCH_RUNS (default 7, at least 5) sets the runs per figure; BENCH_NODE_DIR a directory whose
+ * `node` runs the package (e.g. Node 20.10, what custom.debian10 ships).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Agent } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { setTimeout as delay } from 'node:timers/promises';
+import { MAX_CODE_ZIP_BYTES } from '../scripts/build/function-package.ts';
+import { startFullEmulator } from '../test/emulator/full-emulator.ts';
+import { fcEnvironment, fcRequestHeaders, freePort, prepareFcPackage, startFcInstance } from '../test/fc/fc-instance.ts';
+import { median, post, runLoad } from './load.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 7));
+const NODE_DIR = process.env.BENCH_NODE_DIR;
+const PATH = [...(NODE_DIR ? [NODE_DIR] : []), process.env.PATH ?? ''].join(':');
+const TOKEN = 'bench-token-0123456789abcdef0123';
+const CONCURRENCY = 32;
+const WARM_REQUESTS = 4_000;
+const WARM_MAX_MS = 10_000;
+
+const rows: Array<{ figure: string; measured: string; reference: string; ratio: string; target: string; met: string }> = [];
+const row = (figure: string, measured: string, reference: string, ratio: string, target: string, met: boolean | undefined) =>
+  rows.push({ figure, measured, reference, ratio, target, met: met === undefined ? 'n/a' : met ? 'yes' : 'NO' });
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function rssKb(pid: number, field: 'VmRSS' | 'VmHWM', status: string): number {
+  const match = status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+  if (!match) throw new Error(`no ${field} for ${pid}`);
+  return Number(match[1]);
+}
+const procStatus = (pid: number) => readFile(`/proc/${pid}/status`, 'utf8');
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/** Spawn → first answered POST whose body passes `ready`, in ms. Polls with fresh connections. */
+async function coldStart(command: string, args: string[], env: Record<string, string>, port: number, body: string, headers: Record<string, string>, ready: (body: string) => boolean): Promise<number> {
+  const agent = new Agent({ keepAlive: false });
+  const started = performance.now();
+  const child = spawn(command, args, { env: { PATH, ...env }, stdio: 'ignore' });
+  try {
+    for (let attempt = 0; attempt < 20_000; attempt += 1) {
+      if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}`);
+      try {
+        const response = await post(agent, port, '/mcp', body, headers);
+        if (response.status === 200 && ready(response.body)) return performance.now() - started;
+      } catch {
+        // not listening yet
+      }
+      await delay(1);
+    }
+    throw new Error(`${command} did not answer`);
+  } finally {
+    agent.destroy();
+    await stop(child);
+  }
+}
+
+const rpc = (method: string, params: unknown = {}) => JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
+const callTool = (name: string, args: Record<string, unknown>) => rpc('tools/call', { name, arguments: args });
+function toolOk(status: number, body: string): boolean {
+  if (status !== 200) return false;
+  const parsed = JSON.parse(body) as { result?: { isError?: boolean } } | Array<{ result?: { isError?: boolean } }>;
+  return [parsed].flat().every((message) => message.result !== undefined && message.result.isError !== true);
+}
+const fmt = (value: number, digits = 0) => value.toFixed(digits);
+
+log(`building the package (npm run build's code path) and the kubectl layer...`);
+const pkg = await prepareFcPackage();
+const emulator = await startFullEmulator();
+const account = emulator.world.accounts[0]!;
+const role = account.accessKeys.find((key) => key.securityToken && (key.expiresAt ?? 0) > Date.now())!;
+const clusters = account.clusters;
+const headers = { authorization: `Bearer ${TOKEN}`, ...fcRequestHeaders(account.accountId, role) };
+const serverEnv = (port: number) => ({
+  ...fcEnvironment(port, account.accountId),
+  HOME: join(pkg.root, 'home'),
+  MCP_AUTH_TOKEN: TOKEN,
+  ACCESS_MODE: 'read-only',
+  CREDENTIAL_SOURCES: 'function',
+  ...emulator.serverEnv,
+  KUBECTL_PATH: join(pkg.optDir, 'bin', 'kubectl'),
+});
+
+let kubectlOutput = '';
+try {
+  // ── cold start ────────────────────────────────────────────────────────────────────────────
+  log(`cold start: ${RUNS} runs each, interleaved`);
+  const bare: number[] = [];
+  const fc: number[] = [];
+  const listBody = rpc('tools/list');
+  for (let i = 0; i < RUNS; i += 1) {
+    let port = await freePort();
+    bare.push(await coldStart(process.execPath, [join(here, 'references', 'bare-http.mjs')], { PORT: String(port) }, port, listBody, {}, () => true));
+    port = await freePort();
+    fc.push(await coldStart(join(pkg.codeDir, 'bootstrap'), [], serverEnv(port), port, listBody, headers, (body) => body.includes('"tools":[{')));
+  }
+  const coldRatio = median(fc.map((ms, i) => ms / bare[i]!));
+  row('cold start: spawn bootstrap → first tools/list', `${fmt(median(fc))} ms`, `${fmt(median(bare))} ms bare node:http`, `${fmt(coldRatio, 2)}×`, '≤ 1.5×', coldRatio <= 1.5);
+
+  // ── memory: idle, then peak under 50 concurrent mixed calls (a fresh instance) ─────────────
+  const port = await freePort();
+  const instance = await startFcInstance({ codeDir: pkg.codeDir, env: serverEnv(port), port, pathPrefix: NODE_DIR ? [NODE_DIR] : [] });
+  const pid = instance.child.pid!;
+  const listed = await instance.post(JSON.parse(listBody), headers);
+  const toolNames: string[] = listed.body.result.tools.map((tool: { name: string }) => tool.name);
+  const hasKubectl = toolNames.includes('kubectl');
+  const idleKb = rssKb(pid, 'VmRSS', await procStatus(pid));
+  const mixed = [
+    listBody,
+    callTool('list_clusters', {}),
+    ...clusters.map((cluster) => callTool('list_nodepools', { cluster_id: cluster.cluster_id })),
+    ...clusters.map((cluster) => callTool('list_nodes', { cluster_id: cluster.cluster_id })),
+    ...(hasKubectl ? clusters.map((cluster) => callTool('kubectl', { cluster_id: cluster.cluster_id, command: 'get pods -A' })) : []),
+  ];
+  log(`memory: 50 concurrent mixed calls (${mixed.length} kinds${hasKubectl ? ', kubectl included' : ', no kubectl tool registered'})`);
+  const mixedRun = await runLoad({ port, body: mixed, headers, concurrency: 50, requests: 3_000, maxMs: 30_000, accept: toolOk });
+  if (mixedRun.failed) log(`  ${mixedRun.failed} mixed calls failed, first: ${mixedRun.firstFailure}`);
+  const afterStatus = await procStatus(pid);
+  const peakKb = rssKb(pid, 'VmHWM', afterStatus);
+  row('memory: RSS idle (after first tools/list)', `${fmt(idleKb / 1024, 1)} MB`, '80 MB budget', `${fmt(idleKb / 1024 / 80, 2)}× budget`, '≤ 80 MB', idleKb / 1024 <= 80);
+  row(`memory: RSS peak, 50 concurrent mixed calls (${mixedRun.ok} ok)`, `${fmt(peakKb / 1024, 1)} MB`, '200 MB budget', `${fmt(peakKb / 1024 / 200, 2)}× budget`, '≤ 200 MB', peakKb / 1024 <= 200);
+
+  // ── warm throughput vs a bare Hono echo under the same load ─────────────────────────────────
+  const echoPort = await freePort();
+  const echo = spawn(process.execPath, [join(here, 'references', 'hono-echo.mjs')], { env: { PATH, PORT: String(echoPort) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve) => echo.stdout!.once('data', () => resolve()));
+  const regionLookupsBefore = emulator.callLog.of('DescribeClusterDetail').length;
+  const nodepoolCallsBefore = emulator.callLog.of('DescribeClusterNodePools').length;
+  const echoRps: number[] = [];
+  const listRatio: number[] = [];
+  const callRatio: number[] = [];
+  const listRps: number[] = [];
+  const callRps: number[] = [];
+  const callBody = callTool('list_nodepools', { cluster_id: clusters[0]!.cluster_id });
+  const load = { concurrency: CONCURRENCY, requests: WARM_REQUESTS, maxMs: WARM_MAX_MS };
+  await runLoad({ port: echoPort, body: listBody, ...load, requests: 500 });
+  await runLoad({ port, body: listBody, headers, ...load, requests: 500 });
+  await runLoad({ port, body: callBody, headers, ...load, requests: 500, accept: toolOk });
+  log(`warm: ${RUNS} runs of ${WARM_REQUESTS} requests (or ${WARM_MAX_MS / 1000} s), ${CONCURRENCY} keep-alive clients`);
+  for (let i = 0; i < RUNS; i += 1) {
+    const reference = await runLoad({ port: echoPort, body: listBody, ...load });
+    const list = await runLoad({ port, body: listBody, headers, ...load });
+    const call = await runLoad({ port, body: callBody, headers, ...load, accept: toolOk });
+    for (const result of [list, call]) if (result.failed) log(`  ${result.failed} failed, first: ${result.firstFailure}`);
+    echoRps.push(reference.rps);
+    listRps.push(list.rps);
+    callRps.push(call.rps);
+    listRatio.push(list.rps / reference.rps);
+    callRatio.push(call.rps / reference.rps);
+  }
+  await stop(echo);
+  const listR = median(listRatio);
+  const callR = median(callRatio);
+  row('warm tools/list req/s', fmt(median(listRps)), `${fmt(median(echoRps))} req/s Hono echo`, fmt(listR, 3), '≥ 0.25', listR >= 0.25);
+  row('warm tools/call list_nodepools req/s', fmt(median(callRps)), `${fmt(median(echoRps))} req/s Hono echo`, fmt(callR, 3), '≥ 0.25', callR >= 0.25);
+
+  // ── cloud calls while cached ────────────────────────────────────────────────────────────────
+  const regionLookups = emulator.callLog.of('DescribeClusterDetail').length - regionLookupsBefore;
+  const nodepoolCalls = emulator.callLog.of('DescribeClusterNodePools').length - nodepoolCallsBefore;
+  row(
+    'cloud calls: DescribeClusterDetail per (identity, cluster) in the warm runs',
+    `${regionLookups} for ${nodepoolCalls} tool calls`,
+    '1 per TTL (cache warmed by the mixed run)',
+    `${regionLookups}`,
+    '≤ 1 per TTL',
+    regionLookups <= 1,
+  );
+  await instance.stop();
+
+  // ── kubectl: the kubectl toolset owns its benchmark; run it when it is there ───────────────
+  const kubectlBench = join(here, 'kubectl.ts');
+  if (existsSync(kubectlBench)) {
+    log('kubectl: running bench/kubectl.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', kubectlBench], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, BENCH_RUNS: String(RUNS) } });
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await new Promise((resolve) => child.once('exit', resolve));
+    row('warm kubectl get pods (bench/kubectl.ts)', 'see below', 'direct kubectl, warm cache', '—', '≤ 1.3×', undefined);
+    kubectlOutput = out;
+  } else {
+    row('warm kubectl get pods via the tool ÷ direct', hasKubectl ? 'tool listed, no bench/kubectl.ts' : 'kubectl tool not registered', '—', '—', '≤ 1.3×', undefined);
+  }
+
+  // ── package ────────────────────────────────────────────────────────────────────────────────
+  const zipBytes = pkg.build.zipBytes;
+  row('package: code zip (kubectl layer separate)', `${fmt(zipBytes / 1024 / 1024, 2)} MB`, '5 MB budget', `${fmt(zipBytes / MAX_CODE_ZIP_BYTES, 2)}× budget`, '≤ 5 MB', zipBytes <= MAX_CODE_ZIP_BYTES);
+  const layerBytes = (await readFile(pkg.layerZip)).length;
+  row('package: kubectl layer zip (for information)', `${fmt(layerBytes / 1024 / 1024, 2)} MB`, '—', '—', '—', undefined);
+} finally {
+  await emulator.close();
+  await pkg.remove();
+}
+
+const node = NODE_DIR ? `${NODE_DIR}/node` : process.execPath;
+const version = await new Promise<string>((resolve) => {
+  const child = spawn(node, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.once('exit', () => resolve(out.trim()));
+});
+const columns = ['figure', 'measured', 'reference', 'ratio', 'target', 'met'] as const;
+console.log(`\nACK MCP benchmark: built package run as FC runs it, Node ${version}, medians of ${RUNS} runs\n`);
+console.log(`| ${columns.join(' | ')} |`);
+console.log(`|${columns.map(() => '---').join('|')}|`);
+for (const r of rows) console.log(`| ${columns.map((c) => r[c]).join(' | ')} |`);
+if (kubectlOutput) console.log(`\n${kubectlOutput}`);

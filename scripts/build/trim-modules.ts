@@ -1,0 +1,50 @@
+/**
+ * esbuild plugin: leaves out of the bundle two large modules the server never runs, which a cold
+ * start would otherwise parse (together over half of the start-up JavaScript):
+ *
+ * - zod's 40-odd message locales (`zod/v4/locales/index.js`): zod itself configures English from
+ *   `locales/en.js` directly; only `z.locales.*` would reach the others. Kept: `en`.
+ * - the MCP SDK's Ajv provider (`validation/ajv-provider.js`, with ajv and ajv-formats): the SDK
+ *   server uses it only for elicitation, and `src/mcp/build-server.ts` passes its own validator.
+ *   The stand-in throws if it is ever constructed, so a change there fails loudly in the
+ *   FC-faithful test instead of silently.
+ *
+ * The build refuses to run if source code starts to use either (`z.locales`, `AjvJsonSchemaValidator`).
+ */
+import type { Plugin } from 'esbuild';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const ZOD_LOCALES = /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
+const AJV_PROVIDER = /[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]validation[\\/]ajv-provider\.js$/;
+
+async function* sourceFiles(dir: string): AsyncGenerator<string> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* sourceFiles(path);
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) yield path;
+  }
+}
+
+/** @throws Error naming the file when source code uses what the bundle leaves out. */
+export async function assertTrimmedModulesUnused(srcDir: string): Promise<void> {
+  for await (const file of sourceFiles(srcDir)) {
+    const text = await readFile(file, 'utf8');
+    if (/\bz\.locales\b|zod\/v4\/locales|zod\/locales/.test(text)) throw new Error(`${file} uses zod locales, which the bundle leaves out (scripts/build/trim-modules.ts)`);
+    if (/AjvJsonSchemaValidator|from 'ajv'/.test(text)) throw new Error(`${file} uses Ajv, which the bundle leaves out (scripts/build/trim-modules.ts)`);
+  }
+}
+
+export function trimUnusedModules(): Plugin {
+  return {
+    name: 'trim-unused-modules',
+    setup(build) {
+      build.onLoad({ filter: ZOD_LOCALES }, () => ({ contents: 'export { default as en } from "./en.js";', loader: 'js' }));
+      build.onLoad({ filter: AJV_PROVIDER }, () => ({
+        contents:
+          'export class AjvJsonSchemaValidator { constructor() { throw new Error("Ajv is not bundled: pass jsonSchemaValidator to the MCP Server (src/mcp/build-server.ts)"); } }',
+        loader: 'js',
+      }));
+    },
+  };
+}
