@@ -25,6 +25,7 @@ const Environment = z
     MCP_AUTH_TOKENS: z.string().optional(),
     MCP_AUTH_BY_GATEWAY: z.enum(['true', 'false']).optional(),
     KUBECTL_PATH: z.literal('/opt/bin/kubectl'),
+    KUBECONFIG_PRIVATE_IP: z.enum(['true', 'false']).optional(),
   })
   .catchall(z.string())
   .refine((env) => env.MCP_AUTH_TOKEN || env.MCP_AUTH_TOKENS || env.MCP_AUTH_BY_GATEWAY === 'true' || env.CREDENTIAL_SOURCES === 'caller', {

@@ -61,6 +61,8 @@ describe('s.yaml rendered by s preview', () => {
     );
     assert.equal(props.functionName, 'ack-mcp-team-b');
     assert.deepEqual(props.vpcConfig, { vpcId: 'vpc-2ze0000000001', vSwitchIds: ['vsw-2ze0000000001'], securityGroupId: 'sg-2ze0000000001' });
+    assert.equal(props.environmentVariables.KUBECONFIG_PRIVATE_IP, 'true', 'kubeconfigs of the internal endpoint');
+    assert.equal(props.environmentVariables.MCP_AUTH_TOKEN, TOKEN, 'environment merged with s.yaml, not replaced');
     assert.equal(props.timeout, 300, 'everything else comes from s.yaml');
   });
 

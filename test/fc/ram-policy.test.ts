@@ -1,0 +1,56 @@
+/**
+ * The role's least-privilege RAM policy (deploy/ram-actions.ts, rendered to deploy/ram-policy*.json)
+ * covers exactly the tools the server offers and every action the emulator enforces.
+ */
+import assert from 'node:assert/strict';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ramPolicy, TOOL_ACTIONS } from '../../deploy/ram-actions.ts';
+import { REPO_ROOT } from '../../deploy/render-template.ts';
+import { isMutating } from '../../src/tools/define-tool.ts';
+import { allTools } from '../../src/tools/registry.ts';
+
+const FILES = { 'read-write': 'ram-policy.json', 'read-only': 'ram-policy.read-only.json' } as const;
+
+async function* files(dir: string): AsyncGenerator<string> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* files(path);
+    else if (entry.name.endsWith('.ts')) yield path;
+  }
+}
+
+const actionsOf = (mode: 'read-only' | 'read-write') => new Set(ramPolicy(mode).Statement.flatMap((statement) => statement.Action));
+
+describe('RAM policy of the function role', () => {
+  it('lists every registered tool, with its access mode, and no other', () => {
+    assert.deepEqual(Object.keys(TOOL_ACTIONS).sort(), allTools.map((tool) => tool.name).sort());
+    for (const tool of allTools) assert.equal(TOOL_ACTIONS[tool.name]!.readOnlyMode, !isMutating(tool) || Boolean(tool.readOnlyVariant), tool.name);
+  });
+
+  it('grants every RAM action the emulator enforces for the cloud operations', async () => {
+    const granted = actionsOf('read-write');
+    for await (const file of files(join(REPO_ROOT, 'test', 'emulator'))) {
+      const text = await readFile(file, 'utf8');
+      for (const [, action] of text.matchAll(/ramAction:\s*'([a-z]+:[A-Za-z0-9]+)'/g)) {
+        assert.ok(granted.has(action!), `${action} (enforced in ${file}) is missing from deploy/ram-actions.ts`);
+      }
+    }
+  });
+
+  it('read-only grants nothing that changes a cluster', () => {
+    const readOnly = actionsOf('read-only');
+    for (const action of ['cs:ScaleClusterNodePool', 'cs:RemoveNodePoolNodes', 'cs:CreateClusterDiagnosis']) assert.ok(!readOnly.has(action), action);
+    for (const action of readOnly) assert.ok(actionsOf('read-write').has(action));
+  });
+
+  it('the committed JSON files are the rendered policies', async () => {
+    for (const [mode, file] of Object.entries(FILES) as Array<[keyof typeof FILES, string]>) {
+      const path = join(REPO_ROOT, 'deploy', file);
+      const expected = `${JSON.stringify(ramPolicy(mode), null, 2)}\n`;
+      if (process.env.UPDATE_RAM_POLICY) await writeFile(path, expected);
+      assert.equal(await readFile(path, 'utf8'), expected, `${file} is stale: UPDATE_RAM_POLICY=1 node --import tsx --test test/fc/ram-policy.test.ts`);
+    }
+  });
+});
