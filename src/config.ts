@@ -50,8 +50,29 @@ export interface Config {
     retryBaseDelayMs: number;
   };
   clusterRegionTtlMs: number;
+  kubectl: KubectlSettings;
   maxBodyBytes: number;
   maxBatchSize: number;
+}
+
+/** How the `kubectl` tool runs kubectl (see src/kubectl/). */
+export interface KubectlSettings {
+  /** Absolute path of the kubectl binary (`KUBECTL_PATH`, default `/opt/bin/kubectl`, where the FC layer puts it). */
+  path: string;
+  /** Ask ACK for the kubeconfig of the cluster's internal endpoint (`KUBECONFIG_PRIVATE_IP`: functions in the cluster's VPC). */
+  privateIp: boolean;
+  /** `TemporaryDurationMinutes` of the kubeconfigs requested from ACK (`KUBECONFIG_TTL_MINUTES`, 15-4320, default 60). */
+  kubeconfigMinutes: number;
+  /** Let kubectl read Secrets (`KUBECTL_ALLOW_SECRETS`, default false); their values are masked in the answer either way. */
+  allowSecrets: boolean;
+  /** Allow `kubectl exec` in read-write mode (`KUBECTL_ALLOW_EXEC`, default false). */
+  allowExec: boolean;
+  /** Bytes of kubectl output shown to the agent (`KUBECTL_MAX_OUTPUT_BYTES`, 256-23000, default 20000). */
+  maxOutputBytes: number;
+  /** Deadline of a call when the agent gives none (`KUBECTL_DEFAULT_TIMEOUT_SECONDS`, default 30). */
+  defaultTimeoutSeconds: number;
+  /** Upper bound of `timeout_seconds` (`KUBECTL_MAX_TIMEOUT_SECONDS`, 1-120, default 120); keep it below the function's timeout. */
+  maxTimeoutSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +144,23 @@ function parseCredentialSources(env: Env): CredentialSource[] {
   return [...new Set(sources)] as CredentialSource[];
 }
 
+function parseKubectlSettings(env: Env): KubectlSettings {
+  const path = env.KUBECTL_PATH?.trim() || '/opt/bin/kubectl';
+  if (!path.startsWith('/')) throw new ConfigError(`KUBECTL_PATH must be an absolute path (kubectl is never looked up on PATH); got "${path}".`);
+  const maxTimeoutSeconds = integer(env, 'KUBECTL_MAX_TIMEOUT_SECONDS', 120, 1, 120);
+  return {
+    path,
+    privateIp: flag(env, 'KUBECONFIG_PRIVATE_IP'),
+    kubeconfigMinutes: integer(env, 'KUBECONFIG_TTL_MINUTES', 60, 15, 4320),
+    allowSecrets: flag(env, 'KUBECTL_ALLOW_SECRETS'),
+    allowExec: flag(env, 'KUBECTL_ALLOW_EXEC'),
+    // The answer's text is cut at 24,000 characters by the server; stay below so kubectl's own marker survives.
+    maxOutputBytes: integer(env, 'KUBECTL_MAX_OUTPUT_BYTES', 20_000, 256, 23_000),
+    defaultTimeoutSeconds: integer(env, 'KUBECTL_DEFAULT_TIMEOUT_SECONDS', Math.min(30, maxTimeoutSeconds), 1, maxTimeoutSeconds),
+    maxTimeoutSeconds,
+  };
+}
+
 /** Reads and validates the configuration. @throws ConfigError */
 export function loadConfig(env: Env = process.env): Config {
   const accessMode = (env.ACCESS_MODE?.trim() || 'read-write') as AccessMode;
@@ -158,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryBaseDelayMs: integer(env, 'UPSTREAM_RETRY_BASE_MS', 300, 1, 10_000),
     },
     clusterRegionTtlMs: integer(env, 'CLUSTER_REGION_TTL_SECONDS', 600, 1, 86_400) * 1000,
+    kubectl: parseKubectlSettings(env),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 32 * 1024 * 1024),
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 20, 1, 100),
   };

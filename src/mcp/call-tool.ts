@@ -51,7 +51,7 @@ export async function callTool(
   ctx: ToolContext,
   onUnexpected: (error: unknown) => void,
 ): Promise<{ result: CallToolResult; outcome: CallOutcome }> {
-  const entry = catalog.get(name);
+  const entry = catalog.get(name, mode);
   try {
     if (!entry) throw new ToolFailure('UnknownTool', `There is no tool named "${name}". Call tools/list to see the available tools.`);
     if (mode === 'read-only' && isMutating(entry.tool)) {

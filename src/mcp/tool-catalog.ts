@@ -26,30 +26,37 @@ function jsonSchema(shape: z.ZodRawShape, io: 'input' | 'output'): Record<string
   return schema;
 }
 
+function entryOf(tool: AnyToolDefinition): CatalogEntry {
+  return {
+    tool,
+    validator: z.object(tool.input).strict(),
+    listed: {
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: jsonSchema(tool.input, 'input'),
+      outputSchema: jsonSchema(tool.output, 'output'),
+      annotations: { title: tool.title, ...tool.annotations },
+    },
+  };
+}
+
 export class ToolCatalog {
   private readonly entries = new Map<string, CatalogEntry>();
+  /** Read-only variants (`readOnlyVariant`) by name: what read-only callers get instead of the full tool. */
+  private readonly readOnlyEntries = new Map<string, CatalogEntry>();
   private readonly lists = new Map<AccessMode, { tools: ListedTool[] }>();
 
   constructor(tools: AnyToolDefinition[]) {
     for (const tool of tools) {
       if (this.entries.has(tool.name)) throw new Error(`duplicate tool name ${tool.name}`);
-      this.entries.set(tool.name, {
-        tool,
-        validator: z.object(tool.input).strict(),
-        listed: {
-          name: tool.name,
-          title: tool.title,
-          description: tool.description,
-          inputSchema: jsonSchema(tool.input, 'input'),
-          outputSchema: jsonSchema(tool.output, 'output'),
-          annotations: { title: tool.title, ...tool.annotations },
-        },
-      });
+      this.entries.set(tool.name, entryOf(tool));
+      if (tool.readOnlyVariant) this.readOnlyEntries.set(tool.name, entryOf(tool.readOnlyVariant));
     }
-    for (const mode of ['read-only', 'read-write'] as const) {
-      const visible = [...this.entries.values()].filter((entry) => mode === 'read-write' || !isMutating(entry.tool));
-      this.lists.set(mode, { tools: visible.map((entry) => entry.listed) });
-    }
+    const all = [...this.entries.values()];
+    this.lists.set('read-write', { tools: all.map((entry) => entry.listed) });
+    const readOnly = all.map((entry) => (isMutating(entry.tool) ? this.readOnlyEntries.get(entry.tool.name) : entry));
+    this.lists.set('read-only', { tools: readOnly.filter((entry) => entry !== undefined).map((entry) => entry.listed) });
   }
 
   /** The `tools/list` result for a mode (the same object every time). */
@@ -57,7 +64,8 @@ export class ToolCatalog {
     return this.lists.get(mode)!;
   }
 
-  get(name: string): CatalogEntry | undefined {
-    return this.entries.get(name);
+  /** The entry `tools/call` runs in `mode` (a read-only variant in read-only mode, when the tool has one). */
+  get(name: string, mode: AccessMode = 'read-write'): CatalogEntry | undefined {
+    return (mode === 'read-only' ? this.readOnlyEntries.get(name) : undefined) ?? this.entries.get(name);
   }
 }

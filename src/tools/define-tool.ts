@@ -38,6 +38,11 @@ export interface ToolDefinition<In extends z.ZodRawShape = z.ZodRawShape, Out ex
   input: In;
   output: Out;
   annotations: ToolAnnotations;
+  /**
+   * For a tool that can change things but is also useful read-only (kubectl): the definition read-only callers get
+   * instead of nothing. Same name, read-only annotations, a description that says writes are refused.
+   */
+  readOnlyVariant?: AnyToolDefinition;
   run(args: z.output<z.ZodObject<In>>, ctx: ToolContext): Promise<ToolAnswer<z.input<z.ZodObject<Out>>>>;
 }
 
@@ -46,6 +51,10 @@ export type AnyToolDefinition = ToolDefinition<z.ZodRawShape, z.ZodRawShape>;
 export function defineTool<In extends z.ZodRawShape, Out extends z.ZodRawShape>(definition: ToolDefinition<In, Out>): AnyToolDefinition {
   if (definition.annotations.readOnlyHint && definition.annotations.destructiveHint) {
     throw new Error(`tool ${definition.name}: a read-only tool cannot be destructive`);
+  }
+  const variant = definition.readOnlyVariant;
+  if (variant && (variant.name !== definition.name || !variant.annotations.readOnlyHint || variant.readOnlyVariant || definition.annotations.readOnlyHint)) {
+    throw new Error(`tool ${definition.name}: a read-only variant has the same name, is read-only, and belongs to a tool that is not`);
   }
   return definition as unknown as AnyToolDefinition;
 }

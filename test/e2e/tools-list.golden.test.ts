@@ -42,13 +42,15 @@ describe('tools/list', () => {
     });
   }
 
-  test('read-only mode lists exactly the read-only tools of read-write mode', async () => {
+  test('read-only mode lists exactly the read-only tools of read-write mode, plus read-only variants (kubectl)', async () => {
     const all = await listTools(stacks['read-write']!);
     const readOnly = await listTools(stacks['read-only']!);
+    const variants = ['kubectl'];
     assert.deepEqual(
       readOnly.map((tool) => tool.name),
-      all.filter((tool) => tool.annotations.readOnlyHint).map((tool) => tool.name),
+      all.filter((tool) => tool.annotations.readOnlyHint || variants.includes(tool.name)).map((tool) => tool.name),
     );
+    assert.ok(readOnly.every((tool) => tool.annotations.readOnlyHint && !tool.annotations.destructiveHint));
   });
 
   test('a read-only token on a read-write server sees the read-only list; the full token sees everything', async () => {

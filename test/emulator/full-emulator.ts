@@ -3,7 +3,10 @@
  * at it. The sandbox and the end-to-end tests both start this, so they see the same cloud.
  * A new product adds itself to `products` and its endpoint settings to `serverEnv` here.
  */
+import { ensureKubectl } from '../../layers/kubectl/kubectl-binary.ts';
 import { cmsProduct } from './cms/product.ts';
+import { registerKubeconfigCsRoute } from './cs/kubeconfig.ts';
+import { startFakeKubeApiServer, type FakeKubeApiServer } from './kube/server.ts';
 import { startEmulator, type Emulator, type EmulatedProduct, type EmulatorOptions } from './index.ts';
 import { registerObservabilityCsRoutes } from './sls/cs-routes.ts';
 import { slsProduct } from './sls/product.ts';
@@ -12,13 +15,18 @@ import { stsProduct } from './sts/product.ts';
 export interface FullEmulator extends Emulator {
   /** Environment settings that wire the MCP server to this emulator. */
   serverEnv: Record<string, string>;
+  /** The fake Kubernetes API server every cluster's kubeconfig points at. */
+  kube: FakeKubeApiServer;
 }
 
 export async function startFullEmulator(options: Omit<EmulatorOptions, 'products'> = {}): Promise<FullEmulator> {
   const products: EmulatedProduct[] = [];
   products.push(slsProduct, cmsProduct, stsProduct);
   registerObservabilityCsRoutes();
-  const emulator = await startEmulator({ ...options, products });
+  registerKubeconfigCsRoute();
+  const kube = await startFakeKubeApiServer();
+  const kubeEnv = { kubeApiServerUrl: kube.url, kubeconfigFor: (user: string, groups: string[]) => kube.kubeconfig(user, groups) };
+  const emulator = await startEmulator({ ...options, env: { ...kubeEnv, ...options.env }, products });
   const serverEnv: Record<string, string> = {
     CS_ENDPOINT: emulator.endpoint,
     ALIBABA_CLOUD_ENDPOINT_PROTOCOL: 'http',
@@ -26,6 +34,11 @@ export async function startFullEmulator(options: Omit<EmulatorOptions, 'products
     SLS_AI_ENDPOINT: emulator.endpoint,
     CMS_ENDPOINT: emulator.endpoint,
     STS_ENDPOINT: emulator.endpoint,
+    KUBECTL_PATH: await ensureKubectl(),
   };
-  return { ...emulator, serverEnv };
+  const close = async () => {
+    await emulator.close();
+    await kube.close();
+  };
+  return { ...emulator, serverEnv, kube, close };
 }

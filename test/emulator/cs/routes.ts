@@ -23,6 +23,8 @@ export interface CsRequest {
 export interface CsEnvironment {
   /** URL of the fake Kubernetes API server that kubeconfigs point at, when one runs. */
   kubeApiServerUrl?: string;
+  /** A kubeconfig (YAML) for the fake API server for `user` in `groups`, when one runs. */
+  kubeconfigFor?: (user: string, groups: string[]) => string;
   [key: string]: unknown;
 }
 

@@ -1,0 +1,68 @@
+/**
+ * The caller's access to a cluster's API server: DescribeClusterUserKubeconfig (a short-lived kubeconfig), parsed and
+ * cached in memory per (identity, cluster) until shortly before it expires. Never written to disk, never returned.
+ */
+import { loadCsSdk, type CsClient } from '../../clients/cs-client.ts';
+import { TtlCache } from '../../cache/ttl-cache.ts';
+import { parseKubeconfig, type UpstreamCluster } from '../../kubectl/kubeconfig.ts';
+import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
+import type { ToolContext } from '../tool-context.ts';
+
+/** Renew a kubeconfig this long before ACK says it expires (at most half its lifetime). */
+export const KUBECONFIG_RENEW_MARGIN_MS = 5 * 60_000;
+
+const kubeconfigs = new TtlCache<UpstreamCluster>(500);
+
+export interface UserKubeconfig {
+  config: string;
+  /** When the credential expires (ms since epoch), if ACK said. */
+  expiresAt: number | undefined;
+}
+
+export async function describeClusterUserKubeconfig(
+  client: CsClient,
+  retry: RetryPolicy,
+  clusterId: string,
+  options: { temporaryDurationMinutes: number; privateIpAddress: boolean },
+  signal?: AbortSignal,
+): Promise<UserKubeconfig> {
+  const { DescribeClusterUserKubeconfigRequest } = (await loadCsSdk()).models;
+  const request = new DescribeClusterUserKubeconfigRequest({
+    temporaryDurationMinutes: options.temporaryDurationMinutes,
+    privateIpAddress: options.privateIpAddress,
+  });
+  const { body } = await callRead(retry, () => client.describeClusterUserKubeconfig(clusterId, request), signal);
+  const expiresAt = body?.expiration ? Date.parse(body.expiration) : Number.NaN;
+  return { config: body?.config ?? '', expiresAt: Number.isFinite(expiresAt) ? expiresAt : undefined };
+}
+
+/** How long a kubeconfig stays cached: until the margin before `expiresAt` (or before the requested duration). */
+export function kubeconfigTtlMs(expiresAt: number | undefined, requestedMinutes: number, now = Date.now()): number {
+  const lifetime = expiresAt !== undefined ? expiresAt - now : requestedMinutes * 60_000;
+  return Math.max(0, lifetime - Math.min(KUBECONFIG_RENEW_MARGIN_MS, lifetime / 2));
+}
+
+/** The caller's upstream for a cluster, from the cache or from ACK. */
+export async function clusterUpstream(ctx: ToolContext, clusterId: string, region: string | undefined): Promise<UpstreamCluster> {
+  const { identityKey } = await ctx.credentials();
+  const settings = ctx.config.kubectl;
+  const key = `${identityKey}\0${clusterId}\0${settings.privateIp}\0${settings.kubeconfigMinutes}`;
+  return kubeconfigs.getOrLoad(key, async () => {
+    const client = await ctx.cs(await ctx.clusterRegion(clusterId, region));
+    const answer = await describeClusterUserKubeconfig(
+      client,
+      ctx.retry,
+      clusterId,
+      { temporaryDurationMinutes: settings.kubeconfigMinutes, privateIpAddress: settings.privateIp },
+      ctx.signal,
+    );
+    return { value: parseKubeconfig(answer.config), ttlMs: kubeconfigTtlMs(answer.expiresAt, settings.kubeconfigMinutes) };
+  });
+}
+
+/** Forget a cached kubeconfig (the API server refused its credential). */
+export async function forgetClusterUpstream(ctx: ToolContext, clusterId: string): Promise<void> {
+  const { identityKey } = await ctx.credentials();
+  const settings = ctx.config.kubectl;
+  kubeconfigs.delete(`${identityKey}\0${clusterId}\0${settings.privateIp}\0${settings.kubeconfigMinutes}`);
+}

@@ -1,0 +1,159 @@
+/**
+ * The `kubectl` tool: kubectl against any ACK cluster by id, as the caller, holding no credential itself
+ * (shared/docs/kubectl-safety.md). Read-write deployments list the full tool; read-only ones list a read-only
+ * variant of the same name, whose writes are refused by the argument policy and again by the proxy.
+ */
+import { z } from 'zod';
+import { ToolFailure } from '../../errors/tool-failure.ts';
+import { parseKubectlCommand } from '../../kubectl/command-policy.ts';
+import { executeKubectl } from '../../kubectl/execute.ts';
+import { NARROWING_HINT, truncationMarker } from '../../kubectl/output-filter.ts';
+import { clusterIdArg, regionArg } from '../args.ts';
+import { defineTool, type ToolAnswer } from '../define-tool.ts';
+import type { ToolContext } from '../tool-context.ts';
+import { clusterUpstream, forgetClusterUpstream } from './kubectl.api.ts';
+
+const MAX_MANIFEST_CHARS = 512 * 1024;
+
+const input = {
+  cluster_id: clusterIdArg,
+  command: z
+    .string()
+    .min(1)
+    .max(4096)
+    .describe('kubectl arguments as one string, with or without a leading "kubectl", e.g. "get pods -n kube-system -o wide". No shell: no pipes, redirects or variables.'),
+  manifest: z
+    .string()
+    .min(1)
+    .max(MAX_MANIFEST_CHARS)
+    .optional()
+    .describe('YAML or JSON fed to kubectl on stdin; use it with "-f -", e.g. command "apply -f -"'),
+  timeout_seconds: z.number().int().min(1).max(120).optional().describe('Deadline for the whole call, 1-120 seconds (default 30)'),
+  region: regionArg.optional(),
+};
+
+const output = {
+  cluster_id: z.string(),
+  /** The arguments kubectl ran with (the server's own flags not shown). */
+  command: z.string(),
+  exit_code: z.number(),
+  /** kubectl's stdout: Secret values, last-applied annotations and credentials masked; cut at the server's limit. */
+  output: z.string(),
+  /** kubectl's stderr (warnings, "No resources found"). */
+  messages: z.string(),
+  truncated: z.boolean(),
+  omitted_bytes: z.number(),
+};
+
+type Args = z.output<z.ZodObject<typeof input>>;
+type Out = z.input<z.ZodObject<typeof output>>;
+
+const TIMEOUT_PATTERN = /Client\.Timeout exceeded|context deadline exceeded|i\/o timeout|unable to return a response in the time allotted/;
+
+async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<Out>> {
+  const settings = ctx.config.kubectl;
+  const hasManifest = args.manifest !== undefined;
+  const parsed = parseKubectlCommand(args.command, { mode: ctx.accessMode, allowExec: settings.allowExec, hasManifest });
+  if (!parsed.ok) throw new ToolFailure('KubectlCommandRefused', `${parsed.message} Nothing was run.`);
+  if (hasManifest && !parsed.readsManifest) {
+    throw new ToolFailure('KubectlCommandRefused', 'A manifest was given but the command does not read it: add `-f -` (e.g. `apply -f -`) or drop `manifest`. Nothing was run.');
+  }
+  const timeoutSeconds = Math.min(args.timeout_seconds ?? settings.defaultTimeoutSeconds, settings.maxTimeoutSeconds);
+  ctx.note({ cluster: args.cluster_id, kubectl: parsed.subcommand });
+
+  const upstream = await clusterUpstream(ctx, args.cluster_id, args.region);
+  const { identityKey } = await ctx.credentials();
+  const perClusterKey = `${identityKey}\0${args.cluster_id}`;
+  const run = await executeKubectl({
+    kubectlPath: settings.path,
+    args: parsed.args,
+    manifest: parsed.readsManifest ? args.manifest : undefined,
+    timeoutSeconds,
+    maxOutputBytes: settings.maxOutputBytes,
+    signal: ctx.signal,
+    grant: {
+      upstream,
+      policy: { mode: ctx.accessMode, allowSecrets: settings.allowSecrets, allowExec: settings.allowExec },
+      poolKey: perClusterKey,
+      audit: { cluster: args.cluster_id, identity: identityKey.slice(0, 12) },
+    },
+    cacheKey: perClusterKey,
+  });
+  ctx.note({ kubectlExit: run.exitCode ?? undefined, kubectlApiRequests: run.upstreamRequests, kubectlRefusedRequests: run.refusedRequests || undefined, kubectlMs: run.durationMs });
+
+  const writes = parsed.access !== 'read';
+  const stderr = run.stderr.trim();
+  const unknownOutcome = writes ? ' It may or may not have changed the cluster: check with get or describe before repeating it.' : '';
+  if (run.spawnError) {
+    throw new ToolFailure('KubectlUnavailable', `kubectl could not be started on this server (${run.spawnError}).`, {
+      hint: 'The operator must provide kubectl at KUBECTL_PATH (the Function Compute layer installs it at /opt/bin/kubectl).',
+    });
+  }
+  if (run.aborted) throw new ToolFailure('Cancelled', `The call was cancelled and kubectl was stopped.${unknownOutcome}`);
+  if (run.timedOut || (run.exitCode !== 0 && TIMEOUT_PATTERN.test(stderr))) {
+    throw new ToolFailure(
+      'KubectlTimeout',
+      `kubectl did not finish within ${timeoutSeconds} s and was stopped.${unknownOutcome}${stderr ? `\nkubectl said:\n${stderr}` : ''}`,
+      { hint: `The cluster's API server may be slow or unreachable. Narrow the query or raise timeout_seconds (at most ${settings.maxTimeoutSeconds}).` },
+    );
+  }
+  if (run.exitCode !== 0) {
+    if (/\(Unauthorized\)/.test(stderr)) await forgetClusterUpstream(ctx, args.cluster_id);
+    const partial = run.stdout.trim() ? `\nOutput before the failure:\n${run.stdout}` : '';
+    throw new ToolFailure('KubectlFailed', `kubectl exited with code ${run.exitCode ?? 'unknown'}:\n${stderr || '(no error output)'}${partial}`, {
+      hint: run.refusedRequests
+        ? "This server's kubectl policy refused a request (see above); the refused request changed nothing."
+        : 'Fix the command as kubectl says; `explain <kind>` and `api-resources` show what exists.',
+    });
+  }
+  const truncated = run.stdoutDropped > 0;
+  const shown = run.stdout + (truncated ? truncationMarker(run.stdoutDropped, NARROWING_HINT) : '');
+  const text = [shown.trimEnd(), stderr].filter(Boolean).join('\n') || '(kubectl printed nothing)';
+  return {
+    structured: {
+      cluster_id: args.cluster_id,
+      command: parsed.args.join(' '),
+      exit_code: 0,
+      output: run.stdout,
+      messages: stderr,
+      truncated,
+      omitted_bytes: run.stdoutDropped,
+    },
+    text,
+  };
+}
+
+const SAFETY =
+  'kubectl runs as the caller, through a proxy on this server that holds the credential and enforces the policy: ' +
+  'no shell (one command per call, no pipes), no local files or URLs, no --server/--token/--kubeconfig/--context or impersonation flags, ' +
+  'no edit/port-forward/proxy/attach/cp/debug/config, no -w or logs -f (use --tail/--since). Secret values are masked or refused. ' +
+  'Output is cut at a size limit: narrow with -n, -l, --field-selector, -o custom-columns, --tail.';
+
+const kubectlReadOnly = defineTool({
+  name: 'kubectl',
+  title: 'kubectl (read-only)',
+  description:
+    'Run a read-only kubectl command against an ACK cluster by id, e.g. "get pods -A", "describe pod <name> -n <ns>", ' +
+    '"logs <pod> --tail=100", "events -n <ns>", "top nodes", "auth can-i list pods". This server is read-only: commands that ' +
+    `change the cluster are refused. ${SAFETY}`,
+  input,
+  output,
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  run: runKubectlTool,
+});
+
+export const kubectlTool = defineTool({
+  name: 'kubectl',
+  title: 'kubectl',
+  description:
+    'Run a kubectl command against an ACK cluster by id: reads ("get pods -A", "describe", "logs <pod> --tail=100", "events") and ' +
+    'writes ("apply -f -" with `manifest`, "scale deployment/<name> --replicas=3", "rollout restart", "delete", "cordon"). ' +
+    SAFETY,
+  input,
+  output,
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  readOnlyVariant: kubectlReadOnly,
+  run: runKubectlTool,
+});
+
+export const kubectlTools = [kubectlTool];
