@@ -20,7 +20,7 @@ export interface ExecuteKubectlOptions {
   maxOutputBytes: number;
   signal?: AbortSignal | undefined;
   grant: ProxyGrant;
-  /** Names the discovery cache: the caller's identity key and the cluster id. */
+  /** Names the discovery cache: `kubectlCacheKey(identity, cluster, server)`. */
   cacheKey: string;
   proxy?: KubectlProxy;
 }
@@ -42,6 +42,11 @@ async function privateDirectory(path: string): Promise<string> {
     throw new Error(`kubectl cache directory ${path} is not private to this user`);
   }
   return path;
+}
+
+/** Names the discovery cache and the connection pool of one identity on one cluster's API server. */
+export function kubectlCacheKey(identityKey: string, clusterId: string, server: string): string {
+  return `${identityKey}\0${clusterId}\0${server}`;
 }
 
 /** The discovery cache of one (identity, cluster), so that warm calls skip discovery. */

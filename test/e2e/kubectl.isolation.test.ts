@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { identityKeyOf } from '../../src/credentials/aliyun-credentials.ts';
-import { cacheDirectory } from '../../src/kubectl/execute.ts';
+import { cacheDirectory, kubectlCacheKey } from '../../src/kubectl/execute.ts';
 import { kubectlProxy, type ProxyGrant } from '../../src/kubectl/proxy.ts';
 import { kubeUserOf } from '../emulator/cs/kubeconfig.ts';
 import type { AccessKey, AccountRecord, ClusterRecord } from '../emulator/world.ts';
@@ -88,7 +88,7 @@ describe('kubectl: identities are isolated', () => {
   });
 
   test('each (identity, cluster) has its own private discovery cache directory', async () => {
-    const dirOf = (who: Caller) => cacheDirectory(`${identityKeyOf(who.key.accessKeyId, who.key.accessKeySecret)}\0${who.cluster.cluster_id}`);
+    const dirOf = (who: Caller) => cacheDirectory(kubectlCacheKey(identityKeyOf(who.key.accessKeyId, who.key.accessKeySecret), who.cluster.cluster_id, stack.emulator.kube.url));
     const [aliceDir, bobDir] = [await dirOf(alice), await dirOf(bob)];
     assert.notEqual(aliceDir, bobDir);
     for (const dir of [aliceDir, bobDir]) {

@@ -151,6 +151,7 @@ describe('kubectl: modes', () => {
 
   test('read-only: reads work, writes are refused by the argument policy before anything runs', async () => {
     assert.equal((await kubectl('ro', 'get deploy -n default')).isError, undefined);
+    assert.ok(kube('ro').requests.some((r) => r.path.startsWith('/apis/apps/v1/namespaces/default/deployments')));
     kube('ro').requests.length = 0;
     for (const command of ['scale deployment web --replicas=5 -n default', 'delete pod web-5d8f7c9b6-h2xq9', 'apply -f -']) {
       const result = await kubectl('ro', command, command.includes('-f -') ? { manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' } : {});
@@ -192,6 +193,7 @@ describe('kubectl: Secrets', () => {
     for (const command of ['get secret db-credentials -n default -o yaml', 'get secret db-credentials -n default -o json', 'describe secret db-credentials -n default', 'get secrets -A -o yaml']) {
       const result = await kubectl('secrets', command);
       assert.equal(result.isError, undefined, text(result));
+      assert.ok(kube('secrets').requests.some((r) => r.path.includes('/secrets')), 'the Secret was read from this stack\'s API server');
       const all = JSON.stringify(result);
       assert.ok(!all.includes(SECRET_PLAINTEXT_PASSWORD) && !all.includes(plaintextB64), `${command} leaked the Secret`);
       if (!command.startsWith('describe')) {
@@ -208,6 +210,7 @@ describe('kubectl: bounds and deadline', () => {
     assert.equal(result.isError, undefined, text(result));
     assert.match(text(result), /\n\[output truncated: \d+ more bytes not shown\. Narrow the query: -l <label-selector>, --field-selector/);
     assert.equal(result.structuredContent!.truncated, true);
+    assert.ok(kube('small').requests.some((r) => r.path.startsWith('/api/v1/pods')));
     assert.ok(result.structuredContent!.omitted_bytes > 1000);
     assert.ok(Buffer.byteLength(result.structuredContent!.output) <= 1024);
   });

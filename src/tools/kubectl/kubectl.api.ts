@@ -42,11 +42,17 @@ export function kubeconfigTtlMs(expiresAt: number | undefined, requestedMinutes:
   return Math.max(0, lifetime - Math.min(KUBECONFIG_RENEW_MARGIN_MS, lifetime / 2));
 }
 
-/** The caller's upstream for a cluster, from the cache or from ACK. */
-export async function clusterUpstream(ctx: ToolContext, clusterId: string, region: string | undefined): Promise<UpstreamCluster> {
+/** Cache key: the identity, the cluster, and what shapes the answer (the CS endpoint asked, the endpoint kind, the lifetime). */
+async function cacheKey(ctx: ToolContext, clusterId: string): Promise<string> {
   const { identityKey } = await ctx.credentials();
   const settings = ctx.config.kubectl;
-  const key = `${identityKey}\0${clusterId}\0${settings.privateIp}\0${settings.kubeconfigMinutes}`;
+  return [identityKey, clusterId, ctx.config.endpoints.cs ?? '', settings.privateIp, settings.kubeconfigMinutes].join('\0');
+}
+
+/** The caller's upstream for a cluster, from the cache or from ACK. */
+export async function clusterUpstream(ctx: ToolContext, clusterId: string, region: string | undefined): Promise<UpstreamCluster> {
+  const settings = ctx.config.kubectl;
+  const key = await cacheKey(ctx, clusterId);
   return kubeconfigs.getOrLoad(key, async () => {
     const client = await ctx.cs(await ctx.clusterRegion(clusterId, region));
     const answer = await describeClusterUserKubeconfig(
@@ -62,7 +68,5 @@ export async function clusterUpstream(ctx: ToolContext, clusterId: string, regio
 
 /** Forget a cached kubeconfig (the API server refused its credential). */
 export async function forgetClusterUpstream(ctx: ToolContext, clusterId: string): Promise<void> {
-  const { identityKey } = await ctx.credentials();
-  const settings = ctx.config.kubectl;
-  kubeconfigs.delete(`${identityKey}\0${clusterId}\0${settings.privateIp}\0${settings.kubeconfigMinutes}`);
+  kubeconfigs.delete(await cacheKey(ctx, clusterId));
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { parseKubectlCommand } from '../../kubectl/command-policy.ts';
-import { executeKubectl } from '../../kubectl/execute.ts';
+import { executeKubectl, kubectlCacheKey } from '../../kubectl/execute.ts';
 import { NARROWING_HINT, truncationMarker } from '../../kubectl/output-filter.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, type ToolAnswer } from '../define-tool.ts';
@@ -63,7 +63,7 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
 
   const upstream = await clusterUpstream(ctx, args.cluster_id, args.region);
   const { identityKey } = await ctx.credentials();
-  const perClusterKey = `${identityKey}\0${args.cluster_id}`;
+  const perClusterKey = kubectlCacheKey(identityKey, args.cluster_id, upstream.server);
   const run = await executeKubectl({
     kubectlPath: settings.path,
     args: parsed.args,
