@@ -19,6 +19,9 @@ export interface FullEmulator extends Emulator {
   kube: FakeKubeApiServer;
 }
 
+/** Checked once per process (hashing the binary takes a moment). */
+let kubectlPath: Promise<string> | undefined;
+
 export async function startFullEmulator(options: Omit<EmulatorOptions, 'products'> = {}): Promise<FullEmulator> {
   const products: EmulatedProduct[] = [];
   products.push(slsProduct, cmsProduct, stsProduct);
@@ -34,7 +37,7 @@ export async function startFullEmulator(options: Omit<EmulatorOptions, 'products
     SLS_AI_ENDPOINT: emulator.endpoint,
     CMS_ENDPOINT: emulator.endpoint,
     STS_ENDPOINT: emulator.endpoint,
-    KUBECTL_PATH: await ensureKubectl(),
+    KUBECTL_PATH: await (kubectlPath ??= ensureKubectl()),
   };
   const close = async () => {
     await emulator.close();
