@@ -1,5 +1,5 @@
 /**
- * Composes the server: catalogue (built once), logger, credential chain and HTTP app.
+ * Composes the server: catalogue (built once, on first need), logger, credential chain and HTTP app.
  * `startServer` listens; `createAckMcpApp` is what tests and the FC entry use.
  */
 import { serve, type ServerType } from '@hono/node-server';
@@ -8,26 +8,26 @@ import type { Config } from './config.ts';
 import { createDefaultCredentialChain, type DefaultCredentialChain } from './credentials/resolve-credentials.ts';
 import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './log.ts';
-import { ToolCatalog } from './mcp/tool-catalog.ts';
-import { allTools } from './tools/registry.ts';
-
-let sharedCatalog: ToolCatalog | undefined;
-
-/** The process-wide tool catalogue (schemas converted once). */
-export function toolCatalog(): ToolCatalog {
-  sharedCatalog ??= new ToolCatalog(allTools);
-  return sharedCatalog;
-}
+import type { ToolsListJson } from './mcp/direct-answer.ts';
+import { loadMcpRuntime } from './mcp/load-runtime.ts';
 
 export interface AppOptions {
   logger?: Logger;
   defaultChain?: DefaultCredentialChain;
+  /** `tools/list` answers computed ahead by the build (`tools-list.json` of the FC package). */
+  toolsList?: ToolsListJson;
+}
+
+/** The process-wide tool catalogue, loaded with the MCP runtime (SDK, zod, tool definitions) on first need. */
+export async function loadToolCatalog() {
+  return (await loadMcpRuntime()).toolCatalog();
 }
 
 export function createAckMcpApp(config: Config, options: AppOptions = {}) {
   return createApp({
     config,
-    catalog: toolCatalog(),
+    catalog: loadToolCatalog,
+    toolsList: options.toolsList,
     logger: options.logger ?? createLogger(),
     defaultChain: options.defaultChain ?? createDefaultCredentialChain(),
   });

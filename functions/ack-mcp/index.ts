@@ -5,12 +5,29 @@
  * Everything FC-specific is configuration, read by `src/config.ts`: with `FC_FUNCTION_NAME` or
  * `FC_INSTANCE_ID` set, the server listens on `0.0.0.0` at `FC_SERVER_PORT` (default 9000) and
  * trusts FC's `x-fc-access-key-*` request headers as the function role's credentials. This entry
- * only adds what a fresh instance needs before it starts: refusing Node older than FC's 20.10.
+ * adds what a fresh instance needs to answer fast: the `tools/list` answers the build computed
+ * (`tools-list.json` beside the bundle), so `initialize` and `tools/list` are served before the
+ * MCP SDK and the tool definitions are loaded (on the first call that needs them).
  */
+import { readFileSync } from 'node:fs';
+import type { ToolsListJson } from '../../src/mcp/direct-answer.ts';
+
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 10)) {
   process.stderr.write(`ack-mcp-server: Node ${process.versions.node} is too old; Function Compute's custom.debian10 ships 20.10.\n`);
   process.exit(78);
 }
 
-await import('../../src/main.ts');
+/** Written by scripts/build/function-package.ts from the same sources as this bundle. */
+export const TOOLS_LIST_FILE = 'tools-list.json';
+
+function builtToolsList(): ToolsListJson | undefined {
+  try {
+    return JSON.parse(readFileSync(new URL(`./${TOOLS_LIST_FILE}`, import.meta.url), 'utf8')) as ToolsListJson;
+  } catch {
+    return undefined; // not built (run from source): the catalogue answers, loaded on first need
+  }
+}
+
+const { startFromEnvironment } = await import('../../src/main.ts');
+await startFromEnvironment({ toolsList: builtToolsList() });

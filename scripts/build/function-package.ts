@@ -6,6 +6,7 @@
  * Layout of `dist/code/` (what `s.yaml`'s `code` names; FC unpacks it under `/code`):
  *   bootstrap               picks FC's Node and runs index.mjs
  *   index.mjs, chunks/      the bundle (target node20.10)
+ *   tools-list.json         the tools/list answers, computed from the same sources at build time
  *   node_modules/lz4-napi   + @antoniomuso/lz4-napi-linux-x64-gnu: the SLS SDK's LZ4 addon (.node),
  *                           required at run time from the SLS chunk through `createRequire`
  */
@@ -25,6 +26,8 @@ export const DEFAULT_CODE_ZIP = join(REPO_ROOT, 'dist', 'ack-mcp-code.zip');
 export const NODE_TARGET = 'node20.10';
 /** The deployable code zip must stay under this (the kubectl layer is separate). */
 export const MAX_CODE_ZIP_BYTES = 5 * 1024 * 1024;
+/** Beside index.mjs: the `tools/list` answers per mode (functions/ack-mcp/index.ts reads it). */
+export const TOOLS_LIST_FILE = 'tools-list.json';
 
 /**
  * Packages that load a `.node` addon and so cannot be bundled: kept external and copied into
@@ -102,6 +105,11 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
     const prebuilt = packageDir(pkg.prebuilt, source);
     await cp(prebuilt, join(codeDir, 'node_modules', pkg.prebuilt), { recursive: true, filter: (path) => !path.endsWith('.md') });
   }
+
+  // The tools/list answers, from the same sources as the bundle: a fresh instance serves them at once.
+  const { toolCatalog } = await import('../../src/mcp/catalog-instance.ts');
+  const { toolsListJson } = await import('../../src/mcp/direct-answer.ts');
+  await writeFile(join(codeDir, TOOLS_LIST_FILE), JSON.stringify(toolsListJson(toolCatalog())));
 
   await copyFile(join(REPO_ROOT, 'functions', 'ack-mcp', 'bootstrap'), join(codeDir, 'bootstrap'));
   await chmod(join(codeDir, 'bootstrap'), 0o755);

@@ -3,12 +3,12 @@
  * `GET /healthz` answers without auth or cloud calls, everything else is a clear error.
  */
 import { Hono, type Context } from 'hono';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import type { Config } from '../config.ts';
 import type { DefaultCredentialChain } from '../credentials/resolve-credentials.ts';
 import type { Logger } from '../log.ts';
-import { buildMcpServer, type RequestHooks } from '../mcp/build-server.ts';
-import { answerDirect, directRequest } from '../mcp/direct-answer.ts';
+import type { RequestHooks } from '../mcp/build-server.ts';
+import { directRequest, initializeResultJson, responseJson, toolsListJson, type ToolsListJson } from '../mcp/direct-answer.ts';
+import { loadMcpRuntime } from '../mcp/load-runtime.ts';
 import type { ToolCatalog } from '../mcp/tool-catalog.ts';
 import { toolContextFactory } from '../tools/create-tool-context.ts';
 import type { AppEnv } from './app-env.ts';
@@ -18,7 +18,10 @@ import { readJsonBody } from './read-json-body.ts';
 
 export interface AppDependencies {
   config: Config;
-  catalog: ToolCatalog;
+  /** The tool catalogue. Called on first need: building it loads every tool definition. */
+  catalog: () => ToolCatalog | Promise<ToolCatalog>;
+  /** `tools/list` answers computed ahead (the FC build does), so a fresh instance answers them without the catalogue. */
+  toolsList?: ToolsListJson;
   logger: Logger;
   defaultChain: DefaultCredentialChain;
 }
@@ -34,8 +37,11 @@ function wantsProgressStream(accept: string, messages: unknown[]): boolean {
 }
 
 export function createApp(deps: AppDependencies): Hono<AppEnv> {
-  const { config, catalog, logger } = deps;
+  const { config, logger } = deps;
   const app = new Hono<AppEnv>();
+  let listed = deps.toolsList;
+  const toolsList = async () => (listed ??= toolsListJson(await deps.catalog()));
+  const jsonAnswer = (c: Context<AppEnv>, body: string) => c.body(body, 200, { 'content-type': 'application/json' });
 
   app.use('*', async function logRequest(c, next) {
     const started = performance.now();
@@ -84,11 +90,16 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
         onUnexpected: (error) => logger.error('unexpected_tool_error', error, { requestId: c.req.header('x-fc-request-id') }),
       };
       const direct = stream ? undefined : directRequest(body.value, c.req.raw.headers);
-      if (direct) {
-        return c.body(await answerDirect(catalog, hooks, direct, c.req.raw.signal), 200, { 'content-type': 'application/json' });
+      if (direct?.kind === 'notification') return c.body(null, 202);
+      if (direct?.kind === 'initialize') return jsonAnswer(c, responseJson(direct.id, initializeResultJson(direct.protocolVersion)));
+      if (direct?.kind === 'tools/list') return jsonAnswer(c, responseJson(direct.id, (await toolsList())[mode]));
+      const [runtime, catalog] = await Promise.all([loadMcpRuntime(), deps.catalog()]);
+      if (direct?.kind === 'tools/call') {
+        const result = await runtime.runToolCall(catalog, hooks, direct.name, direct.arguments, c.req.raw.signal, async () => undefined);
+        return jsonAnswer(c, responseJson(direct.id, JSON.stringify(result)));
       }
-      const server = buildMcpServer(catalog, hooks);
-      const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !stream });
+      const server = runtime.buildMcpServer(catalog, hooks);
+      const transport = new runtime.WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !stream });
       await server.connect(transport);
       // The transport insists on both media types in Accept; a JSON-only client gets JSON anyway.
       const headers = new Headers(c.req.raw.headers);

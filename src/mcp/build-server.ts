@@ -8,13 +8,9 @@ import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprot
 import type { AccessMode } from '../config.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
 import { callTool, type CallOutcome, type CallToolResult } from './call-tool.ts';
+import { INSTRUCTIONS, SERVER_CAPABILITIES, SERVER_INFO } from './server-info.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 
-export const SERVER_INFO = { name: 'ack-mcp-server', version: '0.1.0' } as const;
-
-const INSTRUCTIONS =
-  'Tools for Alibaba Cloud Container Service for Kubernetes (ACK). Start with list_clusters to find cluster ids; ' +
-  'every other tool takes a cluster_id and finds the region itself.';
 
 export interface RequestHooks {
   mode: AccessMode;
@@ -53,7 +49,7 @@ export async function runToolCall(
 
 export function buildMcpServer(catalog: ToolCatalog, hooks: RequestHooks): Server {
   const server = new Server(SERVER_INFO, {
-    capabilities: { tools: { listChanged: false } },
+    capabilities: structuredClone(SERVER_CAPABILITIES) as { tools: { listChanged: boolean } },
     instructions: INSTRUCTIONS,
     jsonSchemaValidator: NO_ELICITATION_VALIDATOR,
   });

@@ -1,12 +1,14 @@
 /**
- * The direct path answers exactly as the SDK does: every single request below is sent once as is
+ * The direct path answers exactly as the SDK does: every single message below is sent once as is
  * (answered directly) and once inside a one-element batch (which always goes through the SDK
  * server and transport), and the two answers must be the same JSON-RPC response.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { callerHeaders, startStack, type Stack } from '../../test/support/stack.ts';
+import { SUPPORTED_PROTOCOL_VERSIONS as SDK_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import { directRequest } from './direct-answer.ts';
+import { SUPPORTED_PROTOCOL_VERSIONS } from './server-info.ts';
 
 let stack: Stack;
 let headers: Record<string, string>;
@@ -27,7 +29,28 @@ async function bothWays(message: Record<string, unknown>, extra: Record<string, 
   return { direct: direct.body, viaSdk: Array.isArray(viaSdk.body) ? viaSdk.body[0] : viaSdk.body };
 }
 
-describe('direct answers for tools/list and tools/call', () => {
+describe('direct answers for initialize, notifications, tools/list and tools/call', () => {
+  test('knows the protocol versions the SDK supports, latest first', () => {
+    assert.deepEqual([...SUPPORTED_PROTOCOL_VERSIONS], [...SDK_VERSIONS]);
+  });
+
+  test('initialize is the SDK answer, for supported and unknown protocol versions', async () => {
+    for (const protocolVersion of ['2025-06-18', '2025-03-26', '2099-01-01', SUPPORTED_PROTOCOL_VERSIONS[0]!]) {
+      const params = { protocolVersion, capabilities: {}, clientInfo: { name: 'test', version: '1.0.0' } };
+      const { direct, viaSdk } = await bothWays({ jsonrpc: '2.0', id: 1, method: 'initialize', params });
+      assert.deepEqual(direct, viaSdk, protocolVersion);
+    }
+  });
+
+  test('notifications/initialized is accepted with 202 and no body, as by the SDK', async () => {
+    const message = { jsonrpc: '2.0', method: 'notifications/initialized' };
+    const direct = await stack.post(message, headers);
+    const viaSdk = await stack.post([message], headers);
+    assert.equal(direct.status, 202);
+    assert.equal(viaSdk.status, 202);
+    assert.equal(direct.text, viaSdk.text);
+  });
+
   test('tools/list is the SDK answer, per mode', async () => {
     const { direct, viaSdk } = await bothWays({ jsonrpc: '2.0', id: 7, method: 'tools/list' });
     assert.deepEqual(direct, viaSdk);
@@ -55,8 +78,12 @@ describe('direct answers for tools/list and tools/call', () => {
     assert.ok(directRequest(list, json));
     assert.equal(directRequest({ ...list, jsonrpc: '1.0' }, json), undefined);
     assert.equal(directRequest({ ...list, id: null }, json), undefined);
-    assert.equal(directRequest({ jsonrpc: '2.0', method: 'tools/list' }, json), undefined, 'a notification');
-    assert.equal(directRequest({ ...list, method: 'initialize' }, json), undefined);
+    assert.equal(directRequest({ jsonrpc: '2.0', method: 'tools/list' }, json), undefined, 'a notification that is no notification');
+    assert.equal(directRequest({ jsonrpc: '2.0', method: 'notifications/cancelled', params: {} }, json), undefined);
+    assert.deepEqual(directRequest({ jsonrpc: '2.0', method: 'notifications/initialized' }, json), { kind: 'notification' });
+    assert.equal(directRequest({ ...list, method: 'initialize', params: { protocolVersion: 1 } }, json), undefined);
+    assert.equal(directRequest({ ...list, method: 'initialize' }, json), undefined, 'initialize without params');
+    assert.equal(directRequest({ ...list, method: 'ping' }, json), undefined);
     assert.equal(directRequest({ ...list, params: { cursor: 'x' } }, json), undefined);
     assert.equal(directRequest(list, new Headers({ 'content-type': 'text/plain' })), undefined);
     assert.equal(directRequest(list, new Headers({ 'content-type': 'application/json', 'mcp-protocol-version': '1999-01-01' })), undefined);

@@ -1,55 +1,65 @@
 /**
- * The two hot methods, `tools/list` and `tools/call`, answered without building a per-request
- * SDK server and transport (which costs more than the answer itself: a fresh Ajv instance, a
- * web Request/Response pair and a stream per request). Only plain, single, well-formed requests
- * that want a JSON answer take this path; anything else (batches, initialize, notifications,
- * progress streams, unknown protocol versions, wrong content types) goes through the SDK, which
- * stays the reference for every protocol rule.
+ * The hot and the first messages of a session, answered without a per-request SDK server and
+ * transport (a fresh Ajv instance, a web Request/Response pair and a stream per request cost
+ * more than the answer itself), and `initialize` / `tools/list` without loading the SDK at all,
+ * so a fresh instance answers them as soon as it listens. Only plain, single, well-formed
+ * messages that want a JSON answer take this path; anything else (batches, progress streams,
+ * unknown protocol versions, wrong content types, malformed params) goes through the SDK, which
+ * stays the reference for every protocol rule: `direct-answer.test.ts` checks each direct answer
+ * against the SDK's answer to the same message.
  */
-import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
 import type { AccessMode } from '../config.ts';
-import { runToolCall, type RequestHooks } from './build-server.ts';
+import { INSTRUCTIONS, SERVER_CAPABILITIES, SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from './server-info.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 
+type Id = string | number;
+
 export type DirectRequest =
-  | { id: string | number; method: 'tools/list' }
-  | { id: string | number; method: 'tools/call'; name: string; arguments: Record<string, unknown> | undefined };
+  | { kind: 'notification' }
+  | { kind: 'initialize'; id: Id; protocolVersion: string }
+  | { kind: 'tools/list'; id: Id }
+  | { kind: 'tools/call'; id: Id; name: string; arguments: Record<string, unknown> | undefined };
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The request when it can be answered directly, else undefined (the SDK answers it). */
+/** The message when it can be answered directly, else undefined (the SDK answers it). */
 export function directRequest(message: unknown, headers: Headers): DirectRequest | undefined {
   if (!isPlainObject(message) || message.jsonrpc !== '2.0') return undefined;
-  const { id, method, params } = message;
-  if (typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) return undefined;
   if (!(headers.get('content-type') ?? '').includes('application/json')) return undefined;
   const version = headers.get('mcp-protocol-version');
   if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return undefined;
+  const { id, method, params } = message;
   if (params !== undefined && !isPlainObject(params)) return undefined;
-  if (method === 'tools/list') return params?.cursor === undefined ? { id, method } : undefined;
+  if (!('id' in message)) return method === 'notifications/initialized' ? { kind: 'notification' } : undefined;
+  if (typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) return undefined;
+  if (method === 'tools/list') return params?.cursor === undefined && params?._meta === undefined ? { kind: 'tools/list', id } : undefined;
+  if (method === 'initialize') {
+    const client = params?.clientInfo;
+    if (typeof params?.protocolVersion !== 'string' || !isPlainObject(params.capabilities) || !isPlainObject(client)) return undefined;
+    if (typeof client.name !== 'string' || typeof client.version !== 'string') return undefined;
+    return { kind: 'initialize', id, protocolVersion: params.protocolVersion };
+  }
   if (method !== 'tools/call' || !params || typeof params.name !== 'string') return undefined;
   if (params.arguments !== undefined && !isPlainObject(params.arguments)) return undefined;
   if (params._meta !== undefined || params.task !== undefined) return undefined;
-  return { id, method, name: params.name, arguments: params.arguments as Record<string, unknown> | undefined };
+  return { kind: 'tools/call', id, name: params.name, arguments: params.arguments as Record<string, unknown> | undefined };
 }
 
-const listAnswers = new WeakMap<ToolCatalog, Map<AccessMode, string>>();
-
-/** The serialised `tools/list` result for a mode, computed once per catalogue. */
-function listJson(catalog: ToolCatalog, mode: AccessMode): string {
-  let answers = listAnswers.get(catalog);
-  if (!answers) listAnswers.set(catalog, (answers = new Map()));
-  let json = answers.get(mode);
-  if (json === undefined) answers.set(mode, (json = JSON.stringify(catalog.list(mode))));
-  return json;
+/** A JSON-RPC response body shaped as the SDK shapes it (`result`, `jsonrpc`, `id`); `result` is already JSON. */
+export function responseJson(id: Id, resultJson: string): string {
+  return `{"result":${resultJson},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`;
 }
 
-/** The JSON-RPC response body, shaped as the SDK shapes it (`result`, `jsonrpc`, `id`). */
-export async function answerDirect(catalog: ToolCatalog, hooks: RequestHooks, request: DirectRequest, signal: AbortSignal): Promise<string> {
-  const result =
-    request.method === 'tools/list'
-      ? listJson(catalog, hooks.mode)
-      : JSON.stringify(await runToolCall(catalog, hooks, request.name, request.arguments, signal, async () => undefined));
-  return `{"result":${result},"jsonrpc":"2.0","id":${JSON.stringify(request.id)}}`;
+/** The `initialize` result: the client's version when supported, else the latest (as the SDK negotiates). */
+export function initializeResultJson(protocolVersion: string): string {
+  const negotiated = SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion) ? protocolVersion : SUPPORTED_PROTOCOL_VERSIONS[0]!;
+  return JSON.stringify({ protocolVersion: negotiated, capabilities: SERVER_CAPABILITIES, serverInfo: SERVER_INFO, instructions: INSTRUCTIONS });
+}
+
+/** Serialised `tools/list` results per mode, from a catalogue or computed ahead (the build does). */
+export type ToolsListJson = Record<AccessMode, string>;
+
+export function toolsListJson(catalog: ToolCatalog): ToolsListJson {
+  return { 'read-only': JSON.stringify(catalog.list('read-only')), 'read-write': JSON.stringify(catalog.list('read-write')) };
 }

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { MAX_CODE_ZIP_BYTES } from '../../scripts/build/function-package.ts';
+import { toolCatalog } from '../../src/mcp/catalog-instance.ts';
 import { zipEntryModes } from '../../scripts/build/zip.ts';
 import { startFullEmulator, type FullEmulator } from '../emulator/full-emulator.ts';
 import type { AccessKey, AccountRecord } from '../emulator/world.ts';
@@ -120,6 +121,8 @@ describe('the built function package, run as Function Compute runs it', () => {
     const names: string[] = response.body.result.tools.map((tool: { name: string }) => tool.name);
     assert.ok(names.includes('list_clusters') && names.includes('list_nodepools'), names.join(', '));
     assert.ok(!names.includes('scale_nodepool'), 'read-only mode hides tools that change things');
+    // The package answers from tools-list.json, computed by the build: it must be what the source answers.
+    assert.deepEqual(response.body.result, JSON.parse(JSON.stringify(toolCatalog().list('read-only'))));
   });
 
   it('calls an ACK tool with the role credentials from x-fc-* headers, not the stale environment', async () => {

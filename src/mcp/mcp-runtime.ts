@@ -1,0 +1,10 @@
+/**
+ * Everything a request needs beyond the direct answers (`initialize`, `tools/list`,
+ * notifications): the MCP SDK server and transport, the tool catalogue and tool runner. The HTTP
+ * app imports this module on first need, so a fresh instance answers its first `initialize` and
+ * `tools/list` without loading the SDK, zod or any tool definition.
+ */
+export { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+export { buildMcpServer, runToolCall } from './build-server.ts';
+export { toolCatalog } from './catalog-instance.ts';
+
