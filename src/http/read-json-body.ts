@@ -21,7 +21,11 @@ export async function readJsonBody(request: Request, maxBytes: number, maxBatch:
   if (Number.isFinite(declared) && declared > maxBytes) return tooLarge;
   const chunks: Uint8Array[] = [];
   let size = 0;
-  if (request.body) {
+  if (Number.isFinite(declared)) {
+    // A declared length bounds the body (the HTTP parser reads exactly that many bytes), so read it
+    // whole: @hono/node-server then reads the socket directly instead of through a web stream.
+    chunks.push(new Uint8Array(await request.arrayBuffer()));
+  } else if (request.body) {
     const reader = request.body.getReader();
     for (;;) {
       const { done, value } = await reader.read();
