@@ -44,8 +44,6 @@ export interface FunctionPackage {
   codeDir: string;
   zipPath: string;
   zipBytes: number;
-  /** Bytes of the JavaScript a cold start reads (index.mjs plus its static imports). */
-  entryBytes: number;
   metafile: Metafile;
 }
 
@@ -121,8 +119,5 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
     throw new Error(`code zip is ${zip.length} bytes, over the ${MAX_CODE_ZIP_BYTES}-byte budget`);
   }
 
-  const outputs = result.metafile.outputs;
-  const entry = Object.keys(outputs).find((path) => path.endsWith('index.mjs'))!;
-  const entryBytes = outputs[entry]!.bytes + outputs[entry]!.imports.filter((i) => i.kind === 'import-statement').reduce((sum, i) => sum + (outputs[i.path]?.bytes ?? 0), 0);
-  return { codeDir, zipPath, zipBytes: zip.length, entryBytes, metafile: result.metafile };
+  return { codeDir, zipPath, zipBytes: zip.length, metafile: result.metafile };
 }
