@@ -16,7 +16,8 @@ export const CRASHING_POD = 'payment-api-7d9f8b6c5-x2k4q';
  * Where one cluster's logs live, as ACK reports it: events, container and ingress logs always in
  * `k8s-log-{clusterId}`; control-plane logs in CheckControlPlaneLogEnable's `log_project`; the audit log in
  * GetClusterAuditProject's `sls_project_name`. By default all three are the same project; staging-beijing
- * has its own control-plane and audit projects (the routing cases).
+ * has its own control-plane and audit projects (the routing cases), and an ingress access log of 250 lines
+ * (more than one query returns).
  */
 export interface LogLayout {
   logProject: string;
@@ -47,7 +48,7 @@ export function logstoresIn(cluster: ClusterRecord, project: string): string[] |
   const id = cluster.cluster_id;
   const layout = layoutOf(cluster);
   const stores: string[] = [];
-  if (project === layout.logProject) stores.push('k8s-event', 'config-operation-log');
+  if (project === layout.logProject) stores.push('k8s-event', 'config-operation-log', ...(cluster.name === 'staging-beijing' ? ['nginx-ingress'] : []));
   if (project === layout.auditProject) stores.push(`audit-${id}`);
   if (project === layout.controlPlaneProject) stores.push(`apiserver-${id}`, `kcm-${id}`, `scheduler-${id}`);
   return stores.length ? stores : undefined;
@@ -114,6 +115,20 @@ export function rowsOf(cluster: ClusterRecord, logstore: string): LogRow[] {
       entry(900, 'list', 'nodes', '', '', 'system:kube-controller-manager', 200),
       entry(300, 'create', 'pods/exec', 'shop', 'checkout-5b7c9-abcde', 'kubernetes-admin', 101),
     ];
+  }
+  if (logstore === 'nginx-ingress') {
+    return Array.from({ length: 250 }, (_, i) => ({
+      ago: 3000 - i * 10,
+      fields: {
+        remote_addr: `203.0.113.${i % 50}`,
+        method: i % 7 === 0 ? 'POST' : 'GET',
+        url: `/api/cart/${1000 + (i % 40)}`,
+        status: i % 25 === 0 ? '502' : '200',
+        request_time: String(((i * 37) % 900) / 1000),
+        host: 'shop.example.com',
+        __topic__: 'nginx-ingress',
+      },
+    }));
   }
   if (logstore === `apiserver-${id}`) {
     return [{ ago: 1000, fields: { content: 'I1001 10:00:00.000000 1 trace.go:236] Trace[1]: "List" url:/api/v1/pods total time: 812ms' } }];

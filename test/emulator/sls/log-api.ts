@@ -104,6 +104,7 @@ export async function serveSlsApi(ctx: EmulatorContext, request: Acs3Request, re
   authorizeLog(found.key, ramAction, storeResource(found.account, owner, project, logstore));
   if (owner.kind !== 'log' || !owner.logstores.includes(logstore)) throw new EmulatorError(404, 'LogStoreNotExist', `logstore ${logstore} does not exist`);
   const input = jsonBody(body) as { from?: number; to?: number; query?: string; line?: number; offset?: number; reverse?: boolean };
+  record({ body: input });
   if (typeof input.from !== 'number' || typeof input.to !== 'number' || input.from >= input.to) throw new EmulatorError(400, 'ParameterInvalid', 'from and to must be set and from < to');
   const now = Math.floor(ctx.now() / 1000);
   const timed = rowsOf(owner.cluster, logstore).map((row) => ({ time: now - row.ago, fields: row.fields })).filter((row) => row.time >= input.from! && row.time < input.to!);
