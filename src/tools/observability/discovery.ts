@@ -99,13 +99,15 @@ export async function findProject(ctx: ToolContext, clusterId: string, region: s
     return lookup(ctx, clusterId, role, 'CheckControlPlaneLogEnable', async () => {
       const cs = await client();
       const { body } = await callRead(ctx.retry, () => cs.checkControlPlaneLogEnable(clusterId), ctx.signal);
-      return { value: body?.logProject?.trim() || undefined, ...(body?.logProject?.trim() ? {} : { note: 'is control-plane logging enabled?' }) };
+      const project = body?.logProject?.trim();
+      return project ? { value: project } : { value: undefined, note: 'is control-plane logging enabled?' };
     });
   }
   return lookup(ctx, clusterId, role, 'GetClusterAuditProject', async () => {
     const cs = await client();
     const { body } = await callRead(ctx.retry, () => cs.getClusterAuditProject(clusterId), ctx.signal);
-    return { value: body?.slsProjectName?.trim() || undefined, ...(body?.auditEnabled === false ? { note: 'audit_enabled is false' } : {}) };
+    const project = body?.slsProjectName?.trim() || undefined;
+    return body?.auditEnabled === false ? { value: project, note: 'audit_enabled is false' } : { value: project };
   });
 }
 

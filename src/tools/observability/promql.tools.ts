@@ -31,7 +31,7 @@ export const cmsExecutePromqlQueryTool = defineTool({
     end: unixSecondsArg.optional().describe('Range query end, unix seconds (default now when start is given)'),
     step: z.number().int().min(1).max(86_400).optional().describe('Range query resolution in seconds (default: about 200 points)'),
     limit: limitArg('series'),
-    project: projectArg.optional().describe('Prometheus project; default workspace-default-cms-{account_id}-{region}'),
+    project: projectArg.optional().describe('Prometheus project; default workspace-default-cms-{account_id}-{region} (giving it skips the account-id lookup)'),
     metricstore: z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}[a-z0-9]$/).optional().describe('Metricstore; default aliyun-prom-{cluster_id}'),
     region: regionArg.optional(),
   },

@@ -46,7 +46,7 @@ export function slsFailure(error: unknown, target: SlsTarget): ToolFailure {
     return new ToolFailure(
       'ProjectNotExist',
       `Log Service project ${target.project} not found in ${target.region} (project from ${target.projectSource}): is log collection enabled for this cluster?`,
-      { ...details, hint: 'Enable log collection for the cluster, or pass `project` explicitly; list_log_stores shows what was found.' },
+      { ...details, hint: 'Enable log collection for the cluster, or pass `project` if it logs to another project; list_log_stores shows what was found.' },
     );
   }
   if (failure.code === 'LogStoreNotExist' || failure.code === 'MetricStoreNotExist') {
