@@ -9,8 +9,10 @@
  * Regenerate the JSON files with `UPDATE_RAM_POLICY=1 node --import tsx --test test/fc/ram-policy.test.ts`.
  */
 const REGION = 'cs:DescribeClusterDetail';
+/** Control-plane logstores are looked up with CheckControlPlaneLogEnable, audit logstores with GetClusterAuditProject. */
 const LOG_DISCOVERY = [REGION, 'cs:CheckControlPlaneLogEnable', 'cs:GetClusterAuditProject'];
-const PROMETHEUS_DISCOVERY = [REGION, 'sts:GetCallerIdentity'];
+/** The account id for the Prometheus project comes from STS GetCallerIdentity, which needs no RAM permission. */
+const PROMETHEUS_DISCOVERY = [REGION];
 
 /**
  * RAM actions per tool. `readOnlyMode`: the tool is offered in read-only mode (it reads, or it has a
@@ -38,12 +40,19 @@ export const TOOL_ACTIONS: Record<string, { readOnlyMode: boolean; actions: stri
   cms_get_node_metrics: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterNodes', 'cms:DescribeMetricList'] },
 };
 
-/** Where each product's actions apply. CS, CMS and STS: every resource; Log Service: projects and their stores. */
+/** Where each product's actions apply. CS and CMS: every resource; Log Service: projects and their stores. */
 const RESOURCES: Record<string, string[]> = {
   cs: ['*'],
   cms: ['*'],
-  sts: ['*'],
   log: ['acs:log:*:*:project/*', 'acs:log:*:*:project/*/logstore/*'],
+};
+
+/**
+ * Actions whose resource differs from their product's: CallAiTools (`POST /ml/tool/call`) names no
+ * project, so it cannot match a `project/*` resource.
+ */
+const ACTION_RESOURCES: Record<string, string[]> = {
+  'log:CallAiTools': ['*'],
 };
 
 export interface RamPolicy {
@@ -51,20 +60,23 @@ export interface RamPolicy {
   Statement: Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>;
 }
 
-/** The role's policy for a mode: the union of the actions of the tools that mode offers, one statement per product. */
+/** The role's policy for a mode: the union of the actions of the tools that mode offers, one statement per product and resource set. */
 export function ramPolicy(mode: 'read-only' | 'read-write'): RamPolicy {
   const actions = new Set<string>();
   for (const tool of Object.values(TOOL_ACTIONS)) {
     if (mode === 'read-only' && !tool.readOnlyMode) continue;
     for (const action of tool.actions) actions.add(action);
   }
-  const byProduct = new Map<string, string[]>();
+  const byResources = new Map<string, { actions: string[]; resources: string[] }>();
   for (const action of [...actions].sort()) {
-    const product = action.split(':')[0]!;
-    byProduct.set(product, [...(byProduct.get(product) ?? []), action]);
+    const resources = ACTION_RESOURCES[action] ?? RESOURCES[action.split(':')[0]!] ?? ['*'];
+    const key = `${action.split(':')[0]}|${resources.join(',')}`;
+    const group = byResources.get(key) ?? { actions: [], resources };
+    group.actions.push(action);
+    byResources.set(key, group);
   }
   return {
     Version: '1',
-    Statement: [...byProduct].map(([product, list]) => ({ Effect: 'Allow' as const, Action: list, Resource: RESOURCES[product] ?? ['*'] })),
+    Statement: [...byResources.values()].map((group) => ({ Effect: 'Allow' as const, Action: group.actions, Resource: group.resources })),
   };
 }

@@ -11,7 +11,8 @@ import { EmulatorError, errorBody, newRequestId, sendJson } from './http-util.ts
 
 export interface Acs3Operation {
   action: string;
-  ramAction: string;
+  /** The RAM action checked against the key's policy; absent when the operation needs none (STS GetCallerIdentity). */
+  ramAction?: string;
   mutating?: boolean;
   run(caller: Caller, requestId: string): Record<string, unknown> | Promise<Record<string, unknown>>;
 }
@@ -56,7 +57,7 @@ export async function serveAcs3Operation(
     if (fault?.kind === 'service-unavailable') {
       throw new EmulatorError(503, 'ServiceUnavailable', 'The request has failed due to a temporary failure of the server.');
     }
-    authorize(caller, operation.ramAction);
+    if (operation.ramAction) authorize(caller, operation.ramAction);
     const answer = await operation.run(caller, requestId);
     if (fault?.kind === 'slow') await delay(fault.delayMs ?? 5_000);
     ctx.callLog.add({ ...record, accountId: caller.account.accountId, status: 200, ...(fault ? { fault: fault.kind } : {}) });

@@ -13,6 +13,10 @@ export interface CallRecord {
   status: number;
   errorCode?: string;
   fault?: string;
+  /** The parsed JSON body, for products whose operations take one (Log Service CallAiTools). */
+  body?: unknown;
+  /** The `x-log-compresstype` of the answer, when the product compressed it. */
+  encoding?: string;
 }
 
 export class CallLog {

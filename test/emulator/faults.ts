@@ -4,9 +4,10 @@
  * - `throttle`: rejected before the operation with `Throttling.User` (HTTP 400);
  * - `server-error`: rejected before the operation with HTTP 500 `InternalError` (or 503 `ServiceUnavailable`);
  * - `slow`: the operation happens, then the answer is held back `delayMs` (a client timeout
- *   then leaves the caller not knowing the outcome).
+ *   then leaves the caller not knowing the outcome);
+ * - `partial`: the operation answers, but says its result is partial (Log Service: `progress: Incomplete`).
  */
-export type FaultKind = 'throttle' | 'server-error' | 'service-unavailable' | 'slow';
+export type FaultKind = 'throttle' | 'server-error' | 'service-unavailable' | 'slow' | 'partial';
 
 export interface FaultSpec {
   kind: FaultKind;

@@ -1,32 +1,49 @@
 /**
  * CloudMonitor (CMS 1.0) DescribeMetricList for the ECS instances behind a cluster's nodes,
- * namespace `acs_ecs_dashboard`. Metrics (the `metric` argument → CloudMonitor name, unit):
- *   cpu → CPUUtilization (%), memory → memory_usedutilization (%, needs the CloudMonitor agent),
- *   disk → diskusage_utilization (%, agent), load → load_5m (agent),
- *   network_in → networkin_rate, network_out → networkout_rate (bit/s, hypervisor).
+ * namespace `acs_ecs_dashboard`. Metrics (the `metric` argument → CloudMonitor name):
+ *   cpu → CPUUtilization (%, ECS basic metric, no agent needed);
+ *   intranet_in / intranet_out → IntranetInRate / IntranetOutRate (bit/s, ECS basic metric measured at the
+ *     hypervisor for the instance; billing-grade, so it leaves out some traffic such as to SLB);
+ *   memory → memory_usedutilization (%), load → load_5m: CloudMonitor agent (OS) metrics;
+ *   disk → diskusage_utilization (%, agent, one series per disk: dimension `device`);
+ *   network_in / network_out → networkin_rate / networkout_rate (bit/s, agent, one series per NIC: `device`).
+ * For per-device metrics each node is summarised by its busiest device (highest latest value), named.
  */
 import { loadCmsSdk, type CmsClient } from '../../clients/cms-client.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
 
+export interface NodeMetricSpec {
+  name: string;
+  unit: string;
+  /** Collected by the CloudMonitor agent inside the node (absent without it). */
+  agent: boolean;
+  /** One series per device (disk or NIC), not per instance. */
+  perDevice: boolean;
+}
+
 export const NODE_METRICS = {
-  cpu: { name: 'CPUUtilization', unit: '%' },
-  memory: { name: 'memory_usedutilization', unit: '%' },
-  disk: { name: 'diskusage_utilization', unit: '%' },
-  load: { name: 'load_5m', unit: '' },
-  network_in: { name: 'networkin_rate', unit: 'bit/s' },
-  network_out: { name: 'networkout_rate', unit: 'bit/s' },
-} as const;
+  cpu: { name: 'CPUUtilization', unit: '%', agent: false, perDevice: false },
+  memory: { name: 'memory_usedutilization', unit: '%', agent: true, perDevice: false },
+  disk: { name: 'diskusage_utilization', unit: '%', agent: true, perDevice: true },
+  load: { name: 'load_5m', unit: '', agent: true, perDevice: false },
+  network_in: { name: 'networkin_rate', unit: 'bit/s', agent: true, perDevice: true },
+  network_out: { name: 'networkout_rate', unit: 'bit/s', agent: true, perDevice: true },
+  intranet_in: { name: 'IntranetInRate', unit: 'bit/s', agent: false, perDevice: false },
+  intranet_out: { name: 'IntranetOutRate', unit: 'bit/s', agent: false, perDevice: false },
+} as const satisfies Record<string, NodeMetricSpec>;
 export type NodeMetric = keyof typeof NODE_METRICS;
 
 export const ECS_NAMESPACE = 'acs_ecs_dashboard';
-/** Instances per DescribeMetricList call, and pages followed per batch. */
+/** Instances per DescribeMetricList call, datapoints per page, and pages followed per batch. */
 const BATCH = 20;
+const PAGE_LENGTH = 1440;
 const MAX_PAGES = 10;
 
 export interface Datapoint {
   timestamp: number;
   instanceId: string;
+  device?: string;
   Average?: number;
   Maximum?: number;
   Minimum?: number;
@@ -34,6 +51,10 @@ export interface Datapoint {
 
 export interface InstanceSeries {
   instance_id: string;
+  /** The device summarised (per-device metrics: the busiest one); null for per-instance metrics. */
+  device: string | null;
+  /** Devices the instance reported (1 for per-instance metrics with data, 0 without). */
+  devices: number;
   points: number;
   latest: number | null;
   latest_at: string | null;
@@ -42,13 +63,16 @@ export interface InstanceSeries {
   avg: number | null;
 }
 
-function summarise(instanceId: string, points: Datapoint[]): InstanceSeries {
+const round = (n: number) => Math.round(n * 100) / 100;
+
+function summariseSeries(instanceId: string, device: string | null, points: Datapoint[]): InstanceSeries {
   const sorted = points.filter((p) => typeof p.Average === 'number').sort((a, b) => a.timestamp - b.timestamp);
-  if (sorted.length === 0) return { instance_id: instanceId, points: 0, latest: null, latest_at: null, min: null, max: null, avg: null };
-  const round = (n: number) => Math.round(n * 100) / 100;
+  if (sorted.length === 0) return { instance_id: instanceId, device, devices: 0, points: 0, latest: null, latest_at: null, min: null, max: null, avg: null };
   const last = sorted[sorted.length - 1]!;
   return {
     instance_id: instanceId,
+    device,
+    devices: 1,
     points: sorted.length,
     latest: round(last.Average!),
     latest_at: new Date(last.timestamp).toISOString(),
@@ -58,6 +82,25 @@ function summarise(instanceId: string, points: Datapoint[]): InstanceSeries {
   };
 }
 
+/**
+ * One summary per instance. Datapoints of different devices are never mixed: for per-device
+ * metrics each device is summarised alone and the instance shows its busiest device (highest latest value).
+ */
+export function summariseInstance(instanceId: string, points: Datapoint[], perDevice: boolean): InstanceSeries {
+  if (!perDevice) return summariseSeries(instanceId, null, points);
+  const byDevice = new Map<string, Datapoint[]>();
+  for (const point of points) {
+    const device = point.device ?? '(no device)';
+    const list = byDevice.get(device);
+    if (list) list.push(point);
+    else byDevice.set(device, [point]);
+  }
+  const summaries = [...byDevice].map(([device, list]) => summariseSeries(instanceId, device, list)).filter((s) => s.points > 0);
+  if (summaries.length === 0) return summariseSeries(instanceId, null, []);
+  const busiest = summaries.reduce((a, b) => ((b.latest ?? -Infinity) > (a.latest ?? -Infinity) ? b : a));
+  return { ...busiest, devices: summaries.length };
+}
+
 export async function describeNodeMetrics(
   client: CmsClient,
   retry: RetryPolicy,
@@ -65,6 +108,7 @@ export async function describeNodeMetrics(
   signal?: AbortSignal,
 ): Promise<{ series: InstanceSeries[]; complete: boolean }> {
   const { models } = await loadCmsSdk();
+  const spec: NodeMetricSpec = NODE_METRICS[query.metric];
   const byInstance = new Map<string, Datapoint[]>(query.instanceIds.map((id) => [id, []]));
   let complete = true;
   for (let i = 0; i < query.instanceIds.length; i += BATCH) {
@@ -73,12 +117,12 @@ export async function describeNodeMetrics(
     for (let page = 0; page < MAX_PAGES; page += 1) {
       const request = new models.DescribeMetricListRequest({
         namespace: ECS_NAMESPACE,
-        metricName: NODE_METRICS[query.metric].name,
+        metricName: spec.name,
         period: String(query.period),
         startTime: String(query.startMs),
         endTime: String(query.endMs),
         dimensions: JSON.stringify(batch.map((instanceId) => ({ instanceId }))),
-        length: '1440',
+        length: String(PAGE_LENGTH),
         ...(nextToken ? { nextToken } : {}),
       });
       const { body } = await callRead(retry, () => client.describeMetricList(request), signal);
@@ -92,5 +136,5 @@ export async function describeNodeMetrics(
     }
     if (nextToken) complete = false;
   }
-  return { series: [...byInstance].map(([id, points]) => summarise(id, points)), complete };
+  return { series: [...byInstance].map(([id, points]) => summariseInstance(id, points, spec.perDevice)), complete };
 }

@@ -4,13 +4,15 @@ import { createSlsClient } from '../../clients/sls-client.ts';
 import { toToolFailure } from '../../errors/map-error.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
-import { findAuditProject, findLogProject, findPrometheus, type Found } from './discovery.ts';
+import { findProject, findPrometheus, ROLE_PURPOSE, roleOf, type Found, type LogstoreRole, type PrometheusTarget } from './discovery.ts';
 import { listStores } from './sls.api.ts';
 
 const projectShape = z.object({
   project: z.string(),
   purpose: z.string(),
   source: z.string(),
+  /** Why discovery fell back to a default for this row (the failed lookup's code and message). */
+  lookup_error: z.string().nullable(),
   found: z.boolean(),
   logstores: z.array(z.string()),
   metricstores: z.array(z.string()),
@@ -18,12 +20,15 @@ const projectShape = z.object({
 });
 type ProjectRow = z.infer<typeof projectShape>;
 
+const ROLES: LogstoreRole[] = ['cluster', 'control-plane', 'audit'];
+
 export const listLogStoresTool = defineTool({
   name: 'list_log_stores',
   title: 'List the cluster\'s logstores and metricstore',
   description:
-    'Find where the cluster\'s observability data lives: the Log Service project with events and container/control-plane logs, ' +
-    'the audit project, and the managed Prometheus metricstore, with their logstores. Use the names with sls_execute_sql_query and cms_execute_promql_query.',
+    'Find where the cluster\'s observability data lives: the Log Service project with events, container and ingress logs (k8s-log-{cluster_id}), ' +
+    'the control-plane and audit projects ACK reports, and the managed Prometheus metricstore, with their logstores. ' +
+    'Use the names with sls_execute_sql_query and cms_execute_promql_query.',
   input: { cluster_id: clusterIdArg, region: regionArg.optional() },
   output: {
     cluster_id: z.string(),
@@ -35,42 +40,74 @@ export const listLogStoresTool = defineTool({
   async run(args, ctx) {
     ctx.note({ cluster: args.cluster_id });
     const region = await ctx.clusterRegion(args.cluster_id, args.region);
-    const client = await createSlsClient(ctx.config, await ctx.credentials(), region);
-    const [logProject, auditProject] = await Promise.all([findLogProject(ctx, args.cluster_id, region), findAuditProject(ctx, args.cluster_id, region)]);
+    // The project lookups and the account id (STS) do not depend on each other: ask them together.
+    const [found, prometheusTarget, client] = await Promise.all([
+      Promise.all(ROLES.map((role) => findProject(ctx, args.cluster_id, region, role))),
+      findPrometheus(ctx, args.cluster_id, region).catch((error: unknown) => toToolFailure(error)),
+      createSlsClient(ctx.config, await ctx.credentials(), region),
+    ]);
 
-    async function describe(found: Found<string>, purpose: string, metrics: boolean): Promise<ProjectRow> {
-      const target = { region, project: found.value, projectSource: found.source };
-      try {
-        const stores = await listStores(client, ctx.retry, found.value, metrics, target, ctx.signal);
-        return { project: found.value, purpose, source: found.source, found: true, logstores: metrics ? [] : stores, metricstores: metrics ? stores : [], error: null };
-      } catch (error) {
-        const failure = toToolFailure(error);
-        return { project: found.value, purpose, source: found.source, found: false, logstores: [], metricstores: [], error: `${failure.code}: ${failure.message}` };
+    // One ListLogStores per distinct project, shared by the rows that name it.
+    const listings = new Map<string, Promise<{ stores: string[] } | { error: string }>>();
+    const list = (project: Found<string>, metrics: boolean) => {
+      const key = `${project.value}:${metrics}`;
+      let listing = listings.get(key);
+      if (!listing) {
+        listing = listStores(client, ctx.retry, project.value, metrics, { region, project: project.value, projectSource: project.source }, ctx.signal).then(
+          (stores) => ({ stores }),
+          (error: unknown) => {
+            const failure = toToolFailure(error);
+            return { error: `${failure.code}: ${failure.message}` };
+          },
+        );
+        listings.set(key, listing);
       }
-    }
+      return listing;
+    };
 
-    const rows: Promise<ProjectRow>[] = [describe(logProject, 'events, container and control-plane logs', false)];
-    if (auditProject.value !== logProject.value) rows.push(describe(auditProject, 'API-server audit', false));
+    const rows: Array<Promise<ProjectRow>> = ROLES.map(async (role, i) => {
+      const project = found[i]!;
+      const listing = await list(project, false);
+      const base = { project: project.value, purpose: ROLE_PURPOSE[role], source: project.source, lookup_error: project.failure ?? null, metricstores: [] };
+      if ('error' in listing) return { ...base, found: false, logstores: [], error: listing.error };
+      return { ...base, found: true, logstores: listing.stores.filter((store) => roleOf(store) === role), error: null };
+    });
+
     let prometheus: { project: string; metricstore: string; available: boolean; note: string | null };
-    try {
-      const target = await findPrometheus(ctx, args.cluster_id, region);
-      const row = await describe(target.project, 'managed Prometheus', true);
-      rows.push(Promise.resolve(row));
-      const available = row.metricstores.includes(target.metricstore.value);
+    if ('project' in prometheusTarget) {
+      const target: PrometheusTarget = prometheusTarget;
+      const listing = await list(target.project, true);
+      const metricstores = 'stores' in listing ? listing.stores : [];
+      rows.push(
+        Promise.resolve({
+          project: target.project.value,
+          purpose: 'managed Prometheus',
+          source: target.project.source,
+          lookup_error: null,
+          found: 'stores' in listing,
+          logstores: [],
+          metricstores,
+          error: 'error' in listing ? listing.error : null,
+        }),
+      );
+      const available = metricstores.includes(target.metricstore.value);
       prometheus = {
         project: target.project.value,
         metricstore: target.metricstore.value,
         available,
-        note: available ? null : `metricstore ${target.metricstore.value} not found (${row.error ?? `project has: ${row.metricstores.join(', ') || 'none'}`}); use cms_get_node_metrics for node metrics`,
+        note: available
+          ? null
+          : `metricstore ${target.metricstore.value} not found (${'error' in listing ? listing.error : `project has: ${metricstores.join(', ') || 'none'}`}); use cms_get_node_metrics for node metrics`,
       };
-    } catch (error) {
-      const failure = toToolFailure(error);
-      prometheus = { project: '', metricstore: `aliyun-prom-${args.cluster_id}`, available: false, note: `${failure.code}: ${failure.message}` };
+    } else {
+      prometheus = { project: '', metricstore: `aliyun-prom-${args.cluster_id}`, available: false, note: `${prometheusTarget.code}: ${prometheusTarget.message}` };
     }
     const projects = await Promise.all(rows);
     const lines = [`Observability data of ${args.cluster_id} (${region}):`];
     for (const p of projects) {
-      lines.push(`- ${p.project} (${p.purpose}; from ${p.source}): ${p.found ? (p.metricstores.length ? `metricstores ${p.metricstores.join(', ')}` : `logstores ${p.logstores.join(', ') || 'none'}`) : `NOT FOUND: ${p.error}`}`);
+      const what = p.found ? (p.purpose === 'managed Prometheus' ? `metricstores ${p.metricstores.join(', ') || 'none'}` : `logstores ${p.logstores.join(', ') || 'none'}`) : `NOT FOUND: ${p.error}`;
+      lines.push(`- ${p.purpose}: ${p.project} (from ${p.source}): ${what}`);
+      if (p.lookup_error) lines.push(`  lookup failed, default used: ${p.lookup_error}`);
     }
     lines.push(prometheus.available ? `PromQL: ready (${prometheus.project}/${prometheus.metricstore}).` : `PromQL: not available: ${prometheus.note}`);
     return { structured: { cluster_id: args.cluster_id, region_id: region, projects, prometheus }, text: lines.join('\n') };

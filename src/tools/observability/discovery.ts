@@ -1,11 +1,18 @@
 /**
  * Where a cluster's observability data lives, found from the cluster id and cached per
- * (identity, cluster); explicit arguments always win. Every failure says what was tried.
+ * (identity, cluster); explicit arguments always win. Every fallback and failure says what was tried.
  *
- * - log project: CheckControlPlaneLogEnable `log_project`, else `k8s-log-{clusterId}`;
- * - audit project: GetClusterAuditProject `sls_project_name`, else the log project;
- * - Prometheus: project `workspace-default-cms-{accountId}-{region}`, metricstore `aliyun-prom-{clusterId}`,
- *   the account id from FC (`FC_ACCOUNT_ID`, only with the function's own role) or STS GetCallerIdentity.
+ * | logstores                                         | project                                                    |
+ * |---------------------------------------------------|------------------------------------------------------------|
+ * | events, container and ingress logs (the rest)     | `k8s-log-{clusterId}` (naming rule, no call)               |
+ * | control plane: `apiserver-*`, `kcm-*`, `scheduler-*`, `ccm-*` | CheckControlPlaneLogEnable `log_project`       |
+ * | API-server audit: `audit-*`                       | GetClusterAuditProject `sls_project_name`                  |
+ * | Prometheus metricstore `aliyun-prom-{clusterId}`  | `workspace-default-cms-{accountId}-{region}`               |
+ *
+ * When an ACK lookup fails for a reason other than the cluster or the credentials (RAM denial, a
+ * 5xx…), discovery falls back to `k8s-log-{clusterId}` and says so in `source`; a fallback after a
+ * transient failure (5xx, throttling, network) is not cached, so the next call asks ACK again.
+ * The account id comes from FC (`FC_ACCOUNT_ID`, only with the function's own role) or STS GetCallerIdentity.
  */
 import { TtlCache } from '../../cache/ttl-cache.ts';
 import { loadStsSdk, createStsClient } from '../../clients/sts-client.ts';
@@ -16,8 +23,25 @@ import type { ToolContext } from '../tool-context.ts';
 
 export interface Found<T> {
   value: T;
-  /** How it was found, for the agent: "argument", "CheckControlPlaneLogEnable", "default"… */
+  /** How it was found, for the agent: "argument", "CheckControlPlaneLogEnable", "default … (… failed: Forbidden.RAM)"… */
   source: string;
+  /** Set when the lookup failed and a default was used: `{code}: {message}`. */
+  failure?: string;
+}
+
+/** Which of the cluster's projects holds a logstore. */
+export type LogstoreRole = 'cluster' | 'control-plane' | 'audit';
+
+export const ROLE_PURPOSE: Record<LogstoreRole, string> = {
+  cluster: 'Kubernetes events, container and ingress logs',
+  'control-plane': 'control-plane logs (apiserver, kcm, scheduler, ccm)',
+  audit: 'API-server audit log',
+};
+
+export function roleOf(logstore: string): LogstoreRole {
+  if (logstore.startsWith('audit-')) return 'audit';
+  if (/^(apiserver|kcm|scheduler|ccm)-/.test(logstore)) return 'control-plane';
+  return 'cluster';
 }
 
 const projects = new TtlCache<Found<string>>(2000);
@@ -32,41 +56,58 @@ function isNotFound(error: unknown): boolean {
   return failure.details.httpStatus === 404 || /NotFound|NotExist/i.test(failure.code);
 }
 
-/** The project holding the cluster's events, container logs and control-plane logs. */
-export async function findLogProject(ctx: ToolContext, clusterId: string, region: string, explicit?: string): Promise<Found<string>> {
-  if (explicit) return { value: explicit, source: 'argument' };
+/** Failures that no default can get past: the cluster is not there, or the credentials do not work. */
+function isFatal(failure: ToolFailure): boolean {
+  return failure.code === 'ErrorClusterNotFound' || failure.code === 'NoCredentials' || /^(InvalidAccessKeyId|InvalidSecurityToken|SignatureDoesNotMatch|IncompleteSignature)/.test(failure.code);
+}
+
+/** Asks ACK once per (identity, cluster, role); on a survivable failure answers the default with a note. */
+async function lookup(
+  ctx: ToolContext,
+  clusterId: string,
+  role: 'control-plane' | 'audit',
+  operation: string,
+  read: () => Promise<{ value: string | undefined; note?: string }>,
+): Promise<Found<string>> {
   const identity = await ctx.credentials();
   const ttlMs = ctx.config.clusterRegionTtlMs;
-  return projects.getOrLoad(`${identity.identityKey}:${clusterId}:log`, async () => {
-    const client = await ctx.cs(region);
+  const fallback = `default k8s-log-{cluster_id}`;
+  return projects.getOrLoad(`${identity.identityKey}:${clusterId}:${role}`, async () => {
     try {
-      const { body } = await callRead(ctx.retry, () => client.checkControlPlaneLogEnable(clusterId), ctx.signal);
-      const value = body?.logProject?.trim();
-      const source = value ? 'CheckControlPlaneLogEnable' : 'default k8s-log-{cluster_id} (CheckControlPlaneLogEnable named no project)';
-      return { value: { value: value || defaultLogProject(clusterId), source }, ttlMs };
+      const { value, note } = await read();
+      if (value) return { value: { value, source: note ? `${operation} (${note})` : operation }, ttlMs };
+      return { value: { value: defaultLogProject(clusterId), source: `${fallback} (${operation} named no project${note ? `; ${note}` : ''})` }, ttlMs };
     } catch (error) {
       const failure = toToolFailure(error);
-      if (failure.code === 'ErrorClusterNotFound' || failure.code.startsWith('Forbidden') || failure.code.startsWith('InvalidAccessKey')) throw error;
-      return { value: { value: defaultLogProject(clusterId), source: `default k8s-log-{cluster_id} (CheckControlPlaneLogEnable failed: ${failure.code})` }, ttlMs };
+      if (isFatal(failure)) throw error;
+      const message = failure.message.startsWith(`${failure.code}: `) ? failure.message.slice(failure.code.length + 2) : failure.message;
+      return {
+        value: { value: defaultLogProject(clusterId), source: `${fallback} (${operation} failed: ${failure.code})`, failure: `${failure.code}: ${message}` },
+        // A transient failure may be gone on the next call: ask again then.
+        ttlMs: failure.details.retryable ? 0 : ttlMs,
+      };
     }
   });
 }
 
-/** The project holding the API-server audit log. */
-export async function findAuditProject(ctx: ToolContext, clusterId: string, region: string, explicit?: string): Promise<Found<string>> {
+/** The project holding a logstore of the cluster, by the table above. */
+export async function findProject(ctx: ToolContext, clusterId: string, region: string, role: LogstoreRole, explicit?: string): Promise<Found<string>> {
   if (explicit) return { value: explicit, source: 'argument' };
-  const identity = await ctx.credentials();
-  return projects.getOrLoad(`${identity.identityKey}:${clusterId}:audit`, async () => {
-    const client = await ctx.cs(region);
-    try {
-      const { body } = await callRead(ctx.retry, () => client.getClusterAuditProject(clusterId), ctx.signal);
-      const value = body?.slsProjectName?.trim();
-      if (value) return { value: { value, source: 'GetClusterAuditProject' }, ttlMs: ctx.config.clusterRegionTtlMs };
-    } catch (error) {
-      if (toToolFailure(error).code === 'ErrorClusterNotFound') throw error;
-    }
-    const log = await findLogProject(ctx, clusterId, region);
-    return { value: { value: log.value, source: `log project (GetClusterAuditProject named no audit project)` }, ttlMs: ctx.config.clusterRegionTtlMs };
+  if (role === 'cluster') return { value: defaultLogProject(clusterId), source: 'naming rule k8s-log-{cluster_id}' };
+  const client = () => ctx.cs(region);
+  if (role === 'control-plane') {
+    return lookup(ctx, clusterId, role, 'CheckControlPlaneLogEnable', async () => {
+      const cs = await client();
+      const { body } = await callRead(ctx.retry, () => cs.checkControlPlaneLogEnable(clusterId), ctx.signal);
+      const project = body?.logProject?.trim();
+      return project ? { value: project } : { value: undefined, note: 'is control-plane logging enabled?' };
+    });
+  }
+  return lookup(ctx, clusterId, role, 'GetClusterAuditProject', async () => {
+    const cs = await client();
+    const { body } = await callRead(ctx.retry, () => cs.getClusterAuditProject(clusterId), ctx.signal);
+    const project = body?.slsProjectName?.trim() || undefined;
+    return body?.auditEnabled === false ? { value: project, note: 'audit_enabled is false' } : { value: project };
   });
 }
 
@@ -84,7 +125,7 @@ export async function findAccountId(ctx: ToolContext): Promise<Found<string>> {
     } catch (error) {
       const failure = toToolFailure(error);
       throw new ToolFailure('AccountIdUnknown', `Could not find the account id for the Prometheus project name: STS GetCallerIdentity failed (${failure.code}: ${failure.message}).`, {
-        hint: 'Pass `project` explicitly (workspace-default-cms-{accountId}-{region}), or grant sts:GetCallerIdentity.',
+        hint: 'Pass `project` explicitly (workspace-default-cms-{accountId}-{region}).',
         requestId: failure.details.requestId,
       });
     }
@@ -97,12 +138,15 @@ export interface PrometheusTarget {
   metricstore: Found<string>;
 }
 
-export async function findPrometheus(ctx: ToolContext, clusterId: string, region: string): Promise<PrometheusTarget> {
+/** The cluster's Prometheus project and metricstore; the account id is looked up only when `project` is not given. */
+export async function findPrometheus(ctx: ToolContext, clusterId: string, region: string, explicit: { project?: string | undefined; metricstore?: string | undefined } = {}): Promise<PrometheusTarget> {
+  const metricstore = explicit.metricstore ? { value: explicit.metricstore, source: 'argument' } : { value: `aliyun-prom-${clusterId}`, source: 'naming rule aliyun-prom-{cluster_id}' };
+  if (explicit.project) return { region, project: { value: explicit.project, source: 'argument' }, metricstore };
   const account = await findAccountId(ctx);
   return {
     region,
     project: { value: `workspace-default-cms-${account.value}-${region}`, source: `naming rule with account id from ${account.source}` },
-    metricstore: { value: `aliyun-prom-${clusterId}`, source: 'naming rule' },
+    metricstore,
   };
 }
 

@@ -5,35 +5,11 @@ import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { findPrometheus } from './discovery.ts';
 import { queryPrometheus, type PromSample, type PromSeries } from './promql.api.ts';
+import { boundSeries, summarise } from './promql-render.ts';
 import { limitArg, projectArg, timeRange, unixSecondsArg } from './query-args.ts';
 
 const MAX_RANGE_SECONDS = 7 * 86_400;
 const MAX_POINTS = 11_000;
-/** Samples kept per series in structuredContent (the latest ones). */
-const MAX_SAMPLES = 500;
-
-function labels(metric: Record<string, string>): string {
-  const { __name__: name, ...rest } = metric;
-  const inner = Object.entries(rest)
-    .map(([key, value]) => `${key}=${JSON.stringify(value)}`)
-    .join(',');
-  return `${name ?? ''}{${inner}}`;
-}
-
-function num(value: string): string {
-  const n = Number(value);
-  if (!Number.isFinite(n)) return value;
-  return String(Math.round(n * 10_000) / 10_000);
-}
-
-function summarise(series: PromSeries): string {
-  if (series.value) return `${labels(series.metric)}  ${num(series.value[1])}`;
-  const values = (series.values ?? []).map(([, v]) => Number(v)).filter(Number.isFinite);
-  if (values.length === 0) return `${labels(series.metric)}  (no samples)`;
-  const last = series.values![series.values!.length - 1]!;
-  const avg = values.reduce((a, b) => a + b, 0) / values.length;
-  return `${labels(series.metric)}  latest ${num(last[1])}  min ${num(String(Math.min(...values)))}  max ${num(String(Math.max(...values)))}  avg ${num(String(avg))}  (${values.length} samples)`;
-}
 
 /** A Prometheus sample `[unix seconds, "value"]` (an array, not a tuple: JSON Schema validators differ on tuples). */
 const sample = z.array(z.union([z.number(), z.string()])).min(2).max(2);
@@ -55,7 +31,7 @@ export const cmsExecutePromqlQueryTool = defineTool({
     end: unixSecondsArg.optional().describe('Range query end, unix seconds (default now when start is given)'),
     step: z.number().int().min(1).max(86_400).optional().describe('Range query resolution in seconds (default: about 200 points)'),
     limit: limitArg('series'),
-    project: projectArg.optional().describe('Prometheus project; default workspace-default-cms-{account_id}-{region}'),
+    project: projectArg.optional().describe('Prometheus project; default workspace-default-cms-{account_id}-{region} (giving it skips the account-id lookup)'),
     metricstore: z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}[a-z0-9]$/).optional().describe('Metricstore; default aliyun-prom-{cluster_id}'),
     region: regionArg.optional(),
   },
@@ -92,9 +68,7 @@ export const cmsExecutePromqlQueryTool = defineTool({
       request = { query: args.query, time: args.time };
     }
     const region = await ctx.clusterRegion(args.cluster_id, args.region);
-    const found = await findPrometheus(ctx, args.cluster_id, region);
-    const project = args.project ? { value: args.project, source: 'argument' } : found.project;
-    const metricstore = args.metricstore ? { value: args.metricstore, source: 'argument' } : found.metricstore;
+    const { project, metricstore } = await findPrometheus(ctx, args.cluster_id, region, { project: args.project, metricstore: args.metricstore });
     let answer;
     try {
       answer = await queryPrometheus(ctx.config, await ctx.credentials(), ctx.retry, { region, project: project.value, metricstore: metricstore.value }, request, ctx.signal);
@@ -118,20 +92,9 @@ export const cmsExecutePromqlQueryTool = defineTool({
     let result: PromSeries[] | PromSample = data.result;
     let lines: string[];
     if (all) {
-      let samplesCut = 0;
-      const kept = all.slice(0, args.limit).map((series) => {
-        if (series.values && series.values.length > MAX_SAMPLES) {
-          samplesCut += 1;
-          return { ...series, values: series.values.slice(-MAX_SAMPLES) };
-        }
-        return series;
-      });
-      const notes = [
-        all.length > kept.length ? `${all.length - kept.length} more series not shown (limit ${args.limit}); aggregate (sum by …, topk) or filter with label matchers` : '',
-        samplesCut ? `${samplesCut} series kept only their latest ${MAX_SAMPLES} samples; use a larger step` : '',
-      ].filter(Boolean);
-      truncation = notes.length ? `[truncated: ${notes.join('; ')}]` : null;
-      result = kept;
+      const bounded = boundSeries(all, args.limit);
+      truncation = bounded.notes.length ? `[truncated: ${bounded.notes.join('; ')}]` : null;
+      result = bounded.series;
       lines = [`${data.resultType}: ${all.length} series from ${project.value}/${metricstore.value}`, ...all.slice(0, args.limit).map(summarise)];
       if (all.length === 0) lines.push('No series matched.');
     } else {

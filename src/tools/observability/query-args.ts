@@ -2,7 +2,12 @@
 import { z } from 'zod';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 
-export const unixSecondsArg = z.number().int().min(946_684_800).max(4_102_444_800);
+/** Unix seconds from 2000 to 2100; a millisecond timestamp (13 digits) is refused with a hint. */
+export const unixSecondsArg = z
+  .number()
+  .int()
+  .min(946_684_800, 'must be unix seconds (from 946684800, the year 2000)')
+  .max(4_102_444_800, 'must be unix seconds, not milliseconds (at most 4102444800, the year 2100; divide a millisecond timestamp by 1000)');
 
 export const projectArg = z
   .string()

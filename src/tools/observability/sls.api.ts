@@ -3,6 +3,7 @@ import { loadSlsSdk, type SlsClient } from '../../clients/sls-client.ts';
 import { toToolFailure } from '../../errors/map-error.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
+import { linesToAsk, splitQuery } from './log-rows.ts';
 
 export interface LogQuery {
   project: string;
@@ -10,7 +11,7 @@ export interface LogQuery {
   query: string;
   from: number;
   to: number;
-  /** Raw-log searches ask for this many lines; SQL results are cut to it here. */
+  /** Rows wanted: a search asks for one more (to learn whether more match); SQL results are cut by the caller. */
   limit: number;
 }
 
@@ -20,7 +21,7 @@ export interface LogQueryResult {
   progress: string;
   complete: boolean;
   processed_rows: number;
-  /** Rows SLS returned, before this server's bound. */
+  /** Rows Log Service returned, before this server's bound. */
   returned_rows: number;
   elapsed_ms: number;
   has_sql: boolean;
@@ -45,7 +46,7 @@ export function slsFailure(error: unknown, target: SlsTarget): ToolFailure {
     return new ToolFailure(
       'ProjectNotExist',
       `Log Service project ${target.project} not found in ${target.region} (project from ${target.projectSource}): is log collection enabled for this cluster?`,
-      { ...details, hint: 'Enable log collection for the cluster, or pass `project` explicitly; list_log_stores shows what was found.' },
+      { ...details, hint: 'Enable log collection for the cluster, or pass `project` if it logs to another project; list_log_stores shows what was found.' },
     );
   }
   if (failure.code === 'LogStoreNotExist' || failure.code === 'MetricStoreNotExist') {
@@ -56,6 +57,13 @@ export function slsFailure(error: unknown, target: SlsTarget): ToolFailure {
       { ...details, hint: 'list_log_stores shows the logstores and metricstores of this cluster.' },
     );
   }
+  if (failure.code === 'Unauthorized' && /denied by sts or ram/i.test(raw)) {
+    const action = /action: ([\w:]+)/.exec(raw)?.[1] ?? 'the Log Service action';
+    return new ToolFailure(failure.code, raw, {
+      ...details,
+      hint: `RAM does not allow ${action} on project ${target.project} for this identity: grant it (see the README's RAM policy), or use another identity.`,
+    });
+  }
   return new ToolFailure(failure.code, raw, { ...details, hint: failure.details.hint });
 }
 
@@ -65,7 +73,7 @@ export async function getLogs(client: SlsClient, retry: RetryPolicy, query: LogQ
     from: query.from,
     to: query.to,
     query: query.query,
-    line: query.limit,
+    line: linesToAsk(query.limit),
     offset: 0,
     reverse: true,
   });
@@ -80,7 +88,7 @@ export async function getLogs(client: SlsClient, retry: RetryPolicy, query: LogQ
       processed_rows: body?.meta?.processedRows ?? 0,
       returned_rows: data.length,
       elapsed_ms: body?.meta?.elapsedMillisecond ?? 0,
-      has_sql: body?.meta?.hasSQL ?? query.query.includes('|'),
+      has_sql: body?.meta?.hasSQL ?? splitQuery(query.query).sql !== undefined,
     };
   } catch (error) {
     throw slsFailure(error, target);

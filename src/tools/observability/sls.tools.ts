@@ -3,31 +3,17 @@ import { z } from 'zod';
 import { createSlsClient } from '../../clients/sls-client.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
-import { table } from '../render.ts';
 import type { ToolContext } from '../tool-context.ts';
-import { findAuditProject, findLogProject, type Found } from './discovery.ts';
-import { cutCell, limitArg, logstoreArg, projectArg, timeRange, unixSecondsArg } from './query-args.ts';
+import { findProject, roleOf, type Found } from './discovery.ts';
+import { boundRows, renderRows } from './log-rows.ts';
+import { limitArg, logstoreArg, projectArg, timeRange, unixSecondsArg } from './query-args.ts';
 import { getLogs } from './sls.api.ts';
 
-const MAX_CELL = 1000;
 const MAX_SPAN_SECONDS = 30 * 86_400;
 
-/** The project for a logstore: audit logstores live in the audit project. */
+/** The project holding a logstore: control-plane and audit logstores may live in their own projects. */
 export async function projectFor(ctx: ToolContext, clusterId: string, region: string, logstore: string, explicit?: string): Promise<Found<string>> {
-  return logstore.startsWith('audit-') ? findAuditProject(ctx, clusterId, region, explicit) : findLogProject(ctx, clusterId, region, explicit);
-}
-
-function renderRows(rows: Array<Record<string, string>>): string {
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter((key) => !key.startsWith('__tag__') && key !== '__source__' && key !== '__topic__');
-  if (columns.length <= 6) return table(columns, rows.map((row) => columns.map((column) => row[column])), 80);
-  return rows
-    .map((row) =>
-      columns
-        .filter((column) => row[column] !== undefined && row[column] !== '')
-        .map((column) => `${column}=${cutCell(String(row[column]), 200).text}`)
-        .join('  '),
-    )
-    .join('\n');
+  return findProject(ctx, clusterId, region, roleOf(logstore), explicit);
 }
 
 export const slsExecuteSqlQueryTool = defineTool({
@@ -37,7 +23,8 @@ export const slsExecuteSqlQueryTool = defineTool({
     'Run a Log Service query on one of the cluster\'s logstores: a search (`*`, `reason: BackOff`, `level: Warning and namespace: default`) ' +
     'or `search | SQL` (`* | SELECT reason, count(*) AS n GROUP BY reason ORDER BY n DESC`). ' +
     'Default logstore k8s-event (Kubernetes events); the project is found from the cluster. Time range in unix seconds, default the last hour. ' +
-    'Answers the rows (bounded), whether the result is complete, and rows processed. list_log_stores shows what can be queried.',
+    'Answers the rows (at most `limit`, with a marker when more match), whether the result is complete, and rows processed. ' +
+      'Control-plane (apiserver-…) and audit (audit-…) logstores are looked up in their own projects. list_log_stores shows what can be queried.',
   input: {
     cluster_id: clusterIdArg,
     query: z.string().min(1).max(4000).describe('Search, or `search | SQL` (SELECT … without FROM; the logstore is the table)'),
@@ -78,26 +65,14 @@ export const slsExecuteSqlQueryTool = defineTool({
       { region, project: project.value, projectSource: project.source, logstore: args.logstore },
       ctx.signal,
     );
-    let cellsCut = 0;
-    const rows = result.rows.slice(0, args.limit).map((row) =>
-      Object.fromEntries(
-        Object.entries(row).map(([key, value]) => {
-          const cut = cutCell(String(value ?? ''), MAX_CELL);
-          if (cut.cut) cellsCut += 1;
-          return [key, cut.text];
-        }),
-      ),
-    );
-    const omitted = result.rows.length - rows.length;
-    const notes = [
-      omitted > 0 ? `${omitted} more rows not shown (limit ${args.limit}); add LIMIT/aggregation or narrow the search` : '',
-      cellsCut > 0 ? `${cellsCut} values cut at ${MAX_CELL} characters` : '',
-    ].filter(Boolean);
-    const truncation = notes.length ? `[truncated: ${notes.join('; ')}]` : null;
+    const bounded = boundRows(result.rows, { limit: args.limit, query: args.query, hasSql: result.has_sql });
+    const rows = bounded.rows;
+    const truncation = bounded.notes.length ? `[truncated: ${bounded.notes.join('; ')}]` : null;
     const where = `${project.value}/${args.logstore} (${region})`;
     const header = `${rows.length} rows from ${where}, ${new Date(range.from * 1000).toISOString()} .. ${new Date(range.to * 1000).toISOString()}; ` +
       `${result.complete ? 'complete' : `INCOMPLETE (progress ${result.progress}): retry or narrow the range for exact results`}; processed rows ${result.processed_rows}.`;
-    const text = [header, rows.length ? renderRows(rows) : 'No rows matched.', truncation ?? ''].filter(Boolean).join('\n');
+    const note = project.failure ? `Project ${project.value} is a default: ${project.source}; pass \`project\` if the logs are elsewhere.` : '';
+    const text = [header, note, rows.length ? renderRows(rows) : 'No rows matched.', truncation ?? ''].filter(Boolean).join('\n');
     return {
       structured: {
         cluster_id: args.cluster_id,

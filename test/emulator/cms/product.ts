@@ -1,19 +1,26 @@
 /**
  * CloudMonitor (CMS 1.0, RPC over ACS3) as an emulated product: DescribeMetricList for the
- * `acs_ecs_dashboard` namespace, one series per ECS instance of the caller's account (other
- * accounts' instances answer no datapoints, as CloudMonitor does). Paging by Length/NextToken.
+ * `acs_ecs_dashboard` namespace, one series per ECS instance of the caller's account (per disk or NIC
+ * `device` for the agent's disk and network metrics; other accounts' instances answer no datapoints, as
+ * CloudMonitor does). Paging by Length/NextToken.
  */
 import { serveAcs3Operation } from '../acs3-product.ts';
 import { EmulatorError } from '../http-util.ts';
 import type { EmulatedProduct } from '../index.ts';
 
-const METRICS: Record<string, (nodeIndex: number, minute: number) => number> = {
-  CPUUtilization: (i, m) => (i === 0 ? 91 + (m % 5) : 18 + i * 7 + (m % 3)),
-  memory_usedutilization: (i, m) => (i === 0 ? 88 + (m % 2) : 40 + i * 3),
-  diskusage_utilization: (i) => 35 + i * 4,
-  load_5m: (i, m) => (i === 0 ? 7.5 + (m % 3) / 10 : 0.8 + i / 10),
-  networkin_rate: (i, m) => 2_000_000 + i * 250_000 + m * 1000,
-  networkout_rate: (i, m) => 1_500_000 + i * 200_000 + m * 1000,
+type Metric = (nodeIndex: number, minute: number, device: string) => number;
+
+/** Per-instance series; agent metrics of disks and NICs have one series per `device`, as CloudMonitor reports them. */
+const METRICS: Record<string, { value: Metric; devices?: string[] }> = {
+  CPUUtilization: { value: (i, m) => (i === 0 ? 91 + (m % 5) : 18 + i * 7 + (m % 3)) },
+  memory_usedutilization: { value: (i, m) => (i === 0 ? 88 + (m % 2) : 40 + i * 3) },
+  // The first node's data disk is nearly full; its system disk is not.
+  diskusage_utilization: { value: (i, _m, d) => (d === '/dev/vdb' ? (i === 0 ? 93 : 20 + i) : 35 + i * 4), devices: ['/dev/vda1', '/dev/vdb'] },
+  load_5m: { value: (i, m) => (i === 0 ? 7.5 + (m % 3) / 10 : 0.8 + i / 10) },
+  networkin_rate: { value: (i, m, d) => (d === 'eth0' ? 2_000_000 + i * 250_000 + m * 1000 : 50_000), devices: ['eth0', 'eth1'] },
+  networkout_rate: { value: (i, m, d) => (d === 'eth0' ? 1_500_000 + i * 200_000 + m * 1000 : 40_000), devices: ['eth0', 'eth1'] },
+  IntranetInRate: { value: (i, m) => 1_800_000 + i * 200_000 + m * 1000 },
+  IntranetOutRate: { value: (i, m) => 1_300_000 + i * 150_000 + m * 1000 },
 };
 
 function toMs(value: string | null, name: string): number {
@@ -38,8 +45,8 @@ export const cmsProduct: EmulatedProduct = {
         const namespace = q.get('Namespace');
         const metric = q.get('MetricName') ?? '';
         if (namespace !== 'acs_ecs_dashboard') throw new EmulatorError(400, 'InvalidParameter', `The Namespace ${namespace} is not emulated.`);
-        const value = METRICS[metric];
-        if (!value) throw new EmulatorError(400, 'InvalidParameter', `The MetricName ${metric} is invalid.`);
+        const spec = METRICS[metric];
+        if (!spec) throw new EmulatorError(400, 'InvalidParameter', `The MetricName ${metric} is invalid.`);
         const period = Number(q.get('Period') ?? '60');
         const start = toMs(q.get('StartTime'), 'StartTime');
         const end = toMs(q.get('EndTime'), 'EndTime');
@@ -50,9 +57,11 @@ export const cmsProduct: EmulatedProduct = {
         for (const cluster of caller.account.clusters) {
           cluster.nodes.forEach((node, index) => {
             if (wanted.length && !wanted.includes(node.instance_id)) return;
-            for (let t = Math.ceil(start / (period * 1000)) * period * 1000; t < end; t += period * 1000) {
-              const v = value(index, Math.floor(t / 60_000));
-              points.push({ timestamp: t, userId: caller.account.accountId, instanceId: node.instance_id, Average: v, Maximum: v * 1.05, Minimum: v * 0.95 });
+            for (const device of spec.devices ?? [undefined]) {
+              for (let t = Math.ceil(start / (period * 1000)) * period * 1000; t < end; t += period * 1000) {
+                const v = spec.value(index, Math.floor(t / 60_000), device ?? '');
+                points.push({ timestamp: t, userId: caller.account.accountId, instanceId: node.instance_id, ...(device ? { device } : {}), Average: v, Maximum: v * 1.05, Minimum: v * 0.95 });
+              }
             }
           });
         }

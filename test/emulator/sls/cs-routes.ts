@@ -1,6 +1,6 @@
 /** ACK operations that say where a cluster's logs live; pushed into `csRoutes` by `registerObservabilityCsRoutes`. */
 import { csRoutes, findCluster, type CsRoute } from '../cs/routes.ts';
-import { logProjectOf } from './dataset.ts';
+import { layoutOf } from './dataset.ts';
 
 const routes: CsRoute[] = [
   {
@@ -10,7 +10,7 @@ const routes: CsRoute[] = [
     ramAction: 'cs:CheckControlPlaneLogEnable',
     handle(request) {
       const cluster = findCluster(request);
-      return { log_project: logProjectOf(cluster), log_ttl: '30', aliuid: request.caller.account.accountId, components: ['apiserver', 'kcm', 'scheduler'] };
+      return { log_project: layoutOf(cluster).controlPlaneProject, log_ttl: '30', aliuid: request.caller.account.accountId, components: ['apiserver', 'kcm', 'scheduler'] };
     },
   },
   {
@@ -20,7 +20,7 @@ const routes: CsRoute[] = [
     ramAction: 'cs:GetClusterAuditProject',
     handle(request) {
       const cluster = findCluster(request);
-      return { sls_project_name: logProjectOf(cluster), audit_enabled: true };
+      return { sls_project_name: layoutOf(cluster).auditProject, audit_enabled: true };
     },
   },
 ];

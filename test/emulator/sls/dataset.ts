@@ -12,8 +12,26 @@ export interface LogRow {
 
 export const CRASHING_POD = 'payment-api-7d9f8b6c5-x2k4q';
 
-export function logProjectOf(cluster: ClusterRecord): string {
-  return `k8s-log-${cluster.cluster_id}`;
+/**
+ * Where one cluster's logs live, as ACK reports it: events, container and ingress logs always in
+ * `k8s-log-{clusterId}`; control-plane logs in CheckControlPlaneLogEnable's `log_project`; the audit log in
+ * GetClusterAuditProject's `sls_project_name`. By default all three are the same project; staging-beijing
+ * has its own control-plane and audit projects (the routing cases), and an ingress access log of 250 lines
+ * (more than one query returns).
+ */
+export interface LogLayout {
+  logProject: string;
+  controlPlaneProject: string;
+  auditProject: string;
+}
+
+export function layoutOf(cluster: ClusterRecord): LogLayout {
+  const logProject = `k8s-log-${cluster.cluster_id}`;
+  if (cluster.name === 'staging-beijing') {
+    const short = cluster.cluster_id.slice(1, 13);
+    return { logProject, controlPlaneProject: `ack-controlplane-${short}`, auditProject: `ack-audit-${short}` };
+  }
+  return { logProject, controlPlaneProject: logProject, auditProject: logProject };
 }
 
 export function prometheusProjectOf(account: AccountRecord, cluster: ClusterRecord): string {
@@ -25,16 +43,23 @@ export function hasPrometheus(cluster: ClusterRecord): boolean {
   return cluster.name === 'prod-hangzhou';
 }
 
-export function logstoresOf(cluster: ClusterRecord): string[] {
+/** The logstores of one of the cluster's projects (undefined when the project is not the cluster's). */
+export function logstoresIn(cluster: ClusterRecord, project: string): string[] | undefined {
   const id = cluster.cluster_id;
-  return ['k8s-event', 'config-operation-log', `audit-${id}`, `apiserver-${id}`, `kcm-${id}`, `scheduler-${id}`];
+  const layout = layoutOf(cluster);
+  const stores: string[] = [];
+  if (project === layout.logProject) stores.push('k8s-event', 'config-operation-log', ...(cluster.name === 'staging-beijing' ? ['nginx-ingress'] : []));
+  if (project === layout.auditProject) stores.push(`audit-${id}`);
+  if (project === layout.controlPlaneProject) stores.push(`apiserver-${id}`, `kcm-${id}`, `scheduler-${id}`);
+  return stores.length ? stores : undefined;
 }
 
 function event(ago: number, level: string, reason: string, kind: string, namespace: string, name: string, message: string, host: string): LogRow {
   return { ago, fields: { level, reason, kind, namespace, name, message, hostname: host, __source__: 'kube-eventer', __topic__: 'k8s-event' } };
 }
 
-export function rowsOf(cluster: ClusterRecord, logstore: string): LogRow[] | undefined {
+/** The rows of one of the cluster's logstores (empty for stores without sample data). */
+export function rowsOf(cluster: ClusterRecord, logstore: string): LogRow[] {
   const node = cluster.nodes[0]?.node_name ?? 'node-0';
   const id = cluster.cluster_id;
   if (logstore === 'k8s-event') {
@@ -91,9 +116,22 @@ export function rowsOf(cluster: ClusterRecord, logstore: string): LogRow[] | und
       entry(300, 'create', 'pods/exec', 'shop', 'checkout-5b7c9-abcde', 'kubernetes-admin', 101),
     ];
   }
+  if (logstore === 'nginx-ingress') {
+    return Array.from({ length: 250 }, (_, i) => ({
+      ago: 3000 - i * 10,
+      fields: {
+        remote_addr: `203.0.113.${i % 50}`,
+        method: i % 7 === 0 ? 'POST' : 'GET',
+        url: `/api/cart/${1000 + (i % 40)}`,
+        status: i % 25 === 0 ? '502' : '200',
+        request_time: String(((i * 37) % 900) / 1000),
+        host: 'shop.example.com',
+        __topic__: 'nginx-ingress',
+      },
+    }));
+  }
   if (logstore === `apiserver-${id}`) {
     return [{ ago: 1000, fields: { content: 'I1001 10:00:00.000000 1 trace.go:236] Trace[1]: "List" url:/api/v1/pods total time: 812ms' } }];
   }
-  if (logstoresOf(cluster).includes(logstore)) return [];
-  return undefined;
+  return [];
 }

@@ -88,11 +88,52 @@ function matches(node: Node, fields: Record<string, string>): boolean {
 }
 
 // ---- SQL ----------------------------------------------------------------------------------
-/** SLS SQL has no FROM: the logstore is the table. Adds `FROM log` where SQLite needs it. */
+/** SQL tokens that matter for adding FROM: words and parentheses outside string literals and quoted names. */
+function sqlWords(sql: string): Array<{ word: string; at: number; depth: number }> {
+  const words: Array<{ word: string; at: number; depth: number }> = [];
+  let depth = 0;
+  for (let i = 0; i < sql.length; ) {
+    const ch = sql[i]!;
+    if (ch === "'" || ch === '"') {
+      // 'it''s' and "a""b": a doubled quote stays inside.
+      let j = i + 1;
+      while (j < sql.length && !(sql[j] === ch && sql[j + 1] !== ch)) j += sql[j] === ch ? 2 : 1;
+      i = j + 1;
+    } else if (ch === '(') {
+      depth += 1;
+      i += 1;
+    } else if (ch === ')') {
+      depth -= 1;
+      i += 1;
+    } else if (/[A-Za-z_]/.test(ch)) {
+      const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i))![0];
+      words.push({ word: word.toLowerCase(), at: i, depth });
+      i += word.length;
+    } else {
+      i += 1;
+    }
+  }
+  return words;
+}
+
+/** SLS SQL has no FROM: the logstore is the table. Adds `FROM log` before the first top-level clause when the query itself has no FROM (a subquery's does not count). */
 function withFrom(sql: string): string {
-  if (/\bfrom\b/i.test(sql)) return sql;
-  const clause = /\s(where|group\s+by|having|order\s+by|limit)\s/i.exec(sql);
-  return clause ? `${sql.slice(0, clause.index)} FROM log${sql.slice(clause.index)}` : `${sql} FROM log`;
+  const words = sqlWords(sql);
+  if (words.some((w) => w.word === 'from' && w.depth === 0)) return sql;
+  const clause = words.find((w, i) => w.depth === 0 && (['where', 'having', 'limit'].includes(w.word) || (['group', 'order'].includes(w.word) && words[i + 1]?.word === 'by')));
+  return clause ? `${sql.slice(0, clause.at)}FROM log ${sql.slice(clause.at)}` : `${sql} FROM log`;
+}
+
+/** Splits `search | SQL` at the first `|` outside a double-quoted phrase. */
+function splitQuery(query: string): { search: string; sql: string } {
+  let quoted = false;
+  for (let i = 0; i < query.length; i += 1) {
+    const ch = query[i];
+    if (ch === '\\' && quoted) i += 1;
+    else if (ch === '"') quoted = !quoted;
+    else if (ch === '|' && !quoted) return { search: query.slice(0, i).trim() || '*', sql: query.slice(i + 1).trim() };
+  }
+  return { search: query.trim() || '*', sql: '' };
 }
 
 export interface QueryAnswer {
@@ -103,9 +144,7 @@ export interface QueryAnswer {
 }
 
 export async function runLogQuery(rows: TimedRow[], query: string, options: { line: number; offset: number; reverse: boolean }): Promise<QueryAnswer> {
-  const bar = query.indexOf('|');
-  const search = (bar >= 0 ? query.slice(0, bar) : query).trim() || '*';
-  const sql = bar >= 0 ? query.slice(bar + 1).trim() : '';
+  const { search, sql } = splitQuery(query);
   const tree = parseSearch(search);
   const matching = rows.filter((row) => matches(tree, row.fields)).sort((a, b) => a.time - b.time);
   if (!sql) {
@@ -136,7 +175,7 @@ export async function runLogQuery(rows: TimedRow[], query: string, options: { li
     }
     const last = result[result.length - 1];
     const keys = last?.columns ?? [];
-    const hasLimit = /\blimit\s+\d+/i.test(sql);
+    const hasLimit = sqlWords(sql).some((w) => w.word === 'limit' && w.depth === 0);
     const values = (last?.values ?? []).slice(0, hasLimit ? undefined : 100);
     return {
       rows: values.map((value) => Object.fromEntries(keys.map((key, i) => [key, value[i] === null || value[i] === undefined ? 'null' : String(value[i])]))),

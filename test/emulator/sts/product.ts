@@ -1,4 +1,7 @@
-/** STS as an emulated product (RPC over ACS3): GetCallerIdentity answers the caller's account. */
+/**
+ * STS as an emulated product (RPC over ACS3): GetCallerIdentity answers the caller's account. It needs
+ * no RAM permission (Alibaba's API reference lists no authorization for it), so no key is ever denied it.
+ */
 import { serveAcs3Operation } from '../acs3-product.ts';
 import type { EmulatedProduct } from '../index.ts';
 
@@ -11,7 +14,6 @@ export const stsProduct: EmulatedProduct = {
     const action = String(request.req.headers['x-acs-action'] ?? '');
     await serveAcs3Operation('sts', ctx, request, action === 'GetCallerIdentity' ? {
       action,
-      ramAction: 'sts:GetCallerIdentity',
       run(caller, requestId) {
         const sts = caller.key.securityToken !== undefined;
         return {
