@@ -48,6 +48,8 @@ export interface Config {
     /** Retries after the first attempt, for reads and provably-rejected writes. */
     maxRetries: number;
     retryBaseDelayMs: number;
+    /** No retry starts once a call has run this long (keeps retries inside the function's timeout). */
+    retryBudgetMs: number;
   };
   clusterRegionTtlMs: number;
   kubectl: KubectlSettings;
@@ -194,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
       readTimeoutMs: integer(env, 'UPSTREAM_READ_TIMEOUT_MS', 20_000, 100, 300_000),
       maxRetries: integer(env, 'UPSTREAM_MAX_RETRIES', 3, 0, 10),
       retryBaseDelayMs: integer(env, 'UPSTREAM_RETRY_BASE_MS', 300, 1, 10_000),
+      retryBudgetMs: integer(env, 'UPSTREAM_RETRY_BUDGET_MS', 30_000, 0, 120_000),
     },
     clusterRegionTtlMs: integer(env, 'CLUSTER_REGION_TTL_SECONDS', 600, 1, 86_400) * 1000,
     kubectl: parseKubectlSettings(env),

@@ -42,6 +42,7 @@ export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, p
   const retry = {
     maxRetries: scope.config.upstream.maxRetries,
     baseDelayMs: scope.config.upstream.retryBaseDelayMs,
+    budgetMs: scope.config.upstream.retryBudgetMs,
     attemptTimeoutMs: scope.config.upstream.connectTimeoutMs + scope.config.upstream.readTimeoutMs,
   };
 
