@@ -306,6 +306,25 @@ describe('with the real CS SDK over real sockets', () => {
     assert.equal(tries, 3);
   });
 
+  test('a throttling answer\'s x-acs-retry-after reaches the pause through the SDK', async () => {
+    const throttling = createServer((req, res) => {
+      req.resume();
+      res.writeHead(400, { 'content-type': 'application/json', 'x-acs-retry-after': '1234' });
+      res.end(JSON.stringify({ code: 'Throttling.User', message: 'Request was denied due to user flow control.', requestId: 'R2' }));
+    });
+    throttling.listen(0, '127.0.0.1');
+    await once(throttling, 'listening');
+    try {
+      const cs = await client(`127.0.0.1:${(throttling.address() as AddressInfo).port}`);
+      const error = await scale(cs).then(() => assert.fail('throttled'), (caught: unknown) => caught);
+      assert.equal(classifyFailure(error), 'throttled');
+      assert.equal(retryDelayMs({ maxRetries: 3, baseDelayMs: 1 }, 0, error), 1234);
+      assert.equal(retryDelayMs({ maxRetries: 3, baseDelayMs: 1 }, 0, Object.assign(error as object, { retryAfter: 600_000 })), DEFAULT_MAX_DELAY_MS);
+    } finally {
+      throttling.close();
+    }
+  });
+
   test('a connection dropped after the request was written stays ambiguous: outcome unknown, sent once', async () => {
     const cs = await client(`127.0.0.1:${(resetting.address() as AddressInfo).port}`);
     received = 0;
