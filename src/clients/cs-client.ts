@@ -52,7 +52,12 @@ export async function createCsClient(config: Config, credentials: AliyunCredenti
     endpoint: csEndpoint(config, region),
     regionId: region ?? 'cn-hangzhou',
     protocol: config.endpointProtocol,
-    connectTimeout: config.upstream.connectTimeoutMs,
+    // The SDK's "connect" timeout is a socket idle timer (http.request's `timeout`) that keeps
+    // running while the answer is awaited: set to 5 s, every answer slower than 5 s would fail
+    // as "ConnectTimeout" (and a write as outcome unknown) whatever the read timeout says. So it
+    // is never shorter than the read timeout; `callRead`/`callWrite` bound each attempt to
+    // connect + read timeout anyway.
+    connectTimeout: Math.max(config.upstream.connectTimeoutMs, config.upstream.readTimeoutMs),
     readTimeout: config.upstream.readTimeoutMs,
     userAgent: 'ack-mcp-server',
   });
