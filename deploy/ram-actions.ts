@@ -23,7 +23,7 @@ export const TOOL_ACTIONS: Record<string, { readOnlyMode: boolean; actions: stri
   list_nodepools: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterNodePools'] },
   list_nodes: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterNodes'] },
   scale_nodepool: { readOnlyMode: false, actions: [REGION, 'cs:DescribeClusterNodePools', 'cs:ScaleClusterNodePool'] },
-  remove_nodepool_nodes: { readOnlyMode: false, actions: [REGION, 'cs:DescribeClusterNodePools', 'cs:DescribeClusterNodes', 'cs:RemoveNodePoolNodes'] },
+  remove_nodepool_nodes: { readOnlyMode: false, actions: [REGION, 'cs:DescribeClusterNodes', 'cs:RemoveNodePoolNodes'] },
   describe_task_info: { readOnlyMode: true, actions: [REGION, 'cs:DescribeTaskInfo'] },
   create_cluster_diagnosis: { readOnlyMode: false, actions: [REGION, 'cs:CreateClusterDiagnosis'] },
   get_cluster_diagnosis_result: { readOnlyMode: true, actions: [REGION, 'cs:GetClusterDiagnosisResult'] },

@@ -32,9 +32,12 @@ const server = await startServer(config, {
 });
 const mcpUrl = `${server.url}/mcp`;
 const clusters = emulator.world.accounts[0]!.clusters.map((c) => `${c.cluster_id} (${c.name}, ${c.region_id})`).join('\n    ');
+// The server reaches ACK through CS_ENDPOINT (central) and CS_REGION_ENDPOINTS (one endpoint per emulated region).
+const regions = Object.entries(emulator.regionEndpoints).map(([region, endpoint]) => `${region} ${endpoint}`).join(', ');
 
 process.stderr.write(`
-ACK MCP sandbox is running (emulated Alibaba Cloud at ${emulator.url}, mode ${config.accessMode}).
+ACK MCP sandbox is running (emulated Alibaba Cloud at ${emulator.url}, mode ${config.accessMode};
+ACK regional endpoints: ${regions}).
 
   MCP URL:  ${mcpUrl}
   Token:    ${token}

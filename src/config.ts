@@ -2,6 +2,8 @@
  * Every setting of the server, read from the environment once, validated, and frozen.
  * A setting that is wrong stops the start with a message that says how to fix it.
  */
+import { REGION_PATTERN } from './cluster/region-id.ts';
+
 export type AccessMode = 'read-only' | 'read-write';
 export type CredentialSource = 'caller' | 'function' | 'default';
 
@@ -25,8 +27,15 @@ export interface Config {
   /** FC's account id when running on FC (`FC_ACCOUNT_ID`). */
   fcAccountId: string | undefined;
   endpoints: {
-    /** `host[:port]` for every CS call (default: `cs.aliyuncs.com` / `cs.{region}.aliyuncs.com`). */
+    /**
+     * `host[:port]` of the central CS endpoint (default `cs.aliyuncs.com`); without `csRegions`
+     * and `csRegionTemplate` also every region's (one gateway for all CS calls).
+     */
     cs: string | undefined;
+    /** `host[:port]` of a region's CS endpoint, by region id (`CS_REGION_ENDPOINTS` entries `region=host:port`). */
+    csRegions: Readonly<Record<string, string>>;
+    /** `host[:port]` with `{region}` for the regions `csRegions` does not name (`CS_REGION_ENDPOINTS` entry `*=…`). */
+    csRegionTemplate: string | undefined;
     /**
      * `host[:port]` of Log Service (default `{region}.log.aliyuncs.com`). Projects are addressed as
      * `{project}.{endpoint}`; when the endpoint is an IP address or `localhost` (a private gateway,
@@ -48,6 +57,8 @@ export interface Config {
     /** Retries after the first attempt, for reads and provably-rejected writes. */
     maxRetries: number;
     retryBaseDelayMs: number;
+    /** No retry starts once a call has run this long (keeps retries inside the function's timeout). */
+    retryBudgetMs: number;
   };
   clusterRegionTtlMs: number;
   kubectl: KubectlSettings;
@@ -161,6 +172,37 @@ function parseKubectlSettings(env: Env): KubectlSettings {
   };
 }
 
+const HOST_PORT = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?(:\d{1,5})?$/;
+
+/**
+ * `CS_REGION_ENDPOINTS`: comma-separated `region=host[:port]` entries giving regions their own CS
+ * endpoint, and optionally `*=host-with-{region}` for every other region (e.g.
+ * `*=cs-vpc.{region}.aliyuncs.com`, the VPC endpoints).
+ */
+function parseRegionEndpoints(env: Env): { csRegions: Readonly<Record<string, string>>; csRegionTemplate: string | undefined } {
+  const csRegions: Record<string, string> = {};
+  let csRegionTemplate: string | undefined;
+  const usage = 'CS_REGION_ENDPOINTS entries are `region=host[:port]` (e.g. `cn-hangzhou=cs.cn-hangzhou.aliyuncs.com`) or `*=host-with-{region}`, separated by commas';
+  for (const entry of (env.CS_REGION_ENDPOINTS ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+    const eq = entry.indexOf('=');
+    const region = entry.slice(0, eq).trim();
+    const host = entry.slice(eq + 1).trim();
+    if (eq <= 0 || !host) throw new ConfigError(`${usage}; got "${entry}".`);
+    if (region === '*') {
+      if (!host.includes('{region}') || !HOST_PORT.test(host.replaceAll('{region}', 'cn-hangzhou'))) {
+        throw new ConfigError(`CS_REGION_ENDPOINTS: the * entry must be a host[:port] containing {region}; got "${host}".`);
+      }
+      csRegionTemplate = host;
+      continue;
+    }
+    if (!REGION_PATTERN.test(region)) throw new ConfigError(`CS_REGION_ENDPOINTS: "${region}" is not a region id such as cn-hangzhou.`);
+    if (!HOST_PORT.test(host)) throw new ConfigError(`CS_REGION_ENDPOINTS: the endpoint of ${region} must be host[:port] (no scheme or path); got "${host}".`);
+    if (csRegions[region]) throw new ConfigError(`CS_REGION_ENDPOINTS names ${region} twice.`);
+    csRegions[region] = host;
+  }
+  return { csRegions: Object.freeze(csRegions), csRegionTemplate };
+}
+
 /** Reads and validates the configuration. @throws ConfigError */
 export function loadConfig(env: Env = process.env): Config {
   const accessMode = (env.ACCESS_MODE?.trim() || 'read-write') as AccessMode;
@@ -183,6 +225,7 @@ export function loadConfig(env: Env = process.env): Config {
     fcAccountId: env.FC_ACCOUNT_ID?.trim() || undefined,
     endpoints: {
       cs: env.CS_ENDPOINT?.trim() || undefined,
+      ...parseRegionEndpoints(env),
       sls: env.SLS_ENDPOINT?.trim() || undefined,
       slsAi: env.SLS_AI_ENDPOINT?.trim() || undefined,
       cms: env.CMS_ENDPOINT?.trim() || undefined,
@@ -194,6 +237,7 @@ export function loadConfig(env: Env = process.env): Config {
       readTimeoutMs: integer(env, 'UPSTREAM_READ_TIMEOUT_MS', 20_000, 100, 300_000),
       maxRetries: integer(env, 'UPSTREAM_MAX_RETRIES', 3, 0, 10),
       retryBaseDelayMs: integer(env, 'UPSTREAM_RETRY_BASE_MS', 300, 1, 10_000),
+      retryBudgetMs: integer(env, 'UPSTREAM_RETRY_BUDGET_MS', 30_000, 0, 120_000),
     },
     clusterRegionTtlMs: integer(env, 'CLUSTER_REGION_TTL_SECONDS', 600, 1, 86_400) * 1000,
     kubectl: parseKubectlSettings(env),

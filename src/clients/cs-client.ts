@@ -29,10 +29,17 @@ export function loadCsSdk() {
   return loading;
 }
 
-/** The endpoint for a region, or the central endpoint when `region` is undefined. */
+/**
+ * The endpoint for a region, or the central endpoint when `region` is undefined:
+ * - central: `CS_ENDPOINT`, else `cs.aliyuncs.com`;
+ * - a region: its `CS_REGION_ENDPOINTS` entry, else that setting's `*` template, else `CS_ENDPOINT`
+ *   (the single-endpoint setting: one gateway for every CS call), else `cs.{region}.aliyuncs.com`.
+ * `region` has been checked against `REGION_PATTERN` before it gets here.
+ */
 export function csEndpoint(config: Config, region: string | undefined): string {
-  if (config.endpoints.cs) return config.endpoints.cs;
-  return region ? `cs.${region}.aliyuncs.com` : 'cs.aliyuncs.com';
+  const { cs, csRegions, csRegionTemplate } = config.endpoints;
+  if (region === undefined) return cs ?? 'cs.aliyuncs.com';
+  return csRegions[region] ?? csRegionTemplate?.replaceAll('{region}', region) ?? cs ?? `cs.${region}.aliyuncs.com`;
 }
 
 export async function createCsClient(config: Config, credentials: AliyunCredentials, region: string | undefined): Promise<CsClient> {
@@ -45,7 +52,12 @@ export async function createCsClient(config: Config, credentials: AliyunCredenti
     endpoint: csEndpoint(config, region),
     regionId: region ?? 'cn-hangzhou',
     protocol: config.endpointProtocol,
-    connectTimeout: config.upstream.connectTimeoutMs,
+    // The SDK's "connect" timeout is a socket idle timer (http.request's `timeout`) that keeps
+    // running while the answer is awaited: set to 5 s, every answer slower than 5 s would fail
+    // as "ConnectTimeout" (and a write as outcome unknown) whatever the read timeout says. So it
+    // is never shorter than the read timeout; `callRead`/`callWrite` bound each attempt to
+    // connect + read timeout anyway.
+    connectTimeout: Math.max(config.upstream.connectTimeoutMs, config.upstream.readTimeoutMs),
     readTimeout: config.upstream.readTimeoutMs,
     userAgent: 'ack-mcp-server',
   });

@@ -1,9 +1,14 @@
 /**
- * Finds a cluster's region from its id alone: DescribeClusterDetail on the central endpoint,
- * cached per (identity, cluster). Nothing here is shared between identities.
+ * A cluster's region. From a cluster id alone it is found with DescribeClusterDetail on the
+ * central endpoint, cached per (identity, cluster); nothing here is shared between identities.
+ * A region the caller names (argument or X-Aliyun-Region) is used as given, to pick the regional
+ * endpoint, but is reported as the cluster's region only once ACK confirmed it
+ * (`confirmClusterRegion`).
  */
 import { TtlCache } from '../cache/ttl-cache.ts';
 import type { CsClient } from '../clients/cs-client.ts';
+import { ToolFailure } from '../errors/tool-failure.ts';
+import type { ToolContext } from '../tools/tool-context.ts';
 import { callRead, type RetryPolicy } from '../upstream/call-upstream.ts';
 
 export interface ClusterSummary {
@@ -31,4 +36,46 @@ export async function describeClusterSummary(
       ttlMs,
     };
   });
+}
+
+/** The cluster's region as ACK's central endpoint reports it (cached per identity). */
+export async function lookUpClusterRegion(ctx: Pick<ToolContext, 'credentials' | 'cs' | 'retry' | 'config' | 'signal'>, clusterId: string): Promise<string> {
+  const identity = await ctx.credentials();
+  const summary = await describeClusterSummary(identity.identityKey, clusterId, () => ctx.cs(undefined), ctx.retry, ctx.config.clusterRegionTtlMs, ctx.signal);
+  if (!summary.regionId) throw new ToolFailure('ClusterRegionUnknown', `ACK did not report a region for cluster ${clusterId}.`);
+  return summary.regionId;
+}
+
+export function regionMismatch(clusterId: string, actual: string, used: string, source: string): ToolFailure {
+  return new ToolFailure('ClusterRegionMismatch', `ACK reports cluster ${clusterId} in region ${actual}, but this call used region ${used} (from ${source}).`, {
+    hint: `Omit the region (the server then finds the cluster's region itself) or pass region ${actual}. Nothing was changed.`,
+  });
+}
+
+/**
+ * The region to report for a cluster, confirmed by ACK. `used` is the region the call went to;
+ * `claimedBy` says where it came from when the caller named it (undefined when it was looked
+ * up, which already confirms it); `reported` are the region ids ACK's answer carried. A
+ * disagreement is a `ClusterRegionMismatch`; an answer without a region is checked against
+ * the (cached) lookup.
+ */
+export async function confirmClusterRegion(
+  ctx: Pick<ToolContext, 'credentials' | 'cs' | 'retry' | 'config' | 'signal'>,
+  clusterId: string,
+  used: string,
+  claimedBy: string | undefined,
+  reported: string[],
+): Promise<string> {
+  const other = reported.find((region) => region !== used);
+  if (other) throw regionMismatch(clusterId, other, used, claimedBy ?? 'the region lookup');
+  if (claimedBy === undefined || reported.length > 0) return used;
+  const actual = await lookUpClusterRegion(ctx, clusterId);
+  if (actual !== used) throw regionMismatch(clusterId, actual, used, claimedBy);
+  return used;
+}
+
+/** Where a caller-named region came from, for messages; undefined when the caller named none. */
+export function regionClaim(explicitRegion: string | undefined, callerRegion: string | undefined): string | undefined {
+  if (explicitRegion !== undefined) return 'the region argument';
+  return callerRegion !== undefined ? 'the X-Aliyun-Region header' : undefined;
 }

@@ -4,6 +4,8 @@
  */
 export class ToolFailure extends Error {
   override name = 'ToolFailure';
+  /** An unexpected error behind this failure: logged as a bug when the failure is reported, never shown. */
+  loggedCause?: unknown;
 
   constructor(
     readonly code: string,

@@ -5,7 +5,8 @@
  */
 import type { AccessMode, Config } from '../config.ts';
 import { createCsClient } from '../clients/cs-client.ts';
-import { describeClusterSummary } from '../cluster/cluster-region.ts';
+import { lookUpClusterRegion } from '../cluster/cluster-region.ts';
+import { REGION_PATTERN } from '../cluster/region-id.ts';
 import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
 import { maskAccessKeyId } from '../credentials/aliyun-credentials.ts';
 import { CALLER_HEADERS, resolveCredentials, type DefaultCredentialChain } from '../credentials/resolve-credentials.ts';
@@ -19,9 +20,6 @@ export interface RequestScope {
   defaultChain: DefaultCredentialChain;
   note: ToolContext['note'];
 }
-
-/** A region id also becomes part of an endpoint host name, so nothing else may pass. */
-const REGION_PATTERN = /^[a-z]{2,4}-[a-z0-9-]{2,30}$/;
 
 function invalidRegion(value: string, where: string): ToolFailure {
   return new ToolFailure('InvalidRegion', `${where} "${value.slice(0, 40)}" is not a region id such as cn-hangzhou. Nothing was sent.`);
@@ -42,6 +40,7 @@ export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, p
   const retry = {
     maxRetries: scope.config.upstream.maxRetries,
     baseDelayMs: scope.config.upstream.retryBaseDelayMs,
+    budgetMs: scope.config.upstream.retryBudgetMs,
     attemptTimeoutMs: scope.config.upstream.connectTimeoutMs + scope.config.upstream.readTimeoutMs,
   };
 
@@ -67,17 +66,7 @@ export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, p
           if (!REGION_PATTERN.test(chosen)) throw invalidRegion(chosen, 'region');
           return chosen;
         }
-        const identity = await getCredentials();
-        const summary = await describeClusterSummary(
-          identity.identityKey,
-          clusterId,
-          () => ctx.cs(undefined),
-          retry,
-          scope.config.clusterRegionTtlMs,
-          signal,
-        );
-        if (!summary.regionId) throw new ToolFailure('ClusterRegionUnknown', `ACK did not report a region for cluster ${clusterId}.`);
-        return summary.regionId;
+        return lookUpClusterRegion(ctx, clusterId);
       },
     };
     return ctx;

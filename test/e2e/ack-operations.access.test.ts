@@ -79,6 +79,13 @@ describe('a read-only token on a read-write server', () => {
       { ...scaleTool.annotations, title: undefined },
       { title: undefined, readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     );
+    // Starting a diagnosis is additive (MCP: not destructive) but not read-only, so it is absent above.
+    const diagnosisTool = (await ops.listTools()).tools.find((tool) => tool.name === 'create_cluster_diagnosis')!;
+    assert.deepEqual(
+      { ...diagnosisTool.annotations, title: undefined },
+      { title: undefined, readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+    );
+    assert.match(diagnosisTool.description ?? '', /^Start a diagnosis job in the cluster: /);
     await assertRefused(stack, d, viewer, /this token is read-only/);
     const scaled = await call(ops, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
     assert.equal(scaled.isError, undefined, text(scaled));

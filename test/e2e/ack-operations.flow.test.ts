@@ -7,12 +7,13 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { Stack } from '../support/stack.ts';
-import { lifecycleOf } from '../emulator/cs/lifecycle/index.ts';
-import { actions, call, demo, poolNodes, startAckStack, text, type Demo } from './ack-operations.helpers.ts';
+import { TOOL_ACTIONS } from '../../deploy/ram-actions.ts';
+import { advanceHeld, lifecycleOf } from '../emulator/cs/lifecycle/index.ts';
+import { call, demo, poolNodes, startAckStack, text, type Demo } from './ack-operations.helpers.ts';
 
 let stack: Stack;
 let d: Demo;
-/** Upstream actions each tool call made, for the report. */
+/** Upstream calls (`action@endpoint`) each tool call made, for the report. */
 const callsPerTool: Record<string, string[][]> = {};
 
 before(async () => {
@@ -30,11 +31,11 @@ beforeEach(() => {
   lifecycleOf(stack.emulator.world).held = false;
 });
 
-/** Calls a tool and records the upstream actions it made. */
+/** Calls a tool and records the upstream calls it made. */
 async function step(name: string, args: Record<string, unknown>) {
   stack.emulator.callLog.clear();
   const result = await call(d.client, name, args);
-  (callsPerTool[name] ??= []).push(actions(stack));
+  (callsPerTool[name] ??= []).push(stack.emulator.callLog.records.map((record) => `${record.action}@${record.endpoint}`));
   return result;
 }
 
@@ -57,17 +58,23 @@ describe('the agent flow', () => {
     assert.match(text(scaled), /adding 2 node\(s\)/);
     assert.match(text(scaled), /Before: desired 3, total 3/);
     assert.match(text(scaled), /describe_task_info/);
-    assert.deepEqual(callsPerTool.scale_nodepool!.at(-1)!.slice(-2), ['DescribeClusterNodePools', 'ScaleClusterNodePool']);
+    assert.deepEqual(callsPerTool.scale_nodepool!.at(-1)!.slice(-2), ['DescribeClusterNodePools@cn-hangzhou', 'ScaleClusterNodePool@cn-hangzhou']);
 
     const waited = await step('describe_task_info', { task_id: scaled.structuredContent.task_id, cluster_id: clusterId, wait_seconds: 60 });
     assert.equal(waited.isError, undefined, text(waited));
     assert.equal(waited.structuredContent.state, 'success');
     assert.equal(waited.structuredContent.finished, true);
-    assert.deepEqual(
-      waited.structuredContent.stages.map((s: { name: string; state: string }) => `${s.name}:${s.state}`),
-      ['CreateInstances:success', 'JoinNodes:success', 'WaitNodesReady:success'],
-    );
+    // ACK's stages carry state, times, message and outputs, but no name: a finished stage is named by its message.
+    const stages = waited.structuredContent.stages as Array<{ name: string; state: string; message: string; end_time: string }>;
+    assert.deepEqual(stages.map((s) => s.state), ['success', 'success', 'success']);
+    assert.match(stages[0]!.message, /^created 2 ECS instance\(s\): i-bp1\w+,i-bp1\w+$/);
+    assert.deepEqual(stages.slice(1).map((s) => s.message), ['2 node(s) joined the cluster', '2 node(s) are Ready']);
+    for (const stage of stages) {
+      assert.equal(stage.name, stage.message);
+      assert.match(stage.end_time, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    }
     assert.match(text(waited), /state success/);
+    assert.match(text(waited), /\n  3\. success \(ended [^)]+\) - 2 node\(s\) are Ready/);
 
     const grown = await step('list_nodepools', { cluster_id: clusterId });
     const grownPool = grown.structuredContent.nodepools.find((p: { nodepool_id: string }) => p.nodepool_id === pool.nodepool_id);
@@ -97,8 +104,8 @@ describe('the agent flow', () => {
     const removalTask = await step('describe_task_info', { task_id: removed.structuredContent.task_id, cluster_id: clusterId, wait_seconds: 60 });
     assert.equal(removalTask.structuredContent.state, 'success');
     assert.deepEqual(
-      removalTask.structuredContent.stages.map((s: { name: string }) => s.name),
-      ['DrainNodes', 'RemoveNodes'],
+      removalTask.structuredContent.stages.map((s: { message: string }) => s.message),
+      ['drained 2 node(s)', 'removed 2 node(s) from the cluster; the ECS instances were kept'],
     );
 
     const after = await step('list_nodes', { cluster_id: clusterId, nodepool_id: pool.nodepool_id });
@@ -159,6 +166,94 @@ describe('the agent flow', () => {
   });
 });
 
+describe('what the tools call', () => {
+  test('each ACK operation tool calls exactly the RAM actions deploy/ram-actions.ts grants it, at the cluster\'s regional endpoint', () => {
+    for (const [tool, runs] of Object.entries(callsPerTool)) {
+      const granted = new Set(TOOL_ACTIONS[tool]!.actions);
+      const seen = new Set(runs.flat().map((call) => `cs:${call.split('@')[0]}`));
+      for (const action of seen) assert.ok(granted.has(action), `${tool} calls ${action}, which its RAM actions lack`);
+      // The region lookup happens only on a cold cache, so it may not show in every tool's runs.
+      for (const action of granted) if (action !== 'cs:DescribeClusterDetail') assert.ok(seen.has(action), `${tool} is granted ${action} but never calls it`);
+      for (const call of runs.flat()) {
+        const [action, endpoint] = call.split('@');
+        const central = action === 'DescribeClusterDetail' || (action === 'DescribeClustersV1' && tool === 'list_clusters');
+        assert.equal(endpoint, central ? 'central' : 'cn-hangzhou', `${tool}: ${call}`);
+      }
+    }
+    assert.deepEqual(Object.keys(callsPerTool).sort(), [
+      'create_cluster_diagnosis',
+      'describe_task_info',
+      'get_cluster_diagnosis_result',
+      'list_clusters',
+      'list_nodepools',
+      'list_nodes',
+      'remove_nodepool_nodes',
+      'scale_nodepool',
+    ]);
+  });
+});
+
+describe('a task that fails', () => {
+  test('a scale-out beyond the account\'s instance quota ends in state fail, and describe_task_info says why', async () => {
+    const inUse = d.account.clusters.reduce((total, cluster) => total + cluster.nodes.length, 0);
+    d.account.ecsInstanceQuota = inUse + 1;
+    try {
+      const desired = d.defaultPool.desired_size;
+      const scaled = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 2 });
+      assert.equal(scaled.isError, undefined, text(scaled));
+      const task = await call(d.client, 'describe_task_info', { task_id: scaled.structuredContent.task_id, cluster_id: d.hangzhou.cluster_id, wait_seconds: 60 });
+      assert.equal(task.isError, undefined, text(task));
+      assert.equal(task.structuredContent.state, 'fail');
+      assert.equal(task.structuredContent.finished, true);
+      assert.equal(task.structuredContent.current_stage, '');
+      assert.deepEqual(task.structuredContent.error, {
+        code: 'QuotaExceed.ElasticQuota',
+        message: `Failed to create 2 ECS instance(s): the account's instance quota is ${inUse + 1} and ${inUse} are in use. Ask for a larger quota in Quota Center, or release instances you no longer need.`,
+      });
+      assert.deepEqual(task.structuredContent.stages.map((s: { state: string }) => s.state), ['fail']);
+      assert.deepEqual(
+        task.structuredContent.events.filter((e: { level: string }) => e.level === 'Warning').map((e: { reason: string }) => e.reason),
+        ['CreateInstancesFailed', 'cluster_scaleoutFailed'],
+      );
+      // The model gets the error first-hand, and does not wait for more.
+      assert.match(text(task), /: state fail\. Created [^\n]+\nError QuotaExceed\.ElasticQuota: Failed to create 2 ECS instance\(s\): the account's instance quota is \d+/);
+      assert.match(text(task), /\n  1\. fail \(ended [^)]+\) - Failed to create 2 ECS instance/);
+      assert.match(text(task), /Warnings:\n .* CreateInstancesFailed: Failed to create/);
+      assert.doesNotMatch(text(task), /still running|call again/i);
+      const pools = await call(d.client, 'list_nodepools', { cluster_id: d.hangzhou.cluster_id });
+      const pool = pools.structuredContent.nodepools.find((p: { nodepool_id: string }) => p.nodepool_id === d.defaultPool.nodepool_id);
+      assert.deepEqual({ desired: pool.desired_nodes, state: pool.state }, { desired, state: 'active' }, 'nothing was added and the pool is free again');
+    } finally {
+      delete d.account.ecsInstanceQuota;
+    }
+  });
+});
+
+describe('a diagnosis in progress', () => {
+  test('get_cluster_diagnosis_result sees created, then running, then completed', async () => {
+    const store = lifecycleOf(stack.emulator.world);
+    store.held = true;
+    const created = await call(d.client, 'create_cluster_diagnosis', {
+      cluster_id: d.hangzhou.cluster_id,
+      diagnosis_type: 'service',
+      target: { namespace: 'default', name: 'web' },
+    });
+    assert.equal(created.isError, undefined, text(created));
+    const args = { cluster_id: d.hangzhou.cluster_id, diagnosis_id: created.structuredContent.diagnosis_id };
+    const first = await call(d.client, 'get_cluster_diagnosis_result', args);
+    assert.deepEqual([first.structuredContent.status, first.structuredContent.state], [0, 'created']);
+    assert.match(text(first), /: created\.\nCall again with wait_seconds/);
+    await advanceHeld(store);
+    const second = await call(d.client, 'get_cluster_diagnosis_result', args);
+    assert.deepEqual([second.structuredContent.status, second.structuredContent.state], [1, 'running']);
+    assert.match(text(second), /: running \(running\)\./);
+    assert.equal(second.structuredContent.succeeded, undefined, 'no verdict while running');
+    store.held = false;
+    const done = await call(d.client, 'get_cluster_diagnosis_result', { ...args, wait_seconds: 60 });
+    assert.deepEqual([done.structuredContent.status, done.structuredContent.state, done.structuredContent.succeeded], [2, 'completed', true]);
+  });
+});
+
 describe('waiting', () => {
   test('describe_task_info streams progress notifications over SSE while it waits', async () => {
     const store = lifecycleOf(stack.emulator.world);
@@ -189,6 +284,12 @@ describe('waiting', () => {
     assert.equal(now.structuredContent.state, 'running');
     assert.equal(now.structuredContent.finished, false);
     assert.equal(now.structuredContent.current_stage, 'CreateInstances');
+    assert.deepEqual(
+      now.structuredContent.stages.map((s: { name: string; state: string; message: string }) => [s.name, s.state, s.message]),
+      [['CreateInstances', 'running', '']],
+      'the running stage is named by the task\'s current_stage',
+    );
+    assert.match(text(now), /\n  1\. running CreateInstances \(started /);
     assert.match(text(now), /still running: call again with wait_seconds/);
     assert.equal(stack.emulator.callLog.of('DescribeTaskInfo').length, 1);
     lifecycleOf(stack.emulator.world).held = false;
@@ -237,7 +338,10 @@ describe('busy node pools and prepaid nodes', () => {
     assert.match(text(removed), /Pods are NOT drained first/);
     const task = await call(d.client, 'describe_task_info', { task_id: removed.structuredContent.task_id, cluster_id: d.hangzhou.cluster_id, wait_seconds: 60 });
     assert.equal(task.structuredContent.state, 'success');
-    assert.deepEqual(task.structuredContent.stages.map((s: { name: string }) => s.name), ['RemoveNodes', 'ReleaseInstances']);
+    assert.deepEqual(task.structuredContent.stages.map((s: { message: string }) => s.message), [
+      'removed 1 node(s) from the cluster; the ECS instances were kept',
+      `released 0 instance(s); 1 prepaid instance(s) kept: ${gpuNode.instance_id}`,
+    ]);
     assert.match(text(task), new RegExp(`InstanceNotReleased: instance ${gpuNode.instance_id} is prepaid \\(subscription\\) and was not released`));
     assert.equal(poolNodes(d.hangzhou, d.gpuPool).length, 0);
   });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { callerHeaders, type Stack } from '../support/stack.ts';
+import { lifecycleOf } from '../emulator/cs/lifecycle/index.ts';
 import { actions, call, demo, poolNodes, startAckStack, text, type Demo } from './ack-operations.helpers.ts';
 
 let stack: Stack;
@@ -87,14 +88,20 @@ describe('bounds and id shapes are enforced before any API call', () => {
     );
   });
 
-  test('a network diagnosis sends its target to ACK', async () => {
+  test('a network diagnosis sends its target to ACK, dport as a string as ACK documents', async () => {
     const result = await call(d.client, 'create_cluster_diagnosis', {
       cluster_id: d.hangzhou.cluster_id,
       diagnosis_type: 'network',
       target: { src: '10.0.1.11', dst: '10.0.2.12', dport: 443 },
     });
     assert.equal(result.isError, undefined, text(result));
-    assert.deepEqual(result.structuredContent.target, { src: '10.0.1.11', dst: '10.0.2.12', dport: '443' });
+    // What ACK received and stored, not the tool's echo of its own arguments.
+    const stored = lifecycleOf(stack.emulator.world).diagnoses.get(result.structuredContent.diagnosis_id);
+    assert.ok(stored, 'the emulator holds the diagnosis');
+    assert.equal(stored.type, 'network');
+    assert.deepEqual(stored.target, { src: '10.0.1.11', dst: '10.0.2.12', dport: '443' });
+    assert.equal(typeof stored.target.dport, 'string');
+    assert.deepEqual(actions(stack).filter((a) => a !== 'DescribeClusterDetail'), ['CreateClusterDiagnosis']);
   });
 });
 
@@ -111,10 +118,18 @@ describe('requests ACK would refuse', () => {
     assert.equal(result.isError, true);
     assert.match(
       text(result),
-      new RegExp(`Error InstancesNotInNodePool: These instances are not in node pool ${d.defaultPool.nodepool_id} .*: ${foreign.instance_id}, i-bp1doesnotexist0000\\. Nothing was removed\\.`),
+      new RegExp(
+        `Error InstancesNotInNodePool: These instances are not in node pool ${d.defaultPool.nodepool_id} .*: ` +
+          `${foreign.instance_id} \\(in node pool ${d.gpuPool.nodepool_id}\\), i-bp1doesnotexist0000 \\(not a node of this cluster\\)\\. Nothing was removed\\.`,
+      ),
     );
-    assert.ok(!text(result).includes(`${own.instance_id},`), 'the pool\'s own instance is not named');
+    assert.ok(!text(result).includes(own.instance_id), 'the pool\'s own instance is not named');
     assert.match(text(result), /Hint: list_nodes/);
+    // One membership check, filtered by the instance ids, and no removal.
+    const checks = stack.emulator.callLog.of('DescribeClusterNodes');
+    assert.equal(checks.length, 1);
+    assert.equal(checks[0]!.query.instanceIds, [own.instance_id, foreign.instance_id, 'i-bp1doesnotexist0000'].join(','));
+    assert.equal(checks[0]!.query.nodepool_id, undefined);
     assert.deepEqual(actions(stack).filter((a) => a !== 'DescribeClusterDetail'), ['DescribeClusterNodes']);
     assert.equal(d.hangzhou.nodes.length, before);
   });
@@ -132,6 +147,26 @@ describe('requests ACK would refuse', () => {
     assert.equal(result.isError, true);
     assert.match(text(result), /Error ErrorTaskNotFound: The specified task T-0+ does not exist\./);
     assert.match(text(result), /Hint: Check the task id .* visible only to the Alibaba Cloud account that started it/);
+    assert.deepEqual(stack.emulator.callLog.of('DescribeTaskInfo').map((r) => r.endpoint), ['cn-hangzhou'], "asked at the cluster's regional endpoint");
+  });
+
+  test('a task looked up without cluster_id goes to the central endpoint, and the hint says to pass cluster_id', async () => {
+    const result = await call(d.client, 'describe_task_info', { task_id: 'T-000000000000000000000000' });
+    assert.match(text(result), /Error ErrorTaskNotFound: /);
+    assert.match(text(result), /pass the cluster_id of the cluster it runs on \(without cluster_id or region it is looked up at the central endpoint\)/);
+    assert.deepEqual(stack.emulator.callLog.of('DescribeTaskInfo').map((r) => r.endpoint), ['central']);
+  });
+
+  test('a task of another region asked at the wrong regional endpoint is not found there', async () => {
+    lifecycleOf(stack.emulator.world).held = true;
+    const scaled = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+    assert.equal(scaled.isError, undefined, text(scaled));
+    const elsewhere = await call(d.client, 'describe_task_info', { task_id: scaled.structuredContent.task_id, region: 'cn-beijing' });
+    assert.match(text(elsewhere), /Error ErrorTaskNotFound: .*\nHint: .*pass the cluster_id/);
+    lifecycleOf(stack.emulator.world).held = false;
+    const own = await call(d.client, 'describe_task_info', { task_id: scaled.structuredContent.task_id, cluster_id: d.hangzhou.cluster_id, wait_seconds: 60 });
+    assert.equal(own.structuredContent.state, 'success');
+    assert.deepEqual(stack.emulator.callLog.of('DescribeTaskInfo').map((r) => r.endpoint).slice(0, 2), ['cn-beijing', 'cn-hangzhou']);
   });
 
   test('another account\'s cluster is not found, and nothing is sent to it', async () => {
@@ -170,6 +205,24 @@ describe('requests ACK would refuse', () => {
     assert.match(text(read), /Error ErrorDiagnosisNotFound: .*\nHint: Check the diagnosis id/);
     const owner = await call(otherClient, 'describe_task_info', { task_id: theirs.structuredContent.task_id, wait_seconds: 60 });
     assert.equal(owner.structuredContent.state, 'success');
+  });
+
+  test('a region that is not the cluster\'s is refused before anything is changed', async () => {
+    const desired = d.defaultPool.desired_size;
+    const base = { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id };
+    // cn-beijing's own endpoint does not know a Hangzhou cluster.
+    const atBeijing = await call(d.client, 'scale_nodepool', { ...base, count: 1, region: 'cn-beijing' });
+    assert.match(text(atBeijing), /^Error ErrorClusterNotFound: .*\nHint: .*If you passed a region \(argument or X-Aliyun-Region\), it must be the cluster's own: omit it/);
+    // cn-shanghai has no endpoint of its own here: the call goes to CS_ENDPOINT, whose answer names the cluster's region.
+    const atShanghai = await call(d.client, 'scale_nodepool', { ...base, count: 1, region: 'cn-shanghai' });
+    assert.match(text(atShanghai), /^Error ClusterRegionMismatch: ACK reports cluster c\w+ in region cn-hangzhou, but this call used region cn-shanghai \(from the region argument\)\./);
+    assert.match(text(atShanghai), /Hint: Omit the region .* or pass region cn-hangzhou\. Nothing was changed\./);
+    const node = poolNodes(d.hangzhou, d.defaultPool).find((n) => n.state === 'running')!;
+    const removal = await call(d.client, 'remove_nodepool_nodes', { ...base, instance_ids: [node.instance_id], region: 'cn-shanghai' });
+    assert.match(text(removal), /^Error ClusterRegionMismatch: .*used region cn-shanghai/);
+    assert.equal(stack.emulator.callLog.of('ScaleClusterNodePool').length + stack.emulator.callLog.of('RemoveNodePoolNodes').length, 0, 'no write was sent');
+    assert.equal(d.defaultPool.desired_size, desired);
+    assert.equal(node.state, 'running');
   });
 
   test('a RAM identity without the permission is refused by ACK and nothing changes', async () => {

@@ -129,6 +129,62 @@ describe('list_nodepools', () => {
   });
 });
 
+describe('regions', () => {
+  test('a regional call goes to that region\'s endpoint; the region lookup to the central one', async () => {
+    const fresh = await stack.client(callerHeaders(stack.emulator.world.accounts[0]!.accessKeys[2]!));
+    const result = await call<{ region_id: string }>('list_nodepools', { cluster_id: beijing.cluster_id }, fresh);
+    assert.equal(result.structuredContent.region_id, 'cn-beijing');
+    assert.deepEqual(
+      stack.emulator.callLog.records.map((record) => `${record.action}@${record.endpoint}`),
+      ['DescribeClusterDetail@central', 'DescribeClusterNodePools@cn-beijing'],
+    );
+    await call('list_nodes', { cluster_id: hangzhou.cluster_id });
+    assert.equal(stack.emulator.callLog.of('DescribeClusterNodes').at(-1)!.endpoint, 'cn-hangzhou');
+    await call('list_clusters', { region: 'cn-beijing' });
+    assert.equal(stack.emulator.callLog.of('DescribeClustersV1').at(-1)!.endpoint, 'cn-beijing');
+  });
+
+  test('a wrong region argument gives a clear error with a hint, never an echo of that region', async () => {
+    const atBeijing = await call('list_nodepools', { cluster_id: hangzhou.cluster_id, region: 'cn-beijing' });
+    assert.equal(atBeijing.isError, true);
+    assert.match(atBeijing.content[0]!.text, /^Error ErrorClusterNotFound: .*\nHint: .*If you passed a region \(argument or X-Aliyun-Region\), it must be the cluster's own: omit it and the server finds the region\./);
+    assert.equal(stack.emulator.callLog.of('DescribeClusterNodePools').at(-1)!.endpoint, 'cn-beijing');
+    const unhosted = await call('list_nodepools', { cluster_id: hangzhou.cluster_id, region: 'cn-shanghai' });
+    assert.equal(unhosted.isError, true);
+    assert.match(unhosted.content[0]!.text, /^Error ClusterRegionMismatch: ACK reports cluster c\w+ in region cn-hangzhou, but this call used region cn-shanghai \(from the region argument\)\.\nHint: Omit the region .* or pass region cn-hangzhou\./);
+  });
+
+  test('a wrong X-Aliyun-Region is named in the error too', async () => {
+    const pinned = await stack.client({ ...callerHeaders(stack.emulator.world.accounts[0]!.accessKeys[0]!), 'x-aliyun-region': 'cn-shanghai' });
+    const result = await call('list_nodepools', { cluster_id: beijing.cluster_id }, pinned);
+    assert.match(result.content[0]!.text, /^Error ClusterRegionMismatch: .* in region cn-beijing, but this call used region cn-shanghai \(from the X-Aliyun-Region header\)/);
+  });
+});
+
+describe('a single CS endpoint for every region (CS_ENDPOINT alone)', () => {
+  let single: Stack;
+  let singleClient: Client;
+  before(async () => {
+    single = await startStack({ env: { CS_REGION_ENDPOINTS: '' } });
+    singleClient = await single.client(callerHeaders(single.emulator.world.accounts[0]!.accessKeys[0]!));
+  });
+  after(() => single.close());
+
+  test('every call goes to that endpoint and works', async () => {
+    const cluster = single.emulator.world.accounts[0]!.clusters[1]!;
+    const result = await call<{ region_id: string; nodepools: unknown[] }>('list_nodepools', { cluster_id: cluster.cluster_id }, singleClient);
+    assert.equal(result.isError, undefined);
+    assert.equal(result.structuredContent.region_id, 'cn-beijing');
+    assert.deepEqual(new Set(single.emulator.callLog.records.map((record) => record.endpoint)), new Set(['central']));
+  });
+
+  test('a wrong region is still caught: the answer names the cluster\'s region', async () => {
+    const cluster = single.emulator.world.accounts[0]!.clusters[0]!;
+    const result = await call('list_nodepools', { cluster_id: cluster.cluster_id, region: 'cn-beijing' }, singleClient);
+    assert.match(result.content[0]!.text, /^Error ClusterRegionMismatch: ACK reports cluster c\w+ in region cn-hangzhou, but this call used region cn-beijing/);
+  });
+});
+
 describe('list_nodes', () => {
   test('lists instance id, node name, status, IP and pool; filters by node pool', async () => {
     const pool = hangzhou.nodepools[0]!;

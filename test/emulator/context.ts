@@ -12,4 +12,6 @@ export interface EmulatorContext {
   nonces: NonceRegistry;
   env: CsEnvironment;
   now(): number;
+  /** Aborted when the emulator closes: answers still held back (`slow` faults) are dropped then. */
+  closing?: AbortSignal;
 }

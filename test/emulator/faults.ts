@@ -1,13 +1,34 @@
 /**
  * Fault injection. A fault matches an action (or every action of a product), fires a bounded
  * number of times, and is one of:
- * - `throttle`: rejected before the operation with `Throttling.User` (HTTP 400);
- * - `server-error`: rejected before the operation with HTTP 500 `InternalError` (or 503 `ServiceUnavailable`);
- * - `slow`: the operation happens, then the answer is held back `delayMs` (a client timeout
- *   then leaves the caller not knowing the outcome);
- * - `partial`: the operation answers, but says its result is partial (Log Service: `progress: Incomplete`).
+ *
+ * Before the operation (nothing changes):
+ * - `throttle`: `Throttling.User` (HTTP 400), with `x-acs-retry-after` when `retryAfterMs` is set;
+ * - `server-error` / `service-unavailable`: HTTP 500 `InternalError` / 503 `ServiceUnavailable`;
+ * - `html-502`: a gateway's HTML "502 Bad Gateway" page instead of an Alibaba Cloud answer;
+ * - `codeless-400`: HTTP 400 whose JSON body has a message but no error code.
+ *
+ * After the operation (it was applied, but the caller cannot tell):
+ * - `empty-504`: a gateway gave up waiting and answers 504 with an empty body;
+ * - `garbled-200`: HTTP 200 whose JSON body is cut off;
+ * - `wrong-shape-200`: HTTP 200 whose JSON is not the operation's documented shape;
+ * - `slow`: the answer is held back `delayMs` (a client timeout then leaves the caller not
+ *   knowing the outcome).
  */
-export type FaultKind = 'throttle' | 'server-error' | 'service-unavailable' | 'slow' | 'partial';
+export type FaultKind =
+  | 'throttle'
+  | 'server-error'
+  | 'service-unavailable'
+  | 'html-502'
+  | 'codeless-400'
+  | 'empty-504'
+  | 'garbled-200'
+  | 'wrong-shape-200'
+  | 'slow'
+  | 'partial';
+
+/** The kinds that answer before the operation runs; the others answer after it ran. */
+export const FAULTS_BEFORE_OPERATION: ReadonlySet<FaultKind> = new Set(['throttle', 'server-error', 'service-unavailable', 'html-502', 'codeless-400']);
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -17,6 +38,8 @@ export interface FaultSpec {
   /** How many matching requests it affects (default 1). */
   times?: number;
   delayMs?: number;
+  /** `throttle` only: the `x-acs-retry-after` header (milliseconds) of the answer. */
+  retryAfterMs?: number;
 }
 
 interface ActiveFault extends FaultSpec {

@@ -32,6 +32,10 @@ export async function startFullEmulator(options: Omit<EmulatorOptions, 'products
   const emulator = await startEmulator({ ...options, env: { ...kubeEnv, ...options.env }, products });
   const serverEnv: Record<string, string> = {
     CS_ENDPOINT: emulator.endpoint,
+    // Each hosted region's own ACK endpoint: a call sent to the wrong region fails as it would in ACK.
+    CS_REGION_ENDPOINTS: Object.entries(emulator.regionEndpoints)
+      .map(([region, endpoint]) => `${region}=${endpoint}`)
+      .join(','),
     ALIBABA_CLOUD_ENDPOINT_PROTOCOL: 'http',
     SLS_ENDPOINT: emulator.endpoint,
     SLS_AI_ENDPOINT: emulator.endpoint,

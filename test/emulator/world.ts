@@ -58,6 +58,8 @@ export interface AccountRecord {
   name: string;
   accessKeys: AccessKey[];
   clusters: ClusterRecord[];
+  /** ECS instances the account may have (all its clusters' nodes count); unset means unlimited. A scale-out beyond it fails. */
+  ecsInstanceQuota?: number;
 }
 
 export interface World {

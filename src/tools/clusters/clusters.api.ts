@@ -1,6 +1,7 @@
 /** Plain functions over the CS SDK for clusters, node pools and nodes; no MCP here. */
 import type { CsClient, CsModels } from '../../clients/cs-client.ts';
 import { loadCsSdk } from '../../clients/cs-client.ts';
+import { requireAnswerField } from '../../errors/unreadable-answer.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
 
 export interface ClusterRow {
@@ -49,6 +50,12 @@ async function models(): Promise<CsModels> {
   return (await loadCsSdk()).models;
 }
 
+/** A 200 whose body is `null` (or absent) is not an answer: it is retried like any unreadable one. */
+function answered<R extends { body?: unknown }>(response: R): R {
+  requireAnswerField(response.body, 'body');
+  return response;
+}
+
 export async function listClusters(
   client: CsClient,
   retry: RetryPolicy,
@@ -62,7 +69,7 @@ export async function listClusters(
     pageNumber: query.pageNumber,
     pageSize: query.pageSize,
   });
-  const { body } = await callRead(retry, () => client.describeClustersV1(request), signal);
+  const { body } = await callRead(retry, async () => answered(await client.describeClustersV1(request)), signal);
   return {
     clusters: (body?.clusters ?? []).map((cluster) => ({
       cluster_id: cluster.clusterId ?? '',
@@ -83,10 +90,18 @@ export async function listClusters(
   };
 }
 
-export async function listNodePools(client: CsClient, retry: RetryPolicy, clusterId: string, signal?: AbortSignal): Promise<NodePoolRow[]> {
+export interface NodePoolList {
+  nodepools: NodePoolRow[];
+  /** The regions ACK reported for the pools (`nodepool_info.region_id`): the cluster's region, as ACK sees it. */
+  regionIds: string[];
+}
+
+export async function listNodePools(client: CsClient, retry: RetryPolicy, clusterId: string, signal?: AbortSignal): Promise<NodePoolList> {
   const { DescribeClusterNodePoolsRequest } = await models();
-  const { body } = await callRead(retry, () => client.describeClusterNodePools(clusterId, new DescribeClusterNodePoolsRequest({})), signal);
-  return (body?.nodepools ?? []).map((pool) => ({
+  const { body } = await callRead(retry, async () => answered(await client.describeClusterNodePools(clusterId, new DescribeClusterNodePoolsRequest({}))), signal);
+  const pools = body?.nodepools ?? [];
+  const regionIds = [...new Set(pools.map((pool) => pool.nodepoolInfo?.regionId ?? '').filter(Boolean))];
+  const nodepools = pools.map((pool) => ({
     nodepool_id: pool.nodepoolInfo?.nodepoolId ?? '',
     name: pool.nodepoolInfo?.name ?? '',
     is_default: pool.nodepoolInfo?.isDefault ?? false,
@@ -98,22 +113,25 @@ export async function listNodePools(client: CsClient, retry: RetryPolicy, cluste
     instance_charge_type: pool.scalingGroup?.instanceChargeType ?? '',
     state: pool.status?.state ?? '',
   }));
+  return { nodepools, regionIds };
 }
 
 export async function listNodes(
   client: CsClient,
   retry: RetryPolicy,
   clusterId: string,
-  query: { nodepoolId?: string | undefined; pageNumber: number; pageSize: number },
+  query: { nodepoolId?: string | undefined; instanceIds?: string[] | undefined; pageNumber: number; pageSize: number },
   signal?: AbortSignal,
 ): Promise<{ nodes: NodeRow[]; page: Page }> {
   const { DescribeClusterNodesRequest } = await models();
   const request = new DescribeClusterNodesRequest({
     nodepoolId: query.nodepoolId,
+    // Documented as one string of comma-separated instance ids.
+    instanceIds: query.instanceIds?.join(','),
     pageNumber: String(query.pageNumber),
     pageSize: String(query.pageSize),
   });
-  const { body } = await callRead(retry, () => client.describeClusterNodes(clusterId, request), signal);
+  const { body } = await callRead(retry, async () => answered(await client.describeClusterNodes(clusterId, request)), signal);
   return {
     nodes: (body?.nodes ?? []).map((node) => ({
       instance_id: node.instanceId ?? '',

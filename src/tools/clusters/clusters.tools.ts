@@ -1,5 +1,6 @@
 /** Cluster discovery tools: list_clusters, list_nodepools, list_nodes. */
 import { z } from 'zod';
+import { confirmClusterRegion, regionClaim } from '../../cluster/cluster-region.ts';
 import { clusterIdArg, nodePoolIdArg, pageNumberArg, pageSizeArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { table } from '../render.ts';
@@ -69,7 +70,7 @@ export const listNodePoolsTool = defineTool({
   input: { cluster_id: clusterIdArg, region: regionArg.optional() },
   output: {
     cluster_id: z.string(),
-    region_id: z.string(),
+    region_id: z.string().describe("The cluster's region, as ACK reported it"),
     nodepools: z.array(
       z.object({
         nodepool_id: z.string(),
@@ -88,8 +89,9 @@ export const listNodePoolsTool = defineTool({
   annotations: readOnlyTool,
   async run(args, ctx) {
     ctx.note({ cluster: args.cluster_id });
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
-    const nodepools = await listNodePools(await ctx.cs(region), ctx.retry, args.cluster_id, ctx.signal);
+    const used = await ctx.clusterRegion(args.cluster_id, args.region);
+    const { nodepools, regionIds } = await listNodePools(await ctx.cs(used), ctx.retry, args.cluster_id, ctx.signal);
+    const region = await confirmClusterRegion(ctx, args.cluster_id, used, regionClaim(args.region, ctx.callerRegion), regionIds);
     const text =
       nodepools.length === 0
         ? `Cluster ${args.cluster_id} has no node pools.`

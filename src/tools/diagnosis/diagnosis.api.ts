@@ -6,6 +6,7 @@
  */
 import type { CsClient, CsModels } from '../../clients/cs-client.ts';
 import { loadCsSdk } from '../../clients/cs-client.ts';
+import { requireAnswerField } from '../../errors/unreadable-answer.ts';
 import { callRead, callWrite, type RetryPolicy, type WriteDescription } from '../../upstream/call-upstream.ts';
 
 async function models(): Promise<CsModels> {
@@ -21,7 +22,16 @@ export async function createDiagnosis(
 ): Promise<string> {
   const { CreateClusterDiagnosisRequest } = await models();
   const body = new CreateClusterDiagnosisRequest({ type: request.type, target: request.target });
-  const response = await callWrite(retry, description, () => client.createClusterDiagnosis(request.clusterId, body), signal);
+  const response = await callWrite(
+    retry,
+    description,
+    async () => {
+      const answer = await client.createClusterDiagnosis(request.clusterId, body);
+      requireAnswerField(answer.body?.diagnosisId, 'diagnosis_id');
+      return answer;
+    },
+    signal,
+  );
   return response.body?.diagnosisId ?? '';
 }
 
@@ -109,7 +119,15 @@ export async function getDiagnosisResult(
   signal?: AbortSignal,
 ): Promise<DiagnosisResult> {
   const { GetClusterDiagnosisResultRequest } = await models();
-  const { body } = await callRead(retry, () => client.getClusterDiagnosisResult(clusterId, diagnosisId, new GetClusterDiagnosisResultRequest({})), signal);
+  const { body } = await callRead(
+    retry,
+    async () => {
+      const answer = await client.getClusterDiagnosisResult(clusterId, diagnosisId, new GetClusterDiagnosisResultRequest({}));
+      requireAnswerField(answer.body?.status, 'status');
+      return answer;
+    },
+    signal,
+  );
   const status = body?.status ?? -1;
   const result = parseJson(body?.result);
   const target = parseJson(body?.target);

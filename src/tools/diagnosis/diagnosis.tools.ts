@@ -7,7 +7,7 @@ import { boundText } from '../render.ts';
 import { pollUntil, waitSecondsArg } from '../tasks/wait.ts';
 import { createDiagnosis, getDiagnosisResult, type DiagnosisResult } from './diagnosis.api.ts';
 
-/** Starts work in ACK but changes no resource. */
+/** Starts a diagnosis job in the cluster: not read-only (absent in read-only mode), but additive, so not destructive. */
 const startsWork: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
 
 const nodeName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes node name such as cn-hangzhou.10.0.1.11');
@@ -57,7 +57,8 @@ export const createClusterDiagnosisTool = defineTool({
   name: 'create_cluster_diagnosis',
   title: 'Start a cluster diagnosis',
   description:
-    'Ask ACK to diagnose part of a cluster; answers a diagnosis_id for get_cluster_diagnosis_result. target by diagnosis_type: ' +
+    'Start a diagnosis job in the cluster: ACK runs checks on one node, pod, network path, ingress, node memory or service ' +
+    'and keeps the findings; it changes no workload or setting. Answers a diagnosis_id for get_cluster_diagnosis_result. target by diagnosis_type: ' +
     'node {name}; pod {namespace, name}; network {src, dst, dport}; ingress {url}; memory {node}; service {namespace, name}. ' +
     'Node names come from list_nodes.',
   input: {

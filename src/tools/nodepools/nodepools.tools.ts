@@ -1,9 +1,10 @@
 /** Node pool changes: scale_nodepool (adds nodes) and remove_nodepool_nodes. Both are billed, destructive and never sent twice. */
 import { z } from 'zod';
+import { confirmClusterRegion, regionClaim } from '../../cluster/cluster-region.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, instanceIdArg, nodePoolIdArg, regionArg } from '../args.ts';
 import { defineTool, type ToolAnnotations } from '../define-tool.ts';
-import { findNodePool, listAllPoolNodes, removeNodePoolNodes, scaleNodePool } from './nodepools.api.ts';
+import { findNodePool, findNodesById, removeNodePoolNodes, scaleNodePool } from './nodepools.api.ts';
 
 /** Changes billed infrastructure; repeating it repeats the change. */
 const destructiveWrite: ToolAnnotations = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true };
@@ -40,9 +41,11 @@ export const scaleNodePoolTool = defineTool({
   annotations: destructiveWrite,
   async run(args, ctx) {
     ctx.note({ cluster: args.cluster_id, nodepool: args.nodepool_id });
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
-    const client = await ctx.cs(region);
-    const pool = await findNodePool(client, ctx.retry, args.cluster_id, args.nodepool_id, ctx.signal);
+    const used = await ctx.clusterRegion(args.cluster_id, args.region);
+    const client = await ctx.cs(used);
+    const { pool, regionIds } = await findNodePool(client, ctx.retry, args.cluster_id, args.nodepool_id, ctx.signal);
+    // Before anything is changed: a region the caller named must be the cluster's.
+    const region = await confirmClusterRegion(ctx, args.cluster_id, used, regionClaim(args.region, ctx.callerRegion), regionIds);
     const { taskId } = await scaleNodePool(
       client,
       ctx.retry,
@@ -114,19 +117,24 @@ export const removeNodePoolNodesTool = defineTool({
   async run(args, ctx) {
     ctx.note({ cluster: args.cluster_id, nodepool: args.nodepool_id });
     const instanceIds = [...new Set(args.instance_ids)];
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
-    const client = await ctx.cs(region);
-    const poolNodes = await listAllPoolNodes(client, ctx.retry, args.cluster_id, args.nodepool_id, ctx.signal);
-    const byId = new Map(poolNodes.map((node) => [node.instance_id, node]));
-    const outside = instanceIds.filter((id) => !byId.has(id));
+    const used = await ctx.clusterRegion(args.cluster_id, args.region);
+    const client = await ctx.cs(used);
+    const byId = await findNodesById(client, ctx.retry, args.cluster_id, instanceIds, ctx.signal);
+    const outside = instanceIds.filter((id) => byId.get(id)?.nodepool_id !== args.nodepool_id);
     if (outside.length > 0) {
+      const where = (id: string) => {
+        const pool = byId.get(id)?.nodepool_id;
+        return `${id} (${pool ? `in node pool ${pool}` : 'not a node of this cluster'})`;
+      };
       throw new ToolFailure(
         'InstancesNotInNodePool',
-        `${outside.length === 1 ? 'This instance is' : 'These instances are'} not in node pool ${args.nodepool_id} of cluster ${args.cluster_id}: ${outside.join(', ')}. Nothing was removed.`,
+        `${outside.length === 1 ? 'This instance is' : 'These instances are'} not in node pool ${args.nodepool_id} of cluster ${args.cluster_id}: ${outside.map(where).join(', ')}. Nothing was removed.`,
         { hint: 'list_nodes with cluster_id (and without nodepool_id) shows which node pool each instance belongs to.' },
       );
     }
     const nodes = instanceIds.map((id) => byId.get(id)!);
+    // Before anything is changed: a region the caller named must be the cluster's (nodes do not carry one).
+    const region = await confirmClusterRegion(ctx, args.cluster_id, used, regionClaim(args.region, ctx.callerRegion), []);
     const prepaid = nodes.filter((node) => node.instance_charge_type === 'PrePaid').map((node) => node.instance_id);
     const { taskId } = await removeNodePoolNodes(
       client,

@@ -1,5 +1,6 @@
 /** DescribeTaskInfo over the CS SDK, normalised to snake_case; no MCP here. */
 import type { CsClient } from '../../clients/cs-client.ts';
+import { requireAnswerField } from '../../errors/unreadable-answer.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
 
 export interface TaskStage {
@@ -37,10 +38,26 @@ function eventTime(timestamp: string | undefined): string {
   return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : (timestamp ?? '');
 }
 
+/**
+ * A stage's name. ACK documents a stage as `state`, `start_time`, `end_time`, `message` and an
+ * open `outputs` object, with no name; the task's `current_stage` names the running one. So: the
+ * current stage's name for the running stage, else the stage's message, else its position.
+ */
+function stageName(stage: { state?: string; message?: string }, index: number, currentStage: string | undefined): string {
+  if (stage.state === 'running' && currentStage) return currentStage;
+  return stage.message || `stage ${index + 1}`;
+}
+
 export async function describeTask(client: CsClient, retry: RetryPolicy, taskId: string, signal?: AbortSignal): Promise<TaskInfo> {
-  const { body } = await callRead(retry, () => client.describeTaskInfo(taskId), signal);
-  const stageName = (outputs: Record<string, unknown> | undefined, index: number) =>
-    typeof outputs?.name === 'string' && outputs.name ? outputs.name : `stage ${index + 1}`;
+  const { body } = await callRead(
+    retry,
+    async () => {
+      const response = await client.describeTaskInfo(taskId);
+      requireAnswerField(response.body?.state, 'task state');
+      return response;
+    },
+    signal,
+  );
   return {
     task_id: body?.taskId ?? taskId,
     cluster_id: body?.clusterId ?? '',
@@ -51,7 +68,7 @@ export async function describeTask(client: CsClient, retry: RetryPolicy, taskId:
     updated: body?.updated ?? '',
     target: { id: body?.target?.id ?? '', type: body?.target?.type ?? '' },
     stages: (body?.stages ?? []).map((stage, index) => ({
-      name: stageName(stage.outputs, index),
+      name: stageName(stage, index, body?.currentStage),
       state: stage.state ?? '',
       start_time: stage.startTime ?? '',
       end_time: stage.endTime ?? '',

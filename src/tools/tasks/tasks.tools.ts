@@ -23,9 +23,11 @@ export function renderTask(task: TaskInfo): string {
   if (task.error) lines.push(`Error ${task.error.code}: ${task.error.message}`);
   if (task.stages.length > 0) {
     lines.push('Stages:');
-    for (const stage of task.stages) {
-      lines.push(`  ${stage.name}: ${stage.state}${stage.end_time ? ` (ended ${stage.end_time})` : ''}${stage.message ? ` - ${stage.message}` : ''}`);
-    }
+    task.stages.forEach((stage, index) => {
+      const named = stage.name && stage.name !== stage.message && stage.name !== `stage ${index + 1}` ? ` ${stage.name}` : '';
+      const when = stage.end_time ? ` (ended ${stage.end_time})` : stage.start_time ? ` (started ${stage.start_time})` : '';
+      lines.push(`  ${index + 1}. ${stage.state || 'unknown'}${named}${when}${stage.message ? ` - ${stage.message}` : ''}`);
+    });
   }
   const warnings = task.events.filter((event) => event.level !== 'Normal');
   if (warnings.length > 0) {
@@ -60,7 +62,15 @@ export const describeTaskInfoTool = defineTool({
     created: z.string(),
     updated: z.string(),
     target: z.object({ id: z.string(), type: z.string() }),
-    stages: z.array(z.object({ name: z.string(), state: z.string(), start_time: z.string(), end_time: z.string(), message: z.string() })),
+    stages: z.array(
+      z.object({
+        name: z.string().describe('ACK names only the running stage (current_stage); other stages are named by their message'),
+        state: z.string(),
+        start_time: z.string(),
+        end_time: z.string(),
+        message: z.string(),
+      }),
+    ),
     events: z.array(z.object({ time: z.string(), level: z.string(), reason: z.string(), message: z.string() })),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
     task_result: z.array(z.object({ data: z.string(), status: z.string() })),

@@ -33,6 +33,7 @@ export async function serveCs(ctx: EmulatorContext, request: Acs3Request): Promi
           now: ctx.now(),
           requestId,
           env: ctx.env,
+          endpointRegion: request.endpointRegion,
         });
       },
     },

@@ -5,6 +5,7 @@
 import type { Caller } from '../authenticate.ts';
 import { EmulatorError } from '../http-util.ts';
 import type { ClusterRecord, NodePoolRecord, World } from '../world.ts';
+import { visibleCluster } from './cluster-scope.ts';
 import { clusterDetailView, clusterView, nodePoolView } from './views.ts';
 import { lifecycleRoutes } from './lifecycle/index.ts';
 
@@ -18,6 +19,8 @@ export interface CsRequest {
   requestId: string;
   /** Settings of the emulator the handlers may need (e.g. the fake API server's address). */
   env: CsEnvironment;
+  /** The region of the regional endpoint that received the request; undefined on the central endpoint. */
+  endpointRegion?: string | undefined;
 }
 
 export interface CsEnvironment {
@@ -40,9 +43,7 @@ export interface CsRoute {
 }
 
 export function findCluster(request: CsRequest, clusterId = request.params.clusterId ?? ''): ClusterRecord {
-  const cluster = request.caller.account.clusters.find((candidate) => candidate.cluster_id === clusterId);
-  if (!cluster) throw new EmulatorError(404, 'ErrorClusterNotFound', `The specified cluster ${clusterId} does not exist.`);
-  return cluster;
+  return visibleCluster(request.caller, request.endpointRegion, clusterId);
 }
 
 export function findNodePool(request: CsRequest, cluster: ClusterRecord): NodePoolRecord {
@@ -113,8 +114,12 @@ const readRoutes: CsRoute[] = [
         throw new EmulatorError(404, 'ErrorNodePoolNotFound', `The specified node pool ${poolId} does not exist.`);
       }
       const state = request.query.get('state');
+      // `instanceIds`: comma-separated ECS instance ids (documented as a string such as "i-bp11…,i-bp1d…").
+      const rawIds = request.query.get('instanceIds');
+      const ids = rawIds ? new Set(rawIds.split(',').map((id) => id.trim()).filter(Boolean)) : undefined;
       const matching = cluster.nodes.filter(
-        (node) => (!poolId || node.nodepool_id === poolId) && (!state || state === 'all' || node.state === state),
+        (node) =>
+          (!poolId || node.nodepool_id === poolId) && (!state || state === 'all' || node.state === state) && (!ids || ids.has(node.instance_id)),
       );
       return {
         nodes: matching.slice((number - 1) * size, number * size).map((node) => ({

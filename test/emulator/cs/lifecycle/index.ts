@@ -3,7 +3,7 @@ import type { CsRoute } from '../routes.ts';
 import { diagnosisRoutes } from './diagnosis.ts';
 import { nodePoolTaskRoutes } from './nodepool-tasks.ts';
 
-export { lifecycleOf } from './store.ts';
+export { advanceHeld, lifecycleOf } from './store.ts';
 export { NODEPOOL_BUSY_CODE } from './nodepool-tasks.ts';
 
 export const lifecycleRoutes: CsRoute[] = [...nodePoolTaskRoutes, ...diagnosisRoutes];

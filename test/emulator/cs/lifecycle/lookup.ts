@@ -4,12 +4,11 @@
  */
 import { EmulatorError } from '../../http-util.ts';
 import type { ClusterRecord, NodePoolRecord } from '../../world.ts';
+import { visibleCluster } from '../cluster-scope.ts';
 import type { CsRequest } from '../routes.ts';
 
 export function ownCluster(request: CsRequest, clusterId = request.params.clusterId ?? ''): ClusterRecord {
-  const cluster = request.caller.account.clusters.find((candidate) => candidate.cluster_id === clusterId);
-  if (!cluster) throw new EmulatorError(404, 'ErrorClusterNotFound', `The specified cluster ${clusterId} does not exist.`);
-  return cluster;
+  return visibleCluster(request.caller, request.endpointRegion, clusterId);
 }
 
 export function ownNodePool(request: CsRequest, cluster: ClusterRecord): NodePoolRecord {

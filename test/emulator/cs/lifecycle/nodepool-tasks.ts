@@ -7,12 +7,21 @@
  *   `release_node`, `concurrency`): nodes go to `removing` at once; stages DrainNodes (when
  *   draining) → RemoveNodes (nodes leave the cluster, desired size shrinks) → ReleaseInstances
  *   (when releasing; prepaid instances are never released).
- * - DescribeTaskInfo (GET /tasks/{task_id}): the caller's own tasks only.
+ * - DescribeTaskInfo (GET /tasks/{task_id}): the caller's own tasks only (on a regional endpoint,
+ *   only that region's). Stages carry the documented fields only: `state`, `start_time`,
+ *   `end_time`, `message`, `outputs`; the running stage's name is the task's `current_stage`.
  * A node pool with a running task refuses another operation with a conflict error.
+ *
+ * A scale-out fails when the account's ECS instance quota (`AccountRecord.ecsInstanceQuota`)
+ * cannot hold the new instances: CreateInstances ends `fail`, the task ends `state: fail` with
+ * `error {code, message}` and Warning events, no instance is created and the desired size is
+ * restored. (ACK relays the ECS error of the scaling activity; the exact code it reports and the
+ * node pool's state afterwards are unconfirmed. The emulator uses ECS's `QuotaExceed.ElasticQuota`.)
  */
 import { EmulatorError } from '../../http-util.ts';
 import { makeNode, type ClusterRecord, type NodePoolRecord, type NodeRecord } from '../../world.ts';
 import type { CsRequest, CsRoute } from '../routes.ts';
+import { visibleAt } from '../cluster-scope.ts';
 import { invalid, ownCluster, ownNodePool } from './lookup.ts';
 import {
   isoTime,
@@ -28,6 +37,9 @@ import {
 
 /** The code the emulator answers when a node pool already has a task running (ACK's exact code is unconfirmed). */
 export const NODEPOOL_BUSY_CODE = 'ErrorNodePoolStateConflict';
+
+/** The code a scale-out task fails with when the account's ECS instance quota is exhausted (see above). */
+export const INSTANCE_QUOTA_CODE = 'QuotaExceed.ElasticQuota';
 
 const MAX_SCALE_COUNT = 500;
 const MAX_REMOVE_NODES = 100;
@@ -61,6 +73,7 @@ function startTask(
     task_id: newTaskId(),
     account_id: request.caller.account.accountId,
     cluster_id: cluster.cluster_id,
+    region_id: cluster.region_id,
     nodepool_id: pool.nodepool_id,
     task_type: taskType,
     state: 'running',
@@ -103,6 +116,28 @@ function finishStage(store: LifecycleStore, task: TaskRecord, pool: NodePoolReco
     store.busyPools.delete(pool.nodepool_id);
   }
   task.updated = isoTime(now);
+}
+
+/** Ends the running stage and the task as failed with `error`; the pool is free again. */
+function failTask(store: LifecycleStore, task: TaskRecord, pool: NodePoolRecord, error: { code: string; message: string }): void {
+  const now = Date.now();
+  const stage = task.stages.find((candidate) => candidate.state === 'running');
+  if (stage) {
+    stage.state = 'fail';
+    stage.end_time = stageTime(now);
+    stage.message = error.message;
+    task.events.push(event(`${stage.name}Failed`, error.message, 'Warning'));
+  }
+  task.state = 'fail';
+  task.error = error;
+  task.events.push(event(`${task.task_type}Failed`, `task ${task.task_id} failed: ${error.code}`, 'Warning'));
+  task.updated = isoTime(now);
+  pool.state = 'active';
+  store.busyPools.delete(pool.nodepool_id);
+}
+
+function instancesInUse(account: CsRequest['caller']['account']): number {
+  return account.clusters.reduce((total, cluster) => total + cluster.nodes.length, 0);
 }
 
 function parseFlag(query: URLSearchParams, name: string, fallback: boolean): boolean {
@@ -153,8 +188,19 @@ const scaleNodePool: CsRoute = {
     pool.desired_size += count;
     pool.state = 'scaling';
     const added: NodeRecord[] = [];
+    const account = request.caller.account;
     runSteps(store, taskStageMs(request.env), [
       () => {
+        const quota = account.ecsInstanceQuota;
+        const inUse = instancesInUse(account);
+        if (quota !== undefined && inUse + count > quota) {
+          pool.desired_size -= count;
+          failTask(store, task, pool, {
+            code: INSTANCE_QUOTA_CODE,
+            message: `Failed to create ${count} ECS instance(s): the account's instance quota is ${quota} and ${inUse} are in use. Ask for a larger quota in Quota Center, or release instances you no longer need.`,
+          });
+          return 'stop';
+        }
         for (let i = 0; i < count; i += 1) {
           const node = makeNode(cluster.region_id, pool, `${cluster.name}:${pool.name}:${task.task_id}:${i}`, isoTime(Date.now()));
           node.state = 'initial';
@@ -163,6 +209,7 @@ const scaleNodePool: CsRoute = {
           cluster.nodes.push(node);
         }
         finishStage(store, task, pool, `created ${count} ECS instance(s): ${added.map((node) => node.instance_id).join(',')}`);
+        return undefined;
       },
       () => finishStage(store, task, pool, `${count} node(s) joined the cluster`),
       () => {
@@ -250,7 +297,7 @@ function taskView(task: TaskRecord): Record<string, unknown> {
     parameters: task.parameters,
     stages: task.stages
       .filter((stage) => stage.state !== 'pending')
-      .map((stage) => ({ state: stage.state, start_time: stage.start_time, end_time: stage.end_time, message: stage.message, outputs: { name: stage.name } })),
+      .map((stage) => ({ state: stage.state, start_time: stage.start_time, end_time: stage.end_time, message: stage.message, outputs: {} })),
     events: task.events,
     task_result: task.task_result,
     ...(task.error ? { error: task.error } : {}),
@@ -265,7 +312,7 @@ const describeTaskInfo: CsRoute = {
   handle(request) {
     const id = request.params.taskId ?? '';
     const task = lifecycleOf(request.world).tasks.get(id);
-    if (!task || task.account_id !== request.caller.account.accountId) {
+    if (!task || task.account_id !== request.caller.account.accountId || !visibleAt(request.endpointRegion, task.region_id)) {
       throw new EmulatorError(404, 'ErrorTaskNotFound', `The specified task ${id} does not exist.`);
     }
     return taskView(task);

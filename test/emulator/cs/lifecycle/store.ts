@@ -6,9 +6,11 @@
  * Work advances on timers, one stage at a time. The stage duration comes from the emulator's
  * `env.taskStageMs` (default 1500 ms; tests pass a few ms) and `env.diagnosisStageMs`
  * (default: the task stage duration). Timers are unref'd: they never keep a process alive.
- * `lifecycleOf(world).held = true` pauses all work until it is set back to false.
+ * `lifecycleOf(world).held = true` pauses all work until it is set back to false;
+ * `advanceHeld(store)` lets exactly one step of held work run and resolves when it has.
  */
 import { randomBytes } from 'node:crypto';
+import { EventEmitter, once } from 'node:events';
 import type { CsEnvironment } from '../routes.ts';
 import type { World } from '../../world.ts';
 
@@ -33,6 +35,8 @@ export interface TaskRecord {
   task_id: string;
   account_id: string;
   cluster_id: string;
+  /** The cluster's region: a regional endpoint answers only its own region's tasks. */
+  region_id: string;
   nodepool_id: string;
   task_type: string;
   state: 'running' | 'success' | 'fail';
@@ -66,6 +70,10 @@ export interface LifecycleStore {
   busyPools: Map<string, string>;
   /** While true, no task or diagnosis advances (tests use it to observe work in progress deterministically). */
   held: boolean;
+  /** Steps that may still run while held (`advanceHeld`). */
+  allowance: number;
+  /** Emits `step` after every step that ran. */
+  steps: EventEmitter;
 }
 
 const stores = new WeakMap<World, LifecycleStore>();
@@ -73,7 +81,7 @@ const stores = new WeakMap<World, LifecycleStore>();
 export function lifecycleOf(world: World): LifecycleStore {
   let store = stores.get(world);
   if (!store) {
-    store = { tasks: new Map(), diagnoses: new Map(), busyPools: new Map(), held: false };
+    store = { tasks: new Map(), diagnoses: new Map(), busyPools: new Map(), held: false, allowance: 0, steps: new EventEmitter() };
     stores.set(world, store);
   }
   return store;
@@ -115,17 +123,34 @@ export function stageTime(ms: number): string {
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** Runs `steps` one after another, `stepMs` apart, on unref'd timers; a held store postpones the next step. */
-export function runSteps(store: LifecycleStore, stepMs: number, steps: Array<() => void>): void {
+/**
+ * Runs `steps` one after another, `stepMs` apart, on unref'd timers; a held store postpones the
+ * next step (unless `advanceHeld` allowed one). A step that returns `'stop'` ends the work (a
+ * failed task runs no further stage).
+ */
+export function runSteps(store: LifecycleStore, stepMs: number, steps: Array<() => void | 'stop'>): void {
   const [first, ...rest] = steps;
   if (!first) return;
   const timer = setTimeout(() => {
     if (store.held) {
-      runSteps(store, stepMs, steps);
-      return;
+      if (store.allowance <= 0) {
+        runSteps(store, stepMs, steps);
+        return;
+      }
+      store.allowance -= 1;
     }
-    first();
-    runSteps(store, stepMs, rest);
+    const outcome = first();
+    store.steps.emit('step');
+    if (outcome !== 'stop') runSteps(store, stepMs, rest);
   }, stepMs);
   timer.unref();
+}
+
+/** While the store is held, lets the next `count` steps of its work run; resolves when they have. */
+export async function advanceHeld(store: LifecycleStore, count = 1): Promise<void> {
+  const ran = (async () => {
+    for (let i = 0; i < count; i += 1) await once(store.steps, 'step');
+  })();
+  store.allowance += count;
+  await ran;
 }
