@@ -1,9 +1,10 @@
 /**
  * Argument policy for the `kubectl` tool: rules 1–6 and 9 of shared/docs/kubectl-safety.md.
  *
- * Pure (no I/O). The rule tables (commands, flags, advice) are in command-rules.ts. The command string is tokenised exactly once; the array that was checked is the array returned in
- * `args`, and the caller spawns exactly that (with `spawn`/`execFile`, never a shell), appending its own
- * server-controlled flags (`--kubeconfig`, `--request-timeout`, ...) after validation.
+ * Pure (no I/O); the rule tables (commands, flags, advice) are in command-rules.ts. The command string is tokenised
+ * exactly once; the array that was checked is the array returned in `args`, and the caller spawns exactly that (with
+ * `spawn`/`execFile`, never a shell), appending its own server-controlled flags (`--kubeconfig`, `--request-timeout`,
+ * ...) after validation.
  *
  * Flags are read the way kubectl reads them (cobra finds the command, pflag parses the flags): `--flag=value`,
  * `--flag value`, short clusters (`-Aw`, `-nkube-system`, `-n=x`), `_` for `-` in long names. Every token before a
@@ -16,6 +17,7 @@
  *   `--timeout`.
  * - `exec` needs `allowExec` and read-write mode; `-i`/`-t` are always refused. `--` is only accepted for `exec`.
  * - `run` is not offered (pods are created with `apply -f -`), nor `replace`, `diff`, `wait`, `expose`, `autoscale`.
+ * - `explain --recursive` is allowed: there it prints nested fields and reads no files (elsewhere `-R` walks directories).
  * - A flag kubectl would parse with an arity we do not know, placed where the arity decides which subcommand runs
  *   (before the subcommand) or whether `--` ends the flags, is refused as ambiguous.
  */
@@ -201,7 +203,7 @@ function checkFlag(ctx: Context, name: string, display: string, value: string | 
     return undefined;
   }
   const isFalse = value !== undefined && FALSE_VALUES.has(value);
-  if (name in LOCAL_FILE_FLAGS && !(name === 'recursive' && isFalse)) {
+  if (name in LOCAL_FILE_FLAGS && !(name === 'recursive' && isFalse) && !ctx.node?.allows?.includes(name)) {
     return refuse('local-file', `Refused ${display}: it reads local files or arbitrary API paths. ${LOCAL_FILE_FLAGS[name]}`);
   }
   if (name in INTERACTIVE_FLAGS && !isFalse) {

@@ -61,6 +61,8 @@ export interface CommandNode {
   refusedChildren?: Record<string, { rule: KubectlRule; advice: string }>;
   /** May run without a child (e.g. `create -f -`, `cluster-info`). */
   childOptional?: boolean;
+  /** Flags refused elsewhere that mean something harmless on this command (`explain --recursive`). */
+  allows?: readonly string[];
 }
 
 const S = {
@@ -111,7 +113,7 @@ export const COMMANDS: Record<string, CommandNode> = {
   // read
   get: leaf('read', { A: S.A, f: S.f, k: S.k, L: S.L, o: S.o, R: S.R, l: S.l, w: S.w }),
   describe: leaf('read', { A: S.A, f: S.f, k: S.k, R: S.R, l: S.l }),
-  explain: leaf('read', { o: S.o }),
+  explain: { ...leaf('read', { o: S.o }), longs: { recursive: false, 'api-version': true, output: true }, allows: ['recursive'] },
   logs: leaf('read', { c: S.c, f: { long: 'follow', value: false }, p: { long: 'previous', value: false }, l: S.l }),
   events: leaf('read', { A: S.A, o: S.o, w: S.w }),
   'api-resources': leaf('read', { o: S.o }),
@@ -210,7 +212,7 @@ export const INTERACTIVE_COMMANDS: Record<string, string> = {
   edit: 'It opens an editor. Use `patch` or `apply -f -` with a manifest.',
   attach: 'It attaches to a running container. Use `logs` (with --tail) instead.',
   'port-forward': 'It holds a connection open. Not available through this tool.',
-  proxy: 'It runs an API proxy. Use `get --raw`-free reads such as `get`, `describe` or `api-resources`.',
+  proxy: 'It runs a local API proxy that never exits. Read through this tool instead: `get`, `describe`, `api-resources`.',
   cp: 'It copies local files. Not available through this tool.',
   debug: 'It starts an interactive debug container. Use `describe`, `logs --previous` and `events`.',
   config: 'The server chooses the cluster and the identity; kubeconfig is never shown. Pass a different cluster_id to target another cluster.',
@@ -242,6 +244,7 @@ export const GLOBAL_SHORTS: Shorts = {
 export const TARGET_FLAGS = new Set([
   'server', 'kubeconfig', 'context', 'cluster', 'user', 'token', 'username', 'password',
   'certificate-authority', 'client-certificate', 'client-key', 'insecure-skip-tls-verify', 'tls-server-name',
+  'insecure-skip-tls-verify-backend', // logs: skip verifying the kubelet the logs come from
   'as', 'as-group', 'as-uid', 'as-user-extra',
 ]);
 export const FILE_WRITE_FLAGS = new Set(['cache-dir', 'log-file', 'log-dir', 'log-file-max-size', 'profile', 'profile-output', 'kuberc', 'output-directory']);
@@ -252,17 +255,18 @@ export const LOCAL_FILE_FLAGS: Record<string, string> = {
   'from-env-file': 'Use `--from-literal=key=value`, or pass a full manifest with `apply -f -`.',
   cert: 'Pass a Secret manifest (type kubernetes.io/tls) with `apply -f -` instead.',
   key: 'Pass a Secret manifest (type kubernetes.io/tls) with `apply -f -` instead.',
+  'patch-file': "Pass the patch inline: `-p '{\"spec\":{...}}'` (with `--type=json|merge|strategic`).",
   raw: 'Arbitrary API paths are not available. Use `get <kind>` with -o json/yaml.',
   'template-file': 'Use `-o jsonpath=...` or `-o go-template=...` inline.',
 };
-/** Bool flags refused unless explicitly false: long name → [rule, advice]. Keyed also by command where it differs. */
+/** Flags refused under rule 6 unless explicitly false (`--stdin=false`): long name → what to do instead. */
 export const INTERACTIVE_FLAGS: Record<string, string> = {
   stdin: 'Interactive sessions are not available; run a single non-interactive command: `exec <pod> -- <cmd>`.',
   tty: 'Interactive sessions are not available; run a single non-interactive command: `exec <pod> -- <cmd>`.',
   interactive: 'Confirmation prompts are not available; name exactly what to delete.',
   edit: 'Editors are not available; pass the final manifest with `-f -`.',
   attach: 'Attaching is not available.',
-  rm: 'Attaching is not available.',
+  rm: 'It deletes the pod once an attached session ends, and attaching is not available. Create pods with `apply -f -` and remove them with `delete`.',
   overrides: 'Pod overrides are not available; pass a full manifest with `apply -f -`.',
   privileged: 'Privileged pods are not available through this tool.',
 };

@@ -121,6 +121,8 @@ describe('kubectl: argument policy (nothing is spawned, nothing is sent)', () =>
     ['apply -f -', /without a manifest/],
     ['get pods', /does not read it/, { manifest: 'kind: ConfigMap' }],
     ['foo bar', /plugin named kubectl-foo/],
+    ['patch deployment web -n default --patch-file=/etc/passwd', /--patch-file: it reads local files/],
+    ['logs web --insecure-skip-tls-verify-backend', /this server chooses the cluster/],
   ];
   for (const [command, message, extra] of refused) {
     test(`refuses "${command}"`, async () => {
