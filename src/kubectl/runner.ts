@@ -77,7 +77,7 @@ export function childEnvironment(invocation: Pick<KubectlInvocation, 'kubeconfig
 
 /** Mask the kept output, then cut it to `limit` bytes; returns the text and the bytes left out. */
 export function maskAndBound(raw: BoundedBuffer, limit: number): { text: string; dropped: number } {
-  const masked = maskKubectlOutput(raw.toString());
+  const masked = maskKubectlOutput(raw.toString(), { cut: raw.truncated });
   const cut = new BoundedBuffer(limit);
   cut.push(masked);
   const text = cut.toString();

@@ -18,6 +18,9 @@ export interface FakeKubeRequest {
   path: string;
   /** Client certificate CN, or '' when unauthenticated. */
   user: string;
+  /** The Accept and Accept-Encoding headers ('' when absent). */
+  accept: string;
+  acceptEncoding: string;
   /** `Date.now()` when the request arrived. */
   time: number;
 }
@@ -73,7 +76,7 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
     const orgs = peer?.subject?.O;
     const groups = orgs === undefined ? [] : Array.isArray(orgs) ? orgs.map(String) : [String(orgs)];
     const path = req.url ?? '/';
-    requests.push({ method: req.method ?? 'GET', path, user, time: Date.now() });
+    requests.push({ method: req.method ?? 'GET', path, user, accept: req.headers.accept ?? '', acceptEncoding: String(req.headers['accept-encoding'] ?? ''), time: Date.now() });
     if (hangPrefix !== null && (hangPrefix === undefined || path.startsWith(hangPrefix))) {
       hung.add(res);
       res.on('close', () => hung.delete(res));
