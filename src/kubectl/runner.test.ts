@@ -147,6 +147,13 @@ describe('runner: deadline and bounds', () => {
     assert.ok(!run.stdout.includes(HELM_RELEASE.slice(0, 40)));
   });
 
+  test('what is left of a deadline becomes --request-timeout in milliseconds', () => {
+    const at = (timeoutSeconds: number) => serverFlags({ kubeconfigPath: '/k', cacheDir: '/c', timeoutSeconds })[2];
+    assert.equal(at(30), '--request-timeout=30s');
+    assert.equal(at(27.4003), '--request-timeout=27401ms');
+    assert.equal(at(0.0001), '--request-timeout=1ms');
+  });
+
   test('a missing binary is reported, not thrown', async () => {
     const run = await runKubectl(invocation(['get', 'pods'], { kubectlPath: join(dir, 'no-such-kubectl') }));
     assert.equal(run.spawnError, 'ENOENT');
