@@ -74,7 +74,7 @@ export interface KubectlSettings {
   privateIp: boolean;
   /** `TemporaryDurationMinutes` of the kubeconfigs requested from ACK (`KUBECONFIG_TTL_MINUTES`, 15-4320, default 60). */
   kubeconfigMinutes: number;
-  /** Let kubectl read Secrets (`KUBECTL_ALLOW_SECRETS`, default false); their values are masked in the answer either way. */
+  /** Let kubectl read Secrets (`KUBECTL_ALLOW_SECRETS`, default false); the proxy masks their values before kubectl sees them. */
   allowSecrets: boolean;
   /** Allow `kubectl exec` in read-write mode (`KUBECTL_ALLOW_EXEC`, default false). */
   allowExec: boolean;
@@ -84,6 +84,8 @@ export interface KubectlSettings {
   defaultTimeoutSeconds: number;
   /** Upper bound of `timeout_seconds` (`KUBECTL_MAX_TIMEOUT_SECONDS`, 1-120, default 120); keep it below the function's timeout. */
   maxTimeoutSeconds: number;
+  /** kubectl processes run at once (`KUBECTL_MAX_CONCURRENT`, 1-32, default 4; ~45 MB each); further calls queue. */
+  maxConcurrent: number;
 }
 
 export class ConfigError extends Error {
@@ -169,6 +171,7 @@ function parseKubectlSettings(env: Env): KubectlSettings {
     maxOutputBytes: integer(env, 'KUBECTL_MAX_OUTPUT_BYTES', 20_000, 256, 23_000),
     defaultTimeoutSeconds: integer(env, 'KUBECTL_DEFAULT_TIMEOUT_SECONDS', Math.min(30, maxTimeoutSeconds), 1, maxTimeoutSeconds),
     maxTimeoutSeconds,
+    maxConcurrent: integer(env, 'KUBECTL_MAX_CONCURRENT', 4, 1, 32),
   };
 }
 

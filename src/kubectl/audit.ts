@@ -10,7 +10,7 @@ export interface KubectlAuditRecord {
   /** First characters of the caller's identity key (an HMAC, not reversible). */
   identity: string;
   method: string;
-  /** Path without the query string. */
+  /** The path forwarded upstream, exactly as judged (no query string); for a refused request, the path asked for. */
   path: string;
   status: number;
   /** Set when the proxy refused the request; the rule that refused it. */

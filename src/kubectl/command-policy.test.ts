@@ -68,6 +68,8 @@ export const REFUSAL_CASES: Refusal[] = [
   ['get pods -l --server=https://evil', RO, 'target', /--server/],
   ['get pods -l -- --server=https://evil', RO, 'flag-syntax', /reads like a flag/],
   ['logs web -c --token=abc', RO, 'target', /--token/],
+  ['logs web --insecure-skip-tls-verify-backend', RO, 'target', /--insecure-skip-tls-verify-backend/],
+  ['logs web --insecure_skip_tls_verify_backend=true', RO, 'target', /chooses the cluster/],
   // rule 4: flags that write files
   ['get pods --cache-dir=/tmp/x', RO, 'file-write', /write files/],
   ['get pods --log-file=/tmp/x', RO, 'file-write', /write files/],
@@ -105,6 +107,32 @@ export const REFUSAL_CASES: Refusal[] = [
   ['get pods --output go-template-file=/x', RO, 'local-file', /inline form/],
   ['get --raw /api/v1/namespaces/kube-system/secrets', RO, 'local-file', /Arbitrary API paths/],
   ['get --raw=/metrics', RO, 'local-file', /Arbitrary API paths/],
+  ['create --raw=/api/v1/namespaces/default/pods -f -', RW_M, 'local-file', /Arbitrary API paths/],
+  ['delete --raw /api/v1/namespaces/default/pods/x', RW, 'local-file', /Arbitrary API paths/],
+  // rule 5, from the audit of every allowed subcommand's `--help` (kubectl 1.33): each flag that reads a file
+  ['patch deploy web --patch-file=/etc/passwd', RW, 'local-file', /Pass the patch inline/],
+  ['patch deploy web --patch-file /var/run/secrets/kubernetes.io/serviceaccount/token', RW, 'local-file', /--patch-file/],
+  ['patch deploy web --patch_file=/etc/passwd', RW, 'local-file', /--patch_file/],
+  ['patch deploy web --PATCH-FILE=/etc/passwd', RW, 'local-file', /-p '/],
+  ['patch -f /tmp/x.yaml -p {}', RW, 'local-file', /local files/],
+  ['patch -k ./overlay -p {}', RW, 'local-file', /Render/],
+  ['label -f /tmp/x.yaml a=b', RW, 'local-file', /local files/],
+  ['annotate -f - -R a=b', RW_M, 'local-file', /-R/],
+  ['scale --filename=/tmp/x.yaml --replicas=1', RW, 'local-file', /local files/],
+  ['set image -f /tmp/x.yaml web=nginx', RW, 'local-file', /local files/],
+  ['set env -k ./overlay A=1', RW, 'local-file', /Render/],
+  ['set selector -f - --recursive app=web', RW_M, 'local-file', /--recursive/],
+  ['rollout history -f /tmp/x.yaml', RO, 'local-file', /local files/],
+  ['rollout status --kustomize=./overlay', RO, 'local-file', /Render/],
+  ['describe -f /tmp/x.yaml', RO, 'local-file', /local files/],
+  ['describe pods --recursive=true', RO, 'local-file', /--recursive/],
+  ['exec -f /tmp/pod.yaml -- ls', RW_EXEC, 'local-file', /local files/],
+  ['delete -k ./overlay', RW, 'local-file', /Render/],
+  ['create secret docker-registry r --from-file=.dockerconfigjson=/root/.docker/config.json', RW, 'local-file', /--from-literal/],
+  ['create secret generic s --from-env-file=/proc/self/environ', RW, 'local-file', /--from-literal/],
+  ['create configmap c --from_file=/etc/passwd', RW, 'local-file', /--from-literal/],
+  ['get pods -o custom-columns-file=/etc/passwd', RO, 'local-file', /inline form/],
+  ['get pods -o jsonpath-file /etc/passwd', RO, 'local-file', /inline form/],
   // rule 3: subcommands from an allow-list (unknown → plugin dispatch)
   ['foo bar', RO, 'subcommand', /plugin named kubectl-foo/],
   ['kubectl evil-plugin --flag', RO, 'subcommand', /kubectl-evil-plugin/],
@@ -132,7 +160,7 @@ export const REFUSAL_CASES: Refusal[] = [
   ['edit deploy web', RW, 'interactive', /patch/],
   ['attach web', RW, 'interactive', /logs/],
   ['port-forward svc/web 8080:80', RW, 'interactive', /connection/],
-  ['proxy --port=8001', RW, 'interactive', /proxy/],
+  ['proxy --port=8001', RW, 'interactive', /local API proxy that never exits\. Read through this tool instead: `get`/],
   ['cp web:/etc/passwd /tmp/p', RW, 'interactive', /local files/],
   ['debug web -it --image=busybox', RW, 'interactive', /debug container/],
   ['config view --raw', RO, 'interactive', /kubeconfig is never shown/],
@@ -148,6 +176,8 @@ export const REFUSAL_CASES: Refusal[] = [
   ['cluster-info dump --output-directory=/tmp/x', RO, 'interactive', /dumps/],
   ['run x --image=busybox --overrides={"spec":{"hostPID":true}}', RW, 'interactive', /apply -f -/],
   ['run x --image=busybox -it --rm', RW, 'interactive', /apply -f -/],
+  ['delete pod x --rm', RW, 'interactive', /deletes the pod once an attached session ends.*`delete`/],
+  ['get pods --attach', RO, 'interactive', /Attaching is not available/],
   ['exec web -it -- sh', RW_EXEC, 'interactive', /single non-interactive command/],
   ['exec web -i -- sh', RW_EXEC, 'interactive', /non-interactive/],
   ['exec web -t -- sh', RW_EXEC, 'interactive', /non-interactive/],
@@ -214,6 +244,11 @@ const ACCEPTED_CASES: Accepted[] = [
   ['api-resources --namespaced=true', RO, ['api-resources', '--namespaced=true'], 'api-resources'],
   ['version -o json', RO, ['version', '-o', 'json'], 'version'],
   ['explain deployment.spec', RO, ['explain', 'deployment.spec'], 'explain'],
+  ['explain pods --recursive', RO, ['explain', 'pods', '--recursive'], 'explain'],
+  ['explain --recursive=true deployment.spec.template', RO, ['explain', '--recursive=true', 'deployment.spec.template'], 'explain'],
+  ['explain pods --recursive --api-version v1', RO, ['explain', 'pods', '--recursive', '--api-version', 'v1'], 'explain'],
+  ['get pods --recursive=false', RO, ['get', 'pods', '--recursive=false'], 'get'],
+  ['get pods -o go-template --template={{.kind}}', RO, ['get', 'pods', '-o', 'go-template', '--template={{.kind}}'], 'get'],
   ['apply -f -', RW_M, ['apply', '-f', '-'], 'apply'],
   ['apply --filename=- --server-side', RW_M, ['apply', '--filename=-', '--server-side'], 'apply'],
   ['create -f -', RW_M, ['create', '-f', '-'], 'create'],
@@ -283,7 +318,7 @@ function prng(seed: number): () => number {
 
 const HEADS = ['get', 'describe', 'logs', 'events', 'top', 'auth', 'rollout', 'apply', 'create', 'delete', 'scale', 'exec', 'config', 'plugin-x', 'cluster-info', 'kubectl'];
 const SAFE = ['pods', 'pod', 'web', 'deploy/web', 'can-i', 'status', 'history', 'deployment', 'token', 'dump', '-A', '-n', 'kube-system', '-nkube-system', '-o', 'wide', '-ojson', '-l', 'app=web', '--tail=10', '-p', '-c', 'app', '-v=3', '--', '-', '-f', "it's", 'a b', '--namespace=default', '--show-labels', '--watch=false', '-q'];
-const UNSAFE = ['--server=https://evil', '-s', 'https://evil', '-sv', '--token=x', '--kubeconfig=/x', '--as=admin', '--as-group', '--SERVER=x', '--client_key=/k', '--raw=/x', '-k', '-R', '--from-file=/x', '-v=9', '-v9', '--cache-dir=/x', '--log-file=/x', '-ojsonpath-file=/x', '-f/etc/passwd', '--watch', '-w', '--follow', '-it', '--overrides={}', '--insecure-skip-tls-verify', '--user=u'];
+const UNSAFE = ['--server=https://evil', '-s', 'https://evil', '-sv', '--token=x', '--kubeconfig=/x', '--as=admin', '--as-group', '--SERVER=x', '--client_key=/k', '--raw=/x', '-k', '-R', '--from-file=/x', '-v=9', '-v9', '--cache-dir=/x', '--log-file=/x', '-ojsonpath-file=/x', '-f/etc/passwd', '--watch', '-w', '--follow', '-it', '--overrides={}', '--insecure-skip-tls-verify', '--user=u', '--patch-file=/x', '--patch_file=/x', '--insecure-skip-tls-verify-backend'];
 /** Pieces that must never be in accepted args before a `--` terminator, whatever their position. */
 const NEVER_ACCEPTED = new Set(UNSAFE.filter((p) => p.startsWith('-')));
 

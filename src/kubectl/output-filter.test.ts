@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BoundedBuffer, MASK, maskKubectlOutput, NARROWING_HINT, truncationMarker } from './output-filter.ts';
+import { BoundedBuffer, MASK, MASKED_DATA, maskKubectlOutput, NARROWING_HINT, truncationMarker } from './output-filter.ts';
 
 const PLAINTEXT = 'S3cr3t-P@ssw0rd';
 const B64 = Buffer.from(PLAINTEXT).toString('base64');
@@ -102,6 +102,36 @@ kind: List
     const out = maskKubectlOutput(cut);
     assert.ok(!out.includes(B64), out);
     assert.match(out, /"password": "<masked>"/);
+  });
+
+  it('cut output: a data block whose kind was cut off is masked (kubectl prints data before kind)', () => {
+    const value = Buffer.from(`${PLAINTEXT}${'x'.repeat(3000)}`).toString('base64');
+    const yaml = `apiVersion: v1\ndata:\n  release: ${value.slice(0, 2000)}`;
+    assert.equal(maskKubectlOutput(yaml, { cut: true }), `apiVersion: v1\ndata:\n  release: ${MASK}`);
+    const json = `{\n    "apiVersion": "v1",\n    "data": {\n        "a": "${B64}",\n        "release": "${value.slice(0, 2000)}`;
+    const out = maskKubectlOutput(json, { cut: true });
+    assert.equal(out, `{\n    "apiVersion": "v1",\n    "data": {\n        "a": "${MASK}",\n        "release": "${MASK}"`);
+    // A list: the complete ConfigMap (its kind follows its data) keeps its data; the cut item is masked.
+    const list = `{\n    "apiVersion": "v1",\n    "items": [\n        {\n            "apiVersion": "v1",\n            "data": {\n                "mode": "fast"\n            },\n            "kind": "ConfigMap"\n        },\n        {\n            "apiVersion": "v1",\n            "data": {\n                "password": "${B64.slice(0, 9)}`;
+    const listOut = maskKubectlOutput(list, { cut: true });
+    assert.match(listOut, /"mode": "fast"/);
+    assert.ok(!listOut.includes(B64.slice(0, 9)), listOut);
+    // Not cut: a data block without a kind stays as it is.
+    assert.equal(maskKubectlOutput('data:\n  mode: fast\n'), 'data:\n  mode: fast\n');
+    assert.equal(maskKubectlOutput('data:\n  mode: fast\nkind: ConfigMap', { cut: true }), 'data:\n  mode: fast\nkind: ConfigMap');
+  });
+
+  it('cut JSON: a last-applied annotation cut short is masked', () => {
+    const escaped = JSON.stringify(LAST_APPLIED).slice(1, 60);
+    const cut = `{\n    "metadata": {\n        "annotations": {\n            "kubectl.kubernetes.io/last-applied-configuration": "${escaped}`;
+    const out = maskKubectlOutput(cut, { cut: true });
+    assert.ok(!out.includes('apiVersion'), out);
+    assert.match(out, /"kubectl\.kubernetes\.io\/last-applied-configuration": "<masked>"$/);
+  });
+
+  it("shows the proxy's placeholder for a Secret data value as <masked>", () => {
+    assert.equal(maskKubectlOutput(MASKED_DATA), MASK);
+    assert.equal(maskKubectlOutput(`P     U\n${MASKED_DATA}   ${MASKED_DATA}\n`), `P     U\n${MASK}   ${MASK}\n`);
   });
 
   it('masks the last-applied annotation in describe output', () => {

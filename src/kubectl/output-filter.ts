@@ -1,12 +1,17 @@
 /**
  * Bounding and masking kubectl output (rule 8 of shared/docs/kubectl-safety.md). Pure, no I/O.
  *
+ * This is the second layer: the proxy already masked Secret values in the API server's answers (secret-masking.ts).
  * Masking works on text so that it also applies to cut or non-JSON output: JSON that parses is masked structurally
- * (and re-printed with kubectl's 4-space indent); YAML and everything else line by line.
+ * (and re-printed with kubectl's 4-space indent); YAML, cut JSON and everything else line by line. Output that was cut
+ * may have lost the `kind:` line that tells a Secret's `data` from a ConfigMap's (kubectl prints `data` before `kind`):
+ * then a `data` block whose object's kind is not in the text is masked too.
  */
 
 /** What a masked value is replaced with. */
 export const MASK = '<masked>';
+/** What a masked Secret `data` value is replaced with upstream (base64 of {@link MASK}, so typed clients decode it). */
+export const MASKED_DATA = Buffer.from(MASK).toString('base64');
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -46,8 +51,11 @@ function analyse(text: string): Line {
   return { text, indent: m[1]!.length + m[2]!.length, item: m[2]!.length > 0, content: m[3]! };
 }
 
-/** Is the YAML object holding line `at` (a key at indent I) a Secret? Looks at its sibling keys. */
-function isSecretObject(lines: Line[], at: number): boolean {
+/**
+ * Is the YAML object holding line `at` (a key at indent I) a Secret? Looks at its sibling keys. When the text was
+ * `cut` and the object runs to its end without a `kind:` line, it may be one: treated as a Secret.
+ */
+function isSecretObject(lines: Line[], at: number, cut: boolean): boolean {
   const indent = lines[at]!.indent;
   let start = at;
   while (start > 0 && !lines[start]!.item) {
@@ -56,15 +64,61 @@ function isSecretObject(lines: Line[], at: number): boolean {
     if (prev.item && prev.indent < indent) break;
     start--;
   }
+  let kind: string | undefined;
   for (let i = start; i < lines.length; i++) {
     const l = lines[i]!;
-    if (i > start && l.content !== '' && (l.indent < indent || (l.item && l.indent === indent))) break;
-    if (l.indent === indent && /^kind: *["']?Secret["']?\s*$/.test(l.content)) return true;
+    if (i > start && l.content !== '' && (l.indent < indent || (l.item && l.indent === indent))) return kind === 'Secret';
+    const m = l.indent === indent ? /^kind: *["']?([^"'\s]*)["']?\s*$/.exec(l.content) : null;
+    if (m) kind = m[1];
   }
-  return false;
+  return kind === 'Secret' || (kind === undefined && cut);
 }
 
-function maskYamlLike(text: string): string {
+/** The same for kubectl's JSON (4-space indent, one member per line) when it no longer parses (cut). */
+function isSecretJsonObject(lines: string[], at: number, cut: boolean): boolean {
+  const indentOf = (line: string) => line.length - line.trimStart().length;
+  const indent = indentOf(lines[at]!);
+  const kindAt = (line: string) => (indentOf(line) === indent ? /^\s*"kind":\s*"((?:[^"\\]|\\.)*)"/.exec(line)?.[1] : undefined);
+  for (let i = at - 1; i >= 0 && lines[i]!.trim() !== '' && indentOf(lines[i]!) >= indent; i--) {
+    const kind = kindAt(lines[i]!);
+    if (kind !== undefined) return kind === 'Secret';
+  }
+  for (let i = at + 1; i < lines.length; i++) {
+    if (lines[i]!.trim() !== '' && indentOf(lines[i]!) < indent) return false;
+    const kind = kindAt(lines[i]!);
+    if (kind !== undefined) return kind === 'Secret';
+  }
+  return cut;
+}
+
+/** Cut JSON: mask `data`/`stringData` members of Secrets (values cut short included) and last-applied annotations. */
+function maskCutJson(text: string, cut: boolean): string {
+  const lines = text.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const open = /^(\s*)"(?:data|stringData)":\s*\{\s*$/.exec(line);
+    if (!open || !isSecretJsonObject(lines, i, cut)) {
+      out.push(line);
+      continue;
+    }
+    out.push(line);
+    const indent = open[1]!.length;
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const child = lines[j]!;
+      if (child.trim() !== '' && child.length - child.trimStart().length <= indent) break;
+      const member = /^(\s*"(?:[^"\\]|\\.)*":\s*)/.exec(child);
+      out.push(member ? `${member[1]}"${MASK}"${/,\s*$/.test(child) ? ',' : ''}` : `${' '.repeat(indent + 4)}"${MASK}"`);
+    }
+    i = j - 1;
+  }
+  return out
+    .join('\n')
+    .replace(/("kubectl\.kubernetes\.io\/last-applied-configuration":\s*)"(?:[^"\\\n]|\\.)*"?/g, `$1"${MASK}"`);
+}
+
+function maskYamlLike(text: string, cut: boolean): string {
   const lines = text.split('\n').map(analyse);
   const out: string[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -87,7 +141,7 @@ function maskYamlLike(text: string): string {
       continue;
     }
     // Secret data / stringData: keep the keys, mask the values.
-    if (/^(data|stringData):\s*$/.test(line.content) && isSecretObject(lines, i)) {
+    if (/^(data|stringData):\s*$/.test(line.content) && isSecretObject(lines, i, cut)) {
       out.push(line.text);
       let j = i + 1;
       let childIndent = -1;
@@ -127,9 +181,11 @@ const PATTERNS: Array<[RegExp, string | ((...m: string[]) => string)]> = [
  * Mask what kubectl output must never show: Secret `data`/`stringData` values, the last-applied-configuration
  * annotation (it holds the plaintext of applied Secrets), `managedFields` (stripped: noise), AccessKey ids
  * (`LTAI…`), STS tokens, kubeconfig `client-key-data`/`client-certificate-data`/`token` values, bearer tokens, JWTs.
+ * @param options.cut the text is the start of a longer output (then an object's kind may be missing: see above)
  * @example maskKubectlOutput(stdout) // "data:\n  password: <masked>\n..."
  */
-export function maskKubectlOutput(text: string): string {
+export function maskKubectlOutput(text: string, options: { cut?: boolean } = {}): string {
+  const cut = options.cut ?? false;
   let masked: string;
   const trimmed = text.trimStart();
   let parsed: Json;
@@ -144,13 +200,14 @@ export function maskKubectlOutput(text: string): string {
     maskJson(parsed);
     masked = `${JSON.stringify(parsed, null, 4)}${text.endsWith('\n') ? '\n' : ''}`;
   } else {
-    masked = maskYamlLike(text);
-    // Cut or streamed JSON: mask Secret data blocks line by line when a Secret is present.
-    if (/"kind":\s*"Secret"/.test(masked)) masked = masked.replace(/("(?:data|stringData)":\s*\{)([^}]*)(\}?)/g, (_m, open, body: string, close) => `${open}${body.replace(/("[^"]*":\s*)"[^"]*"/g, `$1"${MASK}"`)}${close}`);
+    masked = maskYamlLike(text, cut);
+    // Cut or streamed JSON: mask Secret data blocks and last-applied annotations line by line.
+    masked = maskCutJson(masked, cut);
     masked = masked.replace(/("managedFields":\s*)\[[\s\S]*?\n(\s*)\](,?)/g, '');
   }
   for (const [pattern, replacement] of PATTERNS) masked = masked.replace(pattern, replacement as string);
-  return masked;
+  // What the proxy put in place of a Secret data value (e.g. `-o jsonpath={.data.x}`) reads as what it is.
+  return masked.replaceAll(MASKED_DATA, MASK);
 }
 
 /** Collects a stream up to `limit` bytes and counts what it had to drop. */

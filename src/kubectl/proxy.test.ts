@@ -4,16 +4,23 @@
  * arguments the validator never saw).
  */
 import assert from 'node:assert/strict';
-import { request } from 'node:https';
+import { createServer, request, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
+import { connect } from 'node:tls';
+import { gzipSync } from 'node:zlib';
 import { ensureKubectl } from '../../layers/kubectl/kubectl-binary.ts';
+import { createCertificateAuthority } from '../../test/emulator/kube/certs.ts';
 import { findResourceType } from '../../test/emulator/kube/resources.ts';
+import { SECRET_PLAINTEXT_PASSWORD } from '../../test/emulator/kube/seed.ts';
 import { startFakeKubeApiServer, type FakeKubeApiServer } from '../../test/emulator/kube/server.ts';
 import { createLogger } from '../log.ts';
 import { setKubectlAuditLogger } from './audit.ts';
 import { executeKubectl } from './execute.ts';
-import { parseKubeconfig } from './kubeconfig.ts';
-import { KubectlProxy, upstreamHeaders, type ProxyGrant, type ProxySession } from './proxy.ts';
+import { parseKubeconfig, type UpstreamCluster } from './kubeconfig.ts';
+import { MASKED_DATA } from './output-filter.ts';
+import { jsonOnlyAccept, KubectlProxy, upstreamHeaders, type ProxyGrant, type ProxySession } from './proxy.ts';
+import { ALLOWED, REFUSED, REFUSED_UPGRADES } from './rest-policy.cases.ts';
 import type { RestPolicy } from './rest-policy.ts';
 
 let kube: FakeKubeApiServer;
@@ -34,13 +41,19 @@ function clusterState(): string {
 
 const READ_ONLY: RestPolicy = { mode: 'read-only', allowSecrets: false, allowExec: false };
 
+const upstreams = new Map<string, UpstreamCluster>(); // one client certificate per user (each costs an RSA key)
+
 function grant(policy: RestPolicy, user = 'alice'): ProxyGrant {
-  return { upstream: parseKubeconfig(kube.kubeconfig(user)), policy, poolKey: `id-${user}\0cluster`, audit: { cluster: 'c-test', identity: `id-${user}` } };
+  let upstream = upstreams.get(user);
+  if (!upstream) upstreams.set(user, (upstream = parseKubeconfig(kube.kubeconfig(user))));
+  return { upstream, policy, poolKey: `id-${user}\0cluster`, audit: { cluster: 'c-test', identity: `id-${user}` } };
 }
 
-function send(session: Pick<ProxySession, 'url' | 'caPem'>, method: string, path: string, token: string | undefined, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: any }> {
+/** A request to the proxy with `path` sent as written (no URL parsing on this side: a `#` stays in it). */
+function send(session: Pick<ProxySession, 'url' | 'caPem'>, method: string, path: string, token: string | undefined, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }> {
+  const { hostname, port } = new URL(session.url);
   return new Promise((resolve, reject) => {
-    const req = request(`${session.url}${path}`, { method, ca: session.caPem, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } }, (res) => {
+    const req = request({ hostname, port, path, method, ca: session.caPem, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -51,11 +64,28 @@ function send(session: Pick<ProxySession, 'url' | 'caPem'>, method: string, path
         } catch {
           // not JSON
         }
-        resolve({ status: res.statusCode ?? 0, body: parsed });
+        resolve({ status: res.statusCode ?? 0, body: parsed, text, headers: res.headers });
       });
     });
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/** The request line and headers written byte for byte over TLS (for targets an HTTP client would refuse to send). */
+function sendRaw(session: Pick<ProxySession, 'url' | 'caPem'>, method: string, target: string, token: string, extra = ''): Promise<{ status: number; text: string }> {
+  const { hostname, port } = new URL(session.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port), ca: session.caPem, servername: undefined }, () => {
+      socket.write(`${method} ${target} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\n${extra}Content-Length: 0\r\nConnection: close\r\n\r\n`);
+    });
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString();
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0), text: text.slice(text.indexOf('\r\n\r\n') + 4) });
+    });
   });
 }
 
@@ -163,6 +193,62 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
     assert.match(allowed.stdout, /password: <masked>/);
   });
 
+  test('every refused case of the REST table, sent raw with a valid token, is refused and never reaches the API server', async () => {
+    // Node's own HTTP parser answers 400 to these before the proxy sees them: a lower-case method, a space, no "/".
+    const parserRejects = (method: string, path: string) => method !== method.toUpperCase() || /\s/.test(path) || !/^(\/|\*|https?:)/.test(path);
+    for (const [method, path, policy, rule] of REFUSED) {
+      const session = await proxy.open(grant(policy));
+      const answer = await sendRaw(session, method, path, session.token);
+      session.close();
+      assert.equal(kube.requests.length, 0, `${method} ${path} reached the API server`);
+      if (parserRejects(method, path)) {
+        assert.equal(answer.status, 400, `${method} ${path}: ${answer.text}`);
+        continue;
+      }
+      assert.equal(answer.status, rule === 'path' ? 400 : 403, `${method} ${path}: ${answer.text}`);
+      if (method !== 'HEAD') assert.match(JSON.parse(answer.text).message, /^the MCP server's kubectl policy refused/, `${method} ${path}`);
+      const line = JSON.parse(audit.at(-1)!);
+      assert.deepEqual([line.method, line.refused], [method, rule], `${method} ${path}`);
+    }
+    for (const [method, path, policy, rule] of REFUSED_UPGRADES) {
+      const session = await proxy.open(grant(policy));
+      const answer = await sendRaw(session, method, path, session.token, 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n');
+      session.close();
+      assert.equal(answer.status, rule === 'path' ? 400 : 403, `upgrade ${method} ${path}: ${answer.text}`);
+      assert.equal(JSON.parse(answer.text).code, answer.status);
+      assert.equal(kube.requests.length, 0, `upgrade ${method} ${path} reached the API server`);
+    }
+  });
+
+  test('a "#" no longer hides Secrets, tokens, proxies or exec from the policy (read-only session)', async () => {
+    const session = await proxy.open(grant(READ_ONLY));
+    for (const [method, path] of [
+      ['GET', '/api/v1/namespaces/default/secrets#'],
+      ['POST', '/api/v1/namespaces/default/serviceaccounts/default/token#'],
+      ['GET', '/api/v1/namespaces/default/services/web:80/proxy#'],
+      ['POST', '/api/v1/namespaces/default/pods/web-5d8f7c9b6-h2xq9/exec#'],
+    ] as const) {
+      const answer = await send(session, method, path, session.token);
+      assert.equal(answer.status, 400, `${method} ${path}: ${answer.text}`);
+      assert.match(answer.body.message, /a "#" has no place in an API request/);
+      assert.ok(!answer.text.includes(Buffer.from(SECRET_PLAINTEXT_PASSWORD).toString('base64')));
+    }
+    session.close();
+    assert.equal(kube.requests.length, 0);
+  });
+
+  test('allowed requests reach the API server with exactly the judged path and query, and the audit line names that path', async () => {
+    for (const [method, path, policy] of ALLOWED.filter(([m]) => m === 'GET' || m === 'HEAD')) {
+      kube.requests.length = 0;
+      audit.length = 0;
+      const session = await proxy.open(grant(policy));
+      await send(session, method, path, session.token);
+      session.close();
+      assert.deepEqual(kube.requests.map((r) => [r.method, r.path]), [[method, path]], path);
+      assert.equal(JSON.parse(audit[0]!).path, path.split('?')[0]);
+    }
+  });
+
   test('exec, attach, port-forward and proxy subresources are refused (upgrade requests included)', async () => {
     const session = await proxy.open(grant({ mode: 'read-write', allowSecrets: false, allowExec: false }));
     const exec = await send(session, 'POST', '/api/v1/namespaces/default/pods/web-5d8f7c9b6-h2xq9/exec?command=sh&stdin=true', session.token, { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' });
@@ -173,5 +259,72 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
     }
     session.close();
     assert.equal(kube.requests.length, 0);
+  });
+});
+
+describe('proxy: Secret values are masked before kubectl sees them', () => {
+  const SECRETS: RestPolicy = { mode: 'read-only', allowSecrets: true, allowExec: false };
+  const B64 = Buffer.from(SECRET_PLAINTEXT_PASSWORD).toString('base64');
+  const leaks = (text: string) => text.includes(SECRET_PLAINTEXT_PASSWORD) || text.includes(B64);
+
+  test('get, list, Table and watch answers carry masked values; protobuf and compression are never asked for', async () => {
+    const session = await proxy.open(grant(SECRETS));
+    const cases: Array<[string, Record<string, string>]> = [
+      ['/api/v1/namespaces/default/secrets/db-credentials', { accept: 'application/vnd.kubernetes.protobuf,application/json', 'accept-encoding': 'gzip' }],
+      ['/api/v1/namespaces/default/secrets', { accept: 'application/yaml' }],
+      ['/api/v1/secrets?limit=500', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' }],
+      ['/api/v1/namespaces/default/secrets?watch=true', {}],
+      ['/api/v1/namespaces/default/secrets?fieldSelector=metadata.name%3Ddb-credentials&watch=1', {}],
+    ];
+    for (const [path, headers] of cases) {
+      const answer = await send(session, 'GET', path, session.token, headers);
+      assert.equal(answer.status, 200, `${path}: ${answer.text}`);
+      assert.ok(!leaks(answer.text), `${path} leaked: ${answer.text}`);
+      assert.ok(answer.text.includes(MASKED_DATA) || answer.text.includes('\\"<masked>\\"'), `${path}: ${answer.text}`);
+      assert.equal(answer.headers['content-length'], undefined);
+    }
+    session.close();
+    assert.deepEqual(kube.requests.map((r) => r.accept), ['application/json', 'application/json', 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json', 'application/json', 'application/json']);
+    assert.ok(kube.requests.every((r) => r.acceptEncoding === ''), JSON.stringify(kube.requests));
+  });
+
+  test('jsonOnlyAccept keeps only JSON media types', () => {
+    assert.equal(jsonOnlyAccept('application/vnd.kubernetes.protobuf, application/json'), 'application/json');
+    assert.equal(jsonOnlyAccept('application/json;as=Table;v=v1;g=meta.k8s.io, application/json'), 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json');
+    assert.equal(jsonOnlyAccept('*/*'), 'application/json');
+    assert.equal(jsonOnlyAccept(undefined), 'application/json');
+    assert.equal(jsonOnlyAccept('application/jsonx'), 'application/json');
+  });
+
+  describe('an API server that answers in a form the proxy cannot mask', () => {
+    let odd: Server;
+    let upstream: UpstreamCluster;
+    before(async () => {
+      const ca = createCertificateAuthority();
+      const cert = ca.issue({ commonName: '127.0.0.1', server: true });
+      odd = createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
+        const secret = JSON.stringify({ kind: 'Secret', data: { password: B64 } });
+        if (req.url!.includes('protobuf')) res.writeHead(200, { 'content-type': 'application/vnd.kubernetes.protobuf' }).end(`k8s\0${secret}`);
+        else if (req.url!.includes('gzip')) res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(secret));
+        else if (req.url!.includes('yaml')) res.writeHead(200, { 'content-type': 'application/yaml' }).end(`kind: Secret\ndata:\n  password: ${B64}\n`);
+        else res.writeHead(200, { 'content-type': 'application/json' }).end(`${secret.slice(0, -3)}, "broken`);
+      });
+      await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
+      upstream = { server: `https://127.0.0.1:${(odd.address() as AddressInfo).port}`, caPem: ca.certPem, tlsServerName: undefined, clientCertPem: undefined, clientKeyPem: undefined, token: 'odd-token', fingerprint: 'odd' };
+    });
+    after(() => new Promise<void>((resolve) => odd.close(() => resolve())));
+
+    test('protobuf, YAML or compressed Secrets become a 502 Status; malformed JSON is cut; nothing unmasked passes', async () => {
+      const session = await proxy.open({ upstream, policy: SECRETS, poolKey: 'odd\0cluster', audit: { cluster: 'c-odd', identity: 'id-odd' } });
+      for (const name of ['protobuf', 'gzip', 'yaml']) {
+        const answer = await send(session, 'GET', `/api/v1/namespaces/default/secrets/${name}`, session.token);
+        assert.equal(answer.status, 502, name);
+        assert.match(answer.body.message, /only passes Secret responses it can mask/);
+        assert.ok(!leaks(answer.text) && !answer.text.includes('H4sI'), name);
+      }
+      const broken = await send(session, 'GET', '/api/v1/namespaces/default/secrets/broken', session.token).catch((error: Error) => ({ status: -1, text: error.message }));
+      assert.ok(!leaks(broken.text), broken.text);
+      session.close();
+    });
   });
 });

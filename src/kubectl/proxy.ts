@@ -5,20 +5,24 @@
  * holds only `https://127.0.0.1:<port>`, the proxy's own certificate and that token. Per request the proxy:
  * 1. answers 401 to an unknown or closed token;
  * 2. judges the real REST request with `checkRestRequest` and answers a refusal as a Kubernetes `Status`;
- * 3. forwards over a keep-alive TLS connection pooled per (identity, cluster, credential), without hop-by-hop,
- *    `Authorization` or `Impersonate-*` headers, adding the upstream credential itself;
- * 4. writes an audit line.
+ * 3. forwards exactly the path and query it judged over a keep-alive TLS connection pooled per (identity, cluster,
+ *    credential), without hop-by-hop, `Authorization` or `Impersonate-*` headers, adding the upstream credential itself;
+ * 4. masks Secret values in responses about Secrets (JSON only, uncompressed: see secret-masking.ts) before kubectl
+ *    sees them, and refuses upgrades (WebSocket watches) on Secrets, which it could not mask;
+ * 5. writes an audit line with the path it forwarded.
  * Closing a session (the call ended) forgets the token and cuts its requests still in flight.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Agent, createServer, request as httpsRequest, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { pipeline, type Duplex } from 'node:stream';
+import { urlToHttpOptions } from 'node:url';
 import { auditKubectlRequest } from './audit.ts';
 import type { UpstreamCluster } from './kubeconfig.ts';
 import { loopbackCertificate } from './loopback-tls.ts';
-import { checkRestRequest, statusBody, type RestPolicy, type RestRefusal } from './rest-policy.ts';
+import { checkRestRequest, statusBody, type RestAllowed, type RestPolicy, type RestRefusal } from './rest-policy.ts';
+import { SecretMaskingStream } from './secret-masking.ts';
 
 export interface ProxyGrant {
   upstream: UpstreamCluster;
@@ -90,6 +94,24 @@ function responseHeaders(headers: IncomingHttpHeaders): Record<string, string | 
   }
   return out;
 }
+
+/** Accept for a Secret request: its JSON media types only (a Table too), never protobuf or YAML, which are not masked. */
+export function jsonOnlyAccept(accept: string | string[] | undefined): string {
+  const kept = String(accept ?? '')
+    .split(',')
+    .map((type) => type.trim())
+    .filter((type) => /^application\/json(?:\s*;|$)/i.test(type));
+  return kept.length ? kept.join(',') : 'application/json';
+}
+
+/** Whether a response to a Secret request is one the masking stream can read: JSON, not compressed. */
+function maskable(headers: IncomingHttpHeaders): boolean {
+  const encoding = String(headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  return /^application\/json(?:\s*;|$)/i.test(String(headers['content-type'] ?? '')) && encoding === 'identity';
+}
+
+/** The request target's path, for an audit line about a refused request (nothing was forwarded). */
+const refusedPath = (url: string): string => url.split('?')[0] ?? '';
 
 function bearer(headers: IncomingHttpHeaders): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '');
@@ -203,21 +225,45 @@ export class KubectlProxy {
     return session && !session.closed ? session : undefined;
   }
 
-  private audit(session: Session, method: string, url: string, status: number, started: number, refusal?: RestRefusal): void {
+  /** `path`: what was forwarded (without the query), or for a refusal what was asked. */
+  private audit(session: Session, method: string, path: string, status: number, started: number, refusal?: RestRefusal): void {
     auditKubectlRequest({
       ...session.grant.audit,
       method,
-      path: (url.split('?')[0] ?? '').slice(0, 512),
+      path: path.slice(0, 512),
       status,
       ...(refusal ? { refused: refusal.rule } : {}),
       durationMs: Math.round(performance.now() - started),
     });
   }
 
-  private target(session: Session, url: string): URL {
+  /** Where to send the judged request: the API server's host, its path prefix, then exactly the judged path. */
+  private target(session: Session, allowed: RestAllowed): { hostname: string; port: number | undefined; host: string; path: string } {
     const base = new URL(session.grant.upstream.server);
     const prefix = base.pathname.replace(/\/+$/, '');
-    return new URL(`${base.protocol}//${base.host}${prefix}${url}`);
+    // urlToHttpOptions: the host name without the brackets of an IPv6 address.
+    return { hostname: String(urlToHttpOptions(base).hostname), port: base.port ? Number(base.port) : undefined, host: base.host, path: `${prefix}${allowed.path}` };
+  }
+
+  private upstreamRequest(session: Session, req: IncomingMessage, allowed: RestAllowed, keepUpgrade: boolean) {
+    const target = this.target(session, allowed);
+    const headers = upstreamHeaders(req.headers, keepUpgrade);
+    headers.host = target.host;
+    if (session.grant.upstream.token) headers.authorization = `Bearer ${session.grant.upstream.token}`;
+    if (allowed.secrets) {
+      headers.accept = jsonOnlyAccept(req.headers.accept);
+      delete headers['accept-encoding'];
+    }
+    session.upstreamRequests += 1;
+    return httpsRequest({
+      protocol: 'https:',
+      hostname: target.hostname,
+      ...(target.port ? { port: target.port } : {}),
+      path: target.path,
+      method: req.method ?? 'GET',
+      headers,
+      agent: this.agentFor(session.grant),
+    });
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -234,36 +280,53 @@ export class KubectlProxy {
       reply(401, statusBody({ status: 401, reason: 'Unauthorized', message: 'Unauthorized: unknown or expired kubectl session token.' }));
       return;
     }
-    const refusal = checkRestRequest(method, url, session.grant.policy);
-    if (refusal) {
+    const decision = checkRestRequest(method, url, session.grant.policy);
+    if (!decision.ok) {
       req.resume();
       session.refusedRequests += 1;
-      reply(refusal.status, statusBody(refusal));
-      this.audit(session, method, url, refusal.status, started, refusal);
+      reply(decision.status, statusBody(decision));
+      this.audit(session, method, refusedPath(url), decision.status, started, decision);
       return;
     }
-    this.forward(session, req, res, started, true);
+    this.forward(session, req, res, decision, started, true);
   }
 
-  private forward(session: Session, req: IncomingMessage, res: ServerResponse, started: number, mayRetry: boolean): void {
+  private forward(session: Session, req: IncomingMessage, res: ServerResponse, allowed: RestAllowed, started: number, mayRetry: boolean): void {
     const method = req.method ?? 'GET';
-    const url = req.url ?? '/';
-    const target = this.target(session, url);
-    const headers = upstreamHeaders(req.headers, false);
-    headers.host = target.host;
-    if (session.grant.upstream.token) headers.authorization = `Bearer ${session.grant.upstream.token}`;
-    session.upstreamRequests += 1;
-    const upstream = httpsRequest(target, { method, headers, agent: this.agentFor(session.grant) });
+    const path = allowed.pathname;
+    const upstream = this.upstreamRequest(session, req, allowed, false);
     const tracked = { destroy: () => upstream.destroy() };
     session.inflight.add(tracked);
     const done = () => session.inflight.delete(tracked);
     upstream.on('response', (answer) => {
-      res.writeHead(answer.statusCode ?? 502, responseHeaders(answer.headers));
-      answer.pipe(res);
-      answer.on('end', () => {
+      const status = answer.statusCode ?? 502;
+      const finished = (failed = false) => {
         done();
-        this.audit(session, method, url, answer.statusCode ?? 502, started);
-      });
+        this.audit(session, method, path, failed ? 502 : status, started);
+      };
+      if (allowed.secrets && method !== 'HEAD') {
+        if (!maskable(answer.headers)) {
+          // Fail closed: a Secret in a form the masking stream cannot read (protobuf, YAML, compressed) is not passed on.
+          answer.resume();
+          done();
+          const body = statusBody({ status: 502, reason: 'BadGateway', message: "the MCP server's kubectl policy only passes Secret responses it can mask (uncompressed JSON); the API server sent another form, and nothing of it was passed on." });
+          res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+          res.end(body);
+          this.audit(session, method, path, 502, started);
+          return;
+        }
+        const headers = responseHeaders(answer.headers);
+        delete headers['content-length']; // masking changes the length
+        res.writeHead(status, headers);
+        pipeline(answer, new SecretMaskingStream(), res, (error) => {
+          if (error) res.destroy(); // cut, never passed on unmasked
+          finished(Boolean(error));
+        });
+        return;
+      }
+      res.writeHead(status, responseHeaders(answer.headers));
+      answer.pipe(res);
+      answer.on('end', () => finished());
       answer.on('error', () => res.destroy());
     });
     upstream.on('error', (error: NodeJS.ErrnoException) => {
@@ -271,7 +334,7 @@ export class KubectlProxy {
       // A kept-alive socket the far end closed while idle (e.g. after the instance was frozen): a read is safe to resend.
       if (mayRetry && upstream.reusedSocket && error.code === 'ECONNRESET' && (method === 'GET' || method === 'HEAD') && !session.closed) {
         session.upstreamRequests -= 1;
-        this.forward(session, req, res, started, false);
+        this.forward(session, req, res, allowed, started, false);
         return;
       }
       if (res.headersSent) {
@@ -285,7 +348,7 @@ export class KubectlProxy {
       });
       res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
-      this.audit(session, method, url, 502, started);
+      this.audit(session, method, path, 502, started);
     });
     // kubectl went away (killed at its deadline): stop the upstream request too.
     res.on('close', () => {
@@ -314,19 +377,15 @@ export class KubectlProxy {
       fail(401, 'Unauthorized', 'Unauthorized: unknown or expired kubectl session token.');
       return;
     }
-    const refusal = checkRestRequest(method, url, session.grant.policy);
-    if (refusal) {
+    const decision = checkRestRequest(method, url, session.grant.policy, { upgrade: true });
+    if (!decision.ok) {
       session.refusedRequests += 1;
-      fail(refusal.status, refusal.reason, refusal.message);
-      this.audit(session, method, url, refusal.status, started, refusal);
+      fail(decision.status, decision.reason, decision.message);
+      this.audit(session, method, refusedPath(url), decision.status, started, decision);
       return;
     }
-    const target = this.target(session, url);
-    const headers = upstreamHeaders(req.headers, true);
-    headers.host = target.host;
-    if (session.grant.upstream.token) headers.authorization = `Bearer ${session.grant.upstream.token}`;
-    session.upstreamRequests += 1;
-    const upstream = httpsRequest(target, { method, headers, agent: this.agentFor(session.grant) });
+    const path = decision.pathname;
+    const upstream = this.upstreamRequest(session, req, decision, true);
     const tracked = { destroy: () => (upstream.destroy(), socket.destroy()) };
     session.inflight.add(tracked);
     socket.on('close', () => session.inflight.delete(tracked));
@@ -339,18 +398,18 @@ export class KubectlProxy {
       upSocket.pipe(socket).pipe(upSocket);
       upSocket.on('error', () => socket.destroy());
       socket.on('error', () => upSocket.destroy());
-      this.audit(session, method, url, answer.statusCode ?? 101, started);
+      this.audit(session, method, path, answer.statusCode ?? 101, started);
     });
     upstream.on('response', (answer) => {
       const lines = [`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage ?? ''}`];
       for (const [name, value] of Object.entries(responseHeaders(answer.headers))) lines.push(`${name}: ${Array.isArray(value) ? value.join(', ') : value}`);
       socket.write(`${lines.join('\r\n')}\r\nconnection: close\r\n\r\n`);
       answer.pipe(socket);
-      this.audit(session, method, url, answer.statusCode ?? 502, started);
+      this.audit(session, method, path, answer.statusCode ?? 502, started);
     });
     upstream.on('error', () => {
       fail(502, 'Bad Gateway', "the MCP server could not reach the cluster's API server");
-      this.audit(session, method, url, 502, started);
+      this.audit(session, method, path, 502, started);
     });
     upstream.end();
   }

@@ -3,12 +3,16 @@
  * "kubectl that holds no credentials"). Pure, no I/O. It judges the request the API server would see, so a flag
  * trick that slips past the argument rules still cannot do more than the mode allows:
  * - read-only: GET and HEAD, plus the POSTs of the self access reviews kubectl needs (`auth can-i`, `auth whoami`);
- * - Secrets (any verb, list and watch included) only when the deployment allows them;
+ * - Secrets (any verb, list and watch included) only when the deployment allows them, and never over an upgraded
+ *   connection (the proxy masks their values in plain responses only);
  * - the `exec`, `attach`, `portforward` and `proxy` subresources only in read-write mode with exec allowed;
  * - service-account token requests never (they mint credentials).
  *
- * Paths are decoded segment by segment the way the API server decodes them (`%73ecrets` is `secrets`); a path that
- * does not decode to plain segments is refused rather than guessed at.
+ * The request target is parsed once, here: it must be an origin-form path (and query) that a URL parser leaves exactly
+ * as it is, with no `#`. The proxy then forwards that very string, so what was judged is what the API server gets (a
+ * `#` or a dot segment can no longer make the check and the forwarded request disagree). Paths are decoded segment by
+ * segment the way the API server decodes them (`%73ecrets` is `secrets`); a path that does not decode to plain
+ * segments is refused rather than guessed at.
  */
 import type { KubectlMode } from './command-policy.ts';
 
@@ -21,11 +25,23 @@ export interface RestPolicy {
 export type RestRule = 'path' | 'mode' | 'secret' | 'exec' | 'credential';
 
 export interface RestRefusal {
+  ok: false;
   rule: RestRule;
   status: 400 | 403;
   reason: 'BadRequest' | 'Forbidden';
   /** Written for the agent: kubectl prints it as `Error from server (Forbidden): <message>`. */
   message: string;
+}
+
+/** A request the policy allows, with what to forward. */
+export interface RestAllowed {
+  ok: true;
+  /** Path and query exactly as judged: forward this string and nothing else. */
+  path: string;
+  /** The path without the query (for the audit line). */
+  pathname: string;
+  /** It reads or writes core Secrets: the response must be masked before kubectl sees it. */
+  secrets: boolean;
 }
 
 /** The parts of an API path that matter to the policy. */
@@ -44,8 +60,28 @@ const WHO = "the MCP server's kubectl policy";
 
 function refused(rule: RestRule, message: string): RestRefusal {
   return rule === 'path'
-    ? { rule, status: 400, reason: 'BadRequest', message: `${WHO} refused a request path: ${message}` }
-    : { rule, status: 403, reason: 'Forbidden', message: `${WHO} refused this request: ${message}` };
+    ? { ok: false, rule, status: 400, reason: 'BadRequest', message: `${WHO} refused a request path: ${message}` }
+    : { ok: false, rule, status: 403, reason: 'Forbidden', message: `${WHO} refused this request: ${message}` };
+}
+
+/**
+ * The request target as the proxy judges and forwards it: an origin-form path and query that the WHATWG URL parser
+ * leaves unchanged. Refuses a `#` (a parser drops what follows, the API server never sees it) and anything the parser
+ * would rewrite (dot segments, backslashes, unescaped characters, `//host` forms).
+ */
+export function parseRequestTarget(url: string): { ok: true; pathname: string; search: string } | RestRefusal {
+  if (!url.startsWith('/') || url.startsWith('//')) return refused('path', 'only origin-form paths are proxied.');
+  if (url.includes('#')) return refused('path', 'a "#" has no place in an API request.');
+  let parsed: URL;
+  try {
+    parsed = new URL(url, 'https://api-server.invalid');
+  } catch {
+    return refused('path', 'it is not a valid URL path.');
+  }
+  if (parsed.pathname + parsed.search !== url) {
+    return refused('path', 'it is not in canonical form (dot segments, backslashes or unescaped characters).');
+  }
+  return { ok: true, pathname: parsed.pathname, search: parsed.search };
 }
 
 /** Decoded path segments, or a refusal when the path is not a plain origin-form path. */
@@ -88,14 +124,17 @@ export function restTarget(segments: string[]): RestTarget | undefined {
 }
 
 /**
- * Judge one request. `url` is the request target as received (path and query).
- * @returns undefined when allowed, else the refusal to answer with.
+ * Judge one request. `url` is the request target as received (path and query); `upgrade` when the client asks to
+ * upgrade the connection (WebSocket, SPDY).
+ * @returns what to forward when allowed, else the refusal to answer with.
  * @example checkRestRequest('PATCH', '/apis/apps/v1/namespaces/default/deployments/web', { mode: 'read-only', allowSecrets: false, allowExec: false })
- *   // → { rule: 'mode', status: 403, ... }
+ *   // → { ok: false, rule: 'mode', status: 403, ... }
  */
-export function checkRestRequest(method: string, url: string, policy: RestPolicy): RestRefusal | undefined {
+export function checkRestRequest(method: string, url: string, policy: RestPolicy, options: { upgrade?: boolean } = {}): RestAllowed | RestRefusal {
   const verb = method.toUpperCase();
-  const pathname = url.split('?')[0] ?? '';
+  const parsed = parseRequestTarget(url);
+  if (!parsed.ok) return parsed;
+  const { pathname } = parsed;
   const segments = decodeSegments(pathname);
   if (!Array.isArray(segments)) return segments;
   const target = restTarget(segments);
@@ -106,8 +145,12 @@ export function checkRestRequest(method: string, url: string, policy: RestPolicy
       return refused('exec', `the ${target.subresource} subresource (exec, attach, port-forward and proxy) is disabled on this server. Use logs, describe and events to inspect workloads.`);
     }
   }
-  if (target && core && target.resource === 'secrets' && !policy.allowSecrets) {
+  const secrets = target !== undefined && core && target.resource === 'secrets';
+  if (secrets && !policy.allowSecrets) {
     return refused('secret', 'Secrets are not readable through this server (the operator has not set KUBECTL_ALLOW_SECRETS). Inspect the workloads that use a Secret instead: `describe pod` shows which Secrets are mounted.');
+  }
+  if (secrets && options.upgrade) {
+    return refused('secret', 'Secrets are only served as plain responses, whose values this server masks; upgraded connections (WebSocket watches) on Secrets are refused. Use `get secrets` without --watch.');
   }
   if (target && core && target.resource === 'serviceaccounts' && target.subresource === 'token') {
     return refused('credential', 'service-account tokens cannot be requested through this server.');
@@ -118,7 +161,7 @@ export function checkRestRequest(method: string, url: string, policy: RestPolicy
       return refused('mode', `${verb} changes the cluster and this server (or token) runs kubectl read-only. Use get, describe, logs or events; writes need a read-write deployment.`);
     }
   }
-  return undefined;
+  return { ok: true, path: url, pathname, secrets };
 }
 
 /** A Kubernetes `Status` body for a refusal (what kubectl knows how to print). */

@@ -15,6 +15,9 @@ let dir: string;
 let echo: string;
 let hang: string;
 let flood: string;
+let helmYaml: string;
+/** A 200 KB Secret value (a Helm release), longer than what the runner keeps, printed before `kind: Secret`. */
+const HELM_RELEASE = Buffer.from(`helm-release-payload-${'r'.repeat(150_000)}`).toString('base64');
 
 async function script(name: string, body: string): Promise<string> {
   const path = join(dir, name);
@@ -27,6 +30,7 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kubectl-runner-test-'));
   echo = await script('echo-kubectl', "const fs = require('fs'); process.stdout.write(JSON.stringify({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), stdin: fs.readFileSync(0, 'utf8') }));");
   hang = await script('hang-kubectl', "process.on('SIGTERM', () => {}); process.stdout.write('started\\n'); setInterval(() => {}, 1000);");
+  helmYaml = await script('helm-yaml-kubectl', `process.stdout.write('apiVersion: v1\\ndata:\\n  release: ${HELM_RELEASE}\\nkind: Secret\\nmetadata:\\n  name: sh.helm.release.v1.web.v3\\n');`);
   flood = await script('flood-kubectl', "const line = 'password: hunter2 token: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlLXZhbHVl LTAI5tAbCdEfGhIjKlMn\\n'; let n = 0; (function w() { while (n < 2000) { n++; if (!process.stdout.write(line)) return process.stdout.once('drain', w); } })();");
 });
 after(() => rm(dir, { recursive: true, force: true }));
@@ -133,6 +137,21 @@ describe('runner: deadline and bounds', () => {
     assert.ok(run.stdoutDropped > 100_000, String(run.stdoutDropped));
     assert.ok(!run.stdout.includes('hunter2') && !run.stdout.includes('eyJhbGci') && !run.stdout.includes('LTAI5tAbCd'), run.stdout.slice(0, 200));
     assert.match(run.stdout, /password: <masked>/);
+  });
+
+  test('a Secret value longer than what is kept is masked even though `kind: Secret` comes after it and was cut off', async () => {
+    const run = await runKubectl(invocation(['get', 'secret', 'sh.helm.release.v1.web.v3', '-o', 'yaml'], { kubectlPath: helmYaml, maxOutputBytes: 20_000 }));
+    assert.equal(run.exitCode, 0);
+    assert.ok(run.stdoutDropped > 100_000, String(run.stdoutDropped));
+    assert.equal(run.stdout, 'apiVersion: v1\ndata:\n  release: <masked>');
+    assert.ok(!run.stdout.includes(HELM_RELEASE.slice(0, 40)));
+  });
+
+  test('what is left of a deadline becomes --request-timeout in milliseconds', () => {
+    const at = (timeoutSeconds: number) => serverFlags({ kubeconfigPath: '/k', cacheDir: '/c', timeoutSeconds })[2];
+    assert.equal(at(30), '--request-timeout=30s');
+    assert.equal(at(27.4003), '--request-timeout=27401ms');
+    assert.equal(at(0.0001), '--request-timeout=1ms');
   });
 
   test('a missing binary is reported, not thrown', async () => {

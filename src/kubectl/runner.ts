@@ -17,7 +17,7 @@ export interface KubectlInvocation {
   cacheDir: string;
   /** A private, per-call directory: kubectl's HOME and TMPDIR. */
   homeDir: string;
-  /** Both kubectl's `--request-timeout` and the hard-kill deadline. */
+  /** Both kubectl's `--request-timeout` and the hard-kill deadline (fractions allowed: what is left of a call's). */
   timeoutSeconds: number;
   /** Fed on stdin (for `-f -`); stdin is closed otherwise. */
   stdin?: string | undefined;
@@ -49,7 +49,9 @@ const STDERR_LIMIT = 8 * 1024;
 
 /** Flags the server adds after validation: they come last, so a flag kubectl reads twice takes the server's value. */
 export function serverFlags(invocation: Pick<KubectlInvocation, 'kubeconfigPath' | 'cacheDir' | 'timeoutSeconds'>): string[] {
-  return [`--kubeconfig=${invocation.kubeconfigPath}`, `--cache-dir=${invocation.cacheDir}`, `--request-timeout=${invocation.timeoutSeconds}s`];
+  const seconds = invocation.timeoutSeconds;
+  const timeout = Number.isInteger(seconds) ? `${seconds}s` : `${Math.max(1, Math.ceil(seconds * 1000))}ms`;
+  return [`--kubeconfig=${invocation.kubeconfigPath}`, `--cache-dir=${invocation.cacheDir}`, `--request-timeout=${timeout}`];
 }
 
 /**
@@ -77,7 +79,7 @@ export function childEnvironment(invocation: Pick<KubectlInvocation, 'kubeconfig
 
 /** Mask the kept output, then cut it to `limit` bytes; returns the text and the bytes left out. */
 export function maskAndBound(raw: BoundedBuffer, limit: number): { text: string; dropped: number } {
-  const masked = maskKubectlOutput(raw.toString());
+  const masked = maskKubectlOutput(raw.toString(), { cut: raw.truncated });
   const cut = new BoundedBuffer(limit);
   cut.push(masked);
   const text = cut.toString();

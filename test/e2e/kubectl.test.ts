@@ -121,6 +121,8 @@ describe('kubectl: argument policy (nothing is spawned, nothing is sent)', () =>
     ['apply -f -', /without a manifest/],
     ['get pods', /does not read it/, { manifest: 'kind: ConfigMap' }],
     ['foo bar', /plugin named kubectl-foo/],
+    ['patch deployment web -n default --patch-file=/etc/passwd', /--patch-file: it reads local files/],
+    ['logs web --insecure-skip-tls-verify-backend', /this server chooses the cluster/],
   ];
   for (const [command, message, extra] of refused) {
     test(`refuses "${command}"`, async () => {
@@ -201,6 +203,67 @@ describe('kubectl: Secrets', () => {
         assert.match(text(result), /kubectl\.kubernetes\.io\/last-applied-configuration"?: "?<masked>/);
       }
     }
+  });
+});
+
+describe('kubectl: Secret values never come back through a printer (KUBECTL_ALLOW_SECRETS=true)', () => {
+  const secrets = findResourceType('', 'v1', 'secrets')!;
+  const plaintextB64 = Buffer.from(SECRET_PLAINTEXT_PASSWORD).toString('base64');
+  const releasePlaintext = `helm-release-payload-${'z'.repeat(150_000)}`;
+  const release = Buffer.from(releasePlaintext).toString('base64'); // ~200 KB, like a Helm release Secret
+  const leaked = (result: KubectlResult) => {
+    const all = JSON.stringify(result);
+    return [SECRET_PLAINTEXT_PASSWORD, plaintextB64, 'helm-release-payload', release.slice(5_000, 5_100), release.slice(-100)].find((s) => all.includes(s));
+  };
+
+  before(() => {
+    kube('secrets').store.put(secrets, {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'sh.helm.release.v1.web.v3', namespace: 'default', labels: { owner: 'helm', name: 'web', version: '3' } },
+      type: 'helm.sh/release.v1',
+      data: { release },
+    });
+  });
+
+  const printers: Array<[string, RegExp]> = [
+    ['get secret db-credentials -n default -o jsonpath={.data.password}', /^<masked>$/],
+    ["get secret db-credentials -n default -o 'go-template={{.data.password|base64decode}}'", /^<masked>$/],
+    ["get secret db-credentials -n default -o 'go-template={{range $k, $v := .data}}{{$k}}={{$v|base64decode}} {{end}}'", /^password=<masked> username=<masked>$/],
+    ['get secret db-credentials -n default -o custom-columns=P:.data.password,U:.data.username', /^P\s+U\n<masked>\s+<masked>$/],
+    ['get secret db-credentials -n default -o jsonpath={.metadata.annotations}', /last-applied-configuration/],
+    [`get secrets -n default -o jsonpath='{range .items[*]}{.metadata.name}:{.data}{"\\n"}{end}'`, /db-credentials:\{"password":"<masked>","username":"<masked>"\}/],
+    ['get secret sh.helm.release.v1.web.v3 -n default -o yaml', /release: <masked>/],
+    ['get secret sh.helm.release.v1.web.v3 -n default -o json', /"release": "<masked>"/],
+    ['get secrets -n default -o yaml', /kind: List/],
+    ['get secret sh.helm.release.v1.web.v3 -n default -o jsonpath={.data.release}', /^<masked>$/],
+    ['describe secret sh.helm.release.v1.web.v3 -n default', /Type:\s+helm\.sh\/release\.v1/],
+    ['get secrets -n default --show-labels', /sh\.helm\.release\.v1\.web\.v3\s+helm\.sh\/release\.v1\s+1/],
+  ];
+  for (const [command, shows] of printers) {
+    test(`${command}`, async () => {
+      const result = await kubectl('secrets', command);
+      assert.equal(result.isError, undefined, text(result));
+      assert.equal(leaked(result), undefined, `leaked through ${command}:\n${text(result).slice(0, 2000)}`);
+      assert.match(text(result), shows);
+      assert.ok(kube('secrets').requests.some((r) => r.path.includes('/secrets')), "the Secret was read from this stack's API server");
+    });
+  }
+
+  test('writes still work: apply of a changed Secret and a label keep real values in the cluster, never the placeholder', async () => {
+    const manifest = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-key\n  namespace: default\nstringData:\n  key: first-value\n';
+    assert.equal(text(await kubectl('secrets', 'apply -f -', { manifest })), 'secret/api-key created');
+    const changed = await kubectl('secrets', 'apply -f -', { manifest: manifest.replace('first-value', 'second-value') });
+    assert.equal(changed.isError, undefined, text(changed));
+    assert.equal(text(changed), 'secret/api-key configured');
+    const labelled = await kubectl('secrets', 'label secret api-key -n default tier=backend');
+    assert.equal(text(labelled), 'secret/api-key labeled');
+    const stored = kube('secrets').store.get(secrets, 'default', 'api-key')!;
+    assert.equal(Buffer.from(stored.data.key, 'base64').toString(), 'second-value');
+    assert.equal(stored.metadata.labels.tier, 'backend');
+    assert.match(stored.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'], /second-value/);
+    const shown = await kubectl('secrets', 'get secret api-key -n default -o jsonpath={.data.key}');
+    assert.equal(text(shown), '<masked>');
   });
 });
 

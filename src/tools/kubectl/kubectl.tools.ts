@@ -4,10 +4,12 @@
  * variant of the same name, whose writes are refused by the argument policy and again by the proxy.
  */
 import { z } from 'zod';
+import type { KubectlSettings } from '../../config.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { parseKubectlCommand } from '../../kubectl/command-policy.ts';
 import { executeKubectl, kubectlCacheKey } from '../../kubectl/execute.ts';
 import { NARROWING_HINT, truncationMarker } from '../../kubectl/output-filter.ts';
+import { commandsAtOnce, kubectlRunSlots, SlotWaitEnded, slotWaitNote, type SlotGrant } from '../../kubectl/run-slots.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, type ToolAnswer } from '../define-tool.ts';
 import type { ToolContext } from '../tool-context.ts';
@@ -50,7 +52,31 @@ type Out = z.input<z.ZodObject<typeof output>>;
 
 const TIMEOUT_PATTERN = /Client\.Timeout exceeded|context deadline exceeded|i\/o timeout|unable to return a response in the time allotted/;
 
+/** A slot to run kubectl in, waiting in order (within the call's deadline) when all are busy. */
+async function takeSlot(ctx: ToolContext, settings: KubectlSettings, deadline: number, timeoutSeconds: number): Promise<SlotGrant> {
+  const limit = settings.maxConcurrent;
+  try {
+    return await kubectlRunSlots().acquire({
+      limit,
+      deadline,
+      signal: ctx.signal,
+      onQueued: (ahead) => {
+        void ctx.progress(0, undefined, `Waiting for a free kubectl slot (${ahead} call${ahead === 1 ? '' : 's'} ahead): this server runs ${commandsAtOnce(limit)}.`);
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof SlotWaitEnded)) throw error;
+    ctx.note({ kubectlQueuedMs: Math.round(error.waitedMs) });
+    if (error.reason === 'aborted') throw new ToolFailure('Cancelled', 'The call was cancelled while it waited for a free kubectl slot. Nothing was run.');
+    throw new ToolFailure('KubectlBusy', `No kubectl slot came free within ${timeoutSeconds} s: this server runs ${commandsAtOnce(limit)} and all were busy. Nothing was run.`, {
+      hint: 'Call again, run fewer kubectl commands at the same time, or raise timeout_seconds.',
+      retryable: true,
+    });
+  }
+}
+
 async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<Out>> {
+  const started = performance.now();
   const settings = ctx.config.kubectl;
   const hasManifest = args.manifest !== undefined;
   const parsed = parseKubectlCommand(args.command, { mode: ctx.accessMode, allowExec: settings.allowExec, hasManifest });
@@ -59,27 +85,41 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
     throw new ToolFailure('KubectlCommandRefused', 'A manifest was given but the command does not read it: add `-f -` (e.g. `apply -f -`) or drop `manifest`. Nothing was run.');
   }
   const timeoutSeconds = Math.min(args.timeout_seconds ?? settings.defaultTimeoutSeconds, settings.maxTimeoutSeconds);
+  const deadline = started + timeoutSeconds * 1000;
   ctx.note({ cluster: args.cluster_id, kubectl: parsed.subcommand });
 
   const upstream = await clusterUpstream(ctx, args.cluster_id, args.region);
   const { identityKey } = await ctx.credentials();
   const perClusterKey = kubectlCacheKey(identityKey, args.cluster_id, upstream.server);
-  const run = await executeKubectl({
-    kubectlPath: settings.path,
-    args: parsed.args,
-    manifest: parsed.readsManifest ? args.manifest : undefined,
-    timeoutSeconds,
-    maxOutputBytes: settings.maxOutputBytes,
-    signal: ctx.signal,
-    grant: {
-      upstream,
-      policy: { mode: ctx.accessMode, allowSecrets: settings.allowSecrets, allowExec: settings.allowExec },
-      poolKey: perClusterKey,
-      audit: { cluster: args.cluster_id, identity: identityKey.slice(0, 12) },
-    },
-    cacheKey: perClusterKey,
+  const slot = await takeSlot(ctx, settings, deadline, timeoutSeconds);
+  let run: Awaited<ReturnType<typeof executeKubectl>>;
+  try {
+    run = await executeKubectl({
+      kubectlPath: settings.path,
+      args: parsed.args,
+      manifest: parsed.readsManifest ? args.manifest : undefined,
+      // What is left of the call's deadline (a wait for the slot counts).
+      timeoutSeconds: Math.max(0.001, (deadline - performance.now()) / 1000),
+      maxOutputBytes: settings.maxOutputBytes,
+      signal: ctx.signal,
+      grant: {
+        upstream,
+        policy: { mode: ctx.accessMode, allowSecrets: settings.allowSecrets, allowExec: settings.allowExec },
+        poolKey: perClusterKey,
+        audit: { cluster: args.cluster_id, identity: identityKey.slice(0, 12) },
+      },
+      cacheKey: perClusterKey,
+    });
+  } finally {
+    slot.release();
+  }
+  ctx.note({
+    kubectlExit: run.exitCode ?? undefined,
+    kubectlApiRequests: run.upstreamRequests,
+    kubectlRefusedRequests: run.refusedRequests || undefined,
+    kubectlMs: run.durationMs,
+    kubectlQueuedMs: slot.waitedMs ? Math.round(slot.waitedMs) : undefined,
   });
-  ctx.note({ kubectlExit: run.exitCode ?? undefined, kubectlApiRequests: run.upstreamRequests, kubectlRefusedRequests: run.refusedRequests || undefined, kubectlMs: run.durationMs });
 
   const writes = parsed.access !== 'read';
   const stderr = run.stderr.trim();
@@ -109,6 +149,7 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
   const truncated = run.stdoutDropped > 0;
   const shown = run.stdout + (truncated ? truncationMarker(run.stdoutDropped, NARROWING_HINT) : '');
   const text = [shown.trimEnd(), stderr].filter(Boolean).join('\n') || '(kubectl printed nothing)';
+  const waited = slotWaitNote(slot.waitedMs, settings.maxConcurrent);
   return {
     structured: {
       cluster_id: args.cluster_id,
@@ -119,7 +160,7 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
       truncated,
       omitted_bytes: run.stdoutDropped,
     },
-    text,
+    text: waited ? `${text}\n${waited}` : text,
   };
 }
 

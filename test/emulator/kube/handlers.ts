@@ -36,6 +36,14 @@ export function status(code: number, reason: string, message: string, details?: 
 
 const notFound = (type: ResourceType, name: string) => status(404, 'NotFound', `${type.resource}${type.group ? `.${type.group}` : ''} "${name}" not found`, { name, group: type.group, kind: type.resource });
 
+/** A Secret's `stringData` is write-only: the API server merges it into `data` (on create, update and patch alike). */
+function foldStringData(type: ResourceType, object: KubeObject): void {
+  if (type.resource !== 'secrets' || !object.stringData) return;
+  object.data = { ...(object.data ?? {}) };
+  for (const [k, v] of Object.entries(object.stringData)) object.data[k] = Buffer.from(String(v)).toString('base64');
+  delete object.stringData;
+}
+
 /** Keep a deployment's status in line with its spec, as if the controller had converged at once. */
 function converge(type: ResourceType, object: KubeObject, previous?: KubeObject): void {
   if (type.resource !== 'deployments') return;
@@ -135,11 +143,7 @@ export class KubeApiHandlers {
       return status(409, 'AlreadyExists', `${type.resource} "${meta.name}" already exists`, { name: meta.name, kind: type.resource });
     }
     if (req.url.searchParams.get('dryRun') === 'All') return { status: 201, body: object };
-    if (type.resource === 'secrets' && object.stringData) {
-      object.data = { ...(object.data ?? {}) };
-      for (const [k, v] of Object.entries(object.stringData)) object.data[k] = Buffer.from(String(v)).toString('base64');
-      delete object.stringData;
-    }
+    foldStringData(type, object);
     converge(type, object);
     return { status: 201, body: this.store.put(type, object) };
   }
@@ -148,6 +152,7 @@ export class KubeApiHandlers {
     const previous = this.store.get(type, ns, name);
     if (!previous) return notFound(type, name);
     object.metadata = { ...object.metadata, uid: previous.metadata.uid, creationTimestamp: previous.metadata.creationTimestamp, namespace: ns };
+    foldStringData(type, object);
     converge(type, object, previous);
     return { status: 200, body: this.store.put(type, object) };
   }
@@ -164,6 +169,7 @@ export class KubeApiHandlers {
     if (req.contentType.startsWith('application/apply-patch')) return status(415, 'UnsupportedMediaType', 'server-side apply is not supported by the fake API server');
     const next = this.applyPatch(current, req);
     next.metadata = { ...next.metadata, name, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp, namespace: current.metadata.namespace };
+    foldStringData(type, next);
     converge(type, next, current);
     return { status: 200, body: this.store.put(type, next) };
   }

@@ -18,8 +18,27 @@ export interface FakeKubeRequest {
   path: string;
   /** Client certificate CN, or '' when unauthenticated. */
   user: string;
+  /** The Accept and Accept-Encoding headers ('' when absent). */
+  accept: string;
+  acceptEncoding: string;
   /** `Date.now()` when the request arrived. */
   time: number;
+}
+
+/** Holds requests to a path prefix until the test lets them through (to see how many arrive at once). */
+export interface RequestGate {
+  /** Requests held right now. */
+  readonly held: number;
+  /** The most requests held at the same time since the gate was set. */
+  readonly maxHeld: number;
+  /** Requests that reached the gate so far. */
+  readonly arrived: number;
+  /** Resolves once `count` requests are held at the same time (at once if they already are). */
+  whenHeld(count: number): Promise<void>;
+  /** Answer the request held longest. */
+  releaseOne(): void;
+  /** Answer every held request and hold no more. */
+  open(): void;
 }
 
 export interface FakeKubeApiServer {
@@ -37,6 +56,8 @@ export interface FakeKubeApiServer {
   setHang(pathPrefix?: string): void;
   /** Answer every request again. */
   clearHang(): void;
+  /** Hold requests whose path starts with `pathPrefix` (after recording them) until released. */
+  gate(pathPrefix: string): RequestGate;
   /** The object store, for tests that assert on cluster state. */
   store: ObjectStore;
   close(): Promise<void>;
@@ -65,6 +86,61 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
   const requests: FakeKubeRequest[] = [];
   const hung = new Set<ServerResponse>();
   let hangPrefix: string | undefined | null = null; // null: no hang
+  let activeGate: { prefix: string; hold(answer: () => void, res: ServerResponse): void } | undefined;
+
+  const gate = (prefix: string): RequestGate => {
+    const held: Array<{ answer: () => void; res: ServerResponse }> = [];
+    const waiters: Array<{ count: number; resolve: () => void }> = [];
+    let maxHeld = 0;
+    let arrived = 0;
+    const changed = () => {
+      maxHeld = Math.max(maxHeld, held.length);
+      for (const waiter of [...waiters]) {
+        if (held.length >= waiter.count) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve();
+        }
+      }
+    };
+    let holding = true;
+    activeGate = {
+      prefix,
+      hold(answer, res) {
+        if (!holding) return answer();
+        arrived += 1;
+        const entry = { answer, res };
+        held.push(entry);
+        res.on('close', () => {
+          const at = held.indexOf(entry);
+          if (at >= 0) held.splice(at, 1); // the client went away
+        });
+        changed();
+      },
+    };
+    return {
+      get held() {
+        return held.length;
+      },
+      get maxHeld() {
+        return maxHeld;
+      },
+      get arrived() {
+        return arrived;
+      },
+      whenHeld: (count) => new Promise<void>((resolve) => {
+        waiters.push({ count, resolve });
+        changed();
+      }),
+      releaseOne() {
+        held.shift()?.answer();
+      },
+      open() {
+        holding = false;
+        activeGate = undefined;
+        for (const entry of held.splice(0)) entry.answer();
+      },
+    };
+  };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const socket = req.socket as TLSSocket;
@@ -73,12 +149,20 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
     const orgs = peer?.subject?.O;
     const groups = orgs === undefined ? [] : Array.isArray(orgs) ? orgs.map(String) : [String(orgs)];
     const path = req.url ?? '/';
-    requests.push({ method: req.method ?? 'GET', path, user, time: Date.now() });
+    requests.push({ method: req.method ?? 'GET', path, user, accept: req.headers.accept ?? '', acceptEncoding: String(req.headers['accept-encoding'] ?? ''), time: Date.now() });
     if (hangPrefix !== null && (hangPrefix === undefined || path.startsWith(hangPrefix))) {
       hung.add(res);
       res.on('close', () => hung.delete(res));
       return;
     }
+    if (activeGate && path.startsWith(activeGate.prefix)) {
+      activeGate.hold(() => answer(req, res, path, user, groups), res);
+      return;
+    }
+    answer(req, res, path, user, groups);
+  };
+
+  const answer = (req: IncomingMessage, res: ServerResponse, path: string, user: string, groups: string[]): void => {
     if (!user) {
       send(res, status(401, 'Unauthorized', 'Unauthorized'));
       return;
@@ -152,6 +236,7 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
     clearHang() {
       hangPrefix = null;
     },
+    gate,
     close: () =>
       new Promise<void>((resolve) => {
         for (const res of hung) res.destroy();
