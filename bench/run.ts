@@ -126,15 +126,27 @@ try {
   log(`cold start: ${RUNS} runs each, interleaved`);
   const bare: number[] = [];
   const fc: number[] = [];
+  const fetchGlobals: number[] = [];
+  const honoEcho: number[] = [];
   const listBody = rpc('tools/list');
+  const reference = (file: string, into: number[]) => async () => {
+    const port = await freePort();
+    into.push(await coldStart(NODE, [join(here, 'references', file)], { PORT: String(port) }, port, listBody, {}, () => true));
+  };
   for (let i = 0; i < RUNS; i += 1) {
-    let port = await freePort();
-    bare.push(await coldStart(NODE, [join(here, 'references', 'bare-http.mjs')], { PORT: String(port) }, port, listBody, {}, () => true));
-    port = await freePort();
+    await reference('bare-http.mjs', bare)();
+    const port = await freePort();
     fc.push(await coldStart(join(pkg.codeDir, 'bootstrap'), [], serverEnv(port), port, listBody, headers, (body) => body.includes('"tools":[{')));
+    await reference('bare-http-fetch-globals.mjs', fetchGlobals)();
+    await reference('hono-echo.mjs', honoEcho)();
   }
   const coldRatio = median(fc.map((ms, i) => ms / bare[i]!));
   row('cold start: spawn bootstrap → first tools/list', `${fmt(median(fc))} ms`, `${fmt(median(bare))} ms bare node:http`, `${fmt(coldRatio, 2)}×`, '≤ 1.5×', coldRatio <= 1.5);
+  // Where the difference comes from: what loading the fetch globals alone costs, and a bare Hono app on
+  // @hono/node-server (which loads them), both against the same bare node:http runs.
+  const versus = (values: number[]) => `${fmt(median(values.map((ms, i) => ms / bare[i]!)), 2)}×`;
+  row('cold start: bare node:http that also loads the fetch globals (undici) (information)', `${fmt(median(fetchGlobals))} ms`, `${fmt(median(bare))} ms bare node:http`, versus(fetchGlobals), '—', undefined);
+  row('cold start: bare Hono echo on @hono/node-server (information: the framework alone)', `${fmt(median(honoEcho))} ms`, `${fmt(median(bare))} ms bare node:http`, versus(honoEcho), '—', undefined);
   // For information: the first tools/call also loads the MCP SDK, zod and the tools, and calls the emulated cloud.
   const firstCall: number[] = [];
   const firstCallBody = callTool('list_nodepools', { cluster_id: clusters[0]!.cluster_id });
