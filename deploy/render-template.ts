@@ -39,6 +39,8 @@ export async function renderTemplate(template: string, env: Record<string, strin
     if (code !== 0 || start < 0) return { ok: false, output };
     return { ok: true, template: JSON.parse(stdout.slice(start)), output };
   } finally {
-    await rm(home, { recursive: true, force: true });
+    // `s` leaves a detached daemon (update check) that may still write under HOME after `s` has
+    // exited, so a single rm can meet a directory that is not empty: retry (ENOTEMPTY, EBUSY).
+    await rm(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }

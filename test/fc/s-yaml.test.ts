@@ -4,12 +4,14 @@
  * for one tenant, without an account or a network.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { renderTemplate, REPO_ROOT } from '../../deploy/render-template.ts';
 import { RenderedTemplate } from '../../deploy/s-yaml.schema.ts';
-import { DEFAULT_CODE_DIR } from '../../scripts/build/function-package.ts';
+import { DEFAULT_CODE_ZIP } from '../../scripts/build/function-package.ts';
 
 const TOKEN = 'c0ffee'.repeat(8);
 
@@ -18,7 +20,7 @@ function tenantEnv(tenant: string, extra: Record<string, string> = {}): Record<s
     ACK_MCP_TENANT: tenant,
     ACK_MCP_REGION: 'cn-beijing',
     ACK_MCP_ROLE_ARN: `acs:ram::1234567890123456:role/ack-mcp-${tenant}`,
-    ACK_MCP_KUBECTL_LAYER_ARN: 'acs:fc:cn-beijing:1234567890123456:layers/kubectl/versions/3',
+    ACK_MCP_KUBECTL_LAYER_ARN: 'acs:fc:cn-beijing:1234567890123456:layers/ack-mcp-kubectl/versions/3',
     ACK_MCP_AUTH_TOKEN: TOKEN,
     ...extra,
   };
@@ -38,14 +40,17 @@ describe('s.yaml rendered by s preview', () => {
     assert.equal(props.functionName, 'ack-mcp-team-a');
     assert.equal(props.region, 'cn-beijing');
     assert.equal(props.role, 'acs:ram::1234567890123456:role/ack-mcp-team-a');
-    assert.deepEqual(props.layers, ['acs:fc:cn-beijing:1234567890123456:layers/kubectl/versions/3']);
+    assert.deepEqual(props.layers, ['acs:fc:cn-beijing:1234567890123456:layers/ack-mcp-kubectl/versions/3']);
     assert.equal(props.customRuntimeConfig.healthCheckConfig.httpGetUrl, '/healthz');
     assert.equal(props.environmentVariables.MCP_AUTH_TOKEN, TOKEN);
     assert.equal(props.environmentVariables.ACCESS_MODE, 'read-only', 'read-only unless the deployer asks');
     assert.equal(props.environmentVariables.CREDENTIAL_SOURCES, 'function');
     assert.equal(props.triggers[0]!.triggerConfig.authType, 'anonymous');
     assert.equal(props.vpcConfig, undefined);
-    assert.equal(props.code, `./${relative(REPO_ROOT, DEFAULT_CODE_DIR)}`, 'code names the directory npm run build writes');
+    assert.equal(props.code, `./${relative(REPO_ROOT, DEFAULT_CODE_ZIP)}`, 'code names the zip npm run build writes (and the FC-faithful test runs)');
+    assert.match(props.code, /\.zip$/, 'fc3 uploads a .zip as it is; it would zip a directory itself');
+    assert.equal(props.environmentVariables.NODE_ENV, undefined, 'nothing reads NODE_ENV');
+    assert.equal(props.environmentVariables.HOME, undefined, 'kubectl gets its own HOME per call');
   });
 
   it('takes mode and credential sources per tenant', async () => {
@@ -66,8 +71,8 @@ describe('s.yaml rendered by s preview', () => {
     assert.equal(props.timeout, 300, 'everything else comes from s.yaml');
   });
 
-  it('refuses to render without a token, a role or a tenant (no unsafe default)', async () => {
-    for (const missing of ['ACK_MCP_AUTH_TOKEN', 'ACK_MCP_ROLE_ARN', 'ACK_MCP_TENANT']) {
+  it('refuses to render without a token, a role, a tenant or the kubectl layer (no unsafe default)', async () => {
+    for (const missing of ['ACK_MCP_AUTH_TOKEN', 'ACK_MCP_ROLE_ARN', 'ACK_MCP_TENANT', 'ACK_MCP_KUBECTL_LAYER_ARN']) {
       const env = tenantEnv('team-c');
       delete env[missing];
       const result = await renderTemplate('s.yaml', env);
@@ -101,5 +106,34 @@ describe('s.yaml rendered by s preview', () => {
     assert.equal(mutate((p) => delete p.environmentVariables.MCP_AUTH_TOKEN), false, 'an anonymous endpoint without a token');
     assert.equal(mutate((p) => (p.triggers[0].triggerConfig.authType = 'jwt')), false, 'jwt without MCP_AUTH_BY_GATEWAY');
     assert.equal(mutate((p) => (p.cpu = 4)), false, 'cpu : memory outside FC ratio');
+    assert.equal(mutate((p) => p.layers.push('acs:fc:cn-beijing:official:layers/Nodejs20/versions/3')), true, 'an official layer (Node 20.11 under /opt, which bootstrap supports)');
+    assert.equal(mutate((p) => (p.layers = ['acs:fc:cn-beijing:someone:layers/kubectl/versions/3'])), false, 'a layer ARN names an account id or official');
+    assert.equal(mutate((p) => (p.layers = [])), false, 'kubectl needs its layer');
+  });
+});
+
+describe('deployment files around s.yaml', () => {
+  it('name the kubectl layer the same everywhere: README publish command, layer build script, example tenant', async () => {
+    const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
+    const build = await readFile(join(REPO_ROOT, 'layers', 'kubectl', 'build.ts'), 'utf8');
+    const example = await readFile(join(REPO_ROOT, 'tenants', 'example.env'), 'utf8');
+    const names = [
+      ...[...readme.matchAll(/--layer-name (\S+)/g)].map((m) => m[1]),
+      ...[...build.matchAll(/--layer-name (\S+)/g)].map((m) => m[1]),
+      ...[...example.matchAll(/:layers\/([^/]+)\/versions\//g)].map((m) => m[1]),
+    ];
+    assert.ok(names.length >= 3, names.join(', '));
+    assert.deepEqual(new Set(names), new Set(['ack-mcp-kubectl']));
+  });
+
+  it('keep tenant settings, tokens and Serverless Devs state out of git', async () => {
+    const ignored = async (path: string) =>
+      promisify(execFile)('git', ['check-ignore', '-q', '--no-index', path], { cwd: REPO_ROOT }).then(
+        () => true,
+        (error: { code?: number }) => (error.code === 1 ? false : Promise.reject(error)),
+      );
+    assert.equal(await ignored('tenants/team-a.env'), true, 'a tenant file (settings and its token)');
+    assert.equal(await ignored('.s/fc/state.json'), true, 'what s deploy writes');
+    assert.equal(await ignored('tenants/example.env'), false, 'the example stays committed');
   });
 });
