@@ -98,29 +98,34 @@ function keyMaterial(world: World): { secrets: string[]; ids: string[] } {
   };
 }
 
-/** Where each secret used by this process's tests appeared in a log line or a response (nothing, normally). */
-export async function findSecretLeaks(): Promise<string[]> {
-  await Promise.all(captured.pending);
-  const secrets = new Set(captured.secrets);
-  const ids = new Set(captured.accessKeyIds);
-  for (const world of captured.worlds) {
-    const material = keyMaterial(world);
-    for (const secret of material.secrets) secrets.add(secret);
-    for (const id of material.ids) ids.add(id);
-  }
-  const logs = captured.logs.join('\n');
-  const responses = captured.responses.join('\n');
+/** Where any of `secrets` appears in `logs` or `responses`, and any of `ids` (AccessKey ids) unmasked in `logs`. */
+export function secretsIn(texts: { logs: string[]; responses: string[] }, secrets: Iterable<string>, ids: Iterable<string> = []): string[] {
+  const logs = texts.logs.join('\n');
+  const responses = texts.responses.join('\n');
   const forms = (value: string) => [value, JSON.stringify(value).slice(1, -1)];
   const shown = (value: string) => `${value.slice(0, 4)}… (${value.length} characters)`;
   const leaks: string[] = [];
-  for (const secret of secrets) {
+  for (const secret of new Set(secrets)) {
     if (secret.length < MIN_SECRET_LENGTH) continue;
     if (forms(secret).some((form) => logs.includes(form))) leaks.push(`secret ${shown(secret)} in a log line`);
     if (forms(secret).some((form) => responses.includes(form))) leaks.push(`secret ${shown(secret)} in a response`);
   }
   // AccessKey ids are not secret, but the log shows them only masked.
-  for (const id of ids) if (id.length >= 12 && logs.includes(id)) leaks.push(`unmasked AccessKey id ${shown(id)} in a log line`);
+  for (const id of new Set(ids)) if (id.length >= 12 && logs.includes(id)) leaks.push(`unmasked AccessKey id ${shown(id)} in a log line`);
   return leaks;
+}
+
+/** Where each secret used by this process's tests appeared in a log line or a response (nothing, normally). */
+export async function findSecretLeaks(): Promise<string[]> {
+  await Promise.all(captured.pending);
+  const secrets = [...captured.secrets];
+  const ids = [...captured.accessKeyIds];
+  for (const world of captured.worlds) {
+    const material = keyMaterial(world);
+    secrets.push(...material.secrets);
+    ids.push(...material.ids);
+  }
+  return secretsIn(captured, secrets, ids);
 }
 
 /** How much the scan has to look at. */
