@@ -96,7 +96,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       if (stream) c.set('answered', answer.finished);
       return answer.response;
     });
-    app.on(['GET', 'DELETE', 'PUT', 'PATCH'], path, methodNotAllowed);
+    app.on(['GET', 'DELETE', 'PUT', 'PATCH', 'OPTIONS'], path, methodNotAllowed);
   }
 
   app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}. The MCP endpoint is POST /mcp.` }, 404));

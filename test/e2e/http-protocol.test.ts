@@ -32,7 +32,7 @@ describe('routes', () => {
       assert.ok(body.result.tools.some((tool) => tool.name === 'list_clusters'));
     });
 
-    for (const method of ['GET', 'DELETE']) {
+    for (const method of ['GET', 'DELETE', 'OPTIONS']) {
       test(`${method} ${path} is 405 with a JSON-RPC error body`, async () => {
         const response = await fetch(`${stack.server.url}${path}`, {
           method,
