@@ -63,10 +63,13 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       const mode = config.accessMode === 'read-only' || caller.readOnly ? 'read-only' : 'read-write';
       const accept = c.req.header('accept') ?? '';
       const stream = wantsProgressStream(accept, messages);
+      const direct = stream ? undefined : directRequest(body.value, c.req.raw.headers);
+      if (direct?.kind === 'notification') return c.body(null, 202);
+      if (direct?.kind === 'initialize') return jsonAnswer(c, responseJson(direct.id, initializeResultJson(direct.protocolVersion)));
+      if (direct?.kind === 'tools/list') return jsonAnswer(c, responseJson(direct.id, (await toolsList())[mode]));
       const calls: CallRecord[] = [];
       const note = (extra: Record<string, unknown>) => Object.assign(fields, extra);
       const requestId = bounded(c.req.header('x-fc-request-id'), 64);
-
       const hooks: RequestHooks = {
         mode,
         signal: c.req.raw.signal,
@@ -80,10 +83,6 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
         onInvalidOutput: ({ tool, issues }) =>
           logger.error('output_schema_mismatch', { name: 'OutputSchemaMismatch', message: `structured content of ${tool} does not match its output schema` }, { requestId, tool, issues }),
       };
-      const direct = stream ? undefined : directRequest(body.value, c.req.raw.headers);
-      if (direct?.kind === 'notification') return c.body(null, 202);
-      if (direct?.kind === 'initialize') return jsonAnswer(c, responseJson(direct.id, initializeResultJson(direct.protocolVersion)));
-      if (direct?.kind === 'tools/list') return jsonAnswer(c, responseJson(direct.id, (await toolsList())[mode]));
       // Responses from the client answer nothing (this server sends no requests): accepted and ignored.
       const forSdk = messages.filter((message) => !isResponse(message));
       if (forSdk.length === 0) return c.body(null, 202);
