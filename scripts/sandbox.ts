@@ -6,12 +6,21 @@
  * EMULATOR_PORT (default: any free port).
  */
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../src/config.ts';
-import { startServer } from '../src/server.ts';
+import { ConfigError, loadConfig, type Config } from '../src/config.ts';
+import { ListenError, startServer, type RunningServer } from '../src/server.ts';
 import { startFullEmulator } from '../test/emulator/full-emulator.ts';
 
 const token = process.env.MCP_AUTH_TOKEN || randomBytes(24).toString('hex');
-const emulator = await startFullEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) });
+function fail(message: string, code: number): never {
+  process.stderr.write(`ack-mcp sandbox: ${message}\n`);
+  process.exit(code);
+}
+
+const emulatorPort = Number(process.env.EMULATOR_PORT ?? 0);
+const emulator = await startFullEmulator({ port: emulatorPort }).catch((error: NodeJS.ErrnoException) => {
+  if (error.code === 'EADDRINUSE') fail(`EMULATOR_PORT ${emulatorPort} is already in use: set another or leave it unset (any free port).`, 1);
+  throw error;
+});
 const demoKey = emulator.world.accounts[0]!.accessKeys[0]!;
 
 // The sandbox server acts with the demo account's key as its "function role" (read from the
@@ -20,16 +29,25 @@ const demoKey = emulator.world.accounts[0]!.accessKeys[0]!;
 process.env.ALIBABA_CLOUD_ACCESS_KEY_ID = demoKey.accessKeyId;
 process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = demoKey.accessKeySecret;
 delete process.env.ALIBABA_CLOUD_SECURITY_TOKEN;
-const config = loadConfig({
-  ...process.env,
-  PORT: process.env.PORT ?? '8080',
-  MCP_AUTH_TOKEN: token,
-  CREDENTIAL_SOURCES: 'caller,function',
-  ...emulator.serverEnv,
-});
-const server = await startServer(config, {
-  defaultChain: { get: () => Promise.reject(new Error('the sandbox has no default chain')) },
-});
+let config: Config;
+let server: RunningServer;
+try {
+  config = loadConfig({
+    ...process.env,
+    PORT: process.env.PORT ?? '8080',
+    MCP_AUTH_TOKEN: token,
+    CREDENTIAL_SOURCES: 'caller,function',
+    ...emulator.serverEnv,
+  });
+  server = await startServer(config, {
+    defaultChain: { get: () => Promise.reject(new Error('the sandbox has no default chain')) },
+  });
+} catch (error) {
+  // A setting or the port is wrong: one line that says which, no stack.
+  if (!(error instanceof ConfigError || error instanceof ListenError)) throw error;
+  await emulator.close();
+  fail(error.message, error instanceof ConfigError ? 78 : 1);
+}
 const mcpUrl = `${server.url}/mcp`;
 const clusters = emulator.world.accounts[0]!.clusters.map((c) => `${c.cluster_id} (${c.name}, ${c.region_id})`).join('\n    ');
 // The server reaches ACK through CS_ENDPOINT (central) and CS_REGION_ENDPOINTS (one endpoint per emulated region).

@@ -1,12 +1,13 @@
 /**
  * Starts the server from environment settings. A wrong or insecure configuration stops the
- * start with a message saying how to fix it (exit code 78, EX_CONFIG). Run directly
- * (`tsx src/main.ts`) it starts at once; the FC entry imports it and passes what its build made.
+ * start with one line saying how to fix it (exit code 78, EX_CONFIG); so does a port it cannot
+ * listen on (exit code 1). Run directly (`tsx src/main.ts`) it starts at once; the FC entry
+ * imports it and passes what its build made.
  */
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './log.ts';
-import { startServer, type AppOptions } from './server.ts';
+import { ListenError, startServer, type AppOptions } from './server.ts';
 
 export async function startFromEnvironment(options: Pick<AppOptions, 'toolsList'> = {}): Promise<void> {
   const logger = createLogger();
@@ -18,9 +19,9 @@ export async function startFromEnvironment(options: Pick<AppOptions, 'toolsList'
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof ListenError) {
       process.stderr.write(`ack-mcp-server: ${error.message}\n`);
-      process.exit(78);
+      process.exit(error instanceof ConfigError ? 78 : 1);
     }
     throw error;
   }

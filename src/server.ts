@@ -24,13 +24,32 @@ export async function loadToolCatalog() {
 }
 
 export function createAckMcpApp(config: Config, options: AppOptions = {}) {
+  const logger = options.logger ?? createLogger();
   return createApp({
     config,
     catalog: loadToolCatalog,
     toolsList: options.toolsList,
-    logger: options.logger ?? createLogger(),
-    defaultChain: options.defaultChain ?? createDefaultCredentialChain(),
+    logger,
+    defaultChain: options.defaultChain ?? createDefaultCredentialChain((reason) => logger.warn('default_credentials_unavailable', { reason })),
   });
+}
+
+/** The server could not listen (port taken, no permission): the message says what to change. */
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
+function listenError(error: NodeJS.ErrnoException, config: Config): Error {
+  const where = `${config.host}:${config.port}`;
+  if (error.code === 'EADDRINUSE') return new ListenError(`Cannot listen on ${where}: the port is already in use. Stop the other process or set PORT to a free port.`);
+  if (error.code === 'EACCES') return new ListenError(`Cannot listen on ${where}: permission denied (ports below 1024 need privileges). Set PORT to 1024 or above.`);
+  if (error.code === 'EADDRNOTAVAIL') return new ListenError(`Cannot listen on ${where}: the address is not available on this machine. Check HOST.`);
+  return error;
+}
+
+/** A server nobody authenticates: only callers' own keys can act (assertSecureStartup refuses anything else). */
+function isOpen(config: Config): boolean {
+  return config.authTokens.length === 0 && !config.authByGateway;
 }
 
 export interface RunningServer {
@@ -39,12 +58,24 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * Listens on `config.host:config.port`.
+ * @throws ListenError when the port is taken or not allowed
+ */
 export async function startServer(config: Config, options: AppOptions = {}): Promise<RunningServer> {
-  const app = createAckMcpApp(config, options);
+  const logger = options.logger ?? createLogger();
+  const app = createAckMcpApp(config, { ...options, logger });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const listening: ServerType = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(listening));
-    listening.once('error', reject);
+    listening.once('error', (error) => reject(listenError(error, config)));
   });
+  if (isOpen(config)) {
+    logger.warn('open_endpoint', {
+      message:
+        'No MCP_AUTH_TOKEN is set: anyone who can reach this endpoint can call the tools. They act only with the Alibaba Cloud keys ' +
+        'they send themselves (CREDENTIAL_SOURCES=caller). Set MCP_AUTH_TOKEN to require a token.',
+    });
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   return {

@@ -8,7 +8,7 @@ export class TtlCache<V> {
 
   constructor(
     private readonly maxEntries = 1000,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   /** Returns the cached value or loads it; `load` returns the value and how long it stays valid (ms). */

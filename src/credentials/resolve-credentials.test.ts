@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { loadConfig } from '../config.ts';
 import { ToolFailure } from '../errors/tool-failure.ts';
 import { identityKeyOf, maskAccessKeyId } from './aliyun-credentials.ts';
-import { resolveCredentials, type DefaultCredentialChain } from './resolve-credentials.ts';
+import { describeChainFailure, resolveCredentials, type DefaultCredentialChain } from './resolve-credentials.ts';
 
 const token = 'a-long-enough-token-0001';
 const noChain: DefaultCredentialChain = { get: () => Promise.reject(new Error('none')) };
@@ -53,5 +53,17 @@ describe('resolveCredentials', () => {
     assert.ok(!key.includes('caller-secret') && !key.includes('LTAI'));
     assert.notEqual(key, identityKeyOf('LTAI5tCallerKey000000000', 'other-secret'));
     assert.equal(maskAccessKeyId('LTAI5tCallerKey000000000'), 'LTAI5t****0000');
+  });
+
+  test('why the default chain failed is told with local paths cut to their file names, URLs kept, bounded', () => {
+    const message =
+      "unable to get credentials from any of the providers in the chain: reading aliyun cli config from '/home/alice/.aliyun/config.json' failed., " +
+      "ENOENT: no such file or directory, access '/home/alice/.alibabacloud/credentials', get role name failed: GET http://100.100.100.200/latest/meta-data/ram/security-credentials/ 404";
+    const reason = describeChainFailure(new Error(message));
+    assert.ok(!reason.includes('/home/alice'), reason);
+    assert.match(reason, /from '…\/config\.json' failed/);
+    assert.match(reason, /access '…\/credentials'/);
+    assert.match(reason, /GET http:\/\/100\.100\.100\.200\/latest\/meta-data\/ram\/security-credentials\/ 404/);
+    assert.equal(describeChainFailure(new Error('x'.repeat(1000))).length, 401);
   });
 });

@@ -28,20 +28,39 @@ export interface DefaultCredentialChain {
   get(): Promise<{ accessKeyId: string; accessKeySecret: string; securityToken?: string | undefined }>;
 }
 
-export function createDefaultCredentialChain(): DefaultCredentialChain {
+/**
+ * Why the default chain found nothing, for the operator's log: the chain's own message with local
+ * paths cut to their file name (`…/credentials`) and bounded. It names sources, never secrets.
+ */
+export function describeChainFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const withoutPaths = message.replace(/(^|[\s'"(=])(?:\/[^\s'"(),;/]+)*\/([^\s'"(),;/]+)/g, '$1…/$2');
+  return withoutPaths.length > 400 ? `${withoutPaths.slice(0, 400)}…` : withoutPaths;
+}
+
+/**
+ * The default chain of `@alicloud/credentials` (loaded on first use). `onFailure` hears why it
+ * found no credentials (see `describeChainFailure`); the request still gets NoCredentials.
+ */
+export function createDefaultCredentialChain(onFailure?: (reason: string) => void): DefaultCredentialChain {
   let chain: Promise<{ getCredential(): Promise<{ accessKeyId?: string; accessKeySecret?: string; securityToken?: string }> }> | undefined;
   return {
     async get() {
-      chain ??= import('@alicloud/credentials').then((module) => {
-        const Credential = (module as unknown as { default: { default?: unknown } }).default;
-        const Ctor = ((Credential as { default?: unknown }).default ?? Credential) as new () => {
-          getCredential(): Promise<{ accessKeyId?: string; accessKeySecret?: string; securityToken?: string }>;
-        };
-        return new Ctor();
-      });
-      const credential = await (await chain).getCredential();
-      if (!credential.accessKeyId || !credential.accessKeySecret) throw new Error('default chain returned no AccessKey');
-      return { accessKeyId: credential.accessKeyId, accessKeySecret: credential.accessKeySecret, securityToken: credential.securityToken };
+      try {
+        chain ??= import('@alicloud/credentials').then((module) => {
+          const Credential = (module as unknown as { default: { default?: unknown } }).default;
+          const Ctor = ((Credential as { default?: unknown }).default ?? Credential) as new () => {
+            getCredential(): Promise<{ accessKeyId?: string; accessKeySecret?: string; securityToken?: string }>;
+          };
+          return new Ctor();
+        });
+        const credential = await (await chain).getCredential();
+        if (!credential.accessKeyId || !credential.accessKeySecret) throw new Error('default chain returned no AccessKey');
+        return { accessKeyId: credential.accessKeyId, accessKeySecret: credential.accessKeySecret, securityToken: credential.securityToken };
+      } catch (error) {
+        onFailure?.(describeChainFailure(error));
+        throw error;
+      }
     },
   };
 }
@@ -110,7 +129,7 @@ export async function resolveCredentials(
       const found = await defaultChain.get();
       return makeCredentials('default', found.accessKeyId, found.accessKeySecret, found.securityToken);
     } catch {
-      // fall through to the explanation below; the chain's own message may name local paths
+      // The caller gets the explanation below; why the chain failed goes to the operator's log (createDefaultCredentialChain).
     }
   }
   const allowed = config.credentialSources.join(', ');

@@ -5,5 +5,7 @@ export interface AppEnv {
     rejection: string;
     /** Fields added to this request's log line by later stages. */
     logFields: Record<string, unknown>;
+    /** Set when the answer is a stream: the log line is written when it resolves (the stream ended). */
+    answered: Promise<void>;
   };
 }

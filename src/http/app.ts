@@ -6,7 +6,7 @@ import { Hono, type Context } from 'hono';
 import type { Config } from '../config.ts';
 import type { DefaultCredentialChain } from '../credentials/resolve-credentials.ts';
 import type { Logger } from '../log.ts';
-import type { RequestHooks } from '../mcp/build-server.ts';
+import type { CallRecord, RequestHooks } from '../mcp/build-server.ts';
 import { directRequest, initializeResultJson, responseJson, toolsListJson, type ToolsListJson } from '../mcp/direct-answer.ts';
 import { loadMcpRuntime } from '../mcp/load-runtime.ts';
 import type { ToolCatalog } from '../mcp/tool-catalog.ts';
@@ -14,7 +14,9 @@ import { toolContextFactory } from '../tools/create-tool-context.ts';
 import type { AppEnv } from './app-env.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { jsonRpcError } from './json-rpc-errors.ts';
+import { isResponse } from './json-rpc-envelope.ts';
 import { readJsonBody } from './read-json-body.ts';
+import { bounded, methodForLog, requestLog } from './request-log.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -43,22 +45,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const toolsList = async () => (listed ??= toolsListJson(await deps.catalog()));
   const jsonAnswer = (c: Context<AppEnv>, body: string) => c.body(body, 200, { 'content-type': 'application/json' });
 
-  app.use('*', async function logRequest(c, next) {
-    const started = performance.now();
-    const fields: Record<string, unknown> = {};
-    c.set('logFields', fields);
-    await next();
-    logger.request({
-      requestId: c.req.header('x-fc-request-id') ?? undefined,
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      durationMs: Math.round(performance.now() - started),
-      token: c.get('caller')?.tokenName,
-      ...(c.get('rejection') ? { rejection: c.get('rejection') } : {}),
-      ...fields,
-    });
-  });
+  app.use('*', requestLog(logger));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 
@@ -68,48 +55,47 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   for (const path of MCP_PATHS) {
     app.post(path, bearerAuth(config.authTokens), async function serveMcp(c) {
       const body = await readJsonBody(c.req.raw, config.maxBodyBytes, config.maxBatchSize);
-      if (!body.ok) return c.json(jsonRpcError(body.code, body.message), body.status as 400);
-      const messages = Array.isArray(body.value) ? body.value : [body.value];
+      if (!body.ok) return c.json(jsonRpcError(body.code, body.message, body.id ?? null), body.status);
+      const { messages } = body;
       const fields = c.get('logFields');
-      fields.rpc = messages.map((message) => (message as { method?: unknown })?.method).filter((m) => typeof m === 'string');
+      fields.rpc = messages.map(methodForLog);
       const caller = c.get('caller');
       const mode = config.accessMode === 'read-only' || caller.readOnly ? 'read-only' : 'read-write';
       const accept = c.req.header('accept') ?? '';
       const stream = wantsProgressStream(accept, messages);
-      const calls: unknown[] = [];
-      const note = (extra: Record<string, unknown>) => Object.assign(fields, extra);
-
-      const hooks: RequestHooks = {
-        mode,
-        makeContext: toolContextFactory({ config, headers: c.req.raw.headers, mode, defaultChain: deps.defaultChain, note }),
-        onCallFinished(outcome) {
-          calls.push(outcome);
-          fields.calls = calls;
-          if (calls.length === 1) Object.assign(fields, { tool: outcome.tool, outcome: outcome.outcome, errorCode: outcome.errorCode });
-        },
-        onUnexpected: (error) => logger.error('unexpected_tool_error', error, { requestId: c.req.header('x-fc-request-id') }),
-      };
       const direct = stream ? undefined : directRequest(body.value, c.req.raw.headers);
       if (direct?.kind === 'notification') return c.body(null, 202);
       if (direct?.kind === 'initialize') return jsonAnswer(c, responseJson(direct.id, initializeResultJson(direct.protocolVersion)));
       if (direct?.kind === 'tools/list') return jsonAnswer(c, responseJson(direct.id, (await toolsList())[mode]));
+      const calls: CallRecord[] = [];
+      const note = (extra: Record<string, unknown>) => Object.assign(fields, extra);
+      const requestId = bounded(c.req.header('x-fc-request-id'), 64);
+      const hooks: RequestHooks = {
+        mode,
+        signal: c.req.raw.signal,
+        makeContext: toolContextFactory({ config, headers: c.req.raw.headers, mode, defaultChain: deps.defaultChain, note }),
+        onCallFinished(record) {
+          calls.push(record);
+          fields.calls = calls;
+          if (calls.length === 1) Object.assign(fields, { tool: record.tool, outcome: record.outcome, errorCode: record.errorCode, cluster: record.cluster });
+        },
+        onUnexpected: (error) => logger.error('unexpected_tool_error', error, { requestId }),
+        onInvalidOutput: ({ tool, issues }) =>
+          logger.error('output_schema_mismatch', { name: 'OutputSchemaMismatch', message: `structured content of ${tool} does not match its output schema` }, { requestId, tool, issues }),
+      };
+      // Responses from the client answer nothing (this server sends no requests): accepted and ignored.
+      const forSdk = messages.filter((message) => !isResponse(message));
+      if (forSdk.length === 0) return c.body(null, 202);
       const [runtime, catalog] = await Promise.all([loadMcpRuntime(), deps.catalog()]);
       if (direct?.kind === 'tools/call') {
         const result = await runtime.runToolCall(catalog, hooks, direct.name, direct.arguments, c.req.raw.signal, async () => undefined);
         return jsonAnswer(c, responseJson(direct.id, JSON.stringify(result)));
       }
-      const server = runtime.buildMcpServer(catalog, hooks);
-      const transport = new runtime.WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: !stream });
-      await server.connect(transport);
-      // The transport insists on both media types in Accept; a JSON-only client gets JSON anyway.
-      const headers = new Headers(c.req.raw.headers);
-      headers.set('accept', 'application/json, text/event-stream');
-      const request = new Request(c.req.raw.url, { method: 'POST', headers });
-      const response = await transport.handleRequest(request, { parsedBody: body.value });
-      if (!stream) await server.close();
-      return response;
+      const answer = await runtime.serveWithSdk(catalog, hooks, c.req.raw, Array.isArray(body.value) ? forSdk : forSdk[0], stream);
+      if (stream) c.set('answered', answer.finished);
+      return answer.response;
     });
-    app.on(['GET', 'DELETE', 'PUT', 'PATCH'], path, methodNotAllowed);
+    app.on(['GET', 'DELETE', 'PUT', 'PATCH', 'OPTIONS'], path, methodNotAllowed);
   }
 
   app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}. The MCP endpoint is POST /mcp.` }, 404));

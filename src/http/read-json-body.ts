@@ -1,10 +1,14 @@
 /**
- * Reads a JSON-RPC request body with a size bound and checks its outer shape, so that bad
- * requests get a precise HTTP status and JSON-RPC error before the MCP layer sees them.
+ * Reads a JSON-RPC request body with a size bound and checks its shape and every message's
+ * envelope (`json-rpc-envelope.ts`), so that bad requests get a precise HTTP status and JSON-RPC
+ * error before the MCP layer sees them: -32700 only for text that is not JSON, -32600 for JSON
+ * that is not a valid request (HTTP 400).
  */
+import { envelopeProblem, type RpcId } from './json-rpc-envelope.ts';
+
 export type BodyResult =
-  | { ok: true; value: unknown }
-  | { ok: false; status: 400 | 413 | 415; code: number; message: string };
+  | { ok: true; value: unknown; messages: unknown[] }
+  | { ok: false; status: 200 | 400 | 413 | 415; code: number; message: string; id?: RpcId | null };
 
 function isJsonContentType(value: string | null): boolean {
   if (!value) return false;
@@ -44,13 +48,22 @@ export async function readJsonBody(request: Request, maxBytes: number, maxBatch:
   } catch {
     return { ok: false, status: 400, code: -32700, message: 'Parse error: the body is not valid JSON.' };
   }
-  if (Array.isArray(value)) {
-    if (value.length === 0) return { ok: false, status: 400, code: -32600, message: 'Invalid Request: empty batch.' };
-    if (value.length > maxBatch) {
-      return { ok: false, status: 400, code: -32600, message: `Invalid Request: a batch may hold at most ${maxBatch} messages.` };
-    }
-  } else if (typeof value !== 'object' || value === null) {
-    return { ok: false, status: 400, code: -32600, message: 'Invalid Request: expected a JSON-RPC object.' };
+  if (!Array.isArray(value)) {
+    const problem = envelopeProblem(value);
+    if (!problem) return { ok: true, value, messages: [value] };
+    // Invalid params of a valid request are an answer to that request; anything else is a bad request.
+    return { ok: false, status: problem.code === -32602 && problem.id !== null ? 200 : 400, ...problem };
   }
-  return { ok: true, value };
+  if (value.length === 0) return { ok: false, status: 400, code: -32600, message: 'Invalid Request: empty batch.' };
+  if (value.length > maxBatch) {
+    return { ok: false, status: 400, code: -32600, message: `Invalid Request: a batch may hold at most ${maxBatch} messages.` };
+  }
+  for (const [index, message] of value.entries()) {
+    const problem = envelopeProblem(message);
+    if (problem) {
+      const text = problem.message.replace(/^(Invalid \w+): /, `$1: message ${index + 1} of the batch: `);
+      return { ok: false, status: 400, code: problem.code, message: `${text} Nothing in the batch was run.`, id: null };
+    }
+  }
+  return { ok: true, value, messages: value };
 }

@@ -1,23 +1,27 @@
 /**
  * Builds the MCP server for one HTTP request (stateless: a fresh server and transport each
  * time, as the SDK requires). Tool definitions and schemas come from the process-wide catalogue.
- * This is the only module that touches the MCP SDK's server API.
+ * This module and `serve-with-sdk.ts` are the only ones that touch the MCP SDK's server API.
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { AccessMode } from '../config.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
-import { callTool, type CallOutcome, type CallToolResult } from './call-tool.ts';
+import { callTool, type CallOutcome, type CallReporting, type CallToolResult } from './call-tool.ts';
 import { INSTRUCTIONS, SERVER_CAPABILITIES, SERVER_INFO } from './server-info.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 
+/** What the request's log line records of one `tools/call`. */
+export type CallRecord = CallOutcome & { durationMs: number; cluster?: string };
 
-export interface RequestHooks {
+export interface RequestHooks extends CallReporting {
   mode: AccessMode;
+  /** The HTTP request's signal: aborted when the client goes away. Every call of the request stops with it. */
+  signal: AbortSignal;
   /** Creates the tool context for one call; `progress` is wired to the request's progress token. */
   makeContext(signal: AbortSignal, progress: ToolContext['progress']): ToolContext;
-  onCallFinished(outcome: CallOutcome & { durationMs: number }): void;
-  onUnexpected(error: unknown): void;
+  onCallStarted?(): void;
+  onCallFinished(record: CallRecord): void;
 }
 
 /**
@@ -41,9 +45,22 @@ export async function runToolCall(
   progress: ToolContext['progress'],
 ): Promise<CallToolResult> {
   const started = performance.now();
-  const ctx = hooks.makeContext(signal, progress);
-  const { result, outcome } = await callTool(catalog, hooks.mode, name, args, ctx, hooks.onUnexpected);
-  hooks.onCallFinished({ ...outcome, durationMs: Math.round(performance.now() - started) });
+  hooks.onCallStarted?.();
+  const base = hooks.makeContext(signal, progress);
+  // The cluster a call works on is recorded per call, not in the request's shared fields
+  // (in a batch each call has its own).
+  let cluster: string | undefined;
+  const ctx: ToolContext = {
+    ...base,
+    note(fields) {
+      if (fields.cluster === undefined) return base.note(fields);
+      const { cluster: named, ...rest } = fields;
+      cluster = String(named);
+      base.note(rest);
+    },
+  };
+  const { result, outcome } = await callTool(catalog, hooks.mode, name, args, ctx, hooks);
+  hooks.onCallFinished({ ...outcome, durationMs: Math.round(performance.now() - started), ...(cluster !== undefined ? { cluster } : {}) });
   return result;
 }
 
@@ -65,7 +82,10 @@ export function buildMcpServer(catalog: ToolCatalog, hooks: RequestHooks): Serve
         })
         .catch(() => undefined);
     };
-    return runToolCall(catalog, hooks, request.params.name, request.params.arguments, extra.signal, progress);
+    // The SDK aborts `extra.signal` on notifications/cancelled and when the server closes; the
+    // client going away aborts the request's signal (in a progress stream as well).
+    const signal = AbortSignal.any([extra.signal, hooks.signal]);
+    return runToolCall(catalog, hooks, request.params.name, request.params.arguments, signal, progress);
   });
   return server;
 }

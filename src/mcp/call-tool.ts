@@ -1,6 +1,7 @@
 /**
  * Runs one `tools/call`: finds the tool, enforces the access mode, validates arguments
- * strictly, runs the handler and turns any failure into an `isError` result, mapped once.
+ * strictly, runs the handler, checks its structured answer against the tool's output schema
+ * (the low-level SDK server does not), and turns any failure into an `isError` result, mapped once.
  */
 import { z } from 'zod';
 import type { AccessMode } from '../config.ts';
@@ -20,11 +21,22 @@ export interface CallToolResult {
 }
 
 export interface CallOutcome {
+  /** The tool's name; a name that is no tool's is cut to 64 characters (it is the caller's text). */
   tool: string;
   outcome: 'ok' | 'error';
   errorCode?: string;
   requestId?: string;
 }
+
+/** Where a call reports what only the log may see. */
+export interface CallReporting {
+  /** An error that is a bug (mapped to InternalError for the caller). */
+  onUnexpected(error: unknown): void;
+  /** A handler's structured answer did not match its output schema (the answer was withheld). */
+  onInvalidOutput(details: { tool: string; issues: string[] }): void;
+}
+
+const MAX_LOGGED_NAME = 64;
 
 function describeIssues(error: z.ZodError): string {
   return error.issues
@@ -49,9 +61,10 @@ export async function callTool(
   name: string,
   rawArgs: Record<string, unknown> | undefined,
   ctx: ToolContext,
-  onUnexpected: (error: unknown) => void,
+  reporting: CallReporting,
 ): Promise<{ result: CallToolResult; outcome: CallOutcome }> {
   const entry = catalog.get(name, mode);
+  const logged = entry || name.length <= MAX_LOGGED_NAME ? name : `${name.slice(0, MAX_LOGGED_NAME)}…`;
   try {
     if (!entry) throw new ToolFailure('UnknownTool', `There is no tool named "${name}". Call tools/list to see the available tools.`);
     if (mode === 'read-only' && isMutating(entry.tool)) {
@@ -69,18 +82,26 @@ export async function callTool(
       });
     }
     const answer = await entry.tool.run(parsed.data as never, ctx);
+    const checked = entry.output.safeParse(answer.structured);
+    if (!checked.success) {
+      reporting.onInvalidOutput({ tool: name, issues: checked.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`) });
+      throw new ToolFailure('InternalError', `The server's answer for ${name} did not match the tool's output schema, so it was withheld. The failure was logged.`);
+    }
     return {
       result: {
         content: [{ type: 'text', text: boundText(answer.text) }],
-        structuredContent: answer.structured as Record<string, unknown>,
+        structuredContent: checked.data as Record<string, unknown>,
       },
       outcome: { tool: name, outcome: 'ok' },
     };
   } catch (error) {
-    const failure = toToolFailure(error, onUnexpected);
+    const failure =
+      ctx.signal.aborted && !(error instanceof ToolFailure)
+        ? new ToolFailure('Cancelled', 'The call was cancelled (the client cancelled it or went away).')
+        : toToolFailure(error, reporting.onUnexpected);
     return {
       result: failureResult(failure),
-      outcome: { tool: name, outcome: 'error', errorCode: failure.code, ...(failure.details.requestId ? { requestId: failure.details.requestId } : {}) },
+      outcome: { tool: logged, outcome: 'error', errorCode: failure.code, ...(failure.details.requestId ? { requestId: failure.details.requestId } : {}) },
     };
   }
 }

@@ -4,7 +4,6 @@
  * app imports this module on first need, so a fresh instance answers its first `initialize` and
  * `tools/list` without loading the SDK, zod or any tool definition.
  */
-export { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-export { buildMcpServer, runToolCall } from './build-server.ts';
+export { runToolCall } from './build-server.ts';
+export { serveWithSdk } from './serve-with-sdk.ts';
 export { toolCatalog } from './catalog-instance.ts';
-

@@ -1,6 +1,7 @@
 /**
  * The tool catalogue, computed once per process: JSON Schemas converted from the zod shapes,
- * the `tools/list` answer per access mode, and the strict zod validators used by `tools/call`.
+ * the `tools/list` answer per access mode, and the zod validators `tools/call` checks arguments
+ * and answers with.
  */
 import { z } from 'zod';
 import type { AccessMode } from '../config.ts';
@@ -18,7 +19,10 @@ export interface ListedTool {
 export interface CatalogEntry {
   tool: AnyToolDefinition;
   listed: ListedTool;
+  /** Arguments, strictly (unknown arguments refused). */
   validator: z.ZodType;
+  /** Structured answers: what `outputSchema` promises (no unknown top-level fields; nested unknown fields are dropped). */
+  output: z.ZodType;
 }
 
 function jsonSchema(shape: z.ZodRawShape, io: 'input' | 'output'): Record<string, unknown> {
@@ -30,6 +34,7 @@ function entryOf(tool: AnyToolDefinition): CatalogEntry {
   return {
     tool,
     validator: z.object(tool.input).strict(),
+    output: z.object(tool.output).strict(),
     listed: {
       name: tool.name,
       title: tool.title,

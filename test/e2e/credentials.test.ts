@@ -6,29 +6,48 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { callerHeaders, startStack, type Stack } from '../support/stack.ts';
-import type { AccessKey } from '../emulator/world.ts';
+import { callerHeaders, capturedVolume, findSecretLeaks, secretsIn, startStack, TEST_TOKEN, type Stack } from '../support/stack.ts';
+import { createDemoWorld, type AccessKey, type AccountRecord, type World } from '../emulator/world.ts';
 
 let stack: Stack;
-const responses: string[] = [];
 let demo: AccessKey;
 let demoSts: AccessKey;
 let expiredSts: AccessKey;
 let other: AccessKey;
 
+/**
+ * The demo world with its valid STS key and its Beijing cluster moved to an account of their own,
+ * so that three keys belong to three accounts, each with one cluster in its own region.
+ */
+function threeTenantWorld(): World {
+  const world = createDemoWorld();
+  const demoAccount = world.accounts[0]!;
+  const sts = demoAccount.accessKeys.findIndex((key) => key.securityToken && key.expiresAt! > Date.now());
+  const beijing = demoAccount.clusters.findIndex((cluster) => cluster.region_id === 'cn-beijing');
+  world.accounts.push({
+    accountId: '1111222233334444',
+    name: 'sts-tenant',
+    accessKeys: demoAccount.accessKeys.splice(sts, 1),
+    clusters: demoAccount.clusters.splice(beijing, 1),
+  });
+  return world;
+}
+
+let accounts: { demo: AccountRecord; other: AccountRecord; sts: AccountRecord };
+
 before(async () => {
-  stack = await startStack();
-  const [demoAccount, otherAccount] = stack.emulator.world.accounts;
-  demo = demoAccount!.accessKeys[0]!;
-  demoSts = demoAccount!.accessKeys.find((key) => key.securityToken && key.expiresAt! > Date.now())!;
-  expiredSts = demoAccount!.accessKeys.find((key) => key.securityToken && key.expiresAt! < Date.now())!;
-  other = otherAccount!.accessKeys[0]!;
+  stack = await startStack({ emulator: { world: threeTenantWorld() } });
+  const [demoAccount, otherAccount, stsAccount] = stack.emulator.world.accounts as [AccountRecord, AccountRecord, AccountRecord];
+  accounts = { demo: demoAccount, other: otherAccount, sts: stsAccount };
+  demo = demoAccount.accessKeys[0]!;
+  demoSts = stsAccount.accessKeys[0]!;
+  expiredSts = demoAccount.accessKeys.find((key) => key.securityToken && key.expiresAt! < Date.now())!;
+  other = otherAccount.accessKeys[0]!;
 });
 after(() => stack.close());
 
 async function callListClusters(headers: Record<string, string>) {
   const response = await stack.post({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_clusters', arguments: {} } }, headers);
-  responses.push(response.text);
   return response.body.result as { isError?: boolean; content: Array<{ text: string }>; structuredContent?: { clusters: Array<{ cluster_id: string }> } };
 }
 
@@ -73,7 +92,7 @@ describe('credential errors are clear and name no secret', () => {
   test('a valid STS key and token work and the token reaches the wire', async () => {
     const result = await callListClusters(callerHeaders(demoSts));
     assert.equal(result.isError, undefined);
-    assert.equal(result.structuredContent!.clusters.length, 2);
+    assert.deepEqual(result.structuredContent!.clusters.map((c) => c.cluster_id), [accounts.sts.clusters[0]!.cluster_id]);
     const last = stack.emulator.callLog.records.at(-1)!;
     assert.equal(last.accessKeyId, demoSts.accessKeyId);
     assert.equal(last.status, 200);
@@ -92,63 +111,95 @@ describe('tenants are isolated', () => {
       { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_nodepools', arguments: { cluster_id: otherCluster } } },
       callerHeaders(demo),
     );
-    responses.push(response.text);
     assert.equal(response.body.result.isError, true);
     assert.match(response.body.result.content[0].text, /^Error ErrorClusterNotFound/);
     assert.match(response.body.result.content[0].text, /which Alibaba Cloud account/);
   });
 
-  test('60 concurrent calls with three tenants\' keys: each sees only its own clusters, each upstream call signed by its own key', async () => {
+  test('60 concurrent calls with three tenants\' keys: each sees only its own cluster, each upstream call signed by its own key, exact counts per key', async () => {
     const tenants = [
-      { key: demo, account: stack.emulator.world.accounts[0]! },
-      { key: demoSts, account: stack.emulator.world.accounts[0]! },
-      { key: other, account: stack.emulator.world.accounts[1]! },
+      { key: demo, account: accounts.demo },
+      { key: demoSts, account: accounts.sts },
+      { key: other, account: accounts.other },
     ];
+    assert.equal(new Set(tenants.map((t) => t.account.accountId)).size, 3, 'three accounts');
+    assert.equal(new Set(tenants.map((t) => t.account.clusters[0]!.cluster_id)).size, 3, 'three clusters');
     const clients: Client[] = await Promise.all(tenants.map((tenant) => stack.client(callerHeaders(tenant.key))));
     stack.emulator.callLog.clear();
     const calls = Array.from({ length: 60 }, (_, i) => i % tenants.length).map(async (index) => {
       const tenant = tenants[index]!;
       const clusterId = tenant.account.clusters[0]!.cluster_id;
-      const result = (await clients[index]!.callTool({ name: "list_nodepools", arguments: { cluster_id: clusterId } })) as unknown as {
+      const result = (await clients[index]!.callTool({ name: 'list_nodepools', arguments: { cluster_id: clusterId } })) as unknown as {
         isError?: boolean;
-        structuredContent: { cluster_id: string; nodepools: Array<{ nodepool_id: string }> };
+        structuredContent: { cluster_id: string; region_id: string; nodepools: Array<{ nodepool_id: string }> };
       };
-      responses.push(JSON.stringify(result));
       assert.equal(result.isError, undefined);
       assert.equal(result.structuredContent.cluster_id, clusterId);
+      assert.equal(result.structuredContent.region_id, tenant.account.clusters[0]!.region_id);
       const expectedPools = tenant.account.clusters[0]!.nodepools.map((pool) => pool.nodepool_id).sort();
       assert.deepEqual(result.structuredContent.nodepools.map((pool) => pool.nodepool_id).sort(), expectedPools);
     });
     await Promise.all(calls);
-    const pools = stack.emulator.callLog.of('DescribeClusterNodePools');
-    assert.equal(pools.length, 60);
-    for (const record of stack.emulator.callLog.records) {
-      assert.equal(record.status, 200, `${record.action} signed by ${record.accessKeyId} failed`);
-      const tenant = tenants.find((candidate) => candidate.key.accessKeyId === record.accessKeyId);
-      assert.ok(tenant, `upstream call signed by an unexpected key ${record.accessKeyId}`);
-      const clusterInPath = /\/clusters\/([^/]+)/.exec(record.path)?.[1];
-      assert.equal(clusterInPath, tenant.account.clusters[0]!.cluster_id, 'each key only ever asked about its own cluster');
+    const records = stack.emulator.callLog.records;
+    assert.equal(records.length, 63, '60 node pool reads and one region lookup per key, nothing else');
+    for (const tenant of tenants) {
+      const signed = records.filter((record) => record.accessKeyId === tenant.key.accessKeyId);
+      const counts: Record<string, number> = {};
+      for (const record of signed) {
+        counts[record.action] = (counts[record.action] ?? 0) + 1;
+        assert.equal(record.status, 200, `${record.action} signed by ${record.accessKeyId} failed`);
+        assert.equal(record.accountId, tenant.account.accountId, 'authenticated as the key\'s own account');
+        assert.equal(/\/clusters\/([^/]+)/.exec(record.path)?.[1], tenant.account.clusters[0]!.cluster_id, 'each key only ever asked about its own cluster');
+      }
+      // The region lookup is cached per identity: one DescribeClusterDetail per key, not per call.
+      assert.deepEqual(counts, { DescribeClusterDetail: 1, DescribeClusterNodePools: 20 }, tenant.account.name);
     }
-    // The region lookup is cached per identity: one DescribeClusterDetail per key, not per call.
-    const lookups = stack.emulator.callLog.of('DescribeClusterDetail');
-    assert.equal(lookups.length, tenants.length);
   });
 });
 
 describe('no secret leaks', () => {
-  test('no response and no log line contains any secret or token the tests used', () => {
-    const secrets = stack.emulator.world.accounts.flatMap((account) =>
-      account.accessKeys.flatMap((key) => [key.accessKeySecret, ...(key.securityToken ? [key.securityToken] : [])]),
+  test('bearer tokens (read-write and read-only), FC role headers and an ops token are used and never logged or answered', async () => {
+    const readOnly = 'readonly-token-0123456789abcdef';
+    const ops = 'ops-token-0123456789abcdef0123';
+    const fcSecret = 'FcRoleSecretAbcdefghijklmnop0099';
+    const fcToken = 'CAIS-fc-role-security-token-0099-valid';
+    const fcStack = await startStack({
+      env: { MCP_AUTH_TOKENS: `viewer:${readOnly}:read-only,ops:${ops}`, CREDENTIAL_SOURCES: 'caller,function', TRUST_FC_HEADERS: 'true' },
+    });
+    try {
+      const fcHeaders = { 'x-fc-access-key-id': 'STS.NTFcRoleSession00099', 'x-fc-access-key-secret': fcSecret, 'x-fc-security-token': fcToken };
+      const listed = await fcStack.post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, { authorization: `Bearer ${readOnly}` });
+      assert.ok(listed.body.result.tools.length > 0);
+      const called = await fcStack.post(
+        { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_clusters', arguments: {} } },
+        { authorization: `Bearer ${ops}`, ...fcHeaders },
+      );
+      // The FC role key is not known to the emulated cloud: the call fails, and still names no secret.
+      assert.match(called.body.result.content[0].text, /^Error InvalidAccessKeyId\.NotFound/);
+      const tokens = fcStack.logs.map((line) => JSON.parse(line) as { token?: string }).map((entry) => entry.token);
+      assert.ok(tokens.includes('viewer') && tokens.includes('ops'), 'the log names the tokens, by name');
+    } finally {
+      await fcStack.close();
+    }
+  });
+
+  test('nothing any stack of this process logged or answered contains a secret or token the tests used', async () => {
+    const volume = capturedVolume();
+    assert.ok(volume.responses > 60 && volume.logs > 10 && volume.secrets > 8, `the scan has material to look at: ${JSON.stringify(volume)}`);
+    assert.deepEqual(await findSecretLeaks(), []);
+  });
+
+  test('the scan finds a leaked secret in any form a line or answer may hold it, and a bare AccessKey id in a log line (it can fail)', () => {
+    const secret = 'Quote"And\\Backslash-Secret-0001';
+    const leaks = secretsIn(
+      { logs: [JSON.stringify({ message: `signed with ${secret}` }), 'key LTAI5tDemoAccessKeyId001'], responses: [`{"text":"token ${TEST_TOKEN}"}`] },
+      [secret, TEST_TOKEN, 'x'],
+      ['LTAI5tDemoAccessKeyId001', 'LTAI5tOtherTenantKey0003'],
     );
-    secrets.push('WrongSecretAbcdefghijklmnopq99', 'whatever-secret-value-0000');
-    const haystacks = { responses: responses.join('\n'), logs: stack.logs.join('\n') };
-    assert.ok(responses.length > 60 && stack.logs.length > 10, 'the scan has material to look at');
-    for (const [where, text] of Object.entries(haystacks)) {
-      for (const secret of secrets) assert.ok(!text.includes(secret), `a secret appeared in ${where}`);
-    }
-    // AccessKey ids appear in logs only masked.
-    for (const key of stack.emulator.world.accounts.flatMap((account) => account.accessKeys)) {
-      assert.ok(!haystacks.logs.includes(key.accessKeyId), `unmasked AccessKey id ${key.accessKeyId.slice(0, 6)}… in logs`);
-    }
+    assert.deepEqual(leaks, [
+      'secret Quot… (31 characters) in a log line',
+      'secret test… (27 characters) in a response',
+      'unmasked AccessKey id LTAI… (24 characters) in a log line',
+    ]);
   });
 });

@@ -32,7 +32,7 @@ describe('routes', () => {
       assert.ok(body.result.tools.some((tool) => tool.name === 'list_clusters'));
     });
 
-    for (const method of ['GET', 'DELETE']) {
+    for (const method of ['GET', 'DELETE', 'OPTIONS']) {
       test(`${method} ${path} is 405 with a JSON-RPC error body`, async () => {
         const response = await fetch(`${stack.server.url}${path}`, {
           method,
@@ -112,10 +112,82 @@ describe('bad requests get clear errors, never a crash', () => {
     }
   });
 
-  test('an object that is not JSON-RPC → 400', async () => {
-    const response = await stack.post({ hello: 'world' });
+  test('well-formed JSON that is not a valid request → 400 -32600 Invalid Request (not a parse error), id echoed when usable', async () => {
+    const cases: Array<[unknown, string | number | null, RegExp]> = [
+      [{ hello: 'world' }, null, /"jsonrpc" must be "2\.0"/],
+      [{ jsonrpc: '2.0', hello: 'world' }, null, /needs a "method"/],
+      [{ jsonrpc: '1.0', id: 1, method: 'tools/list' }, 1, /"jsonrpc" must be "2\.0"/],
+      [{ jsonrpc: '2.0', id: 2, method: 5 }, 2, /"method" must be a non-empty string/],
+      [{ jsonrpc: '2.0', id: {}, method: 'tools/list' }, null, /"id" must be a string or an integer/],
+      [{ jsonrpc: '2.0', id: 1.5, method: 'tools/list' }, null, /"id" must be a string or an integer/],
+      [{ jsonrpc: '2.0', id: null, method: 'tools/list' }, null, /null is not allowed in requests/],
+      [{ jsonrpc: '2.0', id: 'x', method: 'tools/list', extra: true }, 'x', /unexpected member "extra"/],
+      [{ jsonrpc: '2.0', id: 3, method: 'tools/list', params: 5 }, 3, /"params" must be an object/],
+      [{ jsonrpc: '2.0', id: 4, result: 'not an object' }, 4, /"result" must be an object/],
+    ];
+    for (const [body, id, message] of cases) {
+      const response = await stack.post(body);
+      assert.equal(response.status, 400, JSON.stringify(body));
+      assert.deepEqual([response.body.error.code, response.body.id], [-32600, id], JSON.stringify(body));
+      assert.match(response.body.error.message, /^Invalid Request: /);
+      assert.match(response.body.error.message, message);
+    }
+  });
+
+  test('a batch with one invalid message is refused whole (400 -32600 naming it) and nothing in it runs', async () => {
+    const before = stack.emulator.callLog.records.length;
+    const response = await stack.post([
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_clusters', arguments: {} } },
+      { jsonrpc: '2.0', id: 2, method: 7 },
+    ]);
     assert.equal(response.status, 400);
-    assert.ok(response.body.error.code < 0);
+    assert.deepEqual([response.body.error.code, response.body.id], [-32600, null]);
+    assert.match(response.body.error.message, /^Invalid Request: message 2 of the batch: "method" must be a non-empty string\. Nothing in the batch was run\.$/);
+    assert.equal(stack.emulator.callLog.records.length, before);
+  });
+
+  test('tools/call with malformed params → -32602 Invalid params with a readable message, for the request\'s id', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ name: 'list_clusters', arguments: [1] }, /params\.arguments: .*expected record, received array/],
+      [{ name: 5 }, /params\.name: .*expected string, received number/],
+      [undefined, /params: .*expected object, received undefined/],
+    ];
+    for (const [params, message] of cases) {
+      const response = await stack.post({ jsonrpc: '2.0', id: 'p', method: 'tools/call', ...(params === undefined ? {} : { params }) });
+      assert.equal(response.status, 200, response.text);
+      assert.deepEqual([response.body.error.code, response.body.id], [-32602, 'p'], response.text);
+      assert.match(response.body.error.message, /^Invalid params for tools\/call: /);
+      assert.match(response.body.error.message, message);
+      assert.ok(!response.body.error.message.includes('\n'), 'one line, not a raw validation dump');
+    }
+    for (const params of [[1], { _meta: { progressToken: {} } }]) {
+      const response = await stack.post({ jsonrpc: '2.0', id: 9, method: 'tools/list', params });
+      assert.deepEqual([response.status, response.body.error.code, response.body.id], [200, -32602, 9], response.text);
+      assert.match(response.body.error.message, /^Invalid params: /);
+    }
+  });
+
+  test('in a batch, a call with bad params gets -32602 and the other messages their answers', async () => {
+    const response = await stack.post([
+      { ...listTools, id: 'ok' },
+      { jsonrpc: '2.0', id: 'bad', method: 'tools/call', params: { name: 'list_clusters', arguments: [1] } },
+    ]);
+    assert.equal(response.status, 200, response.text);
+    const byId = Object.fromEntries((response.body as Array<{ id: string }>).map((message) => [message.id, message])) as Record<string, any>;
+    assert.ok(Array.isArray(byId.ok.result.tools));
+    assert.equal(byId.bad.error.code, -32602);
+    assert.match(byId.bad.error.message, /params\.arguments/);
+  });
+
+  test('responses from the client are accepted and ignored (202), an error response with id null too', async () => {
+    for (const body of [
+      { jsonrpc: '2.0', id: 5, result: {} },
+      { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } },
+      [{ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' } }, { jsonrpc: '2.0', method: 'notifications/initialized' }],
+    ]) {
+      const response = await stack.post(body);
+      assert.equal(response.status, 202, `${JSON.stringify(body)}: ${response.text}`);
+    }
   });
 
   test('an unknown method → JSON-RPC -32601', async () => {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -35,7 +36,42 @@ async function startSandbox(env: Record<string, string>): Promise<{ url: string;
   return { url, token, banner };
 }
 
+/** The sandbox run until it exits by itself: its exit code and what it wrote to stderr. */
+async function failedStart(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', sandbox], { env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const [code] = (await once(child, 'exit')) as [number];
+  return { code, stderr };
+}
+
+function assertOneLine(stderr: string, pattern: RegExp): void {
+  assert.match(stderr, pattern);
+  assert.equal(stderr.trim().split('\n').length, 1, stderr);
+  assert.ok(!/\n\s+at /.test(stderr), 'no stack trace');
+}
+
 describe('npm run sandbox', () => {
+  test('a token that is too short: one clear line, exit 78, no stack trace', async () => {
+    const { code, stderr } = await failedStart({ MCP_AUTH_TOKEN: 'short' });
+    assert.equal(code, 78);
+    assertOneLine(stderr, /^ack-mcp sandbox: MCP_AUTH_TOKEN is shorter than 16 characters\. Use a random token/);
+  });
+
+  test('a port already in use: one clear line, a non-zero exit, no stack trace', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as { port: number }).port;
+      const { code, stderr } = await failedStart({ PORT: String(port) });
+      assert.equal(code, 1);
+      assertOneLine(stderr, new RegExp(`^ack-mcp sandbox: Cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use`));
+    } finally {
+      taken.close();
+    }
+  });
+
   test('generates a token, prints an Inspector command, and serves the demo account\'s clusters', async () => {
     const { url, token, banner } = await startSandbox({});
     assert.match(token, /^[0-9a-f]{48}$/);

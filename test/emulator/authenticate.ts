@@ -13,7 +13,11 @@ export interface Caller {
   key: AccessKey;
 }
 
-const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+/** How far x-acs-date may be from the emulator's clock, either way. */
+export const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
+
+/** x-acs-date: ISO 8601 in UTC, to the second (`2023-10-26T10:22:32Z`), as the V3 document specifies. */
+const ACS_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
 export class NonceRegistry {
   private readonly seen = new Map<string, number>();
@@ -71,7 +75,11 @@ export function authenticateAcs3(
       throw new EmulatorError(400, 'InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.');
     }
   }
-  const date = Date.parse(header(req, 'x-acs-date') ?? '');
+  const dateHeader = header(req, 'x-acs-date') ?? '';
+  if (!ACS_DATE.test(dateHeader)) {
+    throw new EmulatorError(400, 'InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.');
+  }
+  const date = Date.parse(dateHeader);
   if (!Number.isFinite(date) || Math.abs(now - date) > MAX_CLOCK_SKEW_MS) {
     throw new EmulatorError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.');
   }
