@@ -5,6 +5,7 @@
 import type * as CmsModule from '@alicloud/cms20190101';
 import type { Config } from '../config.ts';
 import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
+import { sdkClientConfig } from './sdk-client-config.ts';
 
 type CmsClass = typeof CmsModule.default.default;
 export type CmsClient = InstanceType<CmsClass>;
@@ -31,17 +32,6 @@ export function cmsEndpoint(config: Config, region: string): string {
 
 export async function createCmsClient(config: Config, credentials: AliyunCredentials, region: string): Promise<CmsClient> {
   const sdk = await loadCmsSdk();
-  const clientConfig = new sdk.Config({
-    accessKeyId: credentials.accessKeyId,
-    accessKeySecret: credentials.accessKeySecret,
-    securityToken: credentials.securityToken,
-    type: credentials.securityToken ? 'sts' : 'access_key',
-    endpoint: cmsEndpoint(config, region),
-    regionId: region,
-    protocol: config.endpointProtocol,
-    connectTimeout: config.upstream.connectTimeoutMs,
-    readTimeout: config.upstream.readTimeoutMs,
-    userAgent: 'ack-mcp-server',
-  });
+  const clientConfig = new sdk.Config(sdkClientConfig(config, credentials, cmsEndpoint(config, region), region));
   return new sdk.Client(clientConfig as ConstructorParameters<CmsClass>[0]);
 }

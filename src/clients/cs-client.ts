@@ -6,6 +6,7 @@
 import type * as CsModule from '@alicloud/cs20151215';
 import type { Config } from '../config.ts';
 import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
+import { sdkClientConfig } from './sdk-client-config.ts';
 
 type CsClass = typeof CsModule.default.default;
 export type CsClient = InstanceType<CsClass>;
@@ -44,22 +45,6 @@ export function csEndpoint(config: Config, region: string | undefined): string {
 
 export async function createCsClient(config: Config, credentials: AliyunCredentials, region: string | undefined): Promise<CsClient> {
   const sdk = await loadCsSdk();
-  const clientConfig = new sdk.Config({
-    accessKeyId: credentials.accessKeyId,
-    accessKeySecret: credentials.accessKeySecret,
-    securityToken: credentials.securityToken,
-    type: credentials.securityToken ? 'sts' : 'access_key',
-    endpoint: csEndpoint(config, region),
-    regionId: region ?? 'cn-hangzhou',
-    protocol: config.endpointProtocol,
-    // The SDK's "connect" timeout is a socket idle timer (http.request's `timeout`) that keeps
-    // running while the answer is awaited: set to 5 s, every answer slower than 5 s would fail
-    // as "ConnectTimeout" (and a write as outcome unknown) whatever the read timeout says. So it
-    // is never shorter than the read timeout; `callRead`/`callWrite` bound each attempt to
-    // connect + read timeout anyway.
-    connectTimeout: Math.max(config.upstream.connectTimeoutMs, config.upstream.readTimeoutMs),
-    readTimeout: config.upstream.readTimeoutMs,
-    userAgent: 'ack-mcp-server',
-  });
+  const clientConfig = new sdk.Config(sdkClientConfig(config, credentials, csEndpoint(config, region), region ?? 'cn-hangzhou'));
   return new sdk.Client(clientConfig as ConstructorParameters<CsClass>[0]);
 }

@@ -9,6 +9,7 @@
 import type * as SlsModule from '@alicloud/sls20201230';
 import type { Config } from '../config.ts';
 import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
+import { sdkClientConfig } from './sdk-client-config.ts';
 
 type SlsClass = typeof SlsModule.default.default;
 export type SlsClient = InstanceType<SlsClass>;
@@ -77,18 +78,7 @@ export function slsAiEndpoint(config: Config, clusterRegion: string): string {
 
 async function create(config: Config, credentials: AliyunCredentials, endpoint: string, region: string): Promise<SlsClient> {
   const sdk = await loadSlsSdk();
-  const clientConfig = new sdk.Config({
-    accessKeyId: credentials.accessKeyId,
-    accessKeySecret: credentials.accessKeySecret,
-    securityToken: credentials.securityToken,
-    type: credentials.securityToken ? 'sts' : 'access_key',
-    endpoint,
-    regionId: region,
-    protocol: config.endpointProtocol,
-    connectTimeout: config.upstream.connectTimeoutMs,
-    readTimeout: config.upstream.readTimeoutMs,
-    userAgent: 'ack-mcp-server',
-  });
+  const clientConfig = new sdk.Config(sdkClientConfig(config, credentials, endpoint, region));
   const client = new sdk.Client(clientConfig as ConstructorParameters<SlsClass>[0]);
   if (!projectInHost(endpoint)) {
     // The `LOG` signature covers every x-log-* header, so the project header is signed too.

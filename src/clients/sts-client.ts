@@ -5,6 +5,7 @@
 import type * as StsModule from '@alicloud/sts20150401';
 import type { Config } from '../config.ts';
 import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
+import { sdkClientConfig } from './sdk-client-config.ts';
 
 type StsClass = typeof StsModule.default.default;
 export type StsClient = InstanceType<StsClass>;
@@ -31,17 +32,6 @@ export function stsEndpoint(config: Config, region: string | undefined): string 
 
 export async function createStsClient(config: Config, credentials: AliyunCredentials, region: string | undefined): Promise<StsClient> {
   const sdk = await loadStsSdk();
-  const clientConfig = new sdk.Config({
-    accessKeyId: credentials.accessKeyId,
-    accessKeySecret: credentials.accessKeySecret,
-    securityToken: credentials.securityToken,
-    type: credentials.securityToken ? 'sts' : 'access_key',
-    endpoint: stsEndpoint(config, region),
-    regionId: region ?? 'cn-hangzhou',
-    protocol: config.endpointProtocol,
-    connectTimeout: config.upstream.connectTimeoutMs,
-    readTimeout: config.upstream.readTimeoutMs,
-    userAgent: 'ack-mcp-server',
-  });
+  const clientConfig = new sdk.Config(sdkClientConfig(config, credentials, stsEndpoint(config, region), region ?? 'cn-hangzhou'));
   return new sdk.Client(clientConfig as ConstructorParameters<StsClass>[0]);
 }
