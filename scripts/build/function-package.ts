@@ -2,6 +2,7 @@
  * Builds the Function Compute code package: one esbuild bundle of `functions/ack-mcp/index.ts`
  * (ESM, code-split so the lazily loaded @alicloud SDKs stay in chunks a cold start never reads),
  * the `bootstrap` FC starts, the one native addon the bundle cannot hold, and a zip of it all.
+ * Of each @alicloud SDK only the models the server can reach are bundled (./prune-sdk-models.ts).
  *
  * Layout of `dist/code/`, zipped to `dist/ack-mcp-code.zip` (what `s.yaml`'s `code` names; FC unpacks it under `/code`):
  *   bootstrap               picks FC's Node and runs index.mjs
@@ -16,6 +17,7 @@ import { chmod, copyFile, cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cjsNamedExports } from './cjs-named-exports.ts';
+import { pruneSdkModels } from './prune-sdk-models.ts';
 import { assertTrimmedModulesUnused, trimUnusedModules } from './trim-modules.ts';
 import { zipDirectory } from './zip.ts';
 
@@ -109,7 +111,7 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
     banner: { js: BANNER },
     external: NATIVE_PACKAGES.map((pkg) => pkg.name),
     metafile: true,
-    plugins: [cjsNamedExports(), trimUnusedModules()],
+    plugins: [cjsNamedExports(), trimUnusedModules(), pruneSdkModels(join(REPO_ROOT, 'src'))],
     logLevel: 'warning',
   });
 

@@ -187,6 +187,68 @@ describe('the built function package, run as Function Compute runs it', () => {
     assert.equal(stdout, 'true');
   });
 
+  describe('every tool, read-write, on the built package (each SDK path the bundle holds, pruned models included)', () => {
+    let writer: FcInstance;
+    before(async () => {
+      const port = await freePort();
+      writer = await startFcInstance({
+        codeDir: pkg.codeDir,
+        port,
+        env: {
+          ...fcEnvironment(port, account.accountId),
+          HOME: join(pkg.root, 'home-rw'),
+          MCP_AUTH_TOKEN: TOKEN,
+          CREDENTIAL_SOURCES: 'function',
+          ...emulator.serverEnv,
+          KUBECTL_PATH: join(pkg.optDir, 'bin', 'kubectl'),
+        },
+      });
+    });
+    after(() => writer?.stop());
+
+    it('answers every tool of the catalogue without an error', async () => {
+      const cluster = account.clusters[0]!;
+      // One pool loses a node while another grows: a pool with a task running refuses a second one.
+      const shrunk = cluster.nodepools.find((pool) => cluster.nodes.filter((node) => node.nodepool_id === pool.nodepool_id).length > 1);
+      const scaled = cluster.nodepools.find((pool) => pool !== shrunk);
+      assert.ok(scaled && shrunk, 'the first cluster has two node pools, one with several nodes');
+      const node = cluster.nodes.find((candidate) => candidate.nodepool_id === shrunk.nodepool_id)!;
+      const base = { cluster_id: cluster.cluster_id };
+      const answers = new Map<string, Record<string, any>>();
+      // In order: later calls read the ids earlier ones answered.
+      const calls: Array<[string, () => Record<string, unknown>]> = [
+        ['list_clusters', () => ({})],
+        ['list_nodepools', () => base],
+        ['list_nodes', () => base],
+        ['remove_nodepool_nodes', () => ({ ...base, nodepool_id: shrunk.nodepool_id, instance_ids: [node.instance_id] })],
+        ['scale_nodepool', () => ({ ...base, nodepool_id: scaled.nodepool_id, count: 1 })],
+        ['describe_task_info', () => ({ ...base, task_id: answers.get('scale_nodepool')!.task_id })],
+        ['create_cluster_diagnosis', () => ({ ...base, diagnosis_type: 'node', target: { name: node.node_name } })],
+        ['get_cluster_diagnosis_result', () => ({ ...base, diagnosis_id: answers.get('create_cluster_diagnosis')!.diagnosis_id })],
+        ['list_log_stores', () => base],
+        ['sls_execute_sql_query', () => ({ ...base, query: '* | SELECT reason, count(*) AS n GROUP BY reason' })],
+        ['sls_translate_text_to_sql_query', () => ({ ...base, text: 'warning events by reason' })],
+        ['sls_diagnose_query', () => ({ ...base, query: '* | SELECT foo', error_message: 'line 1:10: Column foo cannot be resolved' })],
+        ['cms_execute_promql_query', () => ({ ...base, query: 'up' })],
+        ['cms_translate_text_to_promql', () => ({ ...base, text: 'CPU usage per node' })],
+        ['cms_get_node_metrics', () => ({ ...base, metric: 'cpu' })],
+        ['kubectl', () => ({ ...base, command: 'get deployments -A' })],
+      ];
+      const listed = await writer.post({ jsonrpc: '2.0', id: 0, method: 'tools/list' }, { ...auth, ...fcHeaders() });
+      const names = (listed.body.result.tools as Array<{ name: string }>).map((tool) => tool.name).sort();
+      assert.deepEqual(calls.map(([name]) => name).sort(), names, 'this test calls every tool the read-write catalogue lists');
+      for (const [name, args] of calls) {
+        const response = await writer.post({ jsonrpc: '2.0', id: nextId++, method: 'tools/call', params: { name, arguments: args() } }, { ...auth, ...fcHeaders() });
+        assert.equal(response.status, 200, `${name}: ${response.text}`);
+        const result = response.body.result;
+        assert.notEqual(result.isError, true, `${name}: ${JSON.stringify(result.content)}`);
+        assert.ok(result.structuredContent, `${name} answers structured content`);
+        answers.set(name, result.structuredContent);
+      }
+      assert.ok(!writer.logs.some((line) => /unexpected_tool_error|output_schema_mismatch/.test(line)), writer.logs.join('\n'));
+    });
+  });
+
   it('stops cleanly on SIGTERM (FC stops instances that way)', async () => {
     instance.child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) =>
