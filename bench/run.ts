@@ -259,8 +259,8 @@ try {
   const emulatorUs = median(cpu.callBench) - loadUs;
   const wallUs = median(cpu.callWall);
   row(
-    'CPU per warm tools/call (information): server | emulator | load generator',
-    `${fmt(median(cpu.callServer))} | ${fmt(emulatorUs)} | ${fmt(loadUs)} µs`,
+    'CPU per warm tools/call (information): server / emulator / load generator',
+    `${fmt(median(cpu.callServer))} / ${fmt(emulatorUs)} / ${fmt(loadUs)} µs`,
     `${fmt(median(cpu.echoServer))} µs Hono echo server per request`,
     `emulator ${fmt((emulatorUs / wallUs / 2) * 100)}% of 2 cores, server ${fmt((median(cpu.callServer) / wallUs / 2) * 100)}%`,
     '—',
