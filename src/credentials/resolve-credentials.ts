@@ -6,6 +6,7 @@
  */
 import type { Config } from '../config.ts';
 import { ToolFailure } from '../errors/tool-failure.ts';
+import { cutShort } from '../text.ts';
 import { makeCredentials, type AliyunCredentials } from './aliyun-credentials.ts';
 
 export const CALLER_HEADERS = {
@@ -35,7 +36,7 @@ export interface DefaultCredentialChain {
 export function describeChainFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const withoutPaths = message.replace(/(^|[\s'"(=])(?:\/[^\s'"(),;/]+)*\/([^\s'"(),;/]+)/g, '$1…/$2');
-  return withoutPaths.length > 400 ? `${withoutPaths.slice(0, 400)}…` : withoutPaths;
+  return cutShort(withoutPaths, 400);
 }
 
 /**

@@ -41,10 +41,16 @@ interface SdkLikeError {
   name?: unknown;
 }
 
-function upstreamMessage(error: SdkLikeError): string {
-  const data = error.data as Record<string, unknown> | undefined;
+/** The `message` (or `Message`) of an error answer's body, when it has a non-empty one. */
+function messageInBody(error: unknown): string | undefined {
+  const data = (error as SdkLikeError)?.data as Record<string, unknown> | undefined;
   const fromBody = data && (data.message ?? data.Message);
-  if (typeof fromBody === 'string' && fromBody) return fromBody;
+  return typeof fromBody === 'string' && fromBody ? fromBody : undefined;
+}
+
+function upstreamMessage(error: SdkLikeError): string {
+  const fromBody = messageInBody(error);
+  if (fromBody) return fromBody;
   const raw = typeof error.message === 'string' ? error.message : '';
   // The SDK formats "code: 404, <message> request id: <id>"; keep the message part.
   return raw.replace(/^code: \d+, /, '').replace(/ request id: \S*$/, '') || 'The upstream request failed.';
@@ -118,9 +124,7 @@ export function upstreamRequestId(error: unknown): string | undefined {
 
 /** The `message` of an error answer's body, when it has one. */
 export function bodyMessage(error: unknown): string | undefined {
-  const data = (error as SdkLikeError)?.data as Record<string, unknown> | undefined;
-  const fromBody = data && (data.message ?? data.Message);
-  return typeof fromBody === 'string' && fromBody ? fromBody.slice(0, 300) : undefined;
+  return messageInBody(error)?.slice(0, 300);
 }
 
 /** Maps an error to what the agent sees. `unexpected` receives errors that are bugs, for the log. */

@@ -16,7 +16,7 @@ import { bearerAuth } from './bearer-auth.ts';
 import { jsonRpcError } from './json-rpc-errors.ts';
 import { isResponse } from './json-rpc-envelope.ts';
 import { readJsonBody } from './read-json-body.ts';
-import { bounded, methodForLog, requestLog } from './request-log.ts';
+import { fcRequestId, methodForLog, requestLog } from './request-log.ts';
 
 export interface AppDependencies {
   config: Config;
@@ -69,7 +69,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       if (direct?.kind === 'tools/list') return jsonAnswer(c, responseJson(direct.id, (await toolsList())[mode]));
       const calls: CallRecord[] = [];
       const note = (extra: Record<string, unknown>) => Object.assign(fields, extra);
-      const requestId = bounded(c.req.header('x-fc-request-id'), 64);
+      const requestId = fcRequestId(c.req.raw.headers);
       const hooks: RequestHooks = {
         mode,
         signal: c.req.raw.signal,

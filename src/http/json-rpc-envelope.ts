@@ -11,6 +11,8 @@
  * - No members beyond the JSON-RPC ones (the SDK's schemas are strict).
  * - A batch with an invalid message is refused as a whole, naming the message: nothing in it runs.
  */
+import { cutShort } from '../text.ts';
+
 export type RpcId = string | number;
 
 export type EnvelopeProblem = { code: -32600 | -32602; message: string; id: RpcId | null };
@@ -42,7 +44,7 @@ function metaProblem(holder: Record<string, unknown>, where: string): string | u
   return undefined;
 }
 
-const bounded = (text: string) => JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+const bounded = (text: string) => JSON.stringify(cutShort(text, 40));
 
 /** The problem with one message, or undefined when it is a valid JSON-RPC request, notification or response. */
 export function envelopeProblem(message: unknown): EnvelopeProblem | undefined {

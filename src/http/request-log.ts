@@ -6,6 +6,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from '../log.ts';
+import { cutShort } from '../text.ts';
 import type { AppEnv } from './app-env.ts';
 
 /** The methods a client sends in MCP (requests and notifications), by the 2025-11-25 schema. */
@@ -42,7 +43,12 @@ export function methodForLog(message: unknown): string {
 }
 
 export function bounded(value: string | undefined, max: number): string | undefined {
-  return value === undefined || value.length <= max ? value : `${value.slice(0, max)}…`;
+  return value === undefined ? value : cutShort(value, max);
+}
+
+/** FC's request id of the request (`x-fc-request-id`), bounded: it is the caller's text off FC. */
+export function fcRequestId(headers: Headers): string | undefined {
+  return bounded(headers.get('x-fc-request-id') ?? undefined, 64);
 }
 
 export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
@@ -53,7 +59,7 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     await next();
     const write = () =>
       logger.request({
-        requestId: bounded(c.req.header('x-fc-request-id'), 64),
+        requestId: fcRequestId(c.req.raw.headers),
         method: c.req.method,
         path: bounded(c.req.path, 128),
         status: c.res.status,

@@ -8,6 +8,7 @@ import type { AccessMode } from '../config.ts';
 import { toToolFailure } from '../errors/map-error.ts';
 import { ToolFailure } from '../errors/tool-failure.ts';
 import { isMutating } from '../tools/define-tool.ts';
+import { cutShort } from '../text.ts';
 import { boundText } from '../tools/render.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
 import { coerceScalarStrings } from './coerce-arguments.ts';
@@ -64,7 +65,7 @@ export async function callTool(
   reporting: CallReporting,
 ): Promise<{ result: CallToolResult; outcome: CallOutcome }> {
   const entry = catalog.get(name, mode);
-  const logged = entry || name.length <= MAX_LOGGED_NAME ? name : `${name.slice(0, MAX_LOGGED_NAME)}…`;
+  const logged = entry ? name : cutShort(name, MAX_LOGGED_NAME);
   try {
     if (!entry) throw new ToolFailure('UnknownTool', `There is no tool named "${name}". Call tools/list to see the available tools.`);
     if (mode === 'read-only' && isMutating(entry.tool)) {

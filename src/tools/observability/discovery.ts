@@ -15,7 +15,7 @@
  * The account id comes from FC (`FC_ACCOUNT_ID`, only with the function's own role) or STS GetCallerIdentity.
  */
 import { TtlCache } from '../../cache/ttl-cache.ts';
-import { loadStsSdk, createStsClient } from '../../clients/sts-client.ts';
+import { createStsClient } from '../../clients/sts-client.ts';
 import { toToolFailure } from '../../errors/map-error.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { callRead } from '../../upstream/call-upstream.ts';
@@ -116,7 +116,6 @@ export async function findAccountId(ctx: ToolContext): Promise<Found<string>> {
   const identity = await ctx.credentials();
   if (identity.source === 'function' && ctx.config.fcAccountId) return { value: ctx.config.fcAccountId, source: 'FC_ACCOUNT_ID' };
   return accounts.getOrLoad(identity.identityKey, async () => {
-    await loadStsSdk();
     const client = await createStsClient(ctx.config, identity, ctx.callerRegion);
     try {
       const { body } = await callRead(ctx.retry, () => client.getCallerIdentity(), ctx.signal);
