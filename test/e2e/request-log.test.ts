@@ -29,6 +29,20 @@ after(() => stack.close());
 /** A fresh FC request id, to find this request's log line. */
 const nextRequestId = () => `1-test-${(counter += 1)}`;
 const lineOf = (requestId: string) => stack.waitForLog((entry) => entry.event === 'request' && entry.requestId === requestId);
+/** POSTs `message` as a client that accepts a progress stream (SSE), with the demo key and an FC request id. */
+const postForStream = (requestId: string, message: unknown, signal?: AbortSignal) =>
+  fetch(stack.mcpUrl, {
+    method: 'POST',
+    ...(signal ? { signal } : {}),
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${TEST_TOKEN}`,
+      'x-fc-request-id': requestId,
+      ...callerHeaders(key),
+    },
+    body: JSON.stringify(message),
+  });
 const toolCall = (id: number | string, name: string, args: Record<string, unknown>, meta?: Record<string, unknown>) => ({
   jsonrpc: '2.0',
   id,
@@ -108,17 +122,7 @@ describe('progress streams (SSE)', () => {
     store.held = true;
     const taskId = await startTask();
     const requestId = nextRequestId();
-    const response = await fetch(stack.mcpUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        authorization: `Bearer ${TEST_TOKEN}`,
-        'x-fc-request-id': requestId,
-        ...callerHeaders(key),
-      },
-      body: JSON.stringify(toolCall(7, 'describe_task_info', { task_id: taskId, cluster_id: hangzhou.cluster_id, wait_seconds: 60 }, { progressToken: 'p1' })),
-    });
+    const response = await postForStream(requestId, toolCall(7, 'describe_task_info', { task_id: taskId, cluster_id: hangzhou.cluster_id, wait_seconds: 60 }, { progressToken: 'p1' }));
     assert.match(response.headers.get('content-type') ?? '', /text\/event-stream/);
     let text = '';
     const decoder = new TextDecoder();
@@ -140,18 +144,11 @@ describe('progress streams (SSE)', () => {
     const taskId = await startTask();
     const requestId = nextRequestId();
     const client = new AbortController();
-    const response = await fetch(stack.mcpUrl, {
-      method: 'POST',
-      signal: client.signal,
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json, text/event-stream',
-        authorization: `Bearer ${TEST_TOKEN}`,
-        'x-fc-request-id': requestId,
-        ...callerHeaders(key),
-      },
-      body: JSON.stringify(toolCall(8, 'describe_task_info', { task_id: taskId, cluster_id: hangzhou.cluster_id, wait_seconds: 120 }, { progressToken: 'p2' })),
-    });
+    const response = await postForStream(
+      requestId,
+      toolCall(8, 'describe_task_info', { task_id: taskId, cluster_id: hangzhou.cluster_id, wait_seconds: 120 }, { progressToken: 'p2' }),
+      client.signal,
+    );
     const decoder = new TextDecoder();
     let text = '';
     const reader = response.body!.getReader();
