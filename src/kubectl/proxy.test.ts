@@ -123,10 +123,11 @@ describe('proxy: sessions', () => {
     await send(session, 'GET', '/api/v1/namespaces/default/pods?limit=1', session.token);
     session.close();
     assert.deepEqual(kube.requests.map((r) => [r.method, r.path, r.user]), [['GET', '/api/v1/namespaces/default/pods?limit=1', 'bob']]);
+    assert.equal(audit.length, 1);
     const line = JSON.parse(audit[0]!);
     assert.deepEqual(
-      { event: line.event, cluster: line.cluster, identity: line.identity, method: line.method, path: line.path, status: line.status },
-      { event: 'kubectl_api_request', cluster: 'c-test', identity: 'id-bob', method: 'GET', path: '/api/v1/namespaces/default/pods', status: 200 },
+      { event: line.event, cluster: line.cluster, identity: line.identity, requests: line.requests, counts: line.counts, statuses: line.statuses, first: line.first },
+      { event: 'kubectl_api_requests', cluster: 'c-test', identity: 'id-bob', requests: 1, counts: { 'GET pods': 1 }, statuses: { 200: 1 }, first: ['GET /api/v1/namespaces/default/pods'] },
     );
     assert.ok(!audit.join('\n').includes(session.token));
   });
@@ -166,7 +167,8 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
     session.close();
     assert.deepEqual(kube.requests.map((r) => r.method), ['POST']);
     assert.equal(clusterState(), before);
-    assert.equal(audit.filter((line) => JSON.parse(line).refused === 'mode').length, 3);
+    const line = JSON.parse(audit.at(-1)!);
+    assert.deepEqual([line.requests, line.refused, line.refusals.map((r: { rule: string }) => r.rule)], [4, 3, ['mode', 'mode', 'mode']]);
   });
 
   test('read-only: real kubectl run with write arguments the validator never saw is refused by the proxy', async () => {
@@ -207,8 +209,8 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
       }
       assert.equal(answer.status, rule === 'path' ? 400 : 403, `${method} ${path}: ${answer.text}`);
       if (method !== 'HEAD') assert.match(JSON.parse(answer.text).message, /^the MCP server's kubectl policy refused/, `${method} ${path}`);
-      const line = JSON.parse(audit.at(-1)!);
-      assert.deepEqual([line.method, line.refused], [method, rule], `${method} ${path}`);
+      const { refusals } = JSON.parse(audit.at(-1)!);
+      assert.deepEqual([refusals[0].method, refusals[0].rule], [method, rule], `${method} ${path}`);
     }
     for (const [method, path, policy, rule] of REFUSED_UPGRADES) {
       const session = await proxy.open(grant(policy));
@@ -245,7 +247,7 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
       await send(session, method, path, session.token);
       session.close();
       assert.deepEqual(kube.requests.map((r) => [r.method, r.path]), [[method, path]], path);
-      assert.equal(JSON.parse(audit[0]!).path, path.split('?')[0]);
+      assert.deepEqual(JSON.parse(audit[0]!).first, [`${method} ${path.split('?')[0]}`]);
     }
   });
 

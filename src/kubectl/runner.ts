@@ -119,8 +119,11 @@ export function runKubectl(invocation: KubectlInvocation): Promise<KubectlRun> {
     if (invocation.signal?.aborted) onAbort();
     child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+    // Every pipe owns an error path: a read error ends the run like an exit does ('close' still fires).
+    child.stdout!.on('error', kill);
+    child.stderr!.on('error', kill);
     if (child.stdin) {
-      child.stdin.on('error', () => undefined); // kubectl may exit before reading it all
+      child.stdin.on('error', () => undefined); // EPIPE: kubectl may exit before reading it all
       child.stdin.end(invocation.stdin);
     }
     child.on('error', (error: NodeJS.ErrnoException) => {
