@@ -14,6 +14,7 @@ import { AUDIT_LIMITS, auditedResource, setKubectlAuditLogger } from './audit.ts
 import { executeKubectl } from './execute.ts';
 import { parseKubeconfig } from './kubeconfig.ts';
 import { KubectlProxy, type ProxyGrant, type ProxySession } from './proxy.ts';
+import { findPrlimit } from './resource-limits.ts';
 import type { RestPolicy } from './rest-policy.ts';
 
 const READ_ONLY: RestPolicy = { mode: 'read-only', allowSecrets: false, allowExec: false };
@@ -47,7 +48,7 @@ async function burst(session: ProxySession, count: number, method: (i: number) =
 }
 
 async function run(args: string[], policy: RestPolicy) {
-  return executeKubectl({ kubectlPath, args, timeoutSeconds: 120, maxOutputBytes: 20_000, grant: grant(policy), cacheKey: 'audit-test', proxy });
+  return executeKubectl({ kubectlPath, args, timeoutSeconds: 120, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() }, grant: grant(policy), cacheKey: 'audit-test', proxy });
 }
 
 before(async () => {

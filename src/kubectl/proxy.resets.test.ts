@@ -23,6 +23,7 @@ import { setKubectlAuditLogger } from './audit.ts';
 import { executeKubectl } from './execute.ts';
 import { parseKubeconfig, type UpstreamCluster } from './kubeconfig.ts';
 import { KubectlProxy, type ProxyGrant, type ProxySession } from './proxy.ts';
+import { findPrlimit } from './resource-limits.ts';
 import type { RestPolicy } from './rest-policy.ts';
 
 const EXEC: RestPolicy = { mode: 'read-write', allowSecrets: false, allowExec: true };
@@ -291,7 +292,7 @@ describe('proxy: a reset connection never ends the process', () => {
       [['exec', 'no-such-pod', '--', 'ls'], /pods "no-such-pod" not found/],
       [['exec', '-i', 'web-5d8f7c9b6-h2xq9', '--', 'cat'], /NotFound/],
     ] as Array<[string[], RegExp]>) {
-      const run = await executeKubectl({ kubectlPath, args, manifest: args.includes('-i') ? 'x'.repeat(1 << 20) : undefined, timeoutSeconds: 20, maxOutputBytes: 20_000, grant: grant(EXEC, upstream), cacheKey: 'resets', proxy });
+      const run = await executeKubectl({ kubectlPath, args, manifest: args.includes('-i') ? 'x'.repeat(1 << 20) : undefined, timeoutSeconds: 20, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() }, grant: grant(EXEC, upstream), cacheKey: 'resets', proxy });
       assert.equal(run.exitCode, 1, args.join(' '));
       assert.match(run.stderr, message);
       await stillServing();

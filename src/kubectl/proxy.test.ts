@@ -19,6 +19,7 @@ import { setKubectlAuditLogger } from './audit.ts';
 import { executeKubectl } from './execute.ts';
 import { parseKubeconfig, type UpstreamCluster } from './kubeconfig.ts';
 import { MASKED_DATA } from './output-filter.ts';
+import { findPrlimit } from './resource-limits.ts';
 import { jsonOnlyAccept, KubectlProxy, upstreamHeaders, type ProxyGrant, type ProxySession } from './proxy.ts';
 import { ALLOWED, REFUSED, REFUSED_UPGRADES } from './rest-policy.cases.ts';
 import type { RestPolicy } from './rest-policy.ts';
@@ -174,7 +175,7 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
   test('read-only: real kubectl run with write arguments the validator never saw is refused by the proxy', async () => {
     const before = clusterState();
     for (const args of [['scale', 'deployment', 'web', '--replicas=5'], ['delete', 'pod', 'web-5d8f7c9b6-h2xq9'], ['label', 'node', 'cn-hangzhou.10.0.1.12', 'x=y']]) {
-      const run = await executeKubectl({ kubectlPath, args, timeoutSeconds: 20, maxOutputBytes: 20_000, grant: grant(READ_ONLY), cacheKey: 'proxy-test\0alice', proxy });
+      const run = await executeKubectl({ kubectlPath, args, timeoutSeconds: 20, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() }, grant: grant(READ_ONLY), cacheKey: 'proxy-test\0alice', proxy });
       assert.equal(run.exitCode, 1, args.join(' '));
       assert.match(run.stderr, /Error from server \(Forbidden\): .*the MCP server's kubectl policy refused this request: (PATCH|DELETE) changes the cluster/, run.stderr);
       assert.ok(run.refusedRequests >= 1);
@@ -185,12 +186,12 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
 
   test('Secrets: get, list and watch are refused by the proxy unless allowed', async () => {
     for (const args of [['get', 'secrets', '-A'], ['get', 'secret', 'db-credentials', '-o', 'yaml'], ['get', 'secrets', '-n', 'default', '--watch-only', '--request-timeout=1s']]) {
-      const run = await executeKubectl({ kubectlPath, args, timeoutSeconds: 20, maxOutputBytes: 20_000, grant: grant(READ_ONLY), cacheKey: 'proxy-test\0alice', proxy });
+      const run = await executeKubectl({ kubectlPath, args, timeoutSeconds: 20, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() }, grant: grant(READ_ONLY), cacheKey: 'proxy-test\0alice', proxy });
       assert.equal(run.exitCode, 1, args.join(' '));
       assert.match(run.stderr, /Forbidden.*Secrets are not readable through this server/);
     }
     assert.ok(!kube.requests.some((r) => r.path.includes('secrets')));
-    const allowed = await executeKubectl({ kubectlPath, args: ['get', 'secret', 'db-credentials', '-o', 'yaml'], timeoutSeconds: 20, maxOutputBytes: 20_000, grant: grant({ ...READ_ONLY, allowSecrets: true }), cacheKey: 'proxy-test\0alice', proxy });
+    const allowed = await executeKubectl({ kubectlPath, args: ['get', 'secret', 'db-credentials', '-o', 'yaml'], timeoutSeconds: 20, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() }, grant: grant({ ...READ_ONLY, allowSecrets: true }), cacheKey: 'proxy-test\0alice', proxy });
     assert.equal(allowed.exitCode, 0, allowed.stderr);
     assert.match(allowed.stdout, /password: <masked>/);
   });
