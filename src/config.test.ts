@@ -57,4 +57,16 @@ describe('loadConfig', () => {
     assert.equal(local.host, '127.0.0.1');
     assert.equal(local.trustFcHeaders, false);
   });
+
+  test('kubectl memory budget: 128 MB per kubectl on a 512 MB instance running 4, scaled by FC_FUNCTION_MEMORY_SIZE and KUBECTL_MAX_CONCURRENT', () => {
+    const kubectl = (env: Record<string, string>) => loadConfig({ MCP_AUTH_TOKEN: 'a'.repeat(32), ...env }).kubectl;
+    assert.deepEqual([kubectl({}).maxMemoryMb, kubectl({}).maxCpuSeconds], [128, 30]);
+    assert.equal(kubectl({ KUBECTL_MAX_CONCURRENT: '1' }).maxMemoryMb, 392);
+    assert.equal(kubectl({ KUBECTL_MAX_CONCURRENT: '32' }).maxMemoryMb, 64);
+    assert.equal(kubectl({ FC_FUNCTION_MEMORY_SIZE: '1024' }).maxMemoryMb, 256);
+    assert.equal(kubectl({ FC_FUNCTION_MEMORY_SIZE: 'lots' }).maxMemoryMb, 128);
+    assert.deepEqual([kubectl({ KUBECTL_MAX_MEMORY_MB: '300', KUBECTL_MAX_CPU_SECONDS: '5' }).maxMemoryMb, kubectl({ KUBECTL_MAX_CPU_SECONDS: '5' }).maxCpuSeconds], [300, 5]);
+    assert.throws(() => kubectl({ KUBECTL_MAX_MEMORY_MB: '32' }), /KUBECTL_MAX_MEMORY_MB must be an integer from 64 to 16384; got "32"/);
+    assert.throws(() => kubectl({ KUBECTL_MAX_CPU_SECONDS: '0' }), /KUBECTL_MAX_CPU_SECONDS must be an integer from 1 to 3600/);
+  });
 });

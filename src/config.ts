@@ -86,6 +86,27 @@ export interface KubectlSettings {
   maxTimeoutSeconds: number;
   /** kubectl processes run at once (`KUBECTL_MAX_CONCURRENT`, 1-32, default 4; ~45 MB each); further calls queue. */
   maxConcurrent: number;
+  /**
+   * MB of data (heap) each kubectl may map (`KUBECTL_MAX_MEMORY_MB`, 64-16384; default {@link defaultKubectlMemoryMb}:
+   * 128 on a 512 MB instance running 4); kubectl is killed past it (see kubectl/resource-limits.ts).
+   */
+  maxMemoryMb: number;
+  /** CPU seconds (user + system) each kubectl may use (`KUBECTL_MAX_CPU_SECONDS`, 1-3600, default 30); killed past it. */
+  maxCpuSeconds: number;
+}
+
+/** What node itself needs of an instance's memory at peak (~150 MB measured by `npm run bench`), with some room. */
+const NODE_RESERVE_MB = 160;
+/** What kubectl maps for its data before it does anything (~52 MB, mostly untouched), beside its share of the instance. */
+const KUBECTL_BASE_DATA_MB = 40;
+
+/**
+ * The default memory budget of one kubectl: its own start-up mapping plus an equal share, among `maxConcurrent`
+ * kubectls, of the instance's memory left after node. The instance's memory is FC's `FC_FUNCTION_MEMORY_SIZE` (MB),
+ * else 512. 512 MB and 4 kubectls: 40 + (512 - 160) / 4 = 128 MB.
+ */
+export function defaultKubectlMemoryMb(instanceMb: number, maxConcurrent: number): number {
+  return Math.max(64, KUBECTL_BASE_DATA_MB + Math.floor(Math.max(0, instanceMb - NODE_RESERVE_MB) / maxConcurrent));
 }
 
 export class ConfigError extends Error {
@@ -161,6 +182,10 @@ function parseKubectlSettings(env: Env): KubectlSettings {
   const path = env.KUBECTL_PATH?.trim() || '/opt/bin/kubectl';
   if (!path.startsWith('/')) throw new ConfigError(`KUBECTL_PATH must be an absolute path (kubectl is never looked up on PATH); got "${path}".`);
   const maxTimeoutSeconds = integer(env, 'KUBECTL_MAX_TIMEOUT_SECONDS', 120, 1, 120);
+  const maxConcurrent = integer(env, 'KUBECTL_MAX_CONCURRENT', 4, 1, 32);
+  // Set by FC (the function's memory in MB); anything else means "not on FC": size for FC's default of 512.
+  const fcMemory = Number(env.FC_FUNCTION_MEMORY_SIZE?.trim());
+  const instanceMb = Number.isInteger(fcMemory) && fcMemory >= 128 ? fcMemory : 512;
   return {
     path,
     privateIp: flag(env, 'KUBECONFIG_PRIVATE_IP'),
@@ -171,7 +196,9 @@ function parseKubectlSettings(env: Env): KubectlSettings {
     maxOutputBytes: integer(env, 'KUBECTL_MAX_OUTPUT_BYTES', 20_000, 256, 23_000),
     defaultTimeoutSeconds: integer(env, 'KUBECTL_DEFAULT_TIMEOUT_SECONDS', Math.min(30, maxTimeoutSeconds), 1, maxTimeoutSeconds),
     maxTimeoutSeconds,
-    maxConcurrent: integer(env, 'KUBECTL_MAX_CONCURRENT', 4, 1, 32),
+    maxConcurrent,
+    maxMemoryMb: integer(env, 'KUBECTL_MAX_MEMORY_MB', Math.min(16_384, defaultKubectlMemoryMb(instanceMb, maxConcurrent)), 64, 16_384),
+    maxCpuSeconds: integer(env, 'KUBECTL_MAX_CPU_SECONDS', 30, 1, 3600),
   };
 }
 

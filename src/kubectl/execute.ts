@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { proxyKubeconfig } from './kubeconfig.ts';
 import { kubectlProxy, type KubectlProxy, type ProxyGrant } from './proxy.ts';
+import type { KubectlLimits } from './resource-limits.ts';
 import { runKubectl, type KubectlRun } from './runner.ts';
 
 export interface ExecuteKubectlOptions {
@@ -19,6 +20,8 @@ export interface ExecuteKubectlOptions {
   timeoutSeconds: number;
   maxOutputBytes: number;
   signal?: AbortSignal | undefined;
+  /** Memory and CPU budget of the kubectl process. */
+  limits: KubectlLimits;
   grant: ProxyGrant;
   /** Names the discovery cache: `kubectlCacheKey(identity, cluster, server)`. */
   cacheKey: string;
@@ -74,6 +77,7 @@ export async function executeKubectl(options: ExecuteKubectlOptions): Promise<Ku
       stdin: options.manifest,
       maxOutputBytes: options.maxOutputBytes,
       signal: options.signal,
+      limits: options.limits,
     });
     return { ...run, upstreamRequests: session.upstreamRequests, refusedRequests: session.refusedRequests, cacheDir };
   } finally {

@@ -19,6 +19,7 @@ import { setKubectlAuditLogger } from './audit.ts';
 import { executeKubectl } from './execute.ts';
 import { parseKubeconfig, type UpstreamCluster } from './kubeconfig.ts';
 import { MASKED_DATA } from './output-filter.ts';
+import { findPrlimit } from './resource-limits.ts';
 import { jsonOnlyAccept, KubectlProxy, upstreamHeaders, type ProxyGrant, type ProxySession } from './proxy.ts';
 import { ALLOWED, REFUSED, REFUSED_UPGRADES } from './rest-policy.cases.ts';
 import type { RestPolicy } from './rest-policy.ts';
@@ -123,10 +124,11 @@ describe('proxy: sessions', () => {
     await send(session, 'GET', '/api/v1/namespaces/default/pods?limit=1', session.token);
     session.close();
     assert.deepEqual(kube.requests.map((r) => [r.method, r.path, r.user]), [['GET', '/api/v1/namespaces/default/pods?limit=1', 'bob']]);
+    assert.equal(audit.length, 1);
     const line = JSON.parse(audit[0]!);
     assert.deepEqual(
-      { event: line.event, cluster: line.cluster, identity: line.identity, method: line.method, path: line.path, status: line.status },
-      { event: 'kubectl_api_request', cluster: 'c-test', identity: 'id-bob', method: 'GET', path: '/api/v1/namespaces/default/pods', status: 200 },
+      { event: line.event, cluster: line.cluster, identity: line.identity, requests: line.requests, counts: line.counts, statuses: line.statuses, first: line.first },
+      { event: 'kubectl_api_requests', cluster: 'c-test', identity: 'id-bob', requests: 1, counts: { 'GET pods': 1 }, statuses: { 200: 1 }, first: ['GET /api/v1/namespaces/default/pods'] },
     );
     assert.ok(!audit.join('\n').includes(session.token));
   });
@@ -166,13 +168,14 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
     session.close();
     assert.deepEqual(kube.requests.map((r) => r.method), ['POST']);
     assert.equal(clusterState(), before);
-    assert.equal(audit.filter((line) => JSON.parse(line).refused === 'mode').length, 3);
+    const line = JSON.parse(audit.at(-1)!);
+    assert.deepEqual([line.requests, line.refused, line.refusals.map((r: { rule: string }) => r.rule)], [4, 3, ['mode', 'mode', 'mode']]);
   });
 
   test('read-only: real kubectl run with write arguments the validator never saw is refused by the proxy', async () => {
     const before = clusterState();
     for (const args of [['scale', 'deployment', 'web', '--replicas=5'], ['delete', 'pod', 'web-5d8f7c9b6-h2xq9'], ['label', 'node', 'cn-hangzhou.10.0.1.12', 'x=y']]) {
-      const run = await executeKubectl({ kubectlPath, args, timeoutSeconds: 20, maxOutputBytes: 20_000, grant: grant(READ_ONLY), cacheKey: 'proxy-test\0alice', proxy });
+      const run = await executeKubectl({ kubectlPath, args, timeoutSeconds: 20, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() }, grant: grant(READ_ONLY), cacheKey: 'proxy-test\0alice', proxy });
       assert.equal(run.exitCode, 1, args.join(' '));
       assert.match(run.stderr, /Error from server \(Forbidden\): .*the MCP server's kubectl policy refused this request: (PATCH|DELETE) changes the cluster/, run.stderr);
       assert.ok(run.refusedRequests >= 1);
@@ -183,12 +186,12 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
 
   test('Secrets: get, list and watch are refused by the proxy unless allowed', async () => {
     for (const args of [['get', 'secrets', '-A'], ['get', 'secret', 'db-credentials', '-o', 'yaml'], ['get', 'secrets', '-n', 'default', '--watch-only', '--request-timeout=1s']]) {
-      const run = await executeKubectl({ kubectlPath, args, timeoutSeconds: 20, maxOutputBytes: 20_000, grant: grant(READ_ONLY), cacheKey: 'proxy-test\0alice', proxy });
+      const run = await executeKubectl({ kubectlPath, args, timeoutSeconds: 20, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() }, grant: grant(READ_ONLY), cacheKey: 'proxy-test\0alice', proxy });
       assert.equal(run.exitCode, 1, args.join(' '));
       assert.match(run.stderr, /Forbidden.*Secrets are not readable through this server/);
     }
     assert.ok(!kube.requests.some((r) => r.path.includes('secrets')));
-    const allowed = await executeKubectl({ kubectlPath, args: ['get', 'secret', 'db-credentials', '-o', 'yaml'], timeoutSeconds: 20, maxOutputBytes: 20_000, grant: grant({ ...READ_ONLY, allowSecrets: true }), cacheKey: 'proxy-test\0alice', proxy });
+    const allowed = await executeKubectl({ kubectlPath, args: ['get', 'secret', 'db-credentials', '-o', 'yaml'], timeoutSeconds: 20, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() }, grant: grant({ ...READ_ONLY, allowSecrets: true }), cacheKey: 'proxy-test\0alice', proxy });
     assert.equal(allowed.exitCode, 0, allowed.stderr);
     assert.match(allowed.stdout, /password: <masked>/);
   });
@@ -207,8 +210,8 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
       }
       assert.equal(answer.status, rule === 'path' ? 400 : 403, `${method} ${path}: ${answer.text}`);
       if (method !== 'HEAD') assert.match(JSON.parse(answer.text).message, /^the MCP server's kubectl policy refused/, `${method} ${path}`);
-      const line = JSON.parse(audit.at(-1)!);
-      assert.deepEqual([line.method, line.refused], [method, rule], `${method} ${path}`);
+      const { refusals } = JSON.parse(audit.at(-1)!);
+      assert.deepEqual([refusals[0].method, refusals[0].rule], [method, rule], `${method} ${path}`);
     }
     for (const [method, path, policy, rule] of REFUSED_UPGRADES) {
       const session = await proxy.open(grant(policy));
@@ -245,7 +248,7 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
       await send(session, method, path, session.token);
       session.close();
       assert.deepEqual(kube.requests.map((r) => [r.method, r.path]), [[method, path]], path);
-      assert.equal(JSON.parse(audit[0]!).path, path.split('?')[0]);
+      assert.deepEqual(JSON.parse(audit[0]!).first, [`${method} ${path.split('?')[0]}`]);
     }
   });
 

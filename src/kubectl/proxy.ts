@@ -9,28 +9,31 @@
  *    credential), without hop-by-hop, `Authorization` or `Impersonate-*` headers, adding the upstream credential itself;
  * 4. masks Secret values in responses about Secrets (JSON only, uncompressed: see secret-masking.ts) before kubectl
  *    sees them, and refuses upgrades (WebSocket watches) on Secrets, which it could not mask;
- * 5. writes an audit line with the path it forwarded.
- * Closing a session (the call ended) forgets the token and cuts its requests still in flight.
+ * 5. counts the request in the call's audit line (audit.ts), written when the session closes.
+ * Closing a session (the call ended) forgets the token and cuts its requests still in flight. Every connection, stream
+ * and upstream request has an error path: a reset at any stage ends that request alone, never the process.
+ * Plain requests: forward-request.ts; upgrades: upgrade-tunnel.ts; upstream agents: upstream-pool.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { Agent, createServer, request as httpsRequest, type Server } from 'node:https';
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, request as httpsRequest, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { pipeline, type Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { urlToHttpOptions } from 'node:url';
-import { auditKubectlRequest } from './audit.ts';
+import { KubectlCallAudit } from './audit.ts';
 import type { UpstreamCluster } from './kubeconfig.ts';
 import { loopbackCertificate } from './loopback-tls.ts';
-import { checkRestRequest, statusBody, type RestAllowed, type RestPolicy, type RestRefusal } from './rest-policy.ts';
-import { SecretMaskingStream } from './secret-masking.ts';
+import { forwardRequest } from './forward-request.ts';
+import { bearer, jsonOnlyAccept, upstreamHeaders } from './proxy-headers.ts';
+import { trackInflight, type ProxyGrant, type Session } from './proxy-session.ts';
+import { checkRestRequest, statusBody, type RestAllowed, type RestPolicy } from './rest-policy.ts';
+import { refuseUpgrade, relayUpgrade } from './upgrade-tunnel.ts';
+import { UpstreamPool } from './upstream-pool.ts';
 
-export interface ProxyGrant {
-  upstream: UpstreamCluster;
-  policy: RestPolicy;
-  /** Pool key: the caller's identity key and the cluster id (the credential fingerprint is added here). */
-  poolKey: string;
-  audit: { cluster: string; identity: string };
-}
+export { jsonOnlyAccept, upstreamHeaders } from './proxy-headers.ts';
+export type { ProxyGrant } from './proxy-session.ts';
+
 
 export interface ProxySession {
   /** `https://127.0.0.1:<port>` */
@@ -43,93 +46,59 @@ export interface ProxySession {
   readonly upstreamRequests: number;
   /** Requests the policy refused so far. */
   readonly refusedRequests: number;
+  /** Forget the token, cut its requests still in flight, and write the call's audit line. */
   close(): void;
 }
 
-interface Session {
-  grant: ProxyGrant;
-  upstreamRequests: number;
-  refusedRequests: number;
-  inflight: Set<{ destroy(): void }>;
-  closed: boolean;
-}
 
-const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
-  'transfer-encoding', 'upgrade', 'host', 'authorization',
-]);
-const MAX_POOLS = 64;
+export interface KubectlProxyOptions {
+  /** Upstream agents kept while idle (default 64). */
+  maxPools?: number;
+}
 
 function digest(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** Headers to send upstream: hop-by-hop, caller auth and impersonation removed. */
-export function upstreamHeaders(headers: IncomingHttpHeaders, keepUpgrade: boolean): Record<string, string | string[]> {
-  const listed = new Set(
-    String(headers.connection ?? '')
-      .split(',')
-      .map((name) => name.trim().toLowerCase())
-      .filter(Boolean),
-  );
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    const lower = name.toLowerCase();
-    if (lower.startsWith('impersonate-') || lower.startsWith('proxy-')) continue;
-    if (HOP_BY_HOP.has(lower) || listed.has(lower)) {
-      if (!(keepUpgrade && (lower === 'upgrade' || lower === 'connection'))) continue;
-    }
-    out[lower] = value;
-  }
-  return out;
-}
-
-function responseHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  const listed = new Set(String(headers.connection ?? '').split(',').map((n) => n.trim().toLowerCase()));
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
-    out[name] = value;
-  }
-  return out;
-}
-
-/** Accept for a Secret request: its JSON media types only (a Table too), never protobuf or YAML, which are not masked. */
-export function jsonOnlyAccept(accept: string | string[] | undefined): string {
-  const kept = String(accept ?? '')
-    .split(',')
-    .map((type) => type.trim())
-    .filter((type) => /^application\/json(?:\s*;|$)/i.test(type));
-  return kept.length ? kept.join(',') : 'application/json';
-}
-
-/** Whether a response to a Secret request is one the masking stream can read: JSON, not compressed. */
-function maskable(headers: IncomingHttpHeaders): boolean {
-  const encoding = String(headers['content-encoding'] ?? 'identity').trim().toLowerCase();
-  return /^application\/json(?:\s*;|$)/i.test(String(headers['content-type'] ?? '')) && encoding === 'identity';
-}
-
-/** The request target's path, for an audit line about a refused request (nothing was forwarded). */
+/** The request target's path, for the audit of a refused request (nothing was forwarded). */
 const refusedPath = (url: string): string => url.split('?')[0] ?? '';
 
-function bearer(headers: IncomingHttpHeaders): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '');
-  return match?.[1];
+/** A bad request line or headers, a timeout, or a connection cut before a request was read: answer if possible, close. */
+function onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code !== 'ECONNRESET' && socket.writable) {
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    socket.write(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+  }
+  socket.destroy(); // as Node's own handler does: the connection is never reused after a client error
 }
 
-export class KubectlProxy {
+/**
+ * Events: `connection-closed` (the client's port) once a connection to the listener is closed, whatever ended it.
+ */
+export class KubectlProxy extends EventEmitter {
   private server: Server | undefined;
   private listening: Promise<{ url: string; caPem: string }> | undefined;
   private readonly sessions = new Map<string, Session>();
-  private readonly pools = new Map<string, Agent>();
+  private readonly pool: UpstreamPool;
+  /** Every connection to the listener, upgraded ones included (which `closeAllConnections` does not see). */
+  private readonly connections = new Set<Socket>();
+
+  constructor(options: KubectlProxyOptions = {}) {
+    super();
+    this.pool = new UpstreamPool(options.maxPools);
+  }
 
   /** Start listening (once) and return `https://127.0.0.1:<port>` and the certificate to trust. */
   endpoint(): Promise<{ url: string; caPem: string }> {
     this.listening ??= new Promise((resolve, reject) => {
       const { certPem, keyPem } = loopbackCertificate();
       const server = createServer({ cert: certPem, key: keyPem }, (req, res) => this.onRequest(req, res));
-      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket as Socket, head));
+      server.on('connection', (raw: Socket) => this.onConnection(raw));
+      // A handshake that fails or is cut (a reset before TLS completes): drop the connection.
+      server.on('tlsClientError', (_error: Error, socket: Duplex) => socket.destroy());
+      server.on('clientError', onClientError);
+      // Node stops watching a socket's errors once it hands it to 'upgrade': the tunnel adds its own at once.
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
       server.keepAliveTimeout = 5_000;
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => {
@@ -146,7 +115,7 @@ export class KubectlProxy {
     const { url, caPem } = await this.endpoint();
     const token = randomBytes(32).toString('base64url');
     const key = digest(token);
-    const session: Session = { grant, upstreamRequests: 0, refusedRequests: 0, inflight: new Set(), closed: false };
+    const session: Session = { grant, upstreamRequests: 0, refusedRequests: 0, inflight: new Set(), audit: new KubectlCallAudit(grant.audit), closed: false };
     this.sessions.set(key, session);
     return {
       url,
@@ -159,10 +128,12 @@ export class KubectlProxy {
         return session.refusedRequests;
       },
       close: () => {
+        if (session.closed) return;
         session.closed = true;
         this.sessions.delete(key);
-        for (const inflight of session.inflight) inflight.destroy();
+        for (const cut of [...session.inflight]) cut();
         session.inflight.clear();
+        session.audit.flush();
       },
     };
   }
@@ -172,69 +143,38 @@ export class KubectlProxy {
     return this.sessions.size;
   }
 
-  /** Stop listening and drop the pooled connections. */
+  /** Upstream agents kept now (bounded while idle; tests). */
+  get pooledUpstreams(): number {
+    return this.pool.size;
+  }
+
+  /** Stop listening and drop the pooled connections and every open connection, tunnels included. */
   async close(): Promise<void> {
-    for (const agent of this.pools.values()) agent.destroy();
-    this.pools.clear();
+    this.pool.destroy();
     const server = this.server;
     this.server = undefined;
     this.listening = undefined;
+    for (const socket of this.connections) socket.destroy();
     if (server) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   }
 
-  private agentFor(grant: ProxyGrant): Agent {
-    const key = `${grant.poolKey}\0${grant.upstream.fingerprint}`;
-    let agent = this.pools.get(key);
-    if (agent) {
-      this.pools.delete(key);
-      this.pools.set(key, agent); // most recently used last
-      return agent;
-    }
-    // A new credential for the same identity and cluster replaces the old pool.
-    for (const [other, old] of this.pools) {
-      if (other.startsWith(`${grant.poolKey}\0`)) {
-        old.destroy();
-        this.pools.delete(other);
-      }
-    }
-    const { upstream } = grant;
-    agent = new Agent({
-      keepAlive: true,
-      maxSockets: 16,
-      maxFreeSockets: 4,
-      timeout: 60_000,
-      ...(upstream.caPem ? { ca: upstream.caPem } : {}),
-      ...(upstream.clientCertPem ? { cert: upstream.clientCertPem, key: upstream.clientKeyPem } : {}),
-      ...(upstream.tlsServerName ? { servername: upstream.tlsServerName } : {}),
+  private onConnection(raw: Socket): void {
+    const port = raw.remotePort;
+    this.connections.add(raw);
+    raw.on('error', () => raw.destroy());
+    raw.on('close', () => {
+      this.connections.delete(raw);
+      this.emit('connection-closed', port);
     });
-    this.pools.set(key, agent);
-    while (this.pools.size > MAX_POOLS) {
-      const [oldestKey, oldest] = this.pools.entries().next().value as [string, Agent];
-      oldest.destroy();
-      this.pools.delete(oldestKey);
-    }
-    return agent;
   }
 
   private session(req: IncomingMessage): Session | undefined {
     const token = bearer(req.headers);
     const session = token ? this.sessions.get(digest(token)) : undefined;
     return session && !session.closed ? session : undefined;
-  }
-
-  /** `path`: what was forwarded (without the query), or for a refusal what was asked. */
-  private audit(session: Session, method: string, path: string, status: number, started: number, refusal?: RestRefusal): void {
-    auditKubectlRequest({
-      ...session.grant.audit,
-      method,
-      path: path.slice(0, 512),
-      status,
-      ...(refusal ? { refused: refusal.rule } : {}),
-      durationMs: Math.round(performance.now() - started),
-    });
   }
 
   /** Where to send the judged request: the API server's host, its path prefix, then exactly the judged path. */
@@ -245,6 +185,7 @@ export class KubectlProxy {
     return { hostname: String(urlToHttpOptions(base).hostname), port: base.port ? Number(base.port) : undefined, host: base.host, path: `${prefix}${allowed.path}` };
   }
 
+  /** The upstream request for a judged request, on a leased pooled agent (returned when the request closes). */
   private upstreamRequest(session: Session, req: IncomingMessage, allowed: RestAllowed, keepUpgrade: boolean) {
     const target = this.target(session, allowed);
     const headers = upstreamHeaders(req.headers, keepUpgrade);
@@ -255,15 +196,19 @@ export class KubectlProxy {
       delete headers['accept-encoding'];
     }
     session.upstreamRequests += 1;
-    return httpsRequest({
+    const lease = this.pool.lease(session.grant.poolKey, session.grant.upstream);
+    const upstream = httpsRequest({
       protocol: 'https:',
       hostname: target.hostname,
       ...(target.port ? { port: target.port } : {}),
       path: target.path,
       method: req.method ?? 'GET',
       headers,
-      agent: this.agentFor(session.grant),
+      agent: lease.agent,
     });
+    upstream.on('close', lease.release);
+    upstream.on('upgrade', lease.release); // the tunnel's socket has left the agent
+    return upstream;
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -271,6 +216,8 @@ export class KubectlProxy {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const session = this.session(req);
+    req.on('error', () => res.destroy());
+    res.on('error', () => res.destroy());
     const reply = (status: number, body: string) => {
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
@@ -284,134 +231,42 @@ export class KubectlProxy {
     if (!decision.ok) {
       req.resume();
       session.refusedRequests += 1;
+      session.audit.request(method, refusedPath(url));
+      session.audit.refusal(method, refusedPath(url), decision.rule, decision.status);
       reply(decision.status, statusBody(decision));
-      this.audit(session, method, refusedPath(url), decision.status, started, decision);
       return;
     }
-    this.forward(session, req, res, decision, started, true);
-  }
-
-  private forward(session: Session, req: IncomingMessage, res: ServerResponse, allowed: RestAllowed, started: number, mayRetry: boolean): void {
-    const method = req.method ?? 'GET';
-    const path = allowed.pathname;
-    const upstream = this.upstreamRequest(session, req, allowed, false);
-    const tracked = { destroy: () => upstream.destroy() };
-    session.inflight.add(tracked);
-    const done = () => session.inflight.delete(tracked);
-    upstream.on('response', (answer) => {
-      const status = answer.statusCode ?? 502;
-      const finished = (failed = false) => {
-        done();
-        this.audit(session, method, path, failed ? 502 : status, started);
-      };
-      if (allowed.secrets && method !== 'HEAD') {
-        if (!maskable(answer.headers)) {
-          // Fail closed: a Secret in a form the masking stream cannot read (protobuf, YAML, compressed) is not passed on.
-          answer.resume();
-          done();
-          const body = statusBody({ status: 502, reason: 'BadGateway', message: "the MCP server's kubectl policy only passes Secret responses it can mask (uncompressed JSON); the API server sent another form, and nothing of it was passed on." });
-          res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-          res.end(body);
-          this.audit(session, method, path, 502, started);
-          return;
-        }
-        const headers = responseHeaders(answer.headers);
-        delete headers['content-length']; // masking changes the length
-        res.writeHead(status, headers);
-        pipeline(answer, new SecretMaskingStream(), res, (error) => {
-          if (error) res.destroy(); // cut, never passed on unmasked
-          finished(Boolean(error));
-        });
-        return;
-      }
-      res.writeHead(status, responseHeaders(answer.headers));
-      answer.pipe(res);
-      answer.on('end', () => finished());
-      answer.on('error', () => res.destroy());
-    });
-    upstream.on('error', (error: NodeJS.ErrnoException) => {
-      done();
-      // A kept-alive socket the far end closed while idle (e.g. after the instance was frozen): a read is safe to resend.
-      if (mayRetry && upstream.reusedSocket && error.code === 'ECONNRESET' && (method === 'GET' || method === 'HEAD') && !session.closed) {
-        session.upstreamRequests -= 1;
-        this.forward(session, req, res, allowed, started, false);
-        return;
-      }
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      const body = statusBody({
-        status: 502,
-        reason: 'ServiceUnavailable',
-        message: session.closed ? 'the kubectl call ended' : `the MCP server could not reach the cluster's API server (${error.code ?? 'connection failed'})`,
-      });
-      res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-      this.audit(session, method, path, 502, started);
-    });
-    // kubectl went away (killed at its deadline): stop the upstream request too.
-    res.on('close', () => {
-      if (!res.writableFinished) upstream.destroy();
-    });
-    if (method === 'GET' || method === 'HEAD') {
-      // No body to stream for reads: end now so a retry does not need to replay it.
-      req.resume();
-      upstream.end();
-    } else {
-      req.pipe(upstream);
-    }
+    session.audit.request(method, decision.pathname);
+    forwardRequest({ session, req, res, allowed: decision, started, upstream: () => this.upstreamRequest(session, req, decision, false) });
   }
 
   /** exec/attach/port-forward use HTTP upgrades (WebSocket or SPDY): same checks, then a raw tunnel. */
-  private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
     const started = performance.now();
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const session = this.session(req);
-    const fail = (status: number, reason: string, message: string) => {
-      const body = statusBody({ status, reason, message });
-      socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
-    };
     if (!session) {
-      fail(401, 'Unauthorized', 'Unauthorized: unknown or expired kubectl session token.');
+      refuseUpgrade(socket, 401, 'Unauthorized', 'Unauthorized: unknown or expired kubectl session token.');
       return;
     }
     const decision = checkRestRequest(method, url, session.grant.policy, { upgrade: true });
     if (!decision.ok) {
       session.refusedRequests += 1;
-      fail(decision.status, decision.reason, decision.message);
-      this.audit(session, method, refusedPath(url), decision.status, started, decision);
+      session.audit.request(method, refusedPath(url));
+      session.audit.refusal(method, refusedPath(url), decision.rule, decision.status);
+      refuseUpgrade(socket, decision.status, decision.reason, decision.message);
       return;
     }
-    const path = decision.pathname;
-    const upstream = this.upstreamRequest(session, req, decision, true);
-    const tracked = { destroy: () => (upstream.destroy(), socket.destroy()) };
-    session.inflight.add(tracked);
-    socket.on('close', () => session.inflight.delete(tracked));
-    upstream.on('upgrade', (answer, upSocket, upHead) => {
-      const lines = [`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage ?? ''}`];
-      for (let i = 0; i < answer.rawHeaders.length; i += 2) lines.push(`${answer.rawHeaders[i]}: ${answer.rawHeaders[i + 1]}`);
-      socket.write(`${lines.join('\r\n')}\r\n\r\n`);
-      if (upHead.length) socket.write(upHead);
-      if (head.length) upSocket.write(head);
-      upSocket.pipe(socket).pipe(upSocket);
-      upSocket.on('error', () => socket.destroy());
-      socket.on('error', () => upSocket.destroy());
-      this.audit(session, method, path, answer.statusCode ?? 101, started);
+    session.audit.request(method, decision.pathname);
+    relayUpgrade({
+      socket,
+      head,
+      upstream: this.upstreamRequest(session, req, decision, true),
+      onAnswer: (status) => session.audit.answer(status, performance.now() - started),
+      track: (cut) => trackInflight(session, cut),
     });
-    upstream.on('response', (answer) => {
-      const lines = [`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage ?? ''}`];
-      for (const [name, value] of Object.entries(responseHeaders(answer.headers))) lines.push(`${name}: ${Array.isArray(value) ? value.join(', ') : value}`);
-      socket.write(`${lines.join('\r\n')}\r\nconnection: close\r\n\r\n`);
-      answer.pipe(socket);
-      this.audit(session, method, path, answer.statusCode ?? 502, started);
-    });
-    upstream.on('error', () => {
-      fail(502, 'Bad Gateway', "the MCP server could not reach the cluster's API server");
-      this.audit(session, method, path, 502, started);
-    });
-    upstream.end();
   }
 }
 

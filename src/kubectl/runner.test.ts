@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parseKubectlCommand } from './command-policy.ts';
+import { findPrlimit, type KubectlLimits } from './resource-limits.ts';
 import { runKubectl, serverFlags, spawnArgv, type KubectlInvocation } from './runner.ts';
+
+/** The budget these fake kubectls (node scripts) run under, through prlimit as in production. */
+const LIMITS: KubectlLimits = { memoryMb: 256, cpuSeconds: 30, prlimitPath: findPrlimit() };
 
 let dir: string;
 let echo: string;
@@ -36,7 +40,7 @@ before(async () => {
 after(() => rm(dir, { recursive: true, force: true }));
 
 function invocation(args: readonly string[], extra: Partial<KubectlInvocation> = {}): KubectlInvocation {
-  return { kubectlPath: echo, args, kubeconfigPath: join(dir, 'kubeconfig'), cacheDir: join(dir, 'cache'), homeDir: dir, timeoutSeconds: 30, maxOutputBytes: 20_000, ...extra };
+  return { kubectlPath: echo, args, kubeconfigPath: join(dir, 'kubeconfig'), cacheDir: join(dir, 'cache'), homeDir: dir, timeoutSeconds: 30, maxOutputBytes: 20_000, limits: LIMITS, ...extra };
 }
 
 /** A tiny deterministic generator, so a failure names its seed. */

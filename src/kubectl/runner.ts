@@ -1,10 +1,12 @@
 /**
  * Runs kubectl once (rules 1, 7 and 8 of shared/docs/kubectl-safety.md): `spawn` without a shell, the configured
  * absolute path, exactly the validated arguments followed by the server's own flags, a minimal environment, stdin only
- * for a manifest, a hard SIGKILL at the deadline, and stdout/stderr streamed into bounded buffers, then masked.
+ * for a manifest, a hard SIGKILL at the deadline or past its memory or CPU budget (resource-limits.ts), and
+ * stdout/stderr streamed into bounded buffers, then masked.
  */
 import { spawn } from 'node:child_process';
 import { BoundedBuffer, maskKubectlOutput } from './output-filter.ts';
+import { limitedCommand, limitFromExit, prlimitExecFailure, ResourceWatch, type KubectlLimits, type LimitExceeded, type ResourceUsage } from './resource-limits.ts';
 
 export interface KubectlInvocation {
   /** Absolute path of kubectl (the `KUBECTL_PATH` setting). */
@@ -25,6 +27,8 @@ export interface KubectlInvocation {
   maxOutputBytes: number;
   /** Kills kubectl when aborted (the MCP request was cancelled). */
   signal?: AbortSignal | undefined;
+  /** Memory and CPU budget: kubectl is killed past either. */
+  limits: KubectlLimits;
 }
 
 export interface KubectlRun {
@@ -34,6 +38,10 @@ export interface KubectlRun {
   timedOut: boolean;
   /** Killed because the request was cancelled. */
   aborted: boolean;
+  /** Killed past its memory or CPU budget (by this server or by the kernel). */
+  limitExceeded: LimitExceeded | undefined;
+  /** What kubectl used, as last sampled. */
+  usage: ResourceUsage;
   /** kubectl could not be started (missing or not executable); the reason, without the path. */
   spawnError: string | undefined;
   /** Masked stdout, cut at `maxOutputBytes`. */
@@ -97,7 +105,8 @@ export function runKubectl(invocation: KubectlInvocation): Promise<KubectlRun> {
     let timedOut = false;
     let aborted = false;
     let spawnError: string | undefined;
-    const child = spawn(invocation.kubectlPath, argv, {
+    const command = limitedCommand(invocation.kubectlPath, argv, invocation.limits);
+    const child = spawn(command.file, command.args, {
       env: childEnvironment(invocation),
       cwd: invocation.homeDir,
       stdio: [invocation.stdin !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'],
@@ -117,10 +126,14 @@ export function runKubectl(invocation: KubectlInvocation): Promise<KubectlRun> {
     };
     invocation.signal?.addEventListener('abort', onAbort, { once: true });
     if (invocation.signal?.aborted) onAbort();
+    const watch = child.pid ? new ResourceWatch(child.pid, invocation.limits, kill) : undefined;
     child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
+    // Every pipe owns an error path: a read error ends the run like an exit does ('close' still fires).
+    child.stdout!.on('error', kill);
+    child.stderr!.on('error', kill);
     if (child.stdin) {
-      child.stdin.on('error', () => undefined); // kubectl may exit before reading it all
+      child.stdin.on('error', () => undefined); // EPIPE: kubectl may exit before reading it all
       child.stdin.end(invocation.stdin);
     }
     child.on('error', (error: NodeJS.ErrnoException) => {
@@ -128,7 +141,12 @@ export function runKubectl(invocation: KubectlInvocation): Promise<KubectlRun> {
     });
     child.on('close', (exitCode, signal) => {
       clearTimeout(timer);
+      watch?.stop();
       invocation.signal?.removeEventListener('abort', onAbort);
+      const usage = watch?.usage ?? { peakRssMb: 0, peakDataMb: 0, cpuSeconds: 0 };
+      const rawStderr = stderr.toString();
+      const limitExceeded = watch?.exceeded ?? limitFromExit(invocation.limits, { exitCode, signal, stderr: rawStderr, usage });
+      spawnError ??= prlimitExecFailure(invocation.limits, exitCode, rawStderr);
       const out = maskAndBound(stdout, invocation.maxOutputBytes);
       const err = maskAndBound(stderr, STDERR_LIMIT);
       resolve({
@@ -136,6 +154,8 @@ export function runKubectl(invocation: KubectlInvocation): Promise<KubectlRun> {
         signal,
         timedOut,
         aborted,
+        limitExceeded,
+        usage,
         spawnError,
         stdout: out.text,
         stdoutDropped: out.dropped,

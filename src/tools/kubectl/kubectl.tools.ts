@@ -9,6 +9,7 @@ import { ToolFailure } from '../../errors/tool-failure.ts';
 import { parseKubectlCommand } from '../../kubectl/command-policy.ts';
 import { executeKubectl, kubectlCacheKey } from '../../kubectl/execute.ts';
 import { NARROWING_HINT, truncationMarker } from '../../kubectl/output-filter.ts';
+import { findPrlimit } from '../../kubectl/resource-limits.ts';
 import { commandsAtOnce, kubectlRunSlots, SlotWaitEnded, slotWaitNote, type SlotGrant } from '../../kubectl/run-slots.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, type ToolAnswer } from '../define-tool.ts';
@@ -102,6 +103,7 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
       timeoutSeconds: Math.max(0.001, (deadline - performance.now()) / 1000),
       maxOutputBytes: settings.maxOutputBytes,
       signal: ctx.signal,
+      limits: { memoryMb: settings.maxMemoryMb, cpuSeconds: settings.maxCpuSeconds, prlimitPath: findPrlimit() },
       grant: {
         upstream,
         policy: { mode: ctx.accessMode, allowSecrets: settings.allowSecrets, allowExec: settings.allowExec },
@@ -118,6 +120,8 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
     kubectlApiRequests: run.upstreamRequests,
     kubectlRefusedRequests: run.refusedRequests || undefined,
     kubectlMs: run.durationMs,
+    kubectlPeakMb: Math.round(run.usage.peakRssMb) || undefined,
+    kubectlLimit: run.limitExceeded,
     kubectlQueuedMs: slot.waitedMs ? Math.round(slot.waitedMs) : undefined,
   });
 
@@ -130,6 +134,16 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
     });
   }
   if (run.aborted) throw new ToolFailure('Cancelled', `The call was cancelled and kubectl was stopped.${unknownOutcome}`);
+  if (run.limitExceeded === 'memory') {
+    throw new ToolFailure('KubectlMemoryLimit', `kubectl needed more than its memory budget of ${settings.maxMemoryMb} MB and was stopped; nothing it printed is shown.${unknownOutcome}`, {
+      hint: `Narrow the command (-n, -l, --field-selector, -o name or custom-columns; a template that builds large strings does this), or ask the operator to raise KUBECTL_MAX_MEMORY_MB (each of the KUBECTL_MAX_CONCURRENT kubectl processes may use that much).`,
+    });
+  }
+  if (run.limitExceeded === 'cpu') {
+    throw new ToolFailure('KubectlCpuLimit', `kubectl used its CPU-time budget of ${settings.maxCpuSeconds} s and was stopped; nothing it printed is shown.${unknownOutcome}`, {
+      hint: 'Narrow the command (-n, -l, --field-selector; a template that loops does this), or ask the operator to raise KUBECTL_MAX_CPU_SECONDS.',
+    });
+  }
   if (run.timedOut || (run.exitCode !== 0 && TIMEOUT_PATTERN.test(stderr))) {
     throw new ToolFailure(
       'KubectlTimeout',

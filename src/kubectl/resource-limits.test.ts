@@ -1,0 +1,100 @@
+/**
+ * The memory and CPU budget of a kubectl process, with the real kubectl binary and no API server (`create namespace
+ * --dry-run=client` renders a go-template offline): a template that doubles a string 25 times (~2 GB unbounded) and
+ * one that loops two billion times are killed at the budget, through prlimit and by the watcher alone; an ordinary
+ * command under the same budget is untouched.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ensureKubectl } from '../../layers/kubectl/kubectl-binary.ts';
+import { findPrlimit, limitedCommand, limitFromExit, prlimitExecFailure, type KubectlLimits } from './resource-limits.ts';
+import { runKubectl } from './runner.ts';
+
+const MEMORY_BOMB = '{{$x := "AAAAAAAAAAAAAAAA"}}{{range 25}}{{$x = printf "%s%s" $x $x}}{{end}}{{len $x}}';
+const CPU_LOOP = '{{range 2000000000}}{{end}}';
+let kubectlPath: string;
+let dir: string;
+
+const renderArgs = (template: string) => ['create', 'namespace', 'budget', '--dry-run=client', '-o', 'go-template', `--template=${template}`, `--kubeconfig=${join(dir, 'kubeconfig')}`];
+
+function render(template: string, limits: KubectlLimits) {
+  const args = renderArgs(template).slice(0, -1);
+  return runKubectl({ kubectlPath, args, kubeconfigPath: join(dir, 'kubeconfig'), cacheDir: join(dir, 'cache'), homeDir: dir, timeoutSeconds: 120, maxOutputBytes: 2000, limits });
+}
+
+before(async () => {
+  kubectlPath = await ensureKubectl();
+  dir = await mkdtemp(join(tmpdir(), 'kubectl-budget-test-'));
+  await writeFile(join(dir, 'kubeconfig'), 'apiVersion: v1\nkind: Config\n');
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+describe('kubectl resource budget', () => {
+  test('prlimit is on this machine (as on FC\'s debian10 runtime, where util-linux is Essential)', () => {
+    assert.equal(findPrlimit(), '/usr/bin/prlimit');
+  });
+
+  for (const [how, prlimitPath] of [['through prlimit', findPrlimit()], ['by the watcher alone', undefined]] as const) {
+    test(`the string-doubling template is killed at a 128 MB budget ${how}, far below the ~2 GB it would take`, { timeout: 120_000 }, async () => {
+      const run = await render(MEMORY_BOMB, { memoryMb: 128, cpuSeconds: 60, prlimitPath });
+      assert.equal(run.limitExceeded, 'memory', JSON.stringify(run));
+      assert.notEqual(run.exitCode, 0);
+      assert.equal(run.stdout, '');
+      assert.ok(run.usage.peakRssMb < 128 + 64, `peak ${run.usage.peakRssMb} MB`);
+    });
+
+    test(`the two-billion-step loop is killed at a 1 s CPU budget ${how}`, { timeout: 120_000 }, async () => {
+      const run = await render(CPU_LOOP, { memoryMb: 128, cpuSeconds: 1, prlimitPath });
+      assert.equal(run.limitExceeded, 'cpu', JSON.stringify(run));
+      assert.equal(run.signal, 'SIGKILL');
+      assert.ok(run.usage.cpuSeconds >= 0.9, `${run.usage.cpuSeconds} s`);
+    });
+  }
+
+  test('the kernel alone enforces both limits through prlimit (no watcher), and the exit says which', { timeout: 120_000 }, () => {
+    const limits: KubectlLimits = { memoryMb: 128, cpuSeconds: 1, prlimitPath: findPrlimit() };
+    const spawnLimited = (template: string) => {
+      const command = limitedCommand(kubectlPath, renderArgs(template), limits);
+      return spawnSync(command.file, command.args, { env: { HOME: dir }, encoding: 'utf8', timeout: 110_000 });
+    };
+    const memory = spawnLimited(MEMORY_BOMB);
+    assert.equal(memory.status, 2, memory.stderr.slice(0, 300));
+    assert.equal(limitFromExit(limits, { exitCode: memory.status, signal: memory.signal, stderr: memory.stderr, usage: { peakRssMb: 0, peakDataMb: 0, cpuSeconds: 0 } }), 'memory');
+    const cpu = spawnLimited(CPU_LOOP);
+    assert.equal(cpu.signal, 'SIGKILL');
+    assert.equal(limitFromExit(limits, { exitCode: cpu.status, signal: cpu.signal, stderr: cpu.stderr, usage: { peakRssMb: 0, peakDataMb: 0, cpuSeconds: 1 } }), 'cpu');
+  });
+
+  test('an ordinary command under the default budget runs to the end', async () => {
+    const run = await render('{{.metadata.name}}', { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() });
+    assert.deepEqual([run.exitCode, run.stdout, run.limitExceeded], [0, 'budget', undefined]);
+    assert.ok(run.usage.peakRssMb > 0, 'the watcher sampled kubectl');
+  });
+
+  test('limitedCommand puts kubectl behind prlimit with both limits, or runs it directly without prlimit', () => {
+    assert.deepEqual(limitedCommand('/opt/bin/kubectl', ['get', 'pods'], { memoryMb: 128, cpuSeconds: 30, prlimitPath: '/usr/bin/prlimit' }), {
+      file: '/usr/bin/prlimit',
+      args: ['--data=134217728:134217728', '--cpu=30:30', '--', '/opt/bin/kubectl', 'get', 'pods'],
+    });
+    assert.deepEqual(limitedCommand('/opt/bin/kubectl', ['get', 'pods'], { memoryMb: 128, cpuSeconds: 30, prlimitPath: undefined }), { file: '/opt/bin/kubectl', args: ['get', 'pods'] });
+  });
+
+  test('exits are read for the limit behind them: Go out of memory, the kernel\'s CPU kill, prlimit unable to exec kubectl', () => {
+    const limits: KubectlLimits = { memoryMb: 128, cpuSeconds: 30, prlimitPath: '/usr/bin/prlimit' };
+    const usage = { peakRssMb: 100, peakDataMb: 120, cpuSeconds: 2 };
+    for (const stderr of ['fatal error: runtime: out of memory\n\ngoroutine 1', 'fatal error: out of memory allocating heap arena metadata\n', 'fatal error: runtime: cannot allocate memory\n']) {
+      assert.equal(limitFromExit(limits, { exitCode: 2, signal: null, stderr, usage }), 'memory', stderr);
+    }
+    assert.equal(limitFromExit(limits, { exitCode: 2, signal: null, stderr: 'error: out of memory in my template', usage }), undefined);
+    assert.equal(limitFromExit(limits, { exitCode: null, signal: 'SIGKILL', stderr: '', usage: { ...usage, cpuSeconds: 29.5 } }), 'cpu');
+    assert.equal(limitFromExit(limits, { exitCode: null, signal: 'SIGKILL', stderr: '', usage }), undefined);
+    assert.equal(prlimitExecFailure(limits, 127, 'prlimit: failed to execute /opt/bin/kubectl: No such file or directory'), 'ENOENT');
+    assert.equal(prlimitExecFailure(limits, 126, 'prlimit: failed to execute /opt/bin/kubectl: Permission denied'), 'EACCES');
+    assert.equal(prlimitExecFailure(limits, 127, 'error: unknown command'), undefined);
+    assert.equal(prlimitExecFailure({ ...limits, prlimitPath: undefined }, 127, 'prlimit: failed to execute x'), undefined);
+  });
+});
