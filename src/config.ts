@@ -61,6 +61,8 @@ export interface Config {
     retryBudgetMs: number;
   };
   clusterRegionTtlMs: number;
+  /** Longest life of a per-identity cache entry of an STS credential whose expiry is unknown (`STS_CACHE_MAX_SECONDS`). */
+  stsCacheMaxMs: number;
   kubectl: KubectlSettings;
   maxBodyBytes: number;
   maxBatchSize: number;
@@ -243,6 +245,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryBudgetMs: integer(env, 'UPSTREAM_RETRY_BUDGET_MS', 30_000, 0, 120_000),
     },
     clusterRegionTtlMs: integer(env, 'CLUSTER_REGION_TTL_SECONDS', 600, 1, 86_400) * 1000,
+    stsCacheMaxMs: integer(env, 'STS_CACHE_MAX_SECONDS', 300, 0, 86_400) * 1000,
     kubectl: parseKubectlSettings(env),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 32 * 1024 * 1024),
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 20, 1, 100),

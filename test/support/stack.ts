@@ -9,6 +9,7 @@ import { after } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { loadConfig } from '../../src/config.ts';
+import type { DefaultCredentialChain } from '../../src/credentials/resolve-credentials.ts';
 import { createLogger } from '../../src/log.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { startFullEmulator, type FullEmulator } from '../emulator/full-emulator.ts';
@@ -152,7 +153,14 @@ export function callerHeaders(key: AccessKey): Record<string, string> {
   };
 }
 
-export async function startStack(options: { env?: Record<string, string>; emulator?: Omit<EmulatorOptions, 'products'> } = {}): Promise<Stack> {
+export interface StackOptions {
+  env?: Record<string, string>;
+  emulator?: Omit<EmulatorOptions, 'products'>;
+  /** The server's default credential chain (default: one that finds nothing). */
+  defaultChain?: DefaultCredentialChain;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const emulator = await startFullEmulator(options.emulator);
   captured.worlds.push(emulator.world);
   const issueKubeconfig = emulator.env.kubeconfigFor;
@@ -191,7 +199,7 @@ export async function startStack(options: { env?: Record<string, string>; emulat
       const entry = JSON.parse(line) as LogEntry;
       for (const listener of [...listeners]) listener(entry);
     }),
-    defaultChain: { get: () => Promise.reject(new Error('no default chain in tests')) },
+    defaultChain: options.defaultChain ?? { get: () => Promise.reject(new Error('no default chain in tests')) },
   });
   const mcpUrl = `${server.url}/mcp`;
   const clients: Client[] = [];

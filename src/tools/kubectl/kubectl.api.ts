@@ -1,9 +1,11 @@
 /**
  * The caller's access to a cluster's API server: DescribeClusterUserKubeconfig (a short-lived kubeconfig), parsed and
- * cached in memory per (identity, cluster) until shortly before it expires. Never written to disk, never returned.
+ * cached in memory per (identity, cluster) until shortly before it or the caller's credential expires
+ * (`credentialCacheTtlMs`). Never written to disk, never returned.
  */
 import { loadCsSdk, type CsClient } from '../../clients/cs-client.ts';
 import { TtlCache } from '../../cache/ttl-cache.ts';
+import { credentialCacheTtlMs } from '../../credentials/aliyun-credentials.ts';
 import { parseKubeconfig, type UpstreamCluster } from '../../kubectl/kubeconfig.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
 import type { ToolContext } from '../tool-context.ts';
@@ -62,7 +64,8 @@ export async function clusterUpstream(ctx: ToolContext, clusterId: string, regio
       { temporaryDurationMinutes: settings.kubeconfigMinutes, privateIpAddress: settings.privateIp },
       ctx.signal,
     );
-    return { value: parseKubeconfig(answer.config), ttlMs: kubeconfigTtlMs(answer.expiresAt, settings.kubeconfigMinutes) };
+    const ttlMs = credentialCacheTtlMs(await ctx.credentials(), kubeconfigTtlMs(answer.expiresAt, settings.kubeconfigMinutes), ctx.config.stsCacheMaxMs);
+    return { value: parseKubeconfig(answer.config), ttlMs };
   });
 }
 
