@@ -5,6 +5,7 @@
  */
 import { loadCsSdk, type CsClient } from '../../clients/cs-client.ts';
 import { TtlCache } from '../../cache/ttl-cache.ts';
+import { confirmClusterRegion, regionClaim } from '../../cluster/cluster-region.ts';
 import { credentialCacheTtlMs } from '../../credentials/aliyun-credentials.ts';
 import { parseKubeconfig, type UpstreamCluster } from '../../kubectl/kubeconfig.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
@@ -51,8 +52,14 @@ async function cacheKey(ctx: ToolContext, clusterId: string): Promise<string> {
   return [identityKey, clusterId, ctx.config.endpoints.cs ?? '', settings.privateIp, settings.kubeconfigMinutes].join('\0');
 }
 
-/** The caller's upstream for a cluster, from the cache or from ACK. */
+/**
+ * The caller's upstream for a cluster, from the cache or from ACK. A region the caller named (argument or
+ * X-Aliyun-Region) is checked first, cached kubeconfig or not, as every cluster tool checks it.
+ * @throws ToolFailure InvalidRegion, ClusterRegionMismatch
+ */
 export async function clusterUpstream(ctx: ToolContext, clusterId: string, region: string | undefined): Promise<UpstreamCluster> {
+  const claim = regionClaim(region, ctx.callerRegion);
+  if (claim !== undefined) await confirmClusterRegion(ctx, clusterId, await ctx.clusterRegion(clusterId, region), claim, []);
   const settings = ctx.config.kubectl;
   const key = await cacheKey(ctx, clusterId);
   return kubeconfigs.getOrLoad(key, async () => {
