@@ -68,6 +68,10 @@ export interface Config {
   slsAllowedProjects: string[];
   maxBodyBytes: number;
   maxBatchSize: number;
+  /** Browser origins allowed to call (`ALLOWED_ORIGINS`, lower-case `scheme://host[:port]`); empty: every `Origin` is refused. */
+  allowedOrigins: string[];
+  /** Host names the server answers to (`ALLOWED_HOSTS`, lower-case `host[:port]`); empty: any. */
+  allowedHosts: string[];
 }
 
 /** How the `kubectl` tool runs kubectl (see src/kubectl/). */
@@ -122,6 +126,8 @@ function list(env: Env, name: string, entry: RegExp, usage: string): string[] {
   for (const value of entries) if (!entry.test(value)) throw new ConfigError(`${name} entries are ${usage}, separated by commas; got "${value.slice(0, 140)}".`);
   return [...new Set(entries)];
 }
+
+const lower = (value: string) => value.toLowerCase();
 
 const MIN_TOKEN_LENGTH = 16;
 
@@ -259,6 +265,8 @@ export function loadConfig(env: Env = process.env): Config {
     slsAllowedProjects: list(env, 'SLS_ALLOWED_PROJECTS', /^[a-z0-9*][a-z0-9*-]{0,127}$/, 'Log Service project names or patterns with * (e.g. k8s-log-*)'),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 32 * 1024 * 1024),
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 20, 1, 100),
+    allowedOrigins: list(env, 'ALLOWED_ORIGINS', /^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i, 'origins scheme://host[:port] (e.g. https://console.example.com)').map(lower),
+    allowedHosts: list(env, 'ALLOWED_HOSTS', /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i, 'host names host[:port] (e.g. mcp.example.com)').map(lower),
   };
   assertSecureStartup(config);
   return Object.freeze(config);
