@@ -34,3 +34,48 @@ describe('readJsonBody: nesting', () => {
     assert.equal(result.ok, true);
   });
 });
+
+describe('readJsonBody: refused bodies are read to their end, so the client gets the answer, not a reset', () => {
+  /** A body of `total` bytes in 64 KiB chunks that counts what was read of it. */
+  function countingBody(total: number) {
+    const seen = { bytes: 0, cancelled: false };
+    const chunk = new Uint8Array(64 * 1024).fill(0x61);
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (seen.bytes >= total) return controller.close();
+        seen.bytes += chunk.length;
+        controller.enqueue(chunk);
+      },
+      cancel() {
+        seen.cancelled = true;
+      },
+    });
+    return { stream, seen };
+  }
+  const request = (stream: ReadableStream<Uint8Array>, headers: Record<string, string>) =>
+    new Request('http://localhost/mcp', { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit);
+
+  test('a declared length over the limit: 413, the body read', async () => {
+    const { stream, seen } = countingBody(2 << 20);
+    const result = await readJsonBody(request(stream, { 'content-type': 'application/json', 'content-length': String(2 << 20) }), 1 << 20, 20);
+    assert.deepEqual([result.ok, !result.ok && result.status], [false, 413]);
+    assert.equal(seen.bytes, 2 << 20);
+  });
+
+  test('a streamed body over the limit: 413, the rest read; a wrong content type: 415, the body read', async () => {
+    const streamed = countingBody(3 << 20);
+    assert.equal((await readJsonBody(request(streamed.stream, { 'content-type': 'application/json' }), 1 << 20, 20)).ok, false);
+    assert.equal(streamed.seen.bytes, 3 << 20);
+    const text = countingBody(1 << 20);
+    const result = await readJsonBody(request(text.stream, { 'content-type': 'text/plain' }), 1 << 20, 20);
+    assert.deepEqual([result.ok, !result.ok && result.status], [false, 415]);
+    assert.equal(text.seen.bytes, 1 << 20);
+  });
+
+  test('beyond 32 MB the rest is not read', async () => {
+    const { stream, seen } = countingBody(64 << 20);
+    const result = await readJsonBody(request(stream, { 'content-type': 'application/json' }), 1 << 20, 20);
+    assert.deepEqual([result.ok, !result.ok && result.status], [false, 413]);
+    assert.ok(seen.bytes < 64 << 20 && seen.cancelled, `read ${seen.bytes} bytes`);
+  });
+});

@@ -38,13 +38,38 @@ function isJsonContentType(value: string | null): boolean {
   return type?.trim().toLowerCase() === 'application/json';
 }
 
+/**
+ * A refused body is still read (and dropped) up to this many bytes before the answer, FC's own limit: a server
+ * that closes a connection with unread data resets it, and the client sees the reset instead of the answer.
+ */
+export const DISCARD_LIMIT_BYTES = 32 * 1024 * 1024;
+
+/** Reads and drops what is left of a body, at most `limit` bytes (beyond that the connection may be reset). */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number): Promise<void> {
+  let read = 0;
+  try {
+    while (read <= limit) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // the client went away: nothing left to answer
+  }
+}
+
 export async function readJsonBody(request: Request, maxBytes: number, maxBatch: number): Promise<BodyResult> {
+  const declared = Number(request.headers.get('content-length') ?? 'NaN');
+  const refuse = async <T extends BodyResult>(answer: T): Promise<T> => {
+    if (request.body && !request.bodyUsed && !(declared > DISCARD_LIMIT_BYTES)) await discardRest(request.body.getReader(), DISCARD_LIMIT_BYTES);
+    return answer;
+  };
   if (!isJsonContentType(request.headers.get('content-type'))) {
-    return { ok: false, status: 415, code: -32000, message: 'Unsupported Media Type: send Content-Type: application/json.' };
+    return refuse({ ok: false, status: 415, code: -32000, message: 'Unsupported Media Type: send Content-Type: application/json.' });
   }
   const tooLarge = { ok: false, status: 413, code: -32000, message: `Request body exceeds ${maxBytes} bytes.` } as const;
-  const declared = Number(request.headers.get('content-length') ?? 'NaN');
-  if (Number.isFinite(declared) && declared > maxBytes) return tooLarge;
+  if (Number.isFinite(declared) && declared > maxBytes) return refuse(tooLarge);
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (Number.isFinite(declared)) {
@@ -58,7 +83,7 @@ export async function readJsonBody(request: Request, maxBytes: number, maxBatch:
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
+        await discardRest(reader, DISCARD_LIMIT_BYTES - size);
         return tooLarge;
       }
       chunks.push(value);
