@@ -61,9 +61,17 @@ export interface Config {
     retryBudgetMs: number;
   };
   clusterRegionTtlMs: number;
+  /** Longest life of a per-identity cache entry of an STS credential whose expiry is unknown (`STS_CACHE_MAX_SECONDS`). */
+  stsCacheMaxMs: number;
   kubectl: KubectlSettings;
+  /** Log Service projects any cluster's calls may name besides its own (`SLS_ALLOWED_PROJECTS`: names or `*` patterns). */
+  slsAllowedProjects: string[];
   maxBodyBytes: number;
   maxBatchSize: number;
+  /** Browser origins allowed to call (`ALLOWED_ORIGINS`, lower-case `scheme://host[:port]`); empty: every `Origin` is refused. */
+  allowedOrigins: string[];
+  /** Host names the server answers to (`ALLOWED_HOSTS`, lower-case `host[:port]`); empty: any. */
+  allowedHosts: string[];
 }
 
 /** How the `kubectl` tool runs kubectl (see src/kubectl/). */
@@ -132,6 +140,15 @@ function flag(env: Env, name: string): boolean {
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false; got "${env[name]}".`);
 }
+
+/** A comma-separated list setting; every entry must match `entry` (`usage` says what that is). */
+function list(env: Env, name: string, entry: RegExp, usage: string): string[] {
+  const entries = (env[name] ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  for (const value of entries) if (!entry.test(value)) throw new ConfigError(`${name} entries are ${usage}, separated by commas; got "${value.slice(0, 140)}".`);
+  return [...new Set(entries)];
+}
+
+const lower = (value: string) => value.toLowerCase();
 
 const MIN_TOKEN_LENGTH = 16;
 
@@ -270,9 +287,13 @@ export function loadConfig(env: Env = process.env): Config {
       retryBudgetMs: integer(env, 'UPSTREAM_RETRY_BUDGET_MS', 30_000, 0, 120_000),
     },
     clusterRegionTtlMs: integer(env, 'CLUSTER_REGION_TTL_SECONDS', 600, 1, 86_400) * 1000,
+    stsCacheMaxMs: integer(env, 'STS_CACHE_MAX_SECONDS', 300, 0, 86_400) * 1000,
     kubectl: parseKubectlSettings(env),
+    slsAllowedProjects: list(env, 'SLS_ALLOWED_PROJECTS', /^[a-z0-9*][a-z0-9*-]{0,127}$/, 'Log Service project names or patterns with * (e.g. k8s-log-*)'),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 32 * 1024 * 1024),
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 20, 1, 100),
+    allowedOrigins: list(env, 'ALLOWED_ORIGINS', /^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i, 'origins scheme://host[:port] (e.g. https://console.example.com)').map(lower),
+    allowedHosts: list(env, 'ALLOWED_HOSTS', /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i, 'host names host[:port] (e.g. mcp.example.com)').map(lower),
   };
   assertSecureStartup(config);
   return Object.freeze(config);

@@ -1,12 +1,13 @@
 /**
  * A cluster's region. From a cluster id alone it is found with DescribeClusterDetail on the
- * central endpoint, cached per (identity, cluster); nothing here is shared between identities.
+ * central endpoint, cached per (identity, cluster) within the credential's lifetime; nothing here is shared between identities.
  * A region the caller names (argument or X-Aliyun-Region) is used as given, to pick the regional
  * endpoint, but is reported as the cluster's region only once ACK confirmed it
  * (`confirmClusterRegion`).
  */
 import { TtlCache } from '../cache/ttl-cache.ts';
 import type { CsClient } from '../clients/cs-client.ts';
+import { credentialCacheTtlMs } from '../credentials/aliyun-credentials.ts';
 import { ToolFailure } from '../errors/tool-failure.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
 import { callRead, type RetryPolicy } from '../upstream/call-upstream.ts';
@@ -19,12 +20,13 @@ export interface ClusterSummary {
 
 const clusterSummaries = new TtlCache<ClusterSummary>(5000);
 
+/** `ttlMs`: how long the summary may be cached (already bounded by the credential's lifetime, `credentialCacheTtlMs`). */
 export async function describeClusterSummary(
   identityKey: string,
   clusterId: string,
   centralClient: () => Promise<CsClient>,
   retry: RetryPolicy,
-  ttlMs: number,
+  ttlMs: () => number,
   signal?: AbortSignal,
 ): Promise<ClusterSummary> {
   return clusterSummaries.getOrLoad(`${identityKey}:${clusterId}`, async () => {
@@ -33,7 +35,7 @@ export async function describeClusterSummary(
     const body = response.body;
     return {
       value: { regionId: body?.regionId ?? '', name: body?.name ?? '', state: body?.state ?? '' },
-      ttlMs,
+      ttlMs: ttlMs(),
     };
   });
 }
@@ -41,7 +43,8 @@ export async function describeClusterSummary(
 /** The cluster's region as ACK's central endpoint reports it (cached per identity). */
 export async function lookUpClusterRegion(ctx: Pick<ToolContext, 'credentials' | 'cs' | 'retry' | 'config' | 'signal'>, clusterId: string): Promise<string> {
   const identity = await ctx.credentials();
-  const summary = await describeClusterSummary(identity.identityKey, clusterId, () => ctx.cs(undefined), ctx.retry, ctx.config.clusterRegionTtlMs, ctx.signal);
+  const ttlMs = () => credentialCacheTtlMs(identity, ctx.config.clusterRegionTtlMs, ctx.config.stsCacheMaxMs);
+  const summary = await describeClusterSummary(identity.identityKey, clusterId, () => ctx.cs(undefined), ctx.retry, ttlMs, ctx.signal);
   if (!summary.regionId) throw new ToolFailure('ClusterRegionUnknown', `ACK did not report a region for cluster ${clusterId}.`);
   return summary.regionId;
 }

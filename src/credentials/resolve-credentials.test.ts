@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../config.ts';
 import { ToolFailure } from '../errors/tool-failure.ts';
-import { identityKeyOf, maskAccessKeyId } from './aliyun-credentials.ts';
-import { describeChainFailure, resolveCredentials, type DefaultCredentialChain } from './resolve-credentials.ts';
+import { CREDENTIAL_EXPIRY_MARGIN_MS, credentialCacheTtlMs, identityKeyOf, makeCredentials, maskAccessKeyId } from './aliyun-credentials.ts';
+import { createDefaultCredentialChain, describeChainFailure, resolveCredentials, type DefaultCredentialChain } from './resolve-credentials.ts';
 
 const token = 'a-long-enough-token-0001';
 const noChain: DefaultCredentialChain = { get: () => Promise.reject(new Error('none')) };
@@ -52,6 +57,8 @@ describe('resolveCredentials', () => {
     assert.equal(key.length, 32);
     assert.ok(!key.includes('caller-secret') && !key.includes('LTAI'));
     assert.notEqual(key, identityKeyOf('LTAI5tCallerKey000000000', 'other-secret'));
+    assert.notEqual(identityKeyOf('STS.Key', 'secret', 'token-1'), identityKeyOf('STS.Key', 'secret', 'token-2'), 'the security token is part of the identity');
+    assert.notEqual(identityKeyOf('STS.Key', 'secret', 'token-1'), identityKeyOf('STS.Key', 'secret'));
     assert.equal(maskAccessKeyId('LTAI5tCallerKey000000000'), 'LTAI5t****0000');
   });
 
@@ -65,5 +72,52 @@ describe('resolveCredentials', () => {
     assert.match(reason, /access '…\/credentials'/);
     assert.match(reason, /GET http:\/\/100\.100\.100\.200\/latest\/meta-data\/ram\/security-credentials\/ 404/);
     assert.equal(describeChainFailure(new Error('x'.repeat(1000))).length, 401);
+  });
+});
+
+describe('how long an identity\'s cache entries may live', () => {
+  const now = 1_800_000_000_000;
+  test('an AccessKey: the entry\'s own TTL', () => {
+    assert.equal(credentialCacheTtlMs(makeCredentials('caller', 'LTAI5tKey', 's', undefined), 3_600_000, 300_000, now), 3_600_000);
+  });
+  test('an STS credential whose expiry is unknown: at most STS_CACHE_MAX_SECONDS', () => {
+    const sts = makeCredentials('function', 'STS.Key', 's', 'token');
+    assert.equal(credentialCacheTtlMs(sts, 3_600_000, 300_000, now), 300_000);
+    assert.equal(credentialCacheTtlMs(sts, 60_000, 300_000, now), 60_000);
+    assert.equal(credentialCacheTtlMs(sts, 3_600_000, 0, now), 0);
+  });
+  test('a known expiry: until the margin before it, never negative', () => {
+    const expiring = (inMs: number) => makeCredentials('default', 'STS.Key', 's', 'token', now + inMs);
+    assert.equal(credentialCacheTtlMs(expiring(30 * 60_000), 3_600_000, 300_000, now), 30 * 60_000 - CREDENTIAL_EXPIRY_MARGIN_MS);
+    assert.equal(credentialCacheTtlMs(expiring(30 * 60_000), 60_000, 300_000, now), 60_000);
+    assert.equal(credentialCacheTtlMs(expiring(30_000), 3_600_000, 300_000, now), 0);
+    assert.equal(credentialCacheTtlMs(expiring(-1), 3_600_000, 300_000, now), 0);
+  });
+});
+
+describe('the default chain tells the expiry of an STS session', () => {
+  test('read from @alicloud/credentials\' session (a credentials URI serving an STS token), matched to its AccessKey', async () => {
+    const expiration = '2031-01-02T03:04:05Z';
+    const server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ Code: 'Success', AccessKeyId: 'STS.UriSession0001', AccessKeySecret: 'uri-secret', SecurityToken: 'uri-token', Expiration: expiration }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const home = await mkdtemp(join(tmpdir(), 'chain-home-'));
+    const saved = { ...process.env };
+    for (const name of Object.keys(process.env)) if (name.startsWith('ALIBABA_CLOUD_')) delete process.env[name];
+    Object.assign(process.env, {
+      HOME: home,
+      ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+      ALIBABA_CLOUD_CREDENTIALS_URI: `http://127.0.0.1:${(server.address() as AddressInfo).port}/credentials`,
+    });
+    try {
+      const found = await createDefaultCredentialChain().get();
+      assert.deepEqual(found, { accessKeyId: 'STS.UriSession0001', accessKeySecret: 'uri-secret', securityToken: 'uri-token', expiresAt: Date.parse(expiration) });
+    } finally {
+      process.env = saved;
+      server.close();
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });

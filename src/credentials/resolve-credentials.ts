@@ -26,7 +26,23 @@ type Env = Record<string, string | undefined>;
 
 /** The default credential chain, created once per process (it caches and refreshes itself). */
 export interface DefaultCredentialChain {
-  get(): Promise<{ accessKeyId: string; accessKeySecret: string; securityToken?: string | undefined }>;
+  get(): Promise<{ accessKeyId: string; accessKeySecret: string; securityToken?: string | undefined; expiresAt?: number | undefined }>;
+}
+
+/** What `@alicloud/credentials` 2.x keeps of an STS session (not public API: read defensively). */
+interface ChainInternals {
+  credential?: { provider?: { lastUsedProvider?: { session?: { accessKeyId?: unknown; expiration?: unknown } } } };
+}
+
+/**
+ * The expiry of the session the chain's last provider holds (ECS RAM role, OIDC, URI, RAM role ARN), when it is the
+ * session of `accessKeyId`; undefined otherwise (AccessKeys, environment STS tokens, another library version).
+ */
+export function chainSessionExpiry(chain: unknown, accessKeyId: string): number | undefined {
+  const session = (chain as ChainInternals | undefined)?.credential?.provider?.lastUsedProvider?.session;
+  if (!session || session.accessKeyId !== accessKeyId || typeof session.expiration !== 'string') return undefined;
+  const expiresAt = Date.parse(session.expiration);
+  return Number.isFinite(expiresAt) ? expiresAt : undefined;
 }
 
 /**
@@ -55,9 +71,15 @@ export function createDefaultCredentialChain(onFailure?: (reason: string) => voi
           };
           return new Ctor();
         });
-        const credential = await (await chain).getCredential();
+        const instance = await chain;
+        const credential = await instance.getCredential();
         if (!credential.accessKeyId || !credential.accessKeySecret) throw new Error('default chain returned no AccessKey');
-        return { accessKeyId: credential.accessKeyId, accessKeySecret: credential.accessKeySecret, securityToken: credential.securityToken };
+        return {
+          accessKeyId: credential.accessKeyId,
+          accessKeySecret: credential.accessKeySecret,
+          securityToken: credential.securityToken,
+          expiresAt: chainSessionExpiry(instance, credential.accessKeyId),
+        };
       } catch (error) {
         onFailure?.(describeChainFailure(error));
         throw error;
@@ -128,7 +150,7 @@ export async function resolveCredentials(
   if (config.credentialSources.includes('default')) {
     try {
       const found = await defaultChain.get();
-      return makeCredentials('default', found.accessKeyId, found.accessKeySecret, found.securityToken);
+      return makeCredentials('default', found.accessKeyId, found.accessKeySecret, found.securityToken, found.expiresAt);
     } catch {
       // The caller gets the explanation below; why the chain failed goes to the operator's log (createDefaultCredentialChain).
     }

@@ -15,6 +15,7 @@ import type { AppEnv } from './app-env.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { jsonRpcError } from './json-rpc-errors.ts';
 import { isResponse } from './json-rpc-envelope.ts';
+import { originGuard } from './origin-guard.ts';
 import { readJsonBody } from './read-json-body.ts';
 import { fcRequestId, methodForLog, requestLog } from './request-log.ts';
 
@@ -46,6 +47,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   const jsonAnswer = (c: Context<AppEnv>, body: string) => c.body(body, 200, { 'content-type': 'application/json' });
 
   app.use('*', requestLog(logger));
+  app.use('*', originGuard(config));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
 

@@ -9,9 +9,11 @@ import { after } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { loadConfig } from '../../src/config.ts';
+import type { DefaultCredentialChain } from '../../src/credentials/resolve-credentials.ts';
 import { createLogger } from '../../src/log.ts';
 import { startServer, type RunningServer } from '../../src/server.ts';
 import { startFullEmulator, type FullEmulator } from '../emulator/full-emulator.ts';
+import { startServerProcess, type ServerProcess } from './server-process.ts';
 import type { EmulatorOptions } from '../emulator/index.ts';
 import type { AccessKey, World } from '../emulator/world.ts';
 
@@ -22,6 +24,8 @@ export type LogEntry = Record<string, any>;
 export interface Stack {
   emulator: FullEmulator;
   server: RunningServer;
+  /** The server's child process, with `serverProcess`. */
+  process?: ServerProcess;
   mcpUrl: string;
   logs: string[];
   /** An MCP SDK client connected with these extra headers (bearer token added unless given). */
@@ -50,6 +54,11 @@ const MIN_SECRET_LENGTH = 8;
 
 const SECRET_HEADERS = ['x-aliyun-access-key-secret', 'x-aliyun-security-token', 'x-fc-access-key-secret', 'x-fc-security-token'];
 const KEY_ID_HEADERS = ['x-aliyun-access-key-id', 'x-fc-access-key-id'];
+
+/** Adds an answer a test received outside `post()` and `client()` to what the scan looks at. */
+export function rememberAnswer(text: string): void {
+  captured.responses.push(text);
+}
 
 /** Adds secrets a test used outside `post()` and `client()` to the scan. */
 export function rememberSecrets(...values: string[]): void {
@@ -152,7 +161,19 @@ export function callerHeaders(key: AccessKey): Record<string, string> {
   };
 }
 
-export async function startStack(options: { env?: Record<string, string>; emulator?: Omit<EmulatorOptions, 'products'> } = {}): Promise<Stack> {
+export interface StackOptions {
+  env?: Record<string, string>;
+  emulator?: Omit<EmulatorOptions, 'products'>;
+  /** The server's default credential chain (default: one that finds nothing); not with `serverProcess`. */
+  defaultChain?: DefaultCredentialChain;
+  /**
+   * Run the server in a child process of its own (`src/main.ts`), as on FC; its log lines are captured the same way.
+   * `cpuNice`: the weight of its CPU share (raiseCpuShare in cpu-share.ts).
+   */
+  serverProcess?: boolean | { cpuNice: number };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const emulator = await startFullEmulator(options.emulator);
   captured.worlds.push(emulator.world);
   const issueKubeconfig = emulator.env.kubeconfigFor;
@@ -183,21 +204,32 @@ export async function startStack(options: { env?: Record<string, string>; emulat
   const config = loadConfig(env);
   for (const token of config.authTokens) captured.secrets.add(token.token);
   for (const name of ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN']) if (env[name]) captured.secrets.add(env[name]);
-  const server = await startServer(config, {
-    logger: createLogger((line) => {
-      logs.push(line);
-      captured.logs.push(line);
-      if (listeners.length === 0) return;
-      const entry = JSON.parse(line) as LogEntry;
-      for (const listener of [...listeners]) listener(entry);
-    }),
-    defaultChain: { get: () => Promise.reject(new Error('no default chain in tests')) },
-  });
+  const onLogLine = (line: string) => {
+    logs.push(line);
+    captured.logs.push(line);
+    if (listeners.length === 0) return;
+    const entry = JSON.parse(line) as LogEntry;
+    for (const listener of [...listeners]) listener(entry);
+  };
+  let child: ServerProcess | undefined;
+  let server: RunningServer;
+  if (options.serverProcess) {
+    if (options.defaultChain) throw new Error('startStack: a default chain cannot be given to a server process');
+    const started = await startServerProcess(env, onLogLine, typeof options.serverProcess === 'object' ? options.serverProcess : {});
+    child = started;
+    server = { url: started.url, port: started.port, close: () => started.close() };
+  } else {
+    server = await startServer(config, {
+      logger: createLogger(onLogLine),
+      defaultChain: options.defaultChain ?? { get: () => Promise.reject(new Error('no default chain in tests')) },
+    });
+  }
   const mcpUrl = `${server.url}/mcp`;
   const clients: Client[] = [];
   return {
     emulator,
     server,
+    ...(child ? { process: child } : {}),
     mcpUrl,
     logs,
     async client(headers = {}) {

@@ -1,9 +1,12 @@
 /**
  * The caller's access to a cluster's API server: DescribeClusterUserKubeconfig (a short-lived kubeconfig), parsed and
- * cached in memory per (identity, cluster) until shortly before it expires. Never written to disk, never returned.
+ * cached in memory per (identity, cluster) until shortly before it or the caller's credential expires
+ * (`credentialCacheTtlMs`). Never written to disk, never returned.
  */
 import { loadCsSdk, type CsClient } from '../../clients/cs-client.ts';
 import { TtlCache } from '../../cache/ttl-cache.ts';
+import { confirmClusterRegion, regionClaim } from '../../cluster/cluster-region.ts';
+import { credentialCacheTtlMs } from '../../credentials/aliyun-credentials.ts';
 import { parseKubeconfig, type UpstreamCluster } from '../../kubectl/kubeconfig.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
 import type { ToolContext } from '../tool-context.ts';
@@ -49,8 +52,14 @@ async function cacheKey(ctx: ToolContext, clusterId: string): Promise<string> {
   return [identityKey, clusterId, ctx.config.endpoints.cs ?? '', settings.privateIp, settings.kubeconfigMinutes].join('\0');
 }
 
-/** The caller's upstream for a cluster, from the cache or from ACK. */
+/**
+ * The caller's upstream for a cluster, from the cache or from ACK. A region the caller named (argument or
+ * X-Aliyun-Region) is checked first, cached kubeconfig or not, as every cluster tool checks it.
+ * @throws ToolFailure InvalidRegion, ClusterRegionMismatch
+ */
 export async function clusterUpstream(ctx: ToolContext, clusterId: string, region: string | undefined): Promise<UpstreamCluster> {
+  const claim = regionClaim(region, ctx.callerRegion);
+  if (claim !== undefined) await confirmClusterRegion(ctx, clusterId, await ctx.clusterRegion(clusterId, region), claim, []);
   const settings = ctx.config.kubectl;
   const key = await cacheKey(ctx, clusterId);
   return kubeconfigs.getOrLoad(key, async () => {
@@ -62,7 +71,8 @@ export async function clusterUpstream(ctx: ToolContext, clusterId: string, regio
       { temporaryDurationMinutes: settings.kubeconfigMinutes, privateIpAddress: settings.privateIp },
       ctx.signal,
     );
-    return { value: parseKubeconfig(answer.config), ttlMs: kubeconfigTtlMs(answer.expiresAt, settings.kubeconfigMinutes) };
+    const ttlMs = credentialCacheTtlMs(await ctx.credentials(), kubeconfigTtlMs(answer.expiresAt, settings.kubeconfigMinutes), ctx.config.stsCacheMaxMs);
+    return { value: parseKubeconfig(answer.config), ttlMs };
   });
 }
 

@@ -1,6 +1,6 @@
 /**
  * Where a cluster's observability data lives, found from the cluster id and cached per
- * (identity, cluster); explicit arguments always win. Every fallback and failure says what was tried.
+ * (identity, cluster) within the credential's lifetime; explicit arguments always win. Every fallback and failure says what was tried.
  *
  * | logstores                                         | project                                                    |
  * |---------------------------------------------------|------------------------------------------------------------|
@@ -16,6 +16,7 @@
  */
 import { TtlCache } from '../../cache/ttl-cache.ts';
 import { createStsClient } from '../../clients/sts-client.ts';
+import { credentialCacheTtlMs } from '../../credentials/aliyun-credentials.ts';
 import { toToolFailure } from '../../errors/map-error.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { callRead } from '../../upstream/call-upstream.ts';
@@ -70,7 +71,7 @@ async function lookup(
   read: () => Promise<{ value: string | undefined; note?: string }>,
 ): Promise<Found<string>> {
   const identity = await ctx.credentials();
-  const ttlMs = ctx.config.clusterRegionTtlMs;
+  const ttlMs = credentialCacheTtlMs(identity, ctx.config.clusterRegionTtlMs, ctx.config.stsCacheMaxMs);
   const fallback = `default k8s-log-{cluster_id}`;
   return projects.getOrLoad(`${identity.identityKey}:${clusterId}:${role}`, async () => {
     try {
@@ -120,7 +121,7 @@ export async function findAccountId(ctx: ToolContext): Promise<Found<string>> {
     try {
       const { body } = await callRead(ctx.retry, () => client.getCallerIdentity(), ctx.signal);
       if (!body?.accountId) throw new Error('no AccountId in the answer');
-      return { value: { value: body.accountId, source: 'STS GetCallerIdentity' }, ttlMs: ctx.config.clusterRegionTtlMs };
+      return { value: { value: body.accountId, source: 'STS GetCallerIdentity' }, ttlMs: credentialCacheTtlMs(identity, ctx.config.clusterRegionTtlMs, ctx.config.stsCacheMaxMs) };
     } catch (error) {
       const failure = toToolFailure(error);
       throw new ToolFailure('AccountIdUnknown', `Could not find the account id for the Prometheus project name: STS GetCallerIdentity failed (${failure.code}: ${failure.message}).`, {

@@ -4,6 +4,7 @@ import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { findPrometheus } from './discovery.ts';
+import { assertInClusterScope } from './project-scope.ts';
 import { queryPrometheus, type PromSample, type PromSeries } from './promql.api.ts';
 import { boundSeries, summarise } from './promql-render.ts';
 import { limitArg, projectArg, timeRange, unixSecondsArg } from './query-args.ts';
@@ -69,6 +70,7 @@ export const cmsExecutePromqlQueryTool = defineTool({
     }
     const region = await ctx.clusterRegion(args.cluster_id, args.region);
     const { project, metricstore } = await findPrometheus(ctx, args.cluster_id, region, { project: args.project, metricstore: args.metricstore });
+    await assertInClusterScope(ctx, args.cluster_id, region, { project: project.value, explicitProject: args.project !== undefined, store: metricstore.value, storeKind: 'metricstore' });
     let answer;
     try {
       answer = await queryPrometheus(ctx.config, await ctx.credentials(), ctx.retry, { region, project: project.value, metricstore: metricstore.value }, request, ctx.signal);

@@ -6,14 +6,20 @@ import { defineTool, readOnlyTool } from '../define-tool.ts';
 import type { ToolContext } from '../tool-context.ts';
 import { findProject, roleOf, type Found } from './discovery.ts';
 import { boundRows, renderRows } from './log-rows.ts';
+import { assertInClusterScope } from './project-scope.ts';
 import { limitArg, logstoreArg, projectArg, timeRange, unixSecondsArg } from './query-args.ts';
 import { getLogs } from './sls.api.ts';
 
 const MAX_SPAN_SECONDS = 30 * 86_400;
 
-/** The project holding a logstore: control-plane and audit logstores may live in their own projects. */
+/**
+ * The project holding a logstore (control-plane and audit logstores may live in their own projects), refused
+ * when it or the logstore is not the cluster's (`assertInClusterScope`).
+ */
 export async function projectFor(ctx: ToolContext, clusterId: string, region: string, logstore: string, explicit?: string): Promise<Found<string>> {
-  return findProject(ctx, clusterId, region, roleOf(logstore), explicit);
+  const project = await findProject(ctx, clusterId, region, roleOf(logstore), explicit);
+  await assertInClusterScope(ctx, clusterId, region, { project: project.value, explicitProject: explicit !== undefined, store: logstore, storeKind: 'logstore' });
+  return project;
 }
 
 export const slsExecuteSqlQueryTool = defineTool({

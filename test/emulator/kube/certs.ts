@@ -27,7 +27,8 @@ function baseCertificate(publicKey: forge.pki.rsa.PublicKey, subject: forge.pki.
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
   cert.serialNumber = `01${randomBytes(8).toString('hex')}`; // leading 01: always positive
-  cert.validity.notBefore = new Date(Date.now() - 60_000);
+  // Back-dated an hour, as CAs do for clock skew (tests that move a mocked Date.now forward rely on it).
+  cert.validity.notBefore = new Date(Date.now() - 3600_000);
   cert.validity.notAfter = new Date(Date.now() + 24 * 3600_000);
   cert.setSubject(subject);
   return cert;
