@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseKubectlCommand, type KubectlPolicyOptions, type KubectlRule } from './command-policy.ts';
+import { prng } from '../../test/support/prng.ts';
 
 const RO: KubectlPolicyOptions = { mode: 'read-only', hasManifest: false };
 const RO_M: KubectlPolicyOptions = { mode: 'read-only', hasManifest: true };
@@ -312,18 +313,6 @@ describe('parseKubectlCommand accepts', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Property test: accepted args are exactly the generated tokens, and never contain a refused piece.
-
-/** Mulberry32: small seeded PRNG, so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEADS = ['get', 'describe', 'logs', 'events', 'top', 'auth', 'rollout', 'apply', 'create', 'delete', 'scale', 'exec', 'config', 'plugin-x', 'cluster-info', 'kubectl'];
 const SAFE = ['pods', 'pod', 'web', 'deploy/web', 'can-i', 'status', 'history', 'deployment', 'token', 'dump', '-A', '-n', 'kube-system', '-nkube-system', '-o', 'wide', '-ojson', '-l', 'app=web', '--tail=10', '-p', '-c', 'app', '-v=3', '--', '-', '-f', "it's", 'a b', '--namespace=default', '--show-labels', '--watch=false', '-q'];
