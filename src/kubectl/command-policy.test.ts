@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseKubectlCommand, type KubectlPolicyOptions, type KubectlRule } from './command-policy.ts';
+import { prng } from '../../test/support/prng.ts';
 
 const RO: KubectlPolicyOptions = { mode: 'read-only', hasManifest: false };
 const RO_M: KubectlPolicyOptions = { mode: 'read-only', hasManifest: true };
@@ -156,6 +157,12 @@ export const REFUSAL_CASES: Refusal[] = [
   ['exec web --foo -- --server=x', RW_EXEC, 'flag-syntax', /right before `--`/],
   ['get pods -- web', RO, 'flag-syntax', /only used to separate/],
   ['get pods -l', RO, 'flag-syntax', /needs a value/],
+  ['get pods -o go-template --template', RO, 'flag-syntax', /--template at the end of the command.*Write --template=<value>/],
+  ['get pods -A --sort-by', RO, 'flag-syntax', /--sort-by at the end/],
+  ['logs web --since', RO, 'flag-syntax', /--since at the end/],
+  ['get pods --no-such-switch', RO, 'flag-syntax', /--no-such-switch=true for a switch/],
+  ['drain n1 --ignore-daemonsets --grace-period', RW, 'flag-syntax', /--grace-period at the end/],
+  ['exec web -c app --bogus', RW_EXEC, 'flag-syntax', /at the end/],
   // rule 6: nothing interactive or unbounded
   ['edit deploy web', RW, 'interactive', /patch/],
   ['attach web', RW, 'interactive', /logs/],
@@ -231,6 +238,9 @@ const ACCEPTED_CASES: Accepted[] = [
   ["get pods -l 'app in (web,api)' --field-selector status.phase!=Running", RO, ['get', 'pods', '-l', 'app in (web,api)', '--field-selector', 'status.phase!=Running'], 'get'],
   ['get pods -v=4', RO, ['get', 'pods', '-v=4'], 'get'],
   ['get pods --watch=false', RO, ['get', 'pods', '--watch=false'], 'get'],
+  ['get pods --show-labels', RO, ['get', 'pods', '--show-labels'], 'get'],
+  ['drain n1 --ignore-daemonsets --delete-emptydir-data --force', RW, ['drain', 'n1', '--ignore-daemonsets', '--delete-emptydir-data', '--force'], 'drain'],
+  ['apply -f - --server-side --force-conflicts', RW_M, ['apply', '-f', '-', '--server-side', '--force-conflicts'], 'apply'],
   ['describe pod crashy -n default', RO, ['describe', 'pod', 'crashy', '-n', 'default'], 'describe'],
   ['logs crashy --tail=50 --previous', RO, ['logs', 'crashy', '--tail=50', '--previous'], 'logs'],
   ['logs crashy -p -c app', RO, ['logs', 'crashy', '-p', '-c', 'app'], 'logs'],
@@ -303,18 +313,6 @@ describe('parseKubectlCommand accepts', () => {
 
 // ---------------------------------------------------------------------------------------------------------------
 // Property test: accepted args are exactly the generated tokens, and never contain a refused piece.
-
-/** Mulberry32: small seeded PRNG, so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEADS = ['get', 'describe', 'logs', 'events', 'top', 'auth', 'rollout', 'apply', 'create', 'delete', 'scale', 'exec', 'config', 'plugin-x', 'cluster-info', 'kubectl'];
 const SAFE = ['pods', 'pod', 'web', 'deploy/web', 'can-i', 'status', 'history', 'deployment', 'token', 'dump', '-A', '-n', 'kube-system', '-nkube-system', '-o', 'wide', '-ojson', '-l', 'app=web', '--tail=10', '-p', '-c', 'app', '-v=3', '--', '-', '-f', "it's", 'a b', '--namespace=default', '--show-labels', '--watch=false', '-q'];

@@ -3,8 +3,8 @@
  *
  * Pure (no I/O); the rule tables (commands, flags, advice) are in command-rules.ts. The command string is tokenised
  * exactly once; the array that was checked is the array returned in `args`, and the caller spawns exactly that (with
- * `spawn`/`execFile`, never a shell), appending its own server-controlled flags (`--kubeconfig`, `--request-timeout`,
- * ...) after validation.
+ * `spawn`/`execFile`, never a shell), putting its own server-controlled flags (`--kubeconfig`, `--request-timeout`,
+ * ...) before them, where no flag of the caller's can take them as its value.
  *
  * Flags are read the way kubectl reads them (cobra finds the command, pflag parses the flags): `--flag=value`,
  * `--flag value`, short clusters (`-Aw`, `-nkube-system`, `-n=x`), `_` for `-` in long names. Every token before a
@@ -19,7 +19,8 @@
  * - `run` is not offered (pods are created with `apply -f -`), nor `replace`, `diff`, `wait`, `expose`, `autoscale`.
  * - `explain --recursive` is allowed: there it prints nested fields and reads no files (elsewhere `-R` walks directories).
  * - A flag kubectl would parse with an arity we do not know, placed where the arity decides which subcommand runs
- *   (before the subcommand) or whether `--` ends the flags, is refused as ambiguous.
+ *   (before the subcommand), whether `--` ends the flags, or whether it has a value at all (the last token), is
+ *   refused as ambiguous: a value-taking flag never ends the command, so it cannot swallow what kubectl gets next.
  */
 
 export type KubectlMode = 'read-only' | 'read-write';
@@ -242,7 +243,7 @@ function readFlagToken(ctx: Context, token: string, next: string | undefined): F
     // Flags we refuse whatever their value: no need to know their arity.
     const early = checkFlag(ctx, name, display, undefined);
     if (early && early.rule !== 'verbosity' && early.rule !== 'local-file') return { consumed: 0, refusal: early };
-    const arity = GLOBAL_LONG[name] ?? ctx.node?.longs?.[name] ?? Object.values(shorts).find((s) => s.long === name)?.value;
+    const arity = GLOBAL_LONG[name] ?? ctx.node?.longs?.[name] ?? (ctx.node?.switches?.includes(name) ? false : undefined) ?? Object.values(shorts).find((s) => s.long === name)?.value;
     if (arity === true) {
       if (next === undefined) {
         return { consumed: 0, refusal: refuse('flag-syntax', `Refused ${display}: it needs a value. Write ${display}=<value>.`) };
@@ -346,7 +347,7 @@ function checkAccess(ctx: Context): KubectlCommandRefused | undefined {
  *   `{ ok: false, rule, message }` with a message that tells the agent what to do instead.
  * @example
  * const r = parseKubectlCommand('get pods -A', { mode: 'read-only', hasManifest: false });
- * if (r.ok) spawn(kubectlPath, [...r.args, `--kubeconfig=${kc}`, '--request-timeout=20s']);
+ * if (r.ok) spawn(kubectlPath, [`--kubeconfig=${kc}`, '--request-timeout=20s', ...r.args]);
  */
 export function parseKubectlCommand(command: string, opts: KubectlPolicyOptions): KubectlCommandResult {
   const tokenized = tokenizeCommand(command);
@@ -410,6 +411,10 @@ export function parseKubectlCommand(command: string, opts: KubectlPolicyOptions)
         if (denied) return denied;
       }
     }
+  }
+  if (previousAmbiguous) {
+    // kubectl would take whatever follows as its value: the server's own flags, were they placed after the caller's.
+    return refuse('flag-syntax', `Refused ${previousAmbiguous} at the end of the command: it may need a value, and none follows. Write ${previousAmbiguous}=<value> (or ${previousAmbiguous}=true for a switch).`);
   }
   if (!resolved) {
     if (ctx.node === undefined) {

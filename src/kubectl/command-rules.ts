@@ -63,6 +63,11 @@ export interface CommandNode {
   childOptional?: boolean;
   /** Flags refused elsewhere that mean something harmless on this command (`explain --recursive`). */
   allows?: readonly string[];
+  /**
+   * Its long flags that take no value (bools), as `kubectl <command> --help` lists them (kubectl 1.33; compared with
+   * the binary by test/e2e/kubectl.arguments.test.ts). Any other flag may take a value, so it cannot end a command.
+   */
+  switches?: readonly string[];
 }
 
 const S = {
@@ -79,13 +84,17 @@ const S = {
 } as const;
 const FKORL: Shorts = { f: S.f, k: S.k, o: S.o, R: S.R, l: S.l };
 
-const leaf = (access: Access, shorts: Shorts = {}): CommandNode => ({ access, shorts });
+const leaf = (access: Access, shorts: Shorts = {}, switches: readonly string[] = []): CommandNode => ({ access, shorts, switches });
 
-const createChild = (extra: Shorts = {}): CommandNode => leaf('write', { o: S.o, ...extra });
+/** Switches of the commands that print objects (`-o`) and of those that change them. */
+const PRINTS = ['allow-missing-template-keys', 'show-managed-fields'];
+const CHANGES = [...PRINTS, 'all', 'local', 'recursive'];
+const CREATES = [...PRINTS, 'save-config'];
+
+const createChild = (extra: Shorts = {}, switches: readonly string[] = CREATES): CommandNode => leaf('write', { o: S.o, ...extra }, switches);
 const createChildren: Record<string, CommandNode> = {};
 for (const names of [
   ['deployment', 'deploy'],
-  ['configmap', 'cm'],
   ['namespace', 'ns'],
   ['serviceaccount', 'sa'],
   ['role'],
@@ -95,7 +104,6 @@ for (const names of [
   ['job'],
   ['cronjob', 'cj'],
   ['quota', 'resourcequota'],
-  ['priorityclass', 'pc'],
   ['poddisruptionbudget', 'pdb'],
   ['ingress', 'ing'],
 ]) {
@@ -104,30 +112,41 @@ for (const names of [
 }
 const serviceKinds = { clusterip: createChild(), nodeport: createChild(), loadbalancer: createChild(), externalname: createChild() };
 createChildren.service = createChildren.svc = { shorts: {}, children: serviceKinds };
+createChildren.configmap = createChildren.cm = createChild({}, [...CREATES, 'append-hash']);
+createChildren.priorityclass = createChildren.pc = createChild({}, [...CREATES, 'global-default']);
+const secretChild = () => createChild({}, [...CREATES, 'append-hash']);
 createChildren.secret = {
   shorts: {},
-  children: { generic: createChild(), 'docker-registry': createChild(), tls: createChild() },
+  children: { generic: secretChild(), 'docker-registry': secretChild(), tls: secretChild() },
 };
+
+const TOP_POD = ['all-namespaces', 'containers', 'no-headers', 'sum', 'use-protocol-buffers'];
+const TOP_NODE = ['no-headers', 'show-capacity', 'use-protocol-buffers'];
+const LABELS = [...CHANGES, 'all-namespaces', 'list', 'overwrite'];
 
 export const COMMANDS: Record<string, CommandNode> = {
   // read
-  get: leaf('read', { A: S.A, f: S.f, k: S.k, L: S.L, o: S.o, R: S.R, l: S.l, w: S.w }),
-  describe: leaf('read', { A: S.A, f: S.f, k: S.k, R: S.R, l: S.l }),
-  explain: { ...leaf('read', { o: S.o }), longs: { recursive: false, 'api-version': true, output: true }, allows: ['recursive'] },
-  logs: leaf('read', { c: S.c, f: { long: 'follow', value: false }, p: { long: 'previous', value: false }, l: S.l }),
-  events: leaf('read', { A: S.A, o: S.o, w: S.w }),
-  'api-resources': leaf('read', { o: S.o }),
+  get: leaf('read', { A: S.A, f: S.f, k: S.k, L: S.L, o: S.o, R: S.R, l: S.l, w: S.w }, [
+    ...PRINTS, 'all-namespaces', 'ignore-not-found', 'no-headers', 'output-watch-events', 'recursive', 'server-print', 'show-kind', 'show-labels', 'watch', 'watch-only',
+  ]),
+  describe: leaf('read', { A: S.A, f: S.f, k: S.k, R: S.R, l: S.l }, ['all-namespaces', 'recursive', 'show-events']),
+  explain: { ...leaf('read', { o: S.o }, ['recursive']), longs: { recursive: false, 'api-version': true, output: true }, allows: ['recursive'] },
+  logs: leaf('read', { c: S.c, f: { long: 'follow', value: false }, p: { long: 'previous', value: false }, l: S.l }, [
+    'all-containers', 'all-pods', 'follow', 'ignore-errors', 'insecure-skip-tls-verify-backend', 'prefix', 'previous', 'timestamps',
+  ]),
+  events: leaf('read', { A: S.A, o: S.o, w: S.w }, [...PRINTS, 'all-namespaces', 'no-headers', 'watch']),
+  'api-resources': leaf('read', { o: S.o }, ['cached', 'namespaced', 'no-headers']),
   'api-versions': leaf('read'),
-  version: leaf('read', { o: S.o }),
+  version: leaf('read', { o: S.o }, ['client']),
   top: {
     shorts: {},
     children: {
-      pod: leaf('read', { A: S.A, l: S.l }),
-      pods: leaf('read', { A: S.A, l: S.l }),
-      po: leaf('read', { A: S.A, l: S.l }),
-      node: leaf('read', { l: S.l }),
-      nodes: leaf('read', { l: S.l }),
-      no: leaf('read', { l: S.l }),
+      pod: leaf('read', { A: S.A, l: S.l }, TOP_POD),
+      pods: leaf('read', { A: S.A, l: S.l }, TOP_POD),
+      po: leaf('read', { A: S.A, l: S.l }, TOP_POD),
+      node: leaf('read', { l: S.l }, TOP_NODE),
+      nodes: leaf('read', { l: S.l }, TOP_NODE),
+      no: leaf('read', { l: S.l }, TOP_NODE),
     },
   },
   'cluster-info': {
@@ -141,16 +160,16 @@ export const COMMANDS: Record<string, CommandNode> = {
   },
   auth: {
     shorts: {},
-    children: { 'can-i': leaf('read', { A: S.A, q: S.q }), whoami: leaf('read', { o: S.o }) },
+    children: { 'can-i': leaf('read', { A: S.A, q: S.q }, ['all-namespaces', 'list', 'no-headers', 'quiet']), whoami: leaf('read', { o: S.o }, PRINTS) },
     refusedChildren: { reconcile: { rule: 'subcommand', advice: 'Apply RBAC objects with `apply -f -` and a manifest instead.' } },
   },
   rollout: {
     shorts: {},
     children: {
-      status: leaf('read', { f: S.f, k: S.k, R: S.R, l: S.l, w: S.w }),
-      history: leaf('read', FKORL),
-      restart: leaf('write', FKORL),
-      undo: leaf('write', FKORL),
+      status: leaf('read', { f: S.f, k: S.k, R: S.R, l: S.l, w: S.w }, ['recursive', 'watch']),
+      history: leaf('read', FKORL, [...PRINTS, 'recursive']),
+      restart: leaf('write', FKORL, [...PRINTS, 'recursive']),
+      undo: leaf('write', FKORL, [...PRINTS, 'recursive']),
     },
     refusedChildren: {
       pause: { rule: 'subcommand', advice: 'Only `rollout status|history|restart|undo` are available.' },
@@ -162,6 +181,7 @@ export const COMMANDS: Record<string, CommandNode> = {
     access: 'write',
     shorts: FKORL,
     longs: APPLY_LONG,
+    switches: [...CHANGES.filter((name) => name !== 'local'), 'force', 'force-conflicts', 'openapi-patch', 'overwrite', 'prune', 'server-side', 'wait'],
     childOptional: true,
     children: {},
     refusedChildren: {
@@ -174,35 +194,36 @@ export const COMMANDS: Record<string, CommandNode> = {
     access: 'write',
     shorts: FKORL,
     longs: CREATE_LONG,
+    switches: [...CREATES, 'edit', 'recursive', 'windows-line-endings'],
     childOptional: true,
     children: createChildren,
     refusedChildren: {
       token: { rule: 'interactive', advice: 'It mints a service-account token, a credential this tool never hands out.' },
     },
   },
-  patch: leaf('write', { f: S.f, k: S.k, o: S.o, p: { long: 'patch', value: true }, R: S.R }),
-  label: leaf('write', { A: S.A, ...FKORL }),
-  annotate: leaf('write', { A: S.A, ...FKORL }),
-  scale: leaf('write', FKORL),
+  patch: leaf('write', { f: S.f, k: S.k, o: S.o, p: { long: 'patch', value: true }, R: S.R }, [...PRINTS, 'local', 'recursive']),
+  label: leaf('write', { A: S.A, ...FKORL }, LABELS),
+  annotate: leaf('write', { A: S.A, ...FKORL }, LABELS),
+  scale: leaf('write', FKORL, [...PRINTS, 'all', 'recursive']),
   set: {
     shorts: {},
     children: {
-      image: leaf('write', FKORL),
-      env: leaf('write', { ...FKORL, c: { long: 'containers', value: true }, e: { long: 'env', value: true } }),
-      resources: leaf('write', { ...FKORL, c: { long: 'containers', value: true } }),
-      selector: leaf('write', FKORL),
-      serviceaccount: leaf('write', FKORL),
-      sa: leaf('write', FKORL),
-      subject: leaf('write', FKORL),
+      image: leaf('write', FKORL, CHANGES),
+      env: leaf('write', { ...FKORL, c: { long: 'containers', value: true }, e: { long: 'env', value: true } }, [...CHANGES, 'list', 'overwrite', 'resolve']),
+      resources: leaf('write', { ...FKORL, c: { long: 'containers', value: true } }, CHANGES),
+      selector: leaf('write', FKORL, CHANGES),
+      serviceaccount: leaf('write', FKORL, CHANGES),
+      sa: leaf('write', FKORL, CHANGES),
+      subject: leaf('write', FKORL, CHANGES),
     },
   },
   cordon: leaf('write', { l: S.l }),
   uncordon: leaf('write', { l: S.l }),
-  drain: leaf('write', { l: S.l }),
-  taint: leaf('write', { o: S.o, l: S.l }),
-  delete: leaf('write', { A: S.A, ...FKORL, i: { long: 'interactive', value: false } }),
+  drain: leaf('write', { l: S.l }, ['delete-emptydir-data', 'disable-eviction', 'force', 'ignore-daemonsets']),
+  taint: leaf('write', { o: S.o, l: S.l }, [...PRINTS, 'all', 'overwrite']),
+  delete: leaf('write', { A: S.A, ...FKORL, i: { long: 'interactive', value: false } }, ['all', 'all-namespaces', 'force', 'ignore-not-found', 'interactive', 'now', 'recursive', 'wait']),
   exec: {
-    ...leaf('exec', { c: S.c, f: S.f, q: S.q, i: { long: 'stdin', value: false }, t: { long: 'tty', value: false } }),
+    ...leaf('exec', { c: S.c, f: S.f, q: S.q, i: { long: 'stdin', value: false }, t: { long: 'tty', value: false } }, ['quiet', 'stdin', 'tty']),
     longs: EXEC_LONG,
   },
 };

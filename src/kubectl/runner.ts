@@ -1,6 +1,6 @@
 /**
  * Runs kubectl once (rules 1, 7 and 8 of shared/docs/kubectl-safety.md): `spawn` without a shell, the configured
- * absolute path, exactly the validated arguments followed by the server's own flags, a minimal environment, stdin only
+ * absolute path, the server's own flags followed by exactly the validated arguments, a minimal environment, stdin only
  * for a manifest, a hard SIGKILL at the deadline or past its memory or CPU budget (resource-limits.ts), and
  * stdout/stderr streamed into bounded buffers, then masked.
  */
@@ -55,7 +55,7 @@ export interface KubectlRun {
 
 const STDERR_LIMIT = 8 * 1024;
 
-/** Flags the server adds after validation: they come last, so a flag kubectl reads twice takes the server's value. */
+/** The server's own flags, always in the `--flag=value` form (they are never a flag that waits for a value). */
 export function serverFlags(invocation: Pick<KubectlInvocation, 'kubeconfigPath' | 'cacheDir' | 'timeoutSeconds'>): string[] {
   const seconds = invocation.timeoutSeconds;
   const timeout = Number.isInteger(seconds) ? `${seconds}s` : `${Math.max(1, Math.ceil(seconds * 1000))}ms`;
@@ -63,13 +63,12 @@ export function serverFlags(invocation: Pick<KubectlInvocation, 'kubeconfigPath'
 }
 
 /**
- * The argv kubectl gets: the validated arguments, then the server's flags. For `exec <pod> -- <command>` the server's
- * flags go right before the `--`, since everything after it belongs to the container's command.
+ * The argv kubectl gets: the server's flags first, then the validated arguments. Placed first, no flag of the
+ * caller's can take one of them as its value (a trailing `--template` would print the kubeconfig's path); the caller
+ * cannot override them either (the argument policy refuses `--kubeconfig` and `--cache-dir`).
  */
 export function spawnArgv(validated: readonly string[], flags: readonly string[]): string[] {
-  const terminator = validated.indexOf('--');
-  if (terminator < 0) return [...validated, ...flags];
-  return [...validated.slice(0, terminator), ...flags, ...validated.slice(terminator)];
+  return [...flags, ...validated];
 }
 
 /** kubectl's whole environment: no PATH, no cloud credentials, no proxies, no editors or diff programs. */
@@ -77,8 +76,7 @@ export function childEnvironment(invocation: Pick<KubectlInvocation, 'kubeconfig
   return {
     HOME: invocation.homeDir,
     TMPDIR: invocation.homeDir,
-    // Also in the environment: should a trailing flag of the caller's swallow `--kubeconfig=…` as its value,
-    // kubectl still finds the proxy's kubeconfig, never another.
+    // Also in the environment, so that kubectl finds the proxy's kubeconfig and no other whatever the flags say.
     KUBECONFIG: invocation.kubeconfigPath,
     KUBECACHEDIR: invocation.cacheDir,
     KUBERC: 'off',
