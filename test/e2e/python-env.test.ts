@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startFullEmulator, type FullEmulator } from '../emulator/full-emulator.ts';
+import { freePort } from '../fc/fc-instance.ts';
 
 const main = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
@@ -29,15 +29,6 @@ let child: ChildProcess;
 let stdout = '';
 let stderr = '';
 let port: number;
-
-/** A port nothing listens on right now: bound on 0 and released. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port: free } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return free;
-}
 
 const entries = (): LogEntry[] =>
   stdout

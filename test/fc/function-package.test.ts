@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { readdir, readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -24,13 +25,19 @@ const run = promisify(execFile);
 const TOKEN = 'fc-test-token-0123456789abcdef';
 const auth = { authorization: `Bearer ${TOKEN}` };
 
-/** Is the port bound to 0.0.0.0 (what FC needs; 127.0.0.1 fails the start)? Read from the kernel's socket table. */
-async function listensOnAllInterfaces(port: number): Promise<boolean> {
-  const table = await readFile('/proc/net/tcp', 'utf8');
-  const local = `00000000:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  return table.split('\n').some((line) => {
-    const fields = line.trim().split(/\s+/);
-    return fields[1] === local && fields[3] === '0A';
+/**
+ * Is the port bound to 0.0.0.0 (what FC needs; 127.0.0.1 fails the start)? 127.0.0.2 is loopback too on Linux, but a
+ * socket bound to 127.0.0.1 refuses it while one bound to every interface accepts it. (Reading /proc/net/tcp instead
+ * missed the entry whenever the machine had many sockets: fs/promises readFile returns only its first page on 20.10.)
+ */
+function listensOnAllInterfaces(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.2', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
 }
 
