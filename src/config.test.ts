@@ -70,3 +70,11 @@ describe('loadConfig', () => {
     assert.throws(() => kubectl({ KUBECTL_MAX_CPU_SECONDS: '0' }), /KUBECTL_MAX_CPU_SECONDS must be an integer from 1 to 3600/);
   });
 });
+
+describe('DEFAULT_REGION', () => {
+  test('is unset by default, a region id when given, and refused with the setting named otherwise', () => {
+    assert.equal(loadConfig({ MCP_AUTH_TOKEN: token }).defaultRegion, undefined);
+    assert.equal(loadConfig({ MCP_AUTH_TOKEN: token, DEFAULT_REGION: ' ap-southeast-1 ' }).defaultRegion, 'ap-southeast-1');
+    assert.throws(() => loadConfig({ MCP_AUTH_TOKEN: token, DEFAULT_REGION: 'cs.cn-hangzhou.aliyuncs.com' }), /^ConfigError: DEFAULT_REGION must be a region id such as cn-hangzhou; got "cs\.cn-hangzhou\.aliyuncs\.com"\.$/);
+  });
+});

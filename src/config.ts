@@ -3,6 +3,7 @@
  * A setting that is wrong stops the start with a message that says how to fix it.
  */
 import { REGION_PATTERN } from './cluster/region-id.ts';
+import { cutShort } from './text.ts';
 
 export type AccessMode = 'read-only' | 'read-write';
 export type CredentialSource = 'caller' | 'function' | 'default';
@@ -63,6 +64,11 @@ export interface Config {
   clusterRegionTtlMs: number;
   /** Longest life of a per-identity cache entry of an STS credential whose expiry is unknown (`STS_CACHE_MAX_SECONDS`). */
   stsCacheMaxMs: number;
+  /**
+   * Region of the calls that name neither a cluster nor a region (`DEFAULT_REGION`; the Python servers'
+   * `ALIYUN_REGION` / `REGION_ID`): `describe_task_info` without `cluster_id`, STS. Unset: the central endpoints.
+   */
+  defaultRegion: string | undefined;
   kubectl: KubectlSettings;
   /** Log Service projects any cluster's calls may name besides its own (`SLS_ALLOWED_PROJECTS`: names or `*` patterns). */
   slsAllowedProjects: string[];
@@ -219,6 +225,17 @@ function parseKubectlSettings(env: Env): KubectlSettings {
   };
 }
 
+/** True on Function Compute, which sets `FC_FUNCTION_NAME` and `FC_INSTANCE_ID` in every instance. */
+export function runsOnFc(env: Env): boolean {
+  return Boolean(env.FC_FUNCTION_NAME || env.FC_INSTANCE_ID);
+}
+
+function parseDefaultRegion(env: Env): string | undefined {
+  const region = env.DEFAULT_REGION?.trim();
+  if (region && !REGION_PATTERN.test(region)) throw new ConfigError(`DEFAULT_REGION must be a region id such as cn-hangzhou; got "${cutShort(region, 40)}".`);
+  return region || undefined;
+}
+
 const HOST_PORT = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?(:\d{1,5})?$/;
 
 /**
@@ -260,7 +277,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (protocol !== 'https' && protocol !== 'http') {
     throw new ConfigError(`ALIBABA_CLOUD_ENDPOINT_PROTOCOL must be https or http; got "${protocol}".`);
   }
-  const onFc = Boolean(env.FC_FUNCTION_NAME || env.FC_INSTANCE_ID);
+  const onFc = runsOnFc(env);
   const config: Config = {
     host: env.HOST?.trim() || (onFc ? '0.0.0.0' : '127.0.0.1'),
     port: integer(env, 'FC_SERVER_PORT', integer(env, 'PORT', onFc ? 9000 : 8080, 0, 65535), 0, 65535),
@@ -288,6 +305,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     clusterRegionTtlMs: integer(env, 'CLUSTER_REGION_TTL_SECONDS', 600, 1, 86_400) * 1000,
     stsCacheMaxMs: integer(env, 'STS_CACHE_MAX_SECONDS', 300, 0, 86_400) * 1000,
+    defaultRegion: parseDefaultRegion(env),
     kubectl: parseKubectlSettings(env),
     slsAllowedProjects: list(env, 'SLS_ALLOWED_PROJECTS', /^[a-z0-9*][a-z0-9*-]{0,127}$/, 'Log Service project names or patterns with * (e.g. k8s-log-*)'),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 32 * 1024 * 1024),

@@ -1,19 +1,34 @@
 /**
  * Starts the server from environment settings. A wrong or insecure configuration stops the
  * start with one line saying how to fix it (exit code 78, EX_CONFIG); so does a port it cannot
- * listen on (exit code 1). Run directly (`tsx src/main.ts`) it starts at once; the FC entry
- * imports it and passes what its build made.
+ * listen on (exit code 1). Run directly (`npm start`, `tsx src/main.ts`) it first reads `.env` from
+ * the working directory; the FC entry imports it and passes what its build made. Either way the
+ * Python ACK MCP servers' setting names are accepted as aliases (src/setting-aliases.ts).
  */
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './log.ts';
+import { createLogger, type Logger } from './log.ts';
 import { ListenError, startServer, type AppOptions } from './server.ts';
+import { applySettingAliases, describeAliasUse } from './setting-aliases.ts';
 
-export async function startFromEnvironment(options: Pick<AppOptions, 'toolsList'> = {}): Promise<void> {
+export interface StartOptions extends Pick<AppOptions, 'toolsList'> {
+  /** Read `.env` from the working directory before anything else (never on FC). */
+  envFile?: boolean;
+}
+
+async function readEnvFile(logger: Logger): Promise<void> {
+  const { loadEnvFile } = await import('./env-file.ts');
+  const load = loadEnvFile(process.env, process.cwd());
+  if (load) logger.event('env_file', { path: load.path, loaded: load.loaded, keptFromEnvironment: load.kept });
+}
+
+export async function startFromEnvironment(options: StartOptions = {}): Promise<void> {
   const logger = createLogger();
   try {
+    if (options.envFile) await readEnvFile(logger);
+    for (const use of applySettingAliases(process.env)) logger.warn('setting_alias', { ...use, message: describeAliasUse(use) });
     const config = loadConfig();
-    const server = await startServer(config, { logger, ...options });
+    const server = await startServer(config, { logger, toolsList: options.toolsList });
     logger.event('listening', { url: server.url, accessMode: config.accessMode, credentialSources: config.credentialSources, tokens: config.authTokens.map((t) => t.name) });
     const stop = () => void server.close().then(() => process.exit(0));
     process.once('SIGTERM', stop);
@@ -27,5 +42,5 @@ export async function startFromEnvironment(options: Pick<AppOptions, 'toolsList'
   }
 }
 
-// Started directly (tsx src/main.ts), not imported by the FC entry (whose bundle is index.mjs).
-if (import.meta.url.endsWith('/main.ts') && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await startFromEnvironment();
+// Started directly (npm start, tsx src/main.ts), not imported by the FC entry (whose bundle is index.mjs).
+if (import.meta.url.endsWith('/main.ts') && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await startFromEnvironment({ envFile: true });

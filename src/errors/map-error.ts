@@ -27,7 +27,7 @@ const HINTS: Record<string, string> = {
     'Another operation is still running on this node pool. Nothing was changed: wait for its task (describe_task_info) or for list_nodepools to show the pool active, then retry.',
   ErrorTaskNotFound:
     'Check the task id (scale_nodepool and remove_nodepool_nodes answer it). A task is visible only to the Alibaba Cloud account that started it, ' +
-    "and is looked up in its cluster's region: pass the cluster_id of the cluster it runs on (without cluster_id or region it is looked up at the central endpoint).",
+    "and is looked up in its cluster's region: pass the cluster_id of the cluster it runs on (without cluster_id or region it is looked up in the region of X-Aliyun-Region or the server's DEFAULT_REGION, else at the central endpoint).",
   ErrorDiagnosisNotFound:
     'Check the diagnosis id (create_cluster_diagnosis answers it) and that it was created for this cluster with the same Alibaba Cloud account.',
 };

@@ -50,6 +50,7 @@ export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, p
       accessMode: scope.mode,
       credentials: getCredentials,
       callerRegion: headerRegion,
+      fallbackRegion: headerRegion ?? scope.config.defaultRegion,
       retry,
       signal,
       progress,

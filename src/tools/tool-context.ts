@@ -12,6 +12,8 @@ export interface ToolContext {
   credentials(): Promise<AliyunCredentials>;
   /** `X-Aliyun-Region` when the caller sent one. */
   callerRegion: string | undefined;
+  /** Where calls that name no cluster and no region go: `X-Aliyun-Region`, else `DEFAULT_REGION`; undefined: the central endpoint. */
+  fallbackRegion: string | undefined;
   /** A CS client for a region, or for the central endpoint when `region` is undefined. */
   cs(region?: string): Promise<CsClient>;
   /** The cluster's region: explicit argument, else `X-Aliyun-Region`, else looked up (cached). */

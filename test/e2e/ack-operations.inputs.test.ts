@@ -153,7 +153,7 @@ describe('requests ACK would refuse', () => {
   test('a task looked up without cluster_id goes to the central endpoint, and the hint says to pass cluster_id', async () => {
     const result = await call(d.client, 'describe_task_info', { task_id: 'T-000000000000000000000000' });
     assert.match(text(result), /Error ErrorTaskNotFound: /);
-    assert.match(text(result), /pass the cluster_id of the cluster it runs on \(without cluster_id or region it is looked up at the central endpoint\)/);
+    assert.match(text(result), /pass the cluster_id of the cluster it runs on \(without cluster_id or region it is looked up in the region of X-Aliyun-Region or the server's DEFAULT_REGION, else at the central endpoint\)/);
     assert.deepEqual(stack.emulator.callLog.of('DescribeTaskInfo').map((r) => r.endpoint), ['central']);
   });
 

@@ -53,6 +53,13 @@ type Out = z.input<z.ZodObject<typeof output>>;
 
 const TIMEOUT_PATTERN = /Client\.Timeout exceeded|context deadline exceeded|i\/o timeout|unable to return a response in the time allotted/;
 
+/** The API server's own RBAC refusal (not this server's policy): `… is forbidden: User "<name>" cannot <verb> resource …`. */
+const RBAC_REFUSAL = /\(Forbidden\): .* is forbidden: User ".*" cannot /;
+const RBAC_HINT =
+  "The cluster's Kubernetes RBAC refused this for the identity this server acts as (the user named above); the refused request changed nothing. " +
+  "Ask the cluster's administrator to grant that RAM user or role an ACK RBAC role that covers it (README: Kubernetes RBAC), " +
+  'or stay within what it may do: `auth can-i <verb> <resource> -n <namespace>` checks one permission.';
+
 /** A slot to run kubectl in, waiting in order (within the call's deadline) when all are busy. */
 async function takeSlot(ctx: ToolContext, settings: KubectlSettings, deadline: number, timeoutSeconds: number): Promise<SlotGrant> {
   const limit = settings.maxConcurrent;
@@ -151,13 +158,17 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
       { hint: `The cluster's API server may be slow or unreachable. Narrow the query or raise timeout_seconds (at most ${settings.maxTimeoutSeconds}).` },
     );
   }
-  if (run.exitCode !== 0) {
+  // `auth can-i` answers "no" with exit code 1: an answer, not a failure.
+  const answeredNo = parsed.subcommand === 'auth can-i' && run.exitCode === 1 && /^no\b/.test(run.stdout.trim());
+  if (run.exitCode !== 0 && !answeredNo) {
     if (/\(Unauthorized\)/.test(stderr)) await forgetClusterUpstream(ctx, args.cluster_id);
     const partial = run.stdout.trim() ? `\nOutput before the failure:\n${run.stdout}` : '';
     throw new ToolFailure('KubectlFailed', `kubectl exited with code ${run.exitCode ?? 'unknown'}:\n${stderr || '(no error output)'}${partial}`, {
       hint: run.refusedRequests
         ? "This server's kubectl policy refused a request (see above); the refused request changed nothing."
-        : 'Fix the command as kubectl says; `explain <kind>` and `api-resources` show what exists.',
+        : RBAC_REFUSAL.test(stderr)
+          ? RBAC_HINT
+          : 'Fix the command as kubectl says; `explain <kind>` and `api-resources` show what exists.',
     });
   }
   const truncated = run.stdoutDropped > 0;
@@ -168,7 +179,7 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
     structured: {
       cluster_id: args.cluster_id,
       command: parsed.args.join(' '),
-      exit_code: 0,
+      exit_code: answeredNo ? 1 : 0,
       output: run.stdout,
       messages: stderr,
       truncated,

@@ -117,7 +117,7 @@ export async function findAccountId(ctx: ToolContext): Promise<Found<string>> {
   const identity = await ctx.credentials();
   if (identity.source === 'function' && ctx.config.fcAccountId) return { value: ctx.config.fcAccountId, source: 'FC_ACCOUNT_ID' };
   return accounts.getOrLoad(identity.identityKey, async () => {
-    const client = await createStsClient(ctx.config, identity, ctx.callerRegion);
+    const client = await createStsClient(ctx.config, identity, ctx.fallbackRegion);
     try {
       const { body } = await callRead(ctx.retry, () => client.getCallerIdentity(), ctx.signal);
       if (!body?.accountId) throw new Error('no AccountId in the answer');

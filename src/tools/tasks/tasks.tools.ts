@@ -80,7 +80,7 @@ export const describeTaskInfoTool = defineTool({
   annotations: readOnlyTool,
   async run(args, ctx) {
     ctx.note({ task: args.task_id, ...(args.cluster_id ? { cluster: args.cluster_id } : {}) });
-    const region = args.cluster_id ? await ctx.clusterRegion(args.cluster_id, args.region) : (args.region ?? ctx.callerRegion);
+    const region = args.cluster_id ? await ctx.clusterRegion(args.cluster_id, args.region) : (args.region ?? ctx.fallbackRegion);
     const client = await ctx.cs(region);
     const waited = await pollUntil(
       ctx,

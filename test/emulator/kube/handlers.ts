@@ -1,9 +1,10 @@
-/** Request handlers: discovery, CRUD with selectors and tables, watch (one event), logs, scale, access reviews. */
+/** Request handlers: discovery, RBAC refusals, CRUD with selectors and tables, watch (one event), logs, scale, access reviews. */
 import { apiGroupList, apiResourceList, coreVersions, SERVER_VERSION } from './discovery.ts';
 import { openApiV3Document, openApiV3Index } from './openapi.ts';
 import { jsonPatch, mergePatch } from './patch.ts';
 import { decodeSelfSubjectAccessReview } from './protobuf.ts';
 import { findResourceType, type ResourceType } from './resources.ts';
+import { FakeRbac, verbOf } from './rbac.ts';
 import { parseApiPath } from './router.ts';
 import { matchesFieldSelector, matchesLabelSelector, type KubeObject, type ObjectStore } from './store.ts';
 import { toTable } from './tables.ts';
@@ -64,6 +65,7 @@ export class KubeApiHandlers {
   constructor(
     private readonly store: ObjectStore,
     private readonly logs: Map<string, string>,
+    private readonly rbac: FakeRbac = new FakeRbac(),
   ) {}
 
   handle(req: ApiRequest): ApiReply {
@@ -88,6 +90,9 @@ export class KubeApiHandlers {
     if (!type) return status(404, 'NotFound', 'the server could not find the requested resource');
     if (type.resource === 'selfsubjectaccessreviews' || type.resource === 'selfsubjectreviews') return this.review(type, req);
     const ns = type.namespaced ? api.namespace : undefined;
+    const verb = verbOf(req.method, api.name !== undefined, req.url.searchParams);
+    const refused = this.rbac.refusal({ user: req.user, verb, group: type.group, resource: type.resource, subresource: api.subresource, namespace: ns, name: api.name });
+    if (refused) return refused;
     if (api.subresource) return this.subresource(type, ns, api.name!, api.subresource, req);
     if (!api.name) {
       if (req.method === 'GET') return this.list(type, ns, req);
@@ -217,7 +222,7 @@ export class KubeApiHandlers {
     }
     // Everyone may do everything except touch secrets, unless in system:masters: enough to show both answers.
     const attrs = review.spec?.resourceAttributes ?? {};
-    const allowed = req.groups.includes('system:masters') || attrs.resource !== 'secrets';
+    const allowed = this.rbac.allows({ user: req.user, verb: attrs.verb ?? '' }) && (req.groups.includes('system:masters') || attrs.resource !== 'secrets');
     return { status: 201, body: { ...review, status: { allowed, ...(allowed ? { reason: 'fake API server allows it' } : {}) } } };
   }
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureKubectl } from '../../../layers/kubectl/kubectl-binary.ts';
+import { findResourceType } from './resources.ts';
 import { CRASHING_POD, SEED_NODES } from './seed.ts';
 import { startFakeKubeApiServer, type FakeKubeApiServer } from './server.ts';
 
@@ -118,6 +119,30 @@ describe('fake Kubernetes API server with real kubectl 1.33', () => {
     const whoami = await kubectl(['auth', 'whoami']);
     assert.match(whoami.stdout, /Username\s+alice/);
     assert.match(whoami.stdout, /Groups\s+\[devs system:authenticated\]/);
+  });
+
+  it('refuses what RBAC forbids with the API server\'s 403 message, and auth can-i agrees', async () => {
+    await writeFile(join(dir, 'carol.yaml'), kube.kubeconfig('carol'));
+    const carol = join(dir, 'carol.yaml');
+    kube.rbac.forbid('carol', ['delete', 'list']);
+    try {
+      const deleted = await kubectl(['delete', 'pod', CRASHING_POD, '-n', 'default'], undefined, carol);
+      assert.notEqual(deleted.code, 0);
+      assert.equal(
+        deleted.stderr.trim(),
+        `Error from server (Forbidden): pods "${CRASHING_POD}" is forbidden: User "carol" cannot delete resource "pods" in API group "" in the namespace "default"`,
+      );
+      const listed = await kubectl(['get', 'nodes'], undefined, carol);
+      assert.match(listed.stderr, /Error from server \(Forbidden\): nodes is forbidden: User "carol" cannot list resource "nodes" in API group "" at the cluster scope/);
+      const read = await kubectl(['get', 'pod', CRASHING_POD, '-n', 'default', '-o', 'name'], undefined, carol);
+      assert.equal(read.stdout.trim(), `pod/${CRASHING_POD}`, 'what is not forbidden still works');
+      assert.equal((await kubectl(['auth', 'can-i', 'delete', 'pods'], undefined, carol)).stdout.trim(), 'no');
+      assert.equal((await kubectl(['auth', 'can-i', 'get', 'pods'], undefined, carol)).stdout.trim(), 'yes');
+      assert.equal((await kubectl(['delete', 'pod', 'nothing-here', '--dry-run=server'])).stderr.includes('Forbidden'), false, 'other users are not affected');
+      assert.ok(kube.store.list(findResourceType('', 'v1', 'pods')!, 'default').some((pod) => pod.metadata.name === CRASHING_POD), 'the refused delete changed nothing');
+    } finally {
+      kube.rbac.clear();
+    }
   });
 
   it('serves the seeded Secret with its data and last-applied annotation', async () => {

@@ -1,7 +1,8 @@
 /**
  * A fake Kubernetes API server for tests and the sandbox: HTTPS on 127.0.0.1 with a CA made at start, client
  * certificates required (CN = user, O = groups), legacy discovery, core/v1 and apps/v1 objects seeded like an ACK
- * cluster. Enough for real kubectl 1.33 to get, describe, logs, events, apply, delete, scale, rollout and auth.
+ * cluster, RBAC refusals on demand (rbac.ts). Enough for real kubectl 1.33 to get, describe, logs, events, apply,
+ * delete, scale, rollout and auth.
  */
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,6 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { createCertificateAuthority, type KeyPairPem } from './certs.ts';
 import { KubeApiHandlers, status, type ApiReply } from './handlers.ts';
+import { FakeRbac } from './rbac.ts';
 import { seedCluster } from './seed.ts';
 import { ObjectStore } from './store.ts';
 
@@ -60,6 +62,8 @@ export interface FakeKubeApiServer {
   gate(pathPrefix: string): RequestGate;
   /** The object store, for tests that assert on cluster state. */
   store: ObjectStore;
+  /** Who may not do what (`rbac.forbid(user, verbs)`): refused requests get Kubernetes' 403 Forbidden Status. */
+  rbac: FakeRbac;
   close(): Promise<void>;
 }
 
@@ -82,7 +86,8 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
   const serverCert = ca.issue({ commonName: 'kube-apiserver', server: true });
   const store = new ObjectStore();
   const logs = opts.seed === false ? new Map<string, string>() : seedCluster(store);
-  const handlers = new KubeApiHandlers(store, logs);
+  const rbac = new FakeRbac();
+  const handlers = new KubeApiHandlers(store, logs, rbac);
   const requests: FakeKubeRequest[] = [];
   const hung = new Set<ServerResponse>();
   let hangPrefix: string | undefined | null = null; // null: no hang
@@ -205,6 +210,7 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
     caPem: ca.certPem,
     requests,
     store,
+    rbac,
     issueClientCredentials: (user, groups = []) => ca.issue({ commonName: user, organizations: groups }),
     kubeconfig(user, groups = []) {
       const cred = ca.issue({ commonName: user, organizations: groups });
