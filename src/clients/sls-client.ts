@@ -77,10 +77,15 @@ export function projectHostHeader(config: Config, region: string, project: strin
   return `${project}.${slsEndpoint(config, region)}`;
 }
 
-/** CallAiTools is served only from cn-shanghai and ap-southeast-1. */
-export function slsAiEndpoint(config: Config, clusterRegion: string): string {
-  if (config.endpoints.slsAi) return config.endpoints.slsAi;
-  return clusterRegion.startsWith('cn-') ? 'cn-shanghai.log.aliyuncs.com' : 'ap-southeast-1.log.aliyuncs.com';
+/**
+ * Where CallAiTools is sent for one AI tool, as Alibaba's own observability MCP server (v1) sends
+ * it: `text_to_promql` to cn-shanghai, the SQL tools to the project's own region. `SLS_AI_ENDPOINT`
+ * overrides both.
+ */
+export function slsAiEndpoint(config: Config, toolName: string, projectRegion: string): { endpoint: string; region: string } {
+  if (config.endpoints.slsAi) return { endpoint: config.endpoints.slsAi, region: projectRegion };
+  if (toolName === 'text_to_promql') return { endpoint: 'cn-shanghai.log.aliyuncs.com', region: 'cn-shanghai' };
+  return { endpoint: slsEndpoint(config, projectRegion), region: projectRegion };
 }
 
 async function create(config: Config, credentials: AliyunCredentials, endpoint: string, region: string): Promise<SlsClient> {
@@ -111,8 +116,8 @@ export function createSlsClient(config: Config, credentials: AliyunCredentials, 
   return create(config, credentials, slsEndpoint(config, region), region);
 }
 
-/** A client for CallAiTools (Shanghai or Singapore endpoint). */
-export function createSlsAiClient(config: Config, credentials: AliyunCredentials, clusterRegion: string): Promise<SlsClient> {
-  const endpoint = slsAiEndpoint(config, clusterRegion);
-  return create(config, credentials, endpoint, endpoint.startsWith('ap-') ? 'ap-southeast-1' : 'cn-shanghai');
+/** A client for CallAiTools of one AI tool (see `slsAiEndpoint`). */
+export function createSlsAiClient(config: Config, credentials: AliyunCredentials, toolName: string, projectRegion: string): Promise<SlsClient> {
+  const { endpoint, region } = slsAiEndpoint(config, toolName, projectRegion);
+  return create(config, credentials, endpoint, region);
 }
