@@ -96,7 +96,7 @@ export function hintFor(code: string | undefined, status: number | undefined, me
   if (status === 404 || (code && /NotFound|NotExist/i.test(code))) {
     return 'Alibaba Cloud says it does not exist: check the id, and that it belongs to the account of these credentials and to the region asked.';
   }
-  if (status === 409 || /still running|in progress|conflict|is busy|state is not|not allowed in (the )?current state/i.test(message)) {
+  if (status === 409 || /Conflict|Busy|InProgress|StateNotAllowed/i.test(code ?? '') || /still running|in progress|conflict|is busy|not allowed in (the )?current state/i.test(message)) {
     return 'Another operation is still in progress on this resource. Nothing was changed: wait for it to finish (describe_task_info, list_nodepools), then retry.';
   }
   if (status === 401 || status === 403) return 'Alibaba Cloud refused these credentials for this action: check the AccessKey, the STS token and the RAM policy of this identity.';

@@ -127,7 +127,7 @@ export async function serveAcs3Operation(
     const fault = ctx.faults.take(product, operation.action);
     if (fault) ctx.callLog.settle(entry, { fault: fault.kind });
     if (fault && answerFaultBefore(fault, res, requestId, entry, ctx)) return;
-    if (operation.ramAction) authorize(caller, operation.ramAction);
+    if (operation.ramAction) authorize(caller, operation.ramAction, product);
     const answer = await operation.run(caller, requestId);
     await answerAfter(fault, res, { ...answer, request_id: answer.request_id ?? requestId }, requestId, entry, ctx);
   } catch (error) {
