@@ -26,7 +26,7 @@ export const TOOL_ACTIONS: Record<string, { readOnlyMode: boolean; actions: stri
   remove_nodepool_nodes: { readOnlyMode: false, actions: [REGION, 'cs:DescribeClusterNodes', 'cs:RemoveNodePoolNodes'] },
   describe_task_info: { readOnlyMode: true, actions: [REGION, 'cs:DescribeTaskInfo'] },
   create_cluster_diagnosis: { readOnlyMode: false, actions: [REGION, 'cs:CreateClusterDiagnosis'] },
-  get_cluster_diagnosis_result: { readOnlyMode: true, actions: [REGION, 'cs:GetClusterDiagnosisResult'] },
+  get_cluster_diagnosis_result: { readOnlyMode: true, actions: [REGION, 'cs:GetClusterDiagnosisResult', 'cs:GetClusterDiagnosisCheckItems'] },
   // kubectl's rights inside the cluster come from the ACK RBAC bound to the role (README, Security);
   // in read-only mode the server runs only its read-only variant.
   kubectl: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterUserKubeconfig'] },

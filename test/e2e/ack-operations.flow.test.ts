@@ -139,9 +139,12 @@ describe('the agent flow', () => {
     assert.equal(nodeResult.structuredContent.succeeded, true);
     assert.deepEqual(nodeResult.structuredContent.target, { name: nodeName });
     assert.deepEqual(nodeResult.structuredContent.summary, { total: 4, normal: 3, warning: 1, error: 0, unknown: 0 });
-    assert.equal(nodeResult.structuredContent.result.type, 'node');
+    // Findings from GetClusterDiagnosisCheckItems (documented); the result document passes through as it came.
+    assert.equal(nodeResult.structuredContent.findings_source, 'check_items');
+    assert.deepEqual(nodeResult.structuredContent.result, { phase: 5, version: '20240101', items: nodeResult.structuredContent.result.items });
+    assert.match(nodeResult.structuredContent.created, /^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/, 'the SDK example\'s time style passes through');
     assert.match(text(nodeResult), /4 check\(s\): 0 error, 1 warning, 3 normal/);
-    assert.match(text(nodeResult), /\[WARNING\] DiskPressure: system disk usage is 83%.*Suggestion: /);
+    assert.match(text(nodeResult), /\[WARNING\] Node\/DiskPressure: system disk usage is 83% \(threshold 80%\) \(Check the usage of the system disk; value 83, expected 80\)/);
 
     const podResult = await step('get_cluster_diagnosis_result', {
       cluster_id: clusterId,
@@ -149,7 +152,7 @@ describe('the agent flow', () => {
       wait_seconds: 60,
     });
     assert.equal(podResult.structuredContent.state, 'completed');
-    assert.match(text(podResult), /\[WARNING\] ContainerRestarts: container "app" restarted 4 times/);
+    assert.match(text(podResult), /\[WARNING\] Pod\/ContainerRestarts: container "app" restarted 4 times/);
   });
 
   test('a diagnosis of a node the cluster does not have completes as failed, and the answer says so', async () => {
@@ -258,6 +261,42 @@ describe('a task that fails', () => {
     store().held = false;
     const done = await call(d.client, 'describe_task_info', { task_id: record.task_id, cluster_id: d.hangzhou.cluster_id, wait_seconds: 60 });
     assert.equal(done.structuredContent.state, 'success', text(done));
+  });
+});
+
+describe('diagnosis as ACK documents it', () => {
+  test('a network diagnosis sends dport as a string and the protocol (SDK example, official ack-mcp-server)', async () => {
+    const created = await call(d.client, 'create_cluster_diagnosis', {
+      cluster_id: d.hangzhou.cluster_id,
+      diagnosis_type: 'network',
+      target: { src: '10.0.1.11', dst: '10.0.2.12', dport: 443, protocol: 'tcp' },
+    });
+    assert.equal(created.isError, undefined, text(created));
+    assert.deepEqual(store().diagnoses.get(created.structuredContent.diagnosis_id)!.target, { src: '10.0.1.11', dst: '10.0.2.12', dport: '443', protocol: 'tcp' });
+    const asString = await call(d.client, 'create_cluster_diagnosis', { cluster_id: d.hangzhou.cluster_id, diagnosis_type: 'network', target: { src: '10.0.1.11', dst: '10.0.2.12', dport: '8080' } });
+    assert.equal(asString.isError, undefined, text(asString));
+    const icmp = await call(d.client, 'create_cluster_diagnosis', { cluster_id: d.hangzhou.cluster_id, diagnosis_type: 'network', target: { src: '10.0.1.11', dst: '10.0.2.12', dport: '80', protocol: 'icmp' } });
+    assert.equal(icmp.isError, true);
+    assert.match(text(icmp), /protocol must be tcp or udp/);
+  });
+
+  test('without check items, a result of unknown layout is shown raw and labelled, never read as "no problems"', async () => {
+    const created = await call(d.client, 'create_cluster_diagnosis', { cluster_id: d.hangzhou.cluster_id, diagnosis_type: 'service', target: { namespace: 'default', name: 'web' } });
+    const id = created.structuredContent.diagnosis_id;
+    const args = { cluster_id: d.hangzhou.cluster_id, diagnosis_id: id, wait_seconds: 60 };
+    stack.emulator.faults.inject({ kind: 'server-error', action: 'GetClusterDiagnosisCheckItems', times: 50 });
+    const tolerant = await call(d.client, 'get_cluster_diagnosis_result', args);
+    assert.equal(tolerant.isError, undefined, text(tolerant));
+    assert.equal(tolerant.structuredContent.findings_source, 'result (undocumented layout, read tolerantly)');
+    assert.match(tolerant.structuredContent.check_items_error, /^InternalError: /);
+    assert.match(text(tolerant), /Findings read from the result document \(layout undocumented by Alibaba\)/);
+    store().diagnoses.get(id)!.result = JSON.stringify({ phase: 5, version: '20250101', report: { verdict: 'packet loss on eni-1' } });
+    const raw = await call(d.client, 'get_cluster_diagnosis_result', args);
+    stack.emulator.faults.clear();
+    assert.equal(raw.structuredContent.findings_source, 'none');
+    assert.deepEqual(raw.structuredContent.result, { phase: 5, version: '20250101', report: { verdict: 'packet loss on eni-1' } });
+    assert.match(text(raw), /No check items could be read \(GetClusterDiagnosisCheckItems failed: InternalError: .*\)\. ACK's raw result follows; Alibaba does not document its layout:\n\{"phase":5,"version":"20250101","report":\{"verdict":"packet loss on eni-1"\}\}/);
+    assert.doesNotMatch(text(raw), /No problems found/);
   });
 });
 
