@@ -36,7 +36,7 @@ export const TOOL_ACTIONS: Record<string, { readOnlyMode: boolean; actions: stri
   sls_diagnose_query: { readOnlyMode: true, actions: [...LOG_DISCOVERY, 'log:CallAiTools'] },
   cms_translate_text_to_promql: { readOnlyMode: true, actions: [...PROMETHEUS_DISCOVERY, 'log:CallAiTools'] },
   // PromQL is served by Log Service's Prometheus API on the cluster's metricstore.
-  cms_execute_promql_query: { readOnlyMode: true, actions: [...PROMETHEUS_DISCOVERY, 'log:GetLogStoreLogs'] },
+  cms_execute_promql_query: { readOnlyMode: true, actions: [...PROMETHEUS_DISCOVERY, 'log:GetLogStoreLogs', 'arms:GetPrometheusInstance'] },
   cms_get_node_metrics: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterNodes', 'cms:DescribeMetricList'] },
 };
 

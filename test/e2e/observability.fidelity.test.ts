@@ -83,3 +83,37 @@ describe('observability fidelity', () => {
     assert.match(text(always), /Hint: Alibaba Cloud had a temporary failure: retry shortly\./);
   });
 });
+
+describe('Prometheus discovery through ARMS', () => {
+  const STAGING = clusterIdFor('staging-beijing');
+  let stack: Stack;
+  let client: Client;
+
+  before(async () => {
+    stack = await startStack();
+    client = await stack.client(callerHeaders(demoKey));
+  });
+  after(async () => stack.close());
+
+  it('asks ARMS GetPrometheusInstance when the naming rule finds no metricstore, and queries that instance with its token', async () => {
+    stack.emulator.callLog.clear();
+    const r = await callWith(client, 'cms_execute_promql_query', { cluster_id: STAGING, query: 'sum(up)' });
+    assert.equal(r.isError, undefined, text(r));
+    assert.equal(r.structuredContent.metricstore, '');
+    assert.match(r.structuredContent.project, /^http:\/\/127\.0\.0\.1:\d+\/api\/v1\/prometheus\/[0-9a-f]+$/);
+    assert.equal(r.structuredContent.source, `ARMS GetPrometheusInstance (aliyun-cs ${STAGING})`);
+    assert.equal(r.structuredContent.result_type, 'vector');
+    const calls = stack.emulator.callLog.records.map((record) => `${record.product}:${record.action}:${record.status}`);
+    assert.deepEqual(calls.slice(-3), ['sls:PrometheusQuery:404', 'arms:GetPrometheusInstance:200', 'arms:PrometheusQuery:200']);
+    const arms = stack.emulator.callLog.of('GetPrometheusInstance')[0]!;
+    assert.deepEqual(arms.query, { ClusterId: STAGING, RegionId: 'cn-beijing' });
+  });
+
+  it('keeps its own error, naming what ARMS said, when ARMS has no instance either', async () => {
+    stack.emulator.faults.inject({ kind: 'server-error', product: 'arms', action: 'GetPrometheusInstance', times: 20 });
+    const r = await callWith(client, 'cms_execute_promql_query', { cluster_id: STAGING, query: 'up' });
+    stack.emulator.faults.clear();
+    assert.equal(r.isError, true);
+    assert.match(text(r), /^Error MetricstoreNotFound: No managed Prometheus data for cluster .*; ARMS GetPrometheusInstance failed: InternalError: /);
+  });
+});

@@ -74,7 +74,8 @@ export const createClusterDiagnosisTool = defineTool({
         node: z.string().optional().describe('memory: node name'),
         src: z.string().optional().describe('network: source IP'),
         dst: z.string().optional().describe('network: destination IP'),
-        dport: z.union([z.number().int(), z.string()]).optional().describe('network: destination port, e.g. 443 or "443" (sent to ACK as a string)'),
+        // A number or a string of digits: checked by validateTarget (a union would make the schema an anyOf).
+        dport: z.any().optional().describe('network: destination port 1-65535, a number or a string such as "443" (sent to ACK as a string)'),
         protocol: z.string().optional().describe('network: tcp (default) or udp'),
         url: z.string().optional().describe('ingress: URL to check'),
       })

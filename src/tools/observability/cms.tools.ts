@@ -28,7 +28,7 @@ export const cmsGetNodeMetricsTool = defineTool({
       .default('cpu')
       .describe('cpu, memory, disk, load, network_in, network_out, intranet_in or intranet_out (default cpu)'),
     // CloudMonitor documents 15/60/900/3600 (request) and 60/300/900 (response); ECS metrics start at 60 s.
-    period: z.union([z.literal(60), z.literal(300), z.literal(900), z.literal(3600)]).default(60).describe('Seconds per datapoint: 60, 300, 900 or 3600 (default 60)'),
+    period: z.number().int().refine((value) => [60, 300, 900, 3600].includes(value), 'must be 60, 300, 900 or 3600').default(60).describe('Seconds per datapoint: 60, 300, 900 or 3600 (default 60)'),
     from_timestamp: unixSecondsArg.optional().describe('Start, unix seconds (default: an hour before to_timestamp)'),
     to_timestamp: unixSecondsArg.optional().describe('End, unix seconds (default now)'),
     page_number: z.number().int().min(1).max(100).default(1).describe('Page of 100 nodes (default 1)'),

@@ -69,10 +69,29 @@ export function basicAuth(credentials: AliyunCredentials): string {
   return `Basic ${Buffer.from(`${credentials.accessKeyId}:${password}`).toString('base64')}`;
 }
 
-export function prometheusUrl(config: Config, region: string, project: string, metricstore: string, request: PromRequest): URL {
-  const host = slsProjectHost(config, region, project);
+/** Where a Prometheus HTTP API lives: the URL before `/api/v1/…`, and the headers it needs. */
+export interface PromEndpoint {
+  base: string;
+  headers: Record<string, string>;
+}
+
+/** A metricstore's API: `{project}.{endpoint}/prometheus/{project}/{metricstore}`, Basic auth with the AccessKey. */
+export function slsPrometheusEndpoint(config: Config, credentials: AliyunCredentials, target: { region: string; project: string; metricstore: string }): PromEndpoint {
+  const host = slsProjectHost(config, target.region, target.project);
+  return {
+    base: `${config.endpointProtocol}://${host}/prometheus/${encodeURIComponent(target.project)}/${encodeURIComponent(target.metricstore)}`,
+    headers: { host: projectHostHeader(config, target.region, target.project), authorization: basicAuth(credentials) },
+  };
+}
+
+/** An ARMS-hosted instance's API (GetPrometheusInstance `HttpApiInterUrl`), with its token when it has one. */
+export function armsPrometheusEndpoint(url: string, authToken: string | undefined): PromEndpoint {
+  return { base: url.replace(/\/+$/, ''), headers: authToken ? { authorization: authToken } : {} };
+}
+
+export function prometheusQueryUrl(endpoint: PromEndpoint, request: PromRequest): URL {
   const kind = 'step' in request ? 'query_range' : 'query';
-  const url = new URL(`${config.endpointProtocol}://${host}/prometheus/${encodeURIComponent(project)}/${encodeURIComponent(metricstore)}/api/v1/${kind}`);
+  const url = new URL(`${endpoint.base}/api/v1/${kind}`);
   url.searchParams.set('query', request.query);
   if ('step' in request) {
     url.searchParams.set('start', String(request.start));
@@ -97,22 +116,16 @@ interface PromAnswer {
 
 export async function queryPrometheus(
   config: Config,
-  credentials: AliyunCredentials,
   retry: RetryPolicy,
-  target: { region: string; project: string; metricstore: string },
+  endpoint: PromEndpoint,
   request: PromRequest,
   signal: AbortSignal,
 ): Promise<{ data: PromData; warnings: string[] }> {
-  const url = prometheusUrl(config, target.region, target.project, target.metricstore, request);
+  const url = prometheusQueryUrl(endpoint, request);
   const answer = await callRead(
     retry,
     async () => {
-      const headers = {
-        host: projectHostHeader(config, target.region, target.project),
-        authorization: basicAuth(credentials),
-        accept: 'application/json',
-        'user-agent': 'ack-mcp-server',
-      };
+      const headers = { ...endpoint.headers, accept: 'application/json', 'user-agent': 'ack-mcp-server' };
       // Node's own errors keep `code` and `syscall` (what `callRead` classifies by); aborts and timeouts pass as they are.
       const response = await httpGet(url, headers, AbortSignal.any([signal, AbortSignal.timeout(config.upstream.readTimeoutMs)]));
       const { text } = response;
