@@ -46,6 +46,8 @@ describe('observability fidelity', () => {
     assert.equal(listed.isError, undefined, text(listed));
     assert.ok(listed.structuredContent.projects.every((row: { found: boolean }) => row.found), text(listed));
     assert.ok(stack.emulator.callLog.of('ListLogStores').some((record) => record.errorCode === 'MetaOperationQpsLimitExceeded'));
+    // ListLogStores pages by offset/size, size at most 500 (ListLogStoresRequest): the server asks for one full page.
+    assert.ok(stack.emulator.callLog.of('ListLogStores').every((record) => record.query.offset === '0' && record.query.size === '500'));
   });
 
   it('names the project in the Host header while connecting to the IP endpoint (Log Service routes by Host)', async () => {
