@@ -161,9 +161,12 @@ describe('observability tools', () => {
   });
 
   it('explains a missing metricstore and suggests cms_get_node_metrics', async () => {
-    const r = await call('cms_execute_promql_query', { cluster_id: STAGING, query: 'up' });
+    // staging-beijing has no metricstore; its ARMS instance is out of reach of an identity without arms:GetPrometheusInstance.
+    const { client: noArms } = await clientWithNewKey(stack, ['arms:GetPrometheusInstance']);
+    const r = await call('cms_execute_promql_query', { cluster_id: STAGING, query: 'up' }, noArms);
     assert.equal(r.isError, true);
     assert.match(text(r), new RegExp(`MetricstoreNotFound: .*metricstore aliyun-prom-${STAGING} in project workspace-default-cms-${demo.accountId}-cn-beijing not found`));
+    assert.match(text(r), /ARMS GetPrometheusInstance failed: Forbidden\.RAM: /);
     assert.match(text(r), /cms_get_node_metrics/);
   });
 
