@@ -30,7 +30,7 @@ export const TOOL_ACTIONS: Record<string, { readOnlyMode: boolean; actions: stri
   // kubectl's rights inside the cluster come from the ACK RBAC bound to the role (README, Security);
   // in read-only mode the server runs only its read-only variant.
   kubectl: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterUserKubeconfig'] },
-  list_log_stores: { readOnlyMode: true, actions: [...LOG_DISCOVERY, ...PROMETHEUS_DISCOVERY, 'log:ListLogStores'] },
+  list_log_stores: { readOnlyMode: true, actions: [...LOG_DISCOVERY, ...PROMETHEUS_DISCOVERY, 'log:ListLogStores', 'arms:GetPrometheusInstance'] },
   sls_execute_sql_query: { readOnlyMode: true, actions: [...LOG_DISCOVERY, 'log:GetLogStoreLogs'] },
   sls_translate_text_to_sql_query: { readOnlyMode: true, actions: [...LOG_DISCOVERY, 'log:CallAiTools'] },
   sls_diagnose_query: { readOnlyMode: true, actions: [...LOG_DISCOVERY, 'log:CallAiTools'] },

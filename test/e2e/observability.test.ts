@@ -185,9 +185,15 @@ describe('observability tools', () => {
     );
     assert.deepEqual(rows.map((row) => row.source), ['naming rule k8s-log-{cluster_id}', 'CheckControlPlaneLogEnable', 'GetClusterAuditProject', 'naming rule with account id from STS GetCallerIdentity']);
     assert.deepEqual(r.structuredContent.prometheus, { project: `workspace-default-cms-${demo.accountId}-cn-hangzhou`, metricstore: `aliyun-prom-${PROD}`, available: true, note: null });
+    // staging-beijing has no metricstore, but ARMS reports an instance for it.
     const staging = await call('list_log_stores', { cluster_id: STAGING });
-    assert.equal(staging.structuredContent.prometheus.available, false);
-    assert.match(text(staging), /PromQL: not available: .*cms_get_node_metrics/);
+    assert.equal(staging.structuredContent.prometheus.available, true);
+    assert.equal(staging.structuredContent.prometheus.metricstore, '');
+    assert.match(text(staging), /PromQL: ready \(http:\/\/\S+\/api\/v1\/prometheus\/\w+; metricstore aliyun-prom-\S+ not found .*an ARMS-hosted instance serves this cluster \(ARMS GetPrometheusInstance/);
+    const { client: noArms } = await clientWithNewKey(stack, ['arms:GetPrometheusInstance']);
+    const unreachable = await call('list_log_stores', { cluster_id: STAGING }, noArms);
+    assert.equal(unreachable.structuredContent.prometheus.available, false);
+    assert.match(text(unreachable), /PromQL: not available: .*ARMS GetPrometheusInstance failed: Forbidden\.RAM.*cms_get_node_metrics/);
   });
 
   it("never shows another account's cluster", async () => {
