@@ -26,17 +26,17 @@ export const TOOL_ACTIONS: Record<string, { readOnlyMode: boolean; actions: stri
   remove_nodepool_nodes: { readOnlyMode: false, actions: [REGION, 'cs:DescribeClusterNodes', 'cs:RemoveNodePoolNodes'] },
   describe_task_info: { readOnlyMode: true, actions: [REGION, 'cs:DescribeTaskInfo'] },
   create_cluster_diagnosis: { readOnlyMode: false, actions: [REGION, 'cs:CreateClusterDiagnosis'] },
-  get_cluster_diagnosis_result: { readOnlyMode: true, actions: [REGION, 'cs:GetClusterDiagnosisResult'] },
+  get_cluster_diagnosis_result: { readOnlyMode: true, actions: [REGION, 'cs:GetClusterDiagnosisResult', 'cs:GetClusterDiagnosisCheckItems'] },
   // kubectl's rights inside the cluster come from the ACK RBAC bound to the role (README, Security);
   // in read-only mode the server runs only its read-only variant.
   kubectl: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterUserKubeconfig'] },
-  list_log_stores: { readOnlyMode: true, actions: [...LOG_DISCOVERY, ...PROMETHEUS_DISCOVERY, 'log:ListLogStores'] },
+  list_log_stores: { readOnlyMode: true, actions: [...LOG_DISCOVERY, ...PROMETHEUS_DISCOVERY, 'log:ListLogStores', 'arms:GetPrometheusInstance'] },
   sls_execute_sql_query: { readOnlyMode: true, actions: [...LOG_DISCOVERY, 'log:GetLogStoreLogs'] },
   sls_translate_text_to_sql_query: { readOnlyMode: true, actions: [...LOG_DISCOVERY, 'log:CallAiTools'] },
   sls_diagnose_query: { readOnlyMode: true, actions: [...LOG_DISCOVERY, 'log:CallAiTools'] },
   cms_translate_text_to_promql: { readOnlyMode: true, actions: [...PROMETHEUS_DISCOVERY, 'log:CallAiTools'] },
   // PromQL is served by Log Service's Prometheus API on the cluster's metricstore.
-  cms_execute_promql_query: { readOnlyMode: true, actions: [...PROMETHEUS_DISCOVERY, 'log:GetLogStoreLogs'] },
+  cms_execute_promql_query: { readOnlyMode: true, actions: [...PROMETHEUS_DISCOVERY, 'log:GetLogStoreLogs', 'arms:GetPrometheusInstance'] },
   cms_get_node_metrics: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterNodes', 'cms:DescribeMetricList'] },
 };
 

@@ -38,18 +38,19 @@ export interface Config {
     /** `host[:port]` with `{region}` for the regions `csRegions` does not name (`CS_REGION_ENDPOINTS` entry `*=…`). */
     csRegionTemplate: string | undefined;
     /**
-     * `host[:port]` of Log Service (default `{region}.log.aliyuncs.com`). Projects are addressed as
-     * `{project}.{endpoint}`; when the endpoint is an IP address or `localhost` (a private gateway,
-     * the emulator), which has no sub-domains, requests go to the endpoint itself and the project
-     * travels in the signed `x-log-project` header (SLS API) or stays in the path (Prometheus API).
+     * `host[:port]` of Log Service (default `{region}.log.aliyuncs.com`). Log Service routes to a
+     * project by the Host name `{project}.{endpoint}`; an IP address or `localhost` (a private
+     * gateway, the emulator) is connected to as is, with that Host header (see sls-client.ts).
      */
     sls: string | undefined;
-    /** `host[:port]` for SLS CallAiTools (default: `cn-shanghai.log.aliyuncs.com`, or `ap-southeast-1…` outside China). */
+    /** `host[:port]` for SLS CallAiTools (default: cn-shanghai for text_to_promql, the project's region for the SQL tools). */
     slsAi: string | undefined;
     /** `host[:port]` of CloudMonitor (default `metrics.{region}.aliyuncs.com`). */
     cms: string | undefined;
     /** `host[:port]` of STS (default `sts.aliyuncs.com`, or `sts.{region}.aliyuncs.com` with X-Aliyun-Region). */
     sts: string | undefined;
+    /** `host[:port]` of ARMS (Managed Service for Prometheus; default `arms.{region}.aliyuncs.com`). */
+    arms: string | undefined;
   };
   endpointProtocol: 'https' | 'http';
   upstream: {
@@ -294,6 +295,7 @@ export function loadConfig(env: Env = process.env): Config {
       slsAi: env.SLS_AI_ENDPOINT?.trim() || undefined,
       cms: env.CMS_ENDPOINT?.trim() || undefined,
       sts: env.STS_ENDPOINT?.trim() || undefined,
+      arms: env.ARMS_ENDPOINT?.trim() || undefined,
     },
     endpointProtocol: protocol,
     upstream: {

@@ -2,9 +2,11 @@
  * Creates Log Service (SLS) SDK clients for one request's credentials. The SDK is loaded on first
  * use (~160 ms), and every client honours `SLS_ENDPOINT` / `SLS_AI_ENDPOINT`, timeouts and protocol.
  *
- * SLS addresses a project by host name (`{project}.{endpoint}`). An endpoint that cannot have
- * sub-domains (an IP address or `localhost`: a private gateway, the emulator) is used as is, and
- * the project travels in the signed `x-log-project` header instead: see `projectInHost`.
+ * SLS routes a request to a project by its Host name (`{project}.{endpoint}`) and trusts no other
+ * header for it. An endpoint that has no resolvable sub-domains (an IP address or `localhost`: a
+ * private gateway, the emulator) is connected to as is, while the Host header still names the
+ * project (`{project}.{ip}:{port}`), as aliyun-log-go-sdk once did through the IP as a proxy: see
+ * `projectHostHeader`.
  */
 import type * as SlsModule from '@alicloud/sls20201230';
 import type { Config } from '../config.ts';
@@ -64,16 +66,26 @@ export function slsEndpoint(config: Config, region: string): string {
   return config.endpoints.sls ?? `${region}.log.aliyuncs.com`;
 }
 
-/** The host that serves one project of a region (`{project}.{endpoint}`, or the override itself). */
+/** The host to connect to for one project of a region (`{project}.{endpoint}`, or an IP/localhost endpoint itself). */
 export function slsProjectHost(config: Config, region: string, project: string): string {
   const endpoint = slsEndpoint(config, region);
   return projectInHost(endpoint) ? `${project}.${endpoint}` : endpoint;
 }
 
-/** CallAiTools is served only from cn-shanghai and ap-southeast-1. */
-export function slsAiEndpoint(config: Config, clusterRegion: string): string {
-  if (config.endpoints.slsAi) return config.endpoints.slsAi;
-  return clusterRegion.startsWith('cn-') ? 'cn-shanghai.log.aliyuncs.com' : 'ap-southeast-1.log.aliyuncs.com';
+/** The Host header that names a project to Log Service: always `{project}.{endpoint}`. */
+export function projectHostHeader(config: Config, region: string, project: string): string {
+  return `${project}.${slsEndpoint(config, region)}`;
+}
+
+/**
+ * Where CallAiTools is sent for one AI tool, as Alibaba's own observability MCP server (v1) sends
+ * it: `text_to_promql` to cn-shanghai, the SQL tools to the project's own region. `SLS_AI_ENDPOINT`
+ * overrides both.
+ */
+export function slsAiEndpoint(config: Config, toolName: string, projectRegion: string): { endpoint: string; region: string } {
+  if (config.endpoints.slsAi) return { endpoint: config.endpoints.slsAi, region: projectRegion };
+  if (toolName === 'text_to_promql') return { endpoint: 'cn-shanghai.log.aliyuncs.com', region: 'cn-shanghai' };
+  return { endpoint: slsEndpoint(config, projectRegion), region: projectRegion };
 }
 
 async function create(config: Config, credentials: AliyunCredentials, endpoint: string, region: string): Promise<SlsClient> {
@@ -81,18 +93,20 @@ async function create(config: Config, credentials: AliyunCredentials, endpoint: 
   const clientConfig = new sdk.Config(sdkClientConfig(config, credentials, endpoint, region));
   const client = new sdk.Client(clientConfig as ConstructorParameters<SlsClass>[0]);
   if (!projectInHost(endpoint)) {
-    // The `LOG` signature covers every x-log-* header, so the project header is signed too.
-    class ProjectHeaderGateway extends sdk.Gateway {
+    // The SDK connects to `headers.host`, so that stays the IP; a second, capitalised `Host` entry,
+    // set after signing (the `LOG` signature does not cover Host), is the header Node sends, last
+    // writer winning: the connection goes to the IP and the Host header names the project.
+    class IpEndpointGateway extends sdk.Gateway {
       override async modifyRequest(context: GatewayContext, attributes: unknown): Promise<void> {
-        const project = context.request.hostMap?.project;
-        if (project) context.request.headers['x-log-project'] = project;
         await super.modifyRequest(context, attributes);
+        const project = context.request.hostMap?.project;
+        if (project) context.request.headers.Host = `${project}.${endpoint}`;
       }
       override async getHost(_network: string, _project: string, target: string): Promise<string> {
         return target;
       }
     }
-    (client as unknown as { setGatewayClient(spi: unknown): void }).setGatewayClient(new ProjectHeaderGateway());
+    (client as unknown as { setGatewayClient(spi: unknown): void }).setGatewayClient(new IpEndpointGateway());
   }
   return client;
 }
@@ -102,8 +116,8 @@ export function createSlsClient(config: Config, credentials: AliyunCredentials, 
   return create(config, credentials, slsEndpoint(config, region), region);
 }
 
-/** A client for CallAiTools (Shanghai or Singapore endpoint). */
-export function createSlsAiClient(config: Config, credentials: AliyunCredentials, clusterRegion: string): Promise<SlsClient> {
-  const endpoint = slsAiEndpoint(config, clusterRegion);
-  return create(config, credentials, endpoint, endpoint.startsWith('ap-') ? 'ap-southeast-1' : 'cn-shanghai');
+/** A client for CallAiTools of one AI tool (see `slsAiEndpoint`). */
+export function createSlsAiClient(config: Config, credentials: AliyunCredentials, toolName: string, projectRegion: string): Promise<SlsClient> {
+  const { endpoint, region } = slsAiEndpoint(config, toolName, projectRegion);
+  return create(config, credentials, endpoint, region);
 }

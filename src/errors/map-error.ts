@@ -3,34 +3,8 @@
  * errors keep their code, message and request id; anything unexpected becomes a generic
  * failure whose details go only to the log. Never a stack trace to the caller.
  */
+import { hintFor, isThrottlingAnswer } from './hints.ts';
 import { ToolFailure } from './tool-failure.ts';
-
-/** Hints for codes an agent can act on. */
-const HINTS: Record<string, string> = {
-  ErrorClusterNotFound:
-    'Check the cluster id (list_clusters shows them, with their regions) and which Alibaba Cloud account the credentials belong to. ' +
-    "If you passed a region (argument or X-Aliyun-Region), it must be the cluster's own: omit it and the server finds the region.",
-  ErrorNodePoolNotFound: 'Check the node pool id with list_nodepools.',
-  'InvalidAccessKeyId.NotFound': 'The AccessKey id is not known to Alibaba Cloud: check X-Aliyun-Access-Key-Id or the function role.',
-  'InvalidAccessKeyId.Inactive': 'The AccessKey is disabled: enable it or use another.',
-  SignatureDoesNotMatch: 'The AccessKey secret does not match the AccessKey id: check X-Aliyun-Access-Key-Secret.',
-  IncompleteSignature: 'The request could not be signed correctly: check the AccessKey secret.',
-  'InvalidSecurityToken.Expired': 'The STS token has expired: obtain fresh STS credentials and retry.',
-  'InvalidSecurityToken.Malformed': 'STS AccessKeys (STS.…) need X-Aliyun-Security-Token as well.',
-  'InvalidSecurityToken.MismatchWithAccessKey': 'The STS token belongs to a different AccessKey: send the matching set.',
-  'Throttling.User': 'Alibaba Cloud is throttling this account: wait a few seconds before retrying.',
-  'Forbidden.RAM': 'The RAM identity lacks permission for this action: grant it in RAM (see the README\'s RAM policy) or use another identity.',
-  'InvalidTimeStamp.Expired': "The server's clock differs from Alibaba Cloud's: check the system time.",
-  InvalidParameter: 'Alibaba Cloud rejected the request as sent, so nothing was changed: check the arguments (list_nodepools / list_nodes show valid ids).',
-  // ACK's exact code for a busy node pool is unconfirmed; this is the emulator's.
-  ErrorNodePoolStateConflict:
-    'Another operation is still running on this node pool. Nothing was changed: wait for its task (describe_task_info) or for list_nodepools to show the pool active, then retry.',
-  ErrorTaskNotFound:
-    'Check the task id (scale_nodepool and remove_nodepool_nodes answer it). A task is visible only to the Alibaba Cloud account that started it, ' +
-    "and is looked up in its cluster's region: pass the cluster_id of the cluster it runs on (without cluster_id or region it is looked up in the region of X-Aliyun-Region or the server's DEFAULT_REGION, else at the central endpoint).",
-  ErrorDiagnosisNotFound:
-    'Check the diagnosis id (create_cluster_diagnosis answers it) and that it was created for this cluster with the same Alibaba Cloud account.',
-};
 
 interface SdkLikeError {
   code?: unknown;
@@ -110,8 +84,9 @@ export function upstreamCode(error: unknown): string | undefined {
   return typeof code === 'string' && code && code !== 'undefined' ? code : undefined;
 }
 
+/** Throttling by the ACS gateway (`Throttling…`, 429) or by Log Service (`ReadQuotaExceed`, `ServerBusy`…, see hints.ts). */
 export function isThrottling(error: unknown): boolean {
-  return /Throttling/i.test(upstreamCode(error) ?? '') || upstreamStatus(error) === 429;
+  return isThrottlingAnswer(upstreamCode(error), upstreamStatus(error));
 }
 
 export function upstreamRequestId(error: unknown): string | undefined {
@@ -136,10 +111,10 @@ export function toToolFailure(error: unknown, unexpected?: (error: unknown) => v
   const status = upstreamStatus(error);
   const code = upstreamCode(error);
   if (status !== undefined && code) {
-    const hint = HINTS[code] ?? (status >= 500 ? 'Alibaba Cloud had a temporary failure: retry shortly.' : undefined);
-    return new ToolFailure(code, upstreamMessage(error as SdkLikeError), {
+    const message = upstreamMessage(error as SdkLikeError);
+    return new ToolFailure(code, message, {
       requestId: upstreamRequestId(error),
-      hint,
+      hint: hintFor(code, status, message),
       httpStatus: status,
       retryable: status >= 500 || isThrottling(error),
     });

@@ -50,6 +50,10 @@ function assertOutcomeUnknown(pattern: RegExp) {
 describe('classifyFailure', () => {
   for (const [what, error, kind] of [
     ['a 4xx throttling answer', sdkError(400, 'Throttling.User'), 'throttled'],
+    // Log Service throttles with 403 quota codes (aliyun-log-go-sdk error_code.go): real throttling, retried on reads.
+    ['Log Service 403 ReadQuotaExceed', sdkError(403, 'ReadQuotaExceed'), 'throttled'],
+    ['Log Service 403 MetaOperationQpsLimitExceeded', sdkError(403, 'MetaOperationQpsLimitExceeded'), 'throttled'],
+    ['ACK 403 StatusForbidden (a RAM denial)', sdkError(403, 'StatusForbidden'), 'rejected'],
     ['a 429', sdkError(429, 'TooManyRequests'), 'throttled'],
     ['a 4xx with an error code', sdkError(404, 'ErrorClusterNotFound'), 'rejected'],
     ['a 4xx without an error code', sdkError(400, undefined, { message: 'weird' }), 'codeless-4xx'],

@@ -5,6 +5,7 @@
  * waiting, conflicts on a busy pool, and prepaid nodes that are removed but never released.
  */
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { Stack } from '../support/stack.ts';
 import { TOOL_ACTIONS } from '../../deploy/ram-actions.ts';
@@ -30,6 +31,8 @@ beforeEach(() => {
   stack.emulator.callLog.clear();
   lifecycleOf(stack.emulator.world).held = false;
 });
+
+const store = () => lifecycleOf(stack.emulator.world);
 
 /** Calls a tool and records the upstream calls it made. */
 async function step(name: string, args: Record<string, unknown>) {
@@ -136,9 +139,12 @@ describe('the agent flow', () => {
     assert.equal(nodeResult.structuredContent.succeeded, true);
     assert.deepEqual(nodeResult.structuredContent.target, { name: nodeName });
     assert.deepEqual(nodeResult.structuredContent.summary, { total: 4, normal: 3, warning: 1, error: 0, unknown: 0 });
-    assert.equal(nodeResult.structuredContent.result.type, 'node');
+    // Findings from GetClusterDiagnosisCheckItems (documented); the result document passes through as it came.
+    assert.equal(nodeResult.structuredContent.findings_source, 'check_items');
+    assert.deepEqual(nodeResult.structuredContent.result, { phase: 5, version: '20240101', items: nodeResult.structuredContent.result.items });
+    assert.match(nodeResult.structuredContent.created, /^\d{4}-\d\d-\d\dT\d\d:\d\dZ$/, 'the SDK example\'s time style passes through');
     assert.match(text(nodeResult), /4 check\(s\): 0 error, 1 warning, 3 normal/);
-    assert.match(text(nodeResult), /\[WARNING\] DiskPressure: system disk usage is 83%.*Suggestion: /);
+    assert.match(text(nodeResult), /\[WARNING\] Node\/DiskPressure: system disk usage is 83% \(threshold 80%\) \(Check the usage of the system disk; value 83, expected 80\)/);
 
     const podResult = await step('get_cluster_diagnosis_result', {
       cluster_id: clusterId,
@@ -146,7 +152,7 @@ describe('the agent flow', () => {
       wait_seconds: 60,
     });
     assert.equal(podResult.structuredContent.state, 'completed');
-    assert.match(text(podResult), /\[WARNING\] ContainerRestarts: container "app" restarted 4 times/);
+    assert.match(text(podResult), /\[WARNING\] Pod\/ContainerRestarts: container "app" restarted 4 times/);
   });
 
   test('a diagnosis of a node the cluster does not have completes as failed, and the answer says so', async () => {
@@ -194,9 +200,10 @@ describe('what the tools call', () => {
 });
 
 describe('a task that fails', () => {
-  test('a scale-out beyond the account\'s instance quota ends in state fail, and describe_task_info says why', async () => {
+  test('a scale-out short of instance quota fails, yet the pool keeps its expected size and ACK retries until it has it', async () => {
     const inUse = d.account.clusters.reduce((total, cluster) => total + cluster.nodes.length, 0);
     d.account.ecsInstanceQuota = inUse + 1;
+    const store = lifecycleOf(stack.emulator.world);
     try {
       const desired = d.defaultPool.desired_size;
       const scaled = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 2 });
@@ -208,24 +215,88 @@ describe('a task that fails', () => {
       assert.equal(task.structuredContent.current_stage, '');
       assert.deepEqual(task.structuredContent.error, {
         code: 'QuotaExceed.ElasticQuota',
-        message: `Failed to create 2 ECS instance(s): the account's instance quota is ${inUse + 1} and ${inUse} are in use. Ask for a larger quota in Quota Center, or release instances you no longer need.`,
+        message: `Failed to create 1 of 2 ECS instance(s): the account's instance quota is ${inUse + 1} and ${inUse} were in use. Ask for a larger quota in Quota Center, or release instances you no longer need.`,
       });
       assert.deepEqual(task.structuredContent.stages.map((s: { state: string }) => s.state), ['fail']);
       assert.deepEqual(
         task.structuredContent.events.filter((e: { level: string }) => e.level === 'Warning').map((e: { reason: string }) => e.reason),
         ['CreateInstancesFailed', 'cluster_scaleoutFailed'],
       );
-      // The model gets the error first-hand, and does not wait for more.
-      assert.match(text(task), /: state fail\. Created [^\n]+\nError QuotaExceed\.ElasticQuota: Failed to create 2 ECS instance\(s\): the account's instance quota is \d+/);
-      assert.match(text(task), /\n  1\. fail \(ended [^)]+\) - Failed to create 2 ECS instance/);
-      assert.match(text(task), /Warnings:\n .* CreateInstancesFailed: Failed to create/);
-      assert.doesNotMatch(text(task), /still running|call again/i);
-      const pools = await call(d.client, 'list_nodepools', { cluster_id: d.hangzhou.cluster_id });
-      const pool = pools.structuredContent.nodepools.find((p: { nodepool_id: string }) => p.nodepool_id === d.defaultPool.nodepool_id);
-      assert.deepEqual({ desired: pool.desired_nodes, state: pool.state }, { desired, state: 'active' }, 'nothing was added and the pool is free again');
+      // The model gets the error first-hand, and the advice follows ACK: the pool goes on trying.
+      assert.match(text(task), /: state fail\. Created [^\n]+\nError QuotaExceed\.ElasticQuota: Failed to create 1 of 2 ECS instance\(s\)/);
+      assert.match(text(task), /\nWhat now: ACK keeps the node pool's expected size and retries in the background until the pool reaches it: .*do not call scale_nodepool again/);
+      assert.doesNotMatch(text(task), /still running|call again with wait_seconds/i);
+      const listPool = async () => {
+        const pools = await call(d.client, 'list_nodepools', { cluster_id: d.hangzhou.cluster_id });
+        return pools.structuredContent.nodepools.find((p: { nodepool_id: string }) => p.nodepool_id === d.defaultPool.nodepool_id);
+      };
+      const short = await listPool();
+      assert.deepEqual({ desired: short.desired_nodes, total: short.total_nodes, state: short.state }, { desired: desired + 2, total: desired + 1, state: 'scaling' });
+      // Quota raised: the pool's own retries create the missing node and it is active again.
+      const complete = once(store.steps, 'pool-complete');
+      delete d.account.ecsInstanceQuota;
+      assert.deepEqual(await complete, [d.defaultPool.nodepool_id]);
+      const full = await listPool();
+      assert.deepEqual({ desired: full.desired_nodes, total: full.total_nodes, state: full.state }, { desired: desired + 2, total: desired + 2, state: 'active' });
     } finally {
       delete d.account.ecsInstanceQuota;
     }
+  });
+
+  test('a wait does not end on a task state ACK does not document, and accepts the older `failed`', async () => {
+    const scaled = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+    assert.equal(scaled.isError, undefined, text(scaled));
+    const record = store().tasks.get(scaled.structuredContent.task_id)!;
+    store().held = true;
+    (record as { state: string }).state = 'pending';
+    const pending = await call(d.client, 'describe_task_info', { task_id: record.task_id, cluster_id: d.hangzhou.cluster_id, wait_seconds: 1 });
+    assert.equal(pending.structuredContent.finished, false);
+    assert.ok(pending.structuredContent.waited_seconds >= 1, 'the wait went on to its end');
+    assert.match(text(pending), /State "pending" is not one ACK documents \(running, success, fail\): treated as not finished\./);
+    (record as { state: string }).state = 'failed';
+    const failed = await call(d.client, 'describe_task_info', { task_id: record.task_id, cluster_id: d.hangzhou.cluster_id, wait_seconds: 60 });
+    assert.equal(failed.structuredContent.finished, true);
+    assert.equal(failed.structuredContent.waited_seconds, 0);
+    (record as { state: string }).state = 'running';
+    store().held = false;
+    const done = await call(d.client, 'describe_task_info', { task_id: record.task_id, cluster_id: d.hangzhou.cluster_id, wait_seconds: 60 });
+    assert.equal(done.structuredContent.state, 'success', text(done));
+  });
+});
+
+describe('diagnosis as ACK documents it', () => {
+  test('a network diagnosis sends dport as a string and the protocol (SDK example, official ack-mcp-server)', async () => {
+    const created = await call(d.client, 'create_cluster_diagnosis', {
+      cluster_id: d.hangzhou.cluster_id,
+      diagnosis_type: 'network',
+      target: { src: '10.0.1.11', dst: '10.0.2.12', dport: 443, protocol: 'tcp' },
+    });
+    assert.equal(created.isError, undefined, text(created));
+    assert.deepEqual(store().diagnoses.get(created.structuredContent.diagnosis_id)!.target, { src: '10.0.1.11', dst: '10.0.2.12', dport: '443', protocol: 'tcp' });
+    const asString = await call(d.client, 'create_cluster_diagnosis', { cluster_id: d.hangzhou.cluster_id, diagnosis_type: 'network', target: { src: '10.0.1.11', dst: '10.0.2.12', dport: '8080' } });
+    assert.equal(asString.isError, undefined, text(asString));
+    const icmp = await call(d.client, 'create_cluster_diagnosis', { cluster_id: d.hangzhou.cluster_id, diagnosis_type: 'network', target: { src: '10.0.1.11', dst: '10.0.2.12', dport: '80', protocol: 'icmp' } });
+    assert.equal(icmp.isError, true);
+    assert.match(text(icmp), /protocol must be tcp or udp/);
+  });
+
+  test('without check items, a result of unknown layout is shown raw and labelled, never read as "no problems"', async () => {
+    const created = await call(d.client, 'create_cluster_diagnosis', { cluster_id: d.hangzhou.cluster_id, diagnosis_type: 'service', target: { namespace: 'default', name: 'web' } });
+    const id = created.structuredContent.diagnosis_id;
+    const args = { cluster_id: d.hangzhou.cluster_id, diagnosis_id: id, wait_seconds: 60 };
+    stack.emulator.faults.inject({ kind: 'server-error', action: 'GetClusterDiagnosisCheckItems', times: 50 });
+    const tolerant = await call(d.client, 'get_cluster_diagnosis_result', args);
+    assert.equal(tolerant.isError, undefined, text(tolerant));
+    assert.equal(tolerant.structuredContent.findings_source, 'result (undocumented layout, read tolerantly)');
+    assert.match(tolerant.structuredContent.check_items_error, /^InternalError: /);
+    assert.match(text(tolerant), /Findings read from the result document \(layout undocumented by Alibaba\)/);
+    store().diagnoses.get(id)!.result = JSON.stringify({ phase: 5, version: '20250101', report: { verdict: 'packet loss on eni-1' } });
+    const raw = await call(d.client, 'get_cluster_diagnosis_result', args);
+    stack.emulator.faults.clear();
+    assert.equal(raw.structuredContent.findings_source, 'none');
+    assert.deepEqual(raw.structuredContent.result, { phase: 5, version: '20250101', report: { verdict: 'packet loss on eni-1' } });
+    assert.match(text(raw), /No check items could be read \(GetClusterDiagnosisCheckItems failed: InternalError: .*\)\. ACK's raw result follows; Alibaba does not document its layout:\n\{"phase":5,"version":"20250101","report":\{"verdict":"packet loss on eni-1"\}\}/);
+    assert.doesNotMatch(text(raw), /No problems found/);
   });
 });
 
@@ -299,6 +370,19 @@ describe('waiting', () => {
 });
 
 describe('busy node pools and prepaid nodes', () => {
+  test('list_nodepools passes ACK\'s pool states through: `removing` while nodes are removed (SDK: active, scaling, removing, deleting, updating)', async () => {
+    store().held = true;
+    const node = poolNodes(d.hangzhou, d.defaultPool).find((candidate) => candidate.state === 'running')!;
+    const removal = await call(d.client, 'remove_nodepool_nodes', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, instance_ids: [node.instance_id] });
+    assert.equal(removal.isError, undefined, text(removal));
+    const pools = await call(d.client, 'list_nodepools', { cluster_id: d.hangzhou.cluster_id });
+    const pool = pools.structuredContent.nodepools.find((p: { nodepool_id: string }) => p.nodepool_id === d.defaultPool.nodepool_id);
+    assert.equal(pool.state, 'removing');
+    store().held = false;
+    const done = await call(d.client, 'describe_task_info', { task_id: removal.structuredContent.task_id, cluster_id: d.hangzhou.cluster_id, wait_seconds: 60 });
+    assert.equal(done.structuredContent.state, 'success', text(done));
+  });
+
   test('a second operation on a pool with a running task gets ACK\'s conflict and changes nothing', async () => {
     const store = lifecycleOf(stack.emulator.world);
     store.held = true;

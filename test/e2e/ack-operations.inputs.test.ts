@@ -76,7 +76,7 @@ describe('bounds and id shapes are enforced before any API call', () => {
     );
     assertRefusedBeforeAnyCall(
       await call(d.client, 'create_cluster_diagnosis', { ...base, diagnosis_type: 'network', target: { src: '10.0.1.11', dst: 'db', dport: 5432 } }),
-      /dst must be an IP address.*\{"src":"10\.0\.1\.11","dst":"10\.0\.2\.12","dport":443\}/,
+      /dst must be an IP address.*\{"src":"10\.0\.1\.11","dst":"10\.0\.2\.12","dport":"443","protocol":"tcp"\}/,
     );
     assertRefusedBeforeAnyCall(
       await call(d.client, 'create_cluster_diagnosis', { ...base, diagnosis_type: 'ingress', target: { url: 'shop.example.com' } }),
@@ -229,7 +229,9 @@ describe('requests ACK would refuse', () => {
     const limited = await stack.client(callerHeaders(d.account.accessKeys[1]!));
     const desired = d.defaultPool.desired_size;
     const result = await call(limited, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
-    assert.match(text(result), /Error Forbidden\.RAM: /);
+    // ACK's own answer (ACK API enhances user authentication): 403 StatusForbidden naming the RAM action.
+    assert.match(text(result), /^Error StatusForbidden: RAM policy Forbidden for action cs:ScaleClusterNodePool\n/);
+    assert.match(text(result), /\nHint: The RAM identity lacks permission for cs:ScaleClusterNodePool: grant it in RAM/);
     assert.equal(d.defaultPool.desired_size, desired);
   });
 });

@@ -47,13 +47,16 @@ describe('list_clusters', () => {
   test('filters by region and name, and pages with a hint for the next page', async () => {
     const byRegion = await call<{ clusters: Array<{ name: string }> }>('list_clusters', { region: 'cn-beijing' });
     assert.deepEqual(byRegion.structuredContent.clusters.map((c) => c.name), ['staging-beijing']);
-    const byName = await call<{ clusters: Array<{ name: string }> }>('list_clusters', { name: 'prod' });
+    const byName = await call<{ clusters: Array<{ name: string }> }>('list_clusters', { name: 'prod-hangzhou' });
     assert.deepEqual(byName.structuredContent.clusters.map((c) => c.name), ['prod-hangzhou']);
+    // ACK documents the filter as "the cluster name": a part of one may match nothing, and the answer says so.
+    const partial = await call('list_clusters', { name: 'prod' });
+    assert.match(partial.content[0]!.text, /No clusters found named "prod" \(ACK's name filter may need the full name: omit name to list them all\)/);
     const paged = await call<{ clusters: unknown[]; page: { total_count: number } }>('list_clusters', { page_size: 1 });
     assert.equal(paged.structuredContent.clusters.length, 1);
     assert.match(paged.content[0]!.text, /Showing 1 of 2 clusters; ask for page_number 2/);
     const empty = await call('list_clusters', { name: 'nothing-like-this' });
-    assert.match(empty.content[0]!.text, /No clusters found matching "nothing-like-this"/);
+    assert.match(empty.content[0]!.text, /No clusters found named "nothing-like-this"/);
   });
 
   test('numbers sent as strings are accepted; out-of-range paging is refused before any call', async () => {

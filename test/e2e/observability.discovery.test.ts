@@ -84,23 +84,23 @@ describe('observability discovery', () => {
     const apiserver = await call(client, 'sls_execute_sql_query', { cluster_id: PROD, logstore: `apiserver-${PROD}`, query: '*' });
     assert.equal(apiserver.isError, undefined, text(apiserver));
     assert.equal(apiserver.structuredContent.project, `k8s-log-${PROD}`);
-    assert.equal(apiserver.structuredContent.project_source, 'default k8s-log-{cluster_id} (CheckControlPlaneLogEnable failed: Forbidden.RAM)');
-    assert.match(text(apiserver), /Project k8s-log-\S+ is a default: .*CheckControlPlaneLogEnable failed: Forbidden.RAM\); pass `project` if the logs are elsewhere/);
+    assert.equal(apiserver.structuredContent.project_source, 'default k8s-log-{cluster_id} (CheckControlPlaneLogEnable failed: StatusForbidden)');
+    assert.match(text(apiserver), /Project k8s-log-\S+ is a default: .*CheckControlPlaneLogEnable failed: StatusForbidden\); pass `project` if the logs are elsewhere/);
     const audit = await call(client, 'sls_execute_sql_query', { cluster_id: PROD, logstore: `audit-${PROD}`, query: 'verb: delete' });
-    assert.equal(audit.structuredContent.project_source, 'default k8s-log-{cluster_id} (GetClusterAuditProject failed: Forbidden.RAM)');
+    assert.equal(audit.structuredContent.project_source, 'default k8s-log-{cluster_id} (GetClusterAuditProject failed: StatusForbidden)');
     // staging-beijing does not: the failure says what was tried and what to do.
     const stagingAudit = await call(client, 'sls_execute_sql_query', { cluster_id: STAGING, logstore: `audit-${STAGING}`, query: '*' });
     assert.equal(stagingAudit.isError, true);
-    assert.match(text(stagingAudit), new RegExp(`LogStoreNotExist: logstore audit-${STAGING} not found in project k8s-log-${STAGING} \\(cn-beijing; project from default k8s-log-\\{cluster_id\\} \\(GetClusterAuditProject failed: Forbidden.RAM\\)\\)`));
+    assert.match(text(stagingAudit), new RegExp(`LogStoreNotExist: logstore audit-${STAGING} not found in project k8s-log-${STAGING} \\(cn-beijing; project from default k8s-log-\\{cluster_id\\} \\(GetClusterAuditProject failed: StatusForbidden\\)\\)`));
     const listed = await call(client, 'list_log_stores', { cluster_id: STAGING });
     assert.equal(listed.isError, undefined, text(listed));
     const [events_, controlPlane, auditRow] = listed.structuredContent.projects;
     assert.equal(events_.lookup_error, null);
-    assert.match(controlPlane.lookup_error, /^Forbidden\.RAM: User not authorized .*Action: cs:CheckControlPlaneLogEnable/);
-    assert.match(auditRow.lookup_error, /^Forbidden\.RAM: .*Action: cs:GetClusterAuditProject/);
+    assert.match(controlPlane.lookup_error, /^StatusForbidden: RAM policy Forbidden for action cs:CheckControlPlaneLogEnable/);
+    assert.match(auditRow.lookup_error, /^StatusForbidden: RAM policy Forbidden for action cs:GetClusterAuditProject/);
     assert.equal(controlPlane.project, `k8s-log-${STAGING}`);
     assert.deepEqual(controlPlane.logstores, [], 'the default project has no control-plane logstores of staging');
-    assert.match(text(listed), /lookup failed, default used: Forbidden\.RAM/);
+    assert.match(text(listed), /lookup failed, default used: StatusForbidden/);
   });
 
   it('does not cache a fallback after a transient failure, and caches one after a denial', async () => {
@@ -122,7 +122,7 @@ describe('observability discovery', () => {
     await call(denied, 'sls_execute_sql_query', args);
     stack.emulator.callLog.clear();
     const again = await call(denied, 'sls_execute_sql_query', args);
-    assert.equal(again.structuredContent.project_source, 'default k8s-log-{cluster_id} (CheckControlPlaneLogEnable failed: Forbidden.RAM)');
+    assert.equal(again.structuredContent.project_source, 'default k8s-log-{cluster_id} (CheckControlPlaneLogEnable failed: StatusForbidden)');
     assert.deepEqual(upstream(stack), ['sls:GetLogsV2'], 'a denial is not retried on every call');
   });
 

@@ -162,9 +162,12 @@ describe('observability tools', () => {
   });
 
   it('explains a missing metricstore and suggests cms_get_node_metrics', async () => {
-    const r = await call('cms_execute_promql_query', { cluster_id: STAGING, query: 'up' });
+    // staging-beijing has no metricstore; its ARMS instance is out of reach of an identity without arms:GetPrometheusInstance.
+    const { client: noArms } = await clientWithNewKey(stack, ['arms:GetPrometheusInstance']);
+    const r = await call('cms_execute_promql_query', { cluster_id: STAGING, query: 'up' }, noArms);
     assert.equal(r.isError, true);
     assert.match(text(r), new RegExp(`MetricstoreNotFound: .*metricstore aliyun-prom-${STAGING} in project workspace-default-cms-${demo.accountId}-cn-beijing not found`));
+    assert.match(text(r), /ARMS GetPrometheusInstance failed: Forbidden\.RAM: /);
     assert.match(text(r), /cms_get_node_metrics/);
   });
 
@@ -183,9 +186,15 @@ describe('observability tools', () => {
     );
     assert.deepEqual(rows.map((row) => row.source), ['naming rule k8s-log-{cluster_id}', 'CheckControlPlaneLogEnable', 'GetClusterAuditProject', 'naming rule with account id from STS GetCallerIdentity']);
     assert.deepEqual(r.structuredContent.prometheus, { project: `workspace-default-cms-${demo.accountId}-cn-hangzhou`, metricstore: `aliyun-prom-${PROD}`, available: true, note: null });
+    // staging-beijing has no metricstore, but ARMS reports an instance for it.
     const staging = await call('list_log_stores', { cluster_id: STAGING });
-    assert.equal(staging.structuredContent.prometheus.available, false);
-    assert.match(text(staging), /PromQL: not available: .*cms_get_node_metrics/);
+    assert.equal(staging.structuredContent.prometheus.available, true);
+    assert.equal(staging.structuredContent.prometheus.metricstore, '');
+    assert.match(text(staging), /PromQL: ready \(http:\/\/\S+\/api\/v1\/prometheus\/\w+; metricstore aliyun-prom-\S+ not found .*an ARMS-hosted instance serves this cluster \(ARMS GetPrometheusInstance/);
+    const { client: noArms } = await clientWithNewKey(stack, ['arms:GetPrometheusInstance']);
+    const unreachable = await call('list_log_stores', { cluster_id: STAGING }, noArms);
+    assert.equal(unreachable.structuredContent.prometheus.available, false);
+    assert.match(text(unreachable), /PromQL: not available: .*ARMS GetPrometheusInstance failed: Forbidden\.RAM.*cms_get_node_metrics/);
   });
 
   it("never shows another account's cluster", async () => {
@@ -193,7 +202,15 @@ describe('observability tools', () => {
     assert.equal(r.isError, true);
     assert.match(text(r), /ErrorClusterNotFound/);
     const sql = await call('sls_execute_sql_query', { cluster_id: PROD, project: `k8s-log-${OTHER}`, query: '*' });
-    assert.match(text(sql), /^Error ProjectOutOfScope: /);
+    assert.match(text(sql), /^Error ProjectOutOfScope: /, 'refused before anything is sent: not one of the cluster\'s projects');
+    // Opened by the operator, Log Service itself answers 401 Unauthorized: the project exists, but not for these credentials.
+    const open = await startStack({ env: { SLS_ALLOWED_PROJECTS: `k8s-log-${OTHER}` } });
+    try {
+      const opened = await callWith(await open.client(callerHeaders(demoKey!)), 'sls_execute_sql_query', { cluster_id: PROD, project: `k8s-log-${OTHER}`, query: '*' });
+      assert.match(text(opened), /^Error Unauthorized: The project does not belong to you\.\nHint: The project exists but belongs to another Alibaba Cloud account/);
+    } finally {
+      await open.close();
+    }
   });
 
   it('reads CloudMonitor metrics of the nodes, per node pool', async () => {
@@ -294,10 +311,10 @@ describe('observability tools', () => {
     const expired = await stack.client(callerHeaders(demo.accessKeys[3]!));
     const r = await call('sls_execute_sql_query', { cluster_id: PROD, region: 'cn-hangzhou', project: `k8s-log-${PROD}`, query: '*' }, expired);
     assert.equal(r.isError, true);
-    assert.match(text(r), /^Error SecurityTokenExpired: The security token you provided has expired\./);
+    assert.match(text(r), /^Error Unauthorized: The security token you provided has expired\.\nHint: The STS token has expired: obtain fresh STS credentials/);
     const p = await call('cms_execute_promql_query', { cluster_id: PROD, region: 'cn-hangzhou', project: `workspace-default-cms-${demo.accountId}-cn-hangzhou`, query: 'up' }, expired);
     assert.equal(p.isError, true);
-    assert.match(text(p), /^Error SecurityTokenExpired: The security token you provided has expired\./);
+    assert.match(text(p), /^Error Unauthorized: The security token you provided has expired\.\nHint: The STS token has expired/);
   });
 
   it('upstream calls per tool call, cold (new identity) and warm', async () => {

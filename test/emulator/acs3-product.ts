@@ -58,6 +58,11 @@ function answerFaultBefore(fault: FaultSpec, res: ServerResponse, requestId: str
       ctx.callLog.settle(entry, { status: 502 });
       sendRaw(res, 502, 'text/html', BAD_GATEWAY_PAGE, requestId);
       return true;
+    case 'success-false-200':
+      // CloudMonitor reports some failures in the body of an HTTP 200 (`Success: false`, a `Code`).
+      ctx.callLog.settle(entry, { status: 200, errorCode: '500', fault: 'success-false-200' });
+      sendRaw(res, 200, 'application/json;charset=utf-8', JSON.stringify({ RequestId: requestId, Code: '500', Message: 'The request processing has failed due to some unknown error.', Success: false }), requestId);
+      return true;
     case 'codeless-400':
       ctx.callLog.settle(entry, { status: 400 });
       sendRaw(res, 400, 'application/json;charset=utf-8', JSON.stringify({ message: 'weird', requestId }), requestId);
@@ -127,7 +132,7 @@ export async function serveAcs3Operation(
     const fault = ctx.faults.take(product, operation.action);
     if (fault) ctx.callLog.settle(entry, { fault: fault.kind });
     if (fault && answerFaultBefore(fault, res, requestId, entry, ctx)) return;
-    if (operation.ramAction) authorize(caller, operation.ramAction);
+    if (operation.ramAction) authorize(caller, operation.ramAction, product);
     const answer = await operation.run(caller, requestId);
     await answerAfter(fault, res, { ...answer, request_id: answer.request_id ?? requestId }, requestId, entry, ctx);
   } catch (error) {

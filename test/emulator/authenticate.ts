@@ -89,13 +89,31 @@ export function authenticateAcs3(
   return found;
 }
 
-/** Enforces the key's RAM policy for one action (`cs:ScaleClusterNodePool`). */
-export function authorize(caller: Caller, ramAction: string): void {
-  if (caller.key.deniedActions?.includes(ramAction)) {
-    throw new EmulatorError(
-      403,
-      'Forbidden.RAM',
-      `User not authorized to operate on the specified resource, or this API doesn't support RAM. Action: ${ramAction}`,
-    );
+/**
+ * Enforces the key's RAM policy for one action (`cs:ScaleClusterNodePool`). ACK answers 403
+ * `StatusForbidden` "RAM policy Forbidden for action cs:…" ("STSToken policy …" for STS keys) with
+ * an `accessDeniedDetail` (ACK's "ACK API enhances user authentication" notice; its RRSA guide
+ * shows the whole answer). The RPC products (CloudMonitor) answer the POP gateway's 403
+ * `Forbidden.RAM` (their exact wording is unconfirmed).
+ */
+export function authorize(caller: Caller, ramAction: string, product = 'cs'): void {
+  if (!caller.key.deniedActions?.includes(ramAction)) return;
+  if (product === 'cs') {
+    const sts = caller.key.securityToken !== undefined;
+    const message = `${sts ? 'STSToken' : 'RAM'} policy Forbidden for action ${ramAction}`;
+    throw new EmulatorError(403, 'StatusForbidden', message, {
+      accessDeniedDetail: {
+        AuthAction: ramAction,
+        AuthPrincipalType: sts ? 'AssumedRoleUser' : 'SubUser',
+        AuthPrincipalOwnerId: caller.account.accountId,
+        NoPermissionType: 'ImplicitDeny',
+        PolicyType: 'AccountLevelIdentityBasedPolicy',
+      },
+    });
   }
+  throw new EmulatorError(
+    403,
+    'Forbidden.RAM',
+    `User not authorized to operate on the specified resource, or this API doesn't support RAM. Action: ${ramAction}`,
+  );
 }

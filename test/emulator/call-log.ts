@@ -25,6 +25,8 @@ export interface CallRecord {
   body?: unknown;
   /** The `x-log-compresstype` of the answer, when the product compressed it. */
   encoding?: string;
+  /** The Host header (Log Service routes projects by it). */
+  host?: string;
 }
 
 export type CallOutcome = Partial<Pick<CallRecord, 'status' | 'errorCode' | 'fault' | 'accountId'>>;

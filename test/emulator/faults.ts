@@ -6,7 +6,10 @@
  * - `throttle`: `Throttling.User` (HTTP 400), with `x-acs-retry-after` when `retryAfterMs` is set;
  * - `server-error` / `service-unavailable`: HTTP 500 `InternalError` / 503 `ServiceUnavailable`;
  * - `html-502`: a gateway's HTML "502 Bad Gateway" page instead of an Alibaba Cloud answer;
- * - `codeless-400`: HTTP 400 whose JSON body has a message but no error code.
+ * - `codeless-400`: HTTP 400 whose JSON body has a message but no error code;
+ * - `server-busy`: Log Service's 503 `ServerBusy` (`throttle` there is its 403 `ReadQuotaExceed` /
+ *   `MetaOperationQpsLimitExceeded`);
+ * - `success-false-200`: CloudMonitor's HTTP 200 whose body says `Success: false` with a `Code`.
  *
  * After the operation (it was applied, but the caller cannot tell):
  * - `empty-504`: a gateway gave up waiting and answers 504 with an empty body;
@@ -25,10 +28,12 @@ export type FaultKind =
   | 'garbled-200'
   | 'wrong-shape-200'
   | 'slow'
-  | 'partial';
+  | 'partial'
+  | 'server-busy'
+  | 'success-false-200';
 
 /** The kinds that answer before the operation runs; the others answer after it ran. */
-export const FAULTS_BEFORE_OPERATION: ReadonlySet<FaultKind> = new Set(['throttle', 'server-error', 'service-unavailable', 'html-502', 'codeless-400']);
+export const FAULTS_BEFORE_OPERATION: ReadonlySet<FaultKind> = new Set(['throttle', 'server-error', 'service-unavailable', 'html-502', 'codeless-400', 'server-busy', 'success-false-200']);
 
 export interface FaultSpec {
   kind: FaultKind;

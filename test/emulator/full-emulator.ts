@@ -4,6 +4,7 @@
  * A new product adds itself to `products` and its endpoint settings to `serverEnv` here.
  */
 import { ensureKubectl } from '../../layers/kubectl/kubectl-binary.ts';
+import { armsProduct } from './arms/product.ts';
 import { cmsProduct } from './cms/product.ts';
 import { registerKubeconfigCsRoute } from './cs/kubeconfig.ts';
 import { startFakeKubeApiServer, type FakeKubeApiServer } from './kube/server.ts';
@@ -24,7 +25,7 @@ let kubectlPath: Promise<string> | undefined;
 
 export async function startFullEmulator(options: Omit<EmulatorOptions, 'products'> = {}): Promise<FullEmulator> {
   const products: EmulatedProduct[] = [];
-  products.push(slsProduct, cmsProduct, stsProduct);
+  products.push(slsProduct, cmsProduct, stsProduct, armsProduct);
   registerObservabilityCsRoutes();
   registerKubeconfigCsRoute();
   const kube = await startFakeKubeApiServer();
@@ -41,6 +42,7 @@ export async function startFullEmulator(options: Omit<EmulatorOptions, 'products
     SLS_AI_ENDPOINT: emulator.endpoint,
     CMS_ENDPOINT: emulator.endpoint,
     STS_ENDPOINT: emulator.endpoint,
+    ARMS_ENDPOINT: emulator.endpoint,
     KUBECTL_PATH: await (kubectlPath ??= ensureKubectl()),
   };
   const close = async () => {

@@ -7,6 +7,8 @@ export class EmulatorError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** More members of the error body (ACK's `accessDeniedDetail`). */
+    readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -43,6 +45,7 @@ export function errorBody(error: EmulatorError, requestId: string, recommend = t
     code: error.code,
     message: error.message,
     requestId,
+    ...error.extra,
     ...(recommend ? { recommend: `https://api.aliyun.com/troubleshoot?q=${error.code}&product=CS` } : {}),
   };
 }

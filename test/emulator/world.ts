@@ -33,7 +33,8 @@ export interface NodePoolRecord {
   is_default: boolean;
   instance_types: string[];
   desired_size: number;
-  state: 'active' | 'scaling' | 'removing_nodes';
+  /** As the SDK documents `status.state`: active, scaling, removing, deleting, updating. */
+  state: 'active' | 'scaling' | 'removing' | 'deleting' | 'updating';
   vswitch_ids: string[];
   instance_charge_type: 'PostPaid' | 'PrePaid';
 }

@@ -21,7 +21,7 @@ export const listClustersTool = defineTool({
     'Returns id, name, region, state, type, Kubernetes version and node count. Use the cluster_id with the other tools.',
   input: {
     region: regionArg.optional(),
-    name: z.string().min(1).max(64).optional().describe('Only clusters whose name contains this text'),
+    name: z.string().min(1).max(64).optional().describe('Only the cluster with this name (ACK\'s filter: give the full name; whether ACK also matches part of a name is not documented)'),
     page_number: pageNumberArg(),
     page_size: pageSizeArg(100, 20),
   },
@@ -53,7 +53,7 @@ export const listClustersTool = defineTool({
     );
     const text =
       result.clusters.length === 0
-        ? `No clusters found${region ? ` in ${region}` : ''}${args.name ? ` matching "${args.name}"` : ''} for these credentials.`
+        ? `No clusters found${region ? ` in ${region}` : ''}${args.name ? ` named "${args.name}" (ACK's name filter may need the full name: omit name to list them all)` : ''} for these credentials.`
         : table(
             ['CLUSTER_ID', 'NAME', 'REGION', 'STATE', 'TYPE', 'VERSION', 'NODES'],
             result.clusters.map((c) => [c.cluster_id, c.name, c.region_id, c.state, c.cluster_spec || c.cluster_type, c.version, c.node_count]),

@@ -1,11 +1,15 @@
 /**
- * ACK cluster diagnosis over the CS SDK: CreateClusterDiagnosis (a write: `callWrite`) and
- * GetClusterDiagnosisResult, whose `result` is a JSON string parsed here. How ACK lays out
- * that document is not documented, so `summariseFindings` reads it tolerantly: any array of
- * objects that carry a level/status is taken as the list of checks. No MCP here.
+ * ACK cluster diagnosis over the CS SDK: CreateClusterDiagnosis (a write: `callWrite`),
+ * GetClusterDiagnosisResult and GetClusterDiagnosisCheckItems. The findings come from the check
+ * items, whose layout the SDK documents (`name`, `display`, `group`, `level`, `desc`, `message`,
+ * `value`, `refer`). The result's own `result` document is a JSON string whose layout Alibaba does
+ * not document (the SDK's example: `{"phase":5,"version":"20240101"}`): it is passed through as
+ * it came, labelled so; only when the check items cannot be read is it searched tolerantly for a
+ * list of checks (`summariseFindings`). No MCP here.
  */
 import type { CsClient, CsModels } from '../../clients/cs-client.ts';
 import { loadCsSdk } from '../../clients/cs-client.ts';
+import { toToolFailure } from '../../errors/map-error.ts';
 import { requireAnswerField } from '../../errors/unreadable-answer.ts';
 import { callRead, callWrite, type RetryPolicy, type WriteDescription } from '../../upstream/call-upstream.ts';
 
@@ -37,10 +41,15 @@ export async function createDiagnosis(
 
 export interface Finding {
   name: string;
+  group: string;
   level: 'normal' | 'warning' | 'error' | 'unknown';
   message: string;
-  suggestion: string;
+  /** What was checked, and the value found against the expected one, when ACK says. */
+  detail: string;
 }
+
+/** Where the findings came from. */
+export type FindingsSource = 'check_items' | 'result (undocumented layout, read tolerantly)' | 'none';
 
 export interface DiagnosisResult {
   diagnosis_id: string;
@@ -54,8 +63,13 @@ export interface DiagnosisResult {
   created: string;
   finished: string;
   result: unknown;
+  /** How to read `result`: its layout is not documented by Alibaba. */
+  result_layout: string;
   summary: { total: number; normal: number; warning: number; error: number; unknown: number };
   findings: Finding[];
+  findings_source: FindingsSource;
+  /** Why the check items could not be read, when they could not. */
+  check_items_error?: string;
 }
 
 const STATES = ['created', 'running', 'completed'] as const;
@@ -97,18 +111,52 @@ function findChecks(document: unknown): Array<Record<string, unknown>> {
   return [];
 }
 
+function summary(findings: Finding[]): DiagnosisResult['summary'] {
+  const count = (level: Finding['level']) => findings.filter((finding) => finding.level === level).length;
+  return { total: findings.length, normal: count('normal'), warning: count('warning'), error: count('error'), unknown: count('unknown') };
+}
+
+/** Findings from a result document of unknown layout: any array of objects with a level/status. */
 export function summariseFindings(document: unknown): { summary: DiagnosisResult['summary']; findings: Finding[] } {
   const findings = findChecks(document).map((item) => ({
-    name: text(item.name ?? item.item ?? item.key ?? item.desc),
+    name: text(item.display ?? item.name ?? item.item ?? item.key ?? item.desc),
+    group: text(item.group ?? item.category),
     level: normaliseLevel(item.level ?? item.status ?? item.result),
-    message: text(item.message ?? item.msg ?? item.desc ?? item.detail),
-    suggestion: text(item.suggestion ?? item.advice ?? item.solution),
+    message: text(item.message ?? item.msg ?? item.detail ?? item.desc),
+    detail: text(item.suggestion ?? item.advice ?? item.solution ?? item.desc),
   }));
-  const count = (level: Finding['level']) => findings.filter((finding) => finding.level === level).length;
-  return {
-    summary: { total: findings.length, normal: count('normal'), warning: count('warning'), error: count('error'), unknown: count('unknown') },
-    findings,
-  };
+  return { summary: summary(findings), findings };
+}
+
+interface CheckItem {
+  name?: string;
+  display?: string;
+  group?: string;
+  level?: string;
+  desc?: string;
+  message?: string;
+  value?: string;
+  refer?: string;
+}
+
+/** Findings from GetClusterDiagnosisCheckItems' documented `check_items`. */
+export function findingsOfCheckItems(items: CheckItem[]): Finding[] {
+  return items.map((item) => {
+    const measured = item.value || item.refer ? `value ${item.value || '?'}, expected ${item.refer || '?'}` : '';
+    return {
+      name: item.display || item.name || '',
+      group: item.group ?? '',
+      level: normaliseLevel(item.level),
+      message: item.message ?? '',
+      detail: [item.desc, measured].filter(Boolean).join('; '),
+    };
+  });
+}
+
+async function readCheckItems(client: CsClient, retry: RetryPolicy, clusterId: string, diagnosisId: string, signal?: AbortSignal): Promise<CheckItem[]> {
+  const { GetClusterDiagnosisCheckItemsRequest } = await models();
+  const { body } = await callRead(retry, () => client.getClusterDiagnosisCheckItems(clusterId, diagnosisId, new GetClusterDiagnosisCheckItemsRequest({})), signal);
+  return body?.checkItems ?? [];
 }
 
 export async function getDiagnosisResult(
@@ -131,6 +179,22 @@ export async function getDiagnosisResult(
   const status = body?.status ?? -1;
   const result = parseJson(body?.result);
   const target = parseJson(body?.target);
+  let findings: Finding[] = [];
+  let source: FindingsSource = 'none';
+  let checkItemsError: string | undefined;
+  if (status === 2) {
+    try {
+      findings = findingsOfCheckItems(await readCheckItems(client, retry, clusterId, diagnosisId, signal));
+      if (findings.length > 0) source = 'check_items';
+    } catch (error) {
+      const failure = toToolFailure(error);
+      checkItemsError = `${failure.code}: ${failure.message}`;
+    }
+    if (source === 'none') {
+      findings = summariseFindings(result).findings;
+      if (findings.length > 0) source = 'result (undocumented layout, read tolerantly)';
+    }
+  }
   return {
     diagnosis_id: body?.diagnosisId ?? diagnosisId,
     type: body?.type ?? '',
@@ -142,6 +206,10 @@ export async function getDiagnosisResult(
     created: body?.created ?? '',
     finished: body?.finished ?? '',
     result: result ?? null,
-    ...summariseFindings(result),
+    result_layout: 'as ACK answered it (parsed when JSON); its layout is not documented by Alibaba',
+    summary: summary(findings),
+    findings,
+    findings_source: source,
+    ...(checkItemsError ? { check_items_error: checkItemsError } : {}),
   };
 }

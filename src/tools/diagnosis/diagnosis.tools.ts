@@ -14,14 +14,17 @@ const nodeName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'mus
 const namespace = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a Kubernetes namespace');
 const objectName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes object name');
 const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' });
+/** A port as a number or a string of digits, 1-65535. */
+const port = z.union([z.number().int(), z.string().regex(/^\d{1,5}$/)], { error: 'must be a port number, 1-65535' }).refine((value) => Number(value) >= 1 && Number(value) <= 65535, 'must be a port number, 1-65535');
 
 /** The target each documented diagnosis type needs, with an example to show when it is wrong. */
 const TARGETS = {
   node: { shape: { name: nodeName }, example: { name: 'cn-hangzhou.10.0.1.11' } },
   pod: { shape: { namespace, name: objectName }, example: { namespace: 'default', name: 'web-6d4b9c7f8-x2kqj' } },
+  // ACK takes `dport` as a string ("80") and an optional `protocol` (SDK example; official ack-mcp-server).
   network: {
-    shape: { src: ipAddress, dst: ipAddress, dport: z.number().int().min(1).max(65535) },
-    example: { src: '10.0.1.11', dst: '10.0.2.12', dport: 443 },
+    shape: { src: ipAddress, dst: ipAddress, dport: port, protocol: z.enum(['tcp', 'udp'], { error: 'must be tcp or udp' }).optional() },
+    example: { src: '10.0.1.11', dst: '10.0.2.12', dport: '443', protocol: 'tcp' },
   },
   ingress: { shape: { url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }) }, example: { url: 'https://shop.example.com/cart' } },
   memory: { shape: { node: nodeName }, example: { node: 'cn-hangzhou.10.0.1.11' } },
@@ -71,7 +74,9 @@ export const createClusterDiagnosisTool = defineTool({
         node: z.string().optional().describe('memory: node name'),
         src: z.string().optional().describe('network: source IP'),
         dst: z.string().optional().describe('network: destination IP'),
-        dport: z.number().int().optional().describe('network: destination port'),
+        // A number or a string of digits: checked by validateTarget (a union would make the schema an anyOf).
+        dport: z.any().optional().describe('network: destination port 1-65535, a number or a string such as "443" (sent to ACK as a string)'),
+        protocol: z.string().optional().describe('network: tcp (default) or udp'),
         url: z.string().optional().describe('ingress: URL to check'),
       })
       .describe('What to diagnose; the fields depend on diagnosis_type (see the description)'),
@@ -122,11 +127,18 @@ function renderResult(clusterId: string, result: DiagnosisResult): string {
   const order = { error: 0, warning: 1, unknown: 2, normal: 3 } as const;
   const notable = result.findings.filter((finding) => finding.level !== 'normal').sort((a, b) => order[a.level] - order[b.level]);
   for (const finding of notable.slice(0, MAX_FINDINGS_SHOWN)) {
-    lines.push(`- [${finding.level.toUpperCase()}] ${finding.name}: ${finding.message}${finding.suggestion ? ` Suggestion: ${finding.suggestion}` : ''}`);
+    lines.push(`- [${finding.level.toUpperCase()}] ${finding.group ? `${finding.group}/` : ''}${finding.name}: ${finding.message}${finding.detail ? ` (${finding.detail})` : ''}`);
   }
   if (notable.length > MAX_FINDINGS_SHOWN) lines.push(`… ${notable.length - MAX_FINDINGS_SHOWN} more in structuredContent.findings`);
   if (notable.length === 0 && summary.total > 0) lines.push('No problems found.');
-  if (summary.total === 0) lines.push('The result document had no recognisable checks; see structuredContent.result.');
+  if (summary.total === 0) {
+    lines.push(
+      `No check items could be read${result.check_items_error ? ` (GetClusterDiagnosisCheckItems failed: ${result.check_items_error})` : ''}. ` +
+        `ACK's raw result follows; Alibaba does not document its layout:\n${boundText(JSON.stringify(result.result), 4_000, 'see structuredContent.result')}`,
+    );
+  } else if (result.findings_source !== 'check_items') {
+    lines.push(`Findings read from the result document (layout undocumented by Alibaba): check them against structuredContent.result.`);
+  }
   return boundText(lines.join('\n'), 12_000, 'see structuredContent.findings');
 }
 
@@ -136,7 +148,7 @@ export const getClusterDiagnosisResultTool = defineTool({
   description:
     'Read the result of a diagnosis started with create_cluster_diagnosis: state (created/running/completed), whether it succeeded, ' +
     'and its findings (errors and warnings first, with suggestions). With wait_seconds it polls until the diagnosis completes, ' +
-    'sending progress notifications. The full parsed result document is in structuredContent.result.',
+    'sending progress notifications. Findings come from ACK\'s check items; ACK\'s result document (layout undocumented) is in structuredContent.result as it came.',
   input: {
     cluster_id: clusterIdArg,
     diagnosis_id: z.string().regex(/^[0-9A-Za-z-]{8,64}$/, 'must be a diagnosis id as answered by create_cluster_diagnosis').describe('Diagnosis id from create_cluster_diagnosis'),
@@ -156,8 +168,11 @@ export const getClusterDiagnosisResultTool = defineTool({
     created: z.string(),
     finished: z.string(),
     summary: z.object({ total: z.number(), normal: z.number(), warning: z.number(), error: z.number(), unknown: z.number() }),
-    findings: z.array(z.object({ name: z.string(), level: z.string(), message: z.string(), suggestion: z.string() })),
-    result: z.unknown().describe('The parsed result document'),
+    findings: z.array(z.object({ name: z.string(), group: z.string(), level: z.string(), message: z.string(), detail: z.string() })),
+    findings_source: z.string().describe('check_items (documented), the result document read tolerantly, or none'),
+    check_items_error: z.string().optional(),
+    result: z.unknown().describe('ACK\'s result document as it came (parsed when JSON); Alibaba does not document its layout'),
+    result_layout: z.string(),
     waited_seconds: z.number(),
   },
   annotations: readOnlyTool,

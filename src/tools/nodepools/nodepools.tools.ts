@@ -19,7 +19,8 @@ export const scaleNodePoolTool = defineTool({
   description:
     'Scale out an ACK node pool: `count` is the number of nodes to ADD (1-500), not the target size. ' +
     'Creates billed ECS instances. Answers the task id and the pool size before the call; follow the task with describe_task_info. ' +
-    'Not idempotent: calling it twice adds nodes twice. If the answer says the outcome is unknown, check list_nodepools before retrying.',
+    'Not idempotent: calling it twice adds nodes twice. If the answer says the outcome is unknown, check list_nodepools before retrying. ' +
+    'If ECS cannot create every instance (quota, stock) the task fails, but the pool keeps its new expected size and ACK retries until it has it.',
   input: {
     cluster_id: clusterIdArg,
     nodepool_id: nodePoolIdArg,

@@ -21,7 +21,8 @@ export const slsTranslateTextToSqlTool = defineTool({
   title: 'Translate a question into a Log Service query',
   description:
     'Turn a question in plain words ("warning events of the last hour by reason") into a Log Service `search | SQL` query for one of the cluster\'s logstores ' +
-    '(default k8s-event). Best effort (Alibaba\'s AI tool); run the result with sls_execute_sql_query. If translation is unavailable, write the query yourself.',
+    '(default k8s-event). Best effort: Alibaba has deprecated the AI tool behind it (Log Service CallAiTools), so it may stop working; ' +
+    'run the result with sls_execute_sql_query. If translation is unavailable, write the query yourself.',
   input: {
     cluster_id: clusterIdArg,
     text: z.string().min(1).max(2000).describe('The question, in plain words'),
@@ -46,7 +47,8 @@ export const slsDiagnoseQueryTool = defineTool({
   name: 'sls_diagnose_query',
   title: 'Explain a failing Log Service query',
   description:
-    'Ask Alibaba\'s AI tool why a Log Service query failed and how to fix it, given the query and its error message. Best effort.',
+    'Ask Alibaba\'s AI tool why a Log Service query failed and how to fix it, given the query and its error message. ' +
+    'Best effort: Alibaba has deprecated this AI tool (Log Service CallAiTools), so it may stop working; nothing else depends on it.',
   input: {
     cluster_id: clusterIdArg,
     query: z.string().min(1).max(4000).describe('The query that failed'),
@@ -75,8 +77,9 @@ export const cmsTranslateTextToPromqlTool = defineTool({
   name: 'cms_translate_text_to_promql',
   title: 'Translate a question into PromQL',
   description:
-    'Turn a question in plain words ("CPU usage per node") into PromQL for the cluster\'s managed Prometheus. Best effort (Alibaba\'s AI tool); ' +
-    'run the result with cms_execute_promql_query. If translation is unavailable, write the PromQL yourself.',
+    'Turn a question in plain words ("CPU usage per node") into PromQL for the cluster\'s managed Prometheus. Best effort: Alibaba has ' +
+    'deprecated the AI tool behind it (Log Service CallAiTools), so it may stop working; run the result with cms_execute_promql_query. ' +
+    'If translation is unavailable, write the PromQL yourself.',
   input: { cluster_id: clusterIdArg, text: z.string().min(1).max(2000).describe('The question, in plain words'), region: regionArg.optional() },
   output: answerShape,
   annotations: readOnlyTool,

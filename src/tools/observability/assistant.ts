@@ -1,7 +1,9 @@
 /**
  * Natural-language help for writing and fixing queries, behind one interface so that a later
  * backend (e.g. the CMS 2.0 chat API) can replace the current one. A failure explains itself and
- * never affects running queries (the execute tools do not depend on it).
+ * never affects running queries: nothing but the three translate/diagnose tools imports this.
+ * Log Service CallAiTools is deprecated by Alibaba (its observability MCP server marks these
+ * tools deprecated; the successor is a billed CMS 2.0 API).
  */
 import { createSlsAiClient, loadSlsSdk, slsAiEndpoint } from '../../clients/sls-client.ts';
 import { toToolFailure } from '../../errors/map-error.ts';
@@ -40,12 +42,12 @@ function withTime(text: string): string {
 /** Log Service CallAiTools (`text_to_sql`, `diagnosis_sql`, `text_to_promql`). */
 export function slsAiToolsAssistant(ctx: ToolContext): QueryAssistant {
   async function call(toolName: string, region: string, params: Record<string, string>): Promise<AssistantAnswer> {
-    const endpoint = slsAiEndpoint(ctx.config, region);
+    const { endpoint } = slsAiEndpoint(ctx.config, toolName, region);
     const backend = `SLS CallAiTools ${toolName} (${endpoint})`;
     let raw: string;
     try {
       const { models } = await loadSlsSdk();
-      const client = await createSlsAiClient(ctx.config, await ctx.credentials(), region);
+      const client = await createSlsAiClient(ctx.config, await ctx.credentials(), toolName, region);
       const request = new models.CallAiToolsRequest({ toolName, params, regionId: region });
       const response = await callRead(ctx.retry, () => client.callAiTools(request), ctx.signal);
       raw = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? '');

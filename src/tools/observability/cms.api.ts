@@ -10,7 +10,6 @@
  * For per-device metrics each node is summarised by its busiest device (highest latest value), named.
  */
 import { loadCmsSdk, type CmsClient } from '../../clients/cms-client.ts';
-import { ToolFailure } from '../../errors/tool-failure.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
 
 export interface NodeMetricSpec {
@@ -101,6 +100,23 @@ export function summariseInstance(instanceId: string, points: Datapoint[], perDe
   return { ...busiest, devices: summaries.length };
 }
 
+/**
+ * CloudMonitor may answer HTTP 200 with `Success: false` and a `Code` (a status number such as
+ * "500", or a name): raised as an SDK-like error carrying that status, so a 5xx or throttling code
+ * is retried like any other and the rest is reported with its code.
+ */
+function failedInBody<T extends { body?: { success?: boolean; code?: string; message?: string; requestId?: string } }>(answer: T): T {
+  const body = answer.body;
+  if (body?.success !== false && (!body?.code || body.code === '200')) return answer;
+  const numeric = Number(body.code);
+  const statusCode = Number.isInteger(numeric) && numeric >= 400 && numeric <= 599 ? numeric : /Throttl/i.test(body.code ?? '') ? 429 : 400;
+  throw Object.assign(new Error(body.message ?? 'CloudMonitor DescribeMetricList failed.'), {
+    code: `CloudMonitor.${body.code ?? 'Error'}`,
+    statusCode,
+    data: { message: body.message, requestId: body.requestId },
+  });
+}
+
 export async function describeNodeMetrics(
   client: CmsClient,
   retry: RetryPolicy,
@@ -125,10 +141,7 @@ export async function describeNodeMetrics(
         length: String(PAGE_LENGTH),
         ...(nextToken ? { nextToken } : {}),
       });
-      const { body } = await callRead(retry, () => client.describeMetricList(request), signal);
-      if (body?.success === false || (body?.code && body.code !== '200')) {
-        throw new ToolFailure(`CloudMonitor.${body.code ?? 'Error'}`, body.message ?? 'CloudMonitor DescribeMetricList failed.', { requestId: body.requestId });
-      }
+      const { body } = await callRead(retry, async () => failedInBody(await client.describeMetricList(request)), signal);
       const points = JSON.parse(body?.datapoints || '[]') as Datapoint[];
       for (const point of points) byInstance.get(point.instanceId)?.push(point);
       nextToken = body?.nextToken || undefined;

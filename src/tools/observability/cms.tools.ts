@@ -27,7 +27,8 @@ export const cmsGetNodeMetricsTool = defineTool({
       .enum(Object.keys(NODE_METRICS) as [NodeMetric, ...NodeMetric[]])
       .default('cpu')
       .describe('cpu, memory, disk, load, network_in, network_out, intranet_in or intranet_out (default cpu)'),
-    period: z.number().int().min(60).max(3600).multipleOf(60).default(60).describe('Seconds per datapoint, a multiple of 60 up to 3600: 60, 300, 900 or 3600 are usual (default 60)'),
+    // CloudMonitor documents 15/60/900/3600 (request) and 60/300/900 (response); ECS metrics start at 60 s.
+    period: z.number().int().refine((value) => [60, 300, 900, 3600].includes(value), 'must be 60, 300, 900 or 3600').default(60).describe('Seconds per datapoint: 60, 300, 900 or 3600 (default 60)'),
     from_timestamp: unixSecondsArg.optional().describe('Start, unix seconds (default: an hour before to_timestamp)'),
     to_timestamp: unixSecondsArg.optional().describe('End, unix seconds (default now)'),
     page_number: z.number().int().min(1).max(100).default(1).describe('Page of 100 nodes (default 1)'),

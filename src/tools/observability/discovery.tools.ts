@@ -4,7 +4,7 @@ import { createSlsClient } from '../../clients/sls-client.ts';
 import { toToolFailure } from '../../errors/map-error.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
-import { findProject, findPrometheus, ROLE_PURPOSE, roleOf, type Found, type LogstoreRole, type PrometheusTarget } from './discovery.ts';
+import { findArmsPrometheus, findProject, findPrometheus, ROLE_PURPOSE, roleOf, type Found, type LogstoreRole, type PrometheusTarget } from './discovery.ts';
 import { listStores } from './sls.api.ts';
 
 const projectShape = z.object({
@@ -34,7 +34,12 @@ export const listLogStoresTool = defineTool({
     cluster_id: z.string(),
     region_id: z.string(),
     projects: z.array(projectShape),
-    prometheus: z.object({ project: z.string(), metricstore: z.string(), available: z.boolean(), note: z.string().nullable() }),
+    prometheus: z.object({
+      project: z.string().describe('The Log Service project, or the URL of an ARMS-hosted instance'),
+      metricstore: z.string().describe('Empty for an ARMS-hosted instance'),
+      available: z.boolean(),
+      note: z.string().nullable(),
+    }),
   },
   annotations: readOnlyTool,
   async run(args, ctx) {
@@ -91,14 +96,17 @@ export const listLogStoresTool = defineTool({
         }),
       );
       const available = metricstores.includes(target.metricstore.value);
-      prometheus = {
-        project: target.project.value,
-        metricstore: target.metricstore.value,
-        available,
-        note: available
-          ? null
-          : `metricstore ${target.metricstore.value} not found (${'error' in listing ? listing.error : `project has: ${metricstores.join(', ') || 'none'}`}); use cms_get_node_metrics for node metrics`,
-      };
+      const arms = available ? undefined : await findArmsPrometheus(ctx, args.cluster_id, region);
+      const missing = `metricstore ${target.metricstore.value} not found (${'error' in listing ? listing.error : `project has: ${metricstores.join(', ') || 'none'}`})`;
+      prometheus =
+        arms && 'url' in arms
+          ? { project: arms.url, metricstore: '', available: true, note: `${missing}; an ARMS-hosted instance serves this cluster (${arms.source}): cms_execute_promql_query uses it` }
+          : {
+              project: target.project.value,
+              metricstore: target.metricstore.value,
+              available,
+              note: available ? null : `${missing}${arms && 'missing' in arms ? `; ${arms.missing}` : ''}; use cms_get_node_metrics for node metrics`,
+            };
     } else {
       prometheus = { project: '', metricstore: `aliyun-prom-${args.cluster_id}`, available: false, note: `${prometheusTarget.code}: ${prometheusTarget.message}` };
     }
@@ -109,7 +117,8 @@ export const listLogStoresTool = defineTool({
       lines.push(`- ${p.purpose}: ${p.project} (from ${p.source}): ${what}`);
       if (p.lookup_error) lines.push(`  lookup failed, default used: ${p.lookup_error}`);
     }
-    lines.push(prometheus.available ? `PromQL: ready (${prometheus.project}/${prometheus.metricstore}).` : `PromQL: not available: ${prometheus.note}`);
+    const where = prometheus.metricstore ? `${prometheus.project}/${prometheus.metricstore}` : prometheus.project;
+    lines.push(prometheus.available ? `PromQL: ready (${where}${prometheus.note ? `; ${prometheus.note}` : ''}).` : `PromQL: not available: ${prometheus.note}`);
     return { structured: { cluster_id: args.cluster_id, region_id: region, projects, prometheus }, text: lines.join('\n') };
   },
 });

@@ -15,6 +15,7 @@
  * The account id comes from FC (`FC_ACCOUNT_ID`, only with the function's own role) or STS GetCallerIdentity.
  */
 import { TtlCache } from '../../cache/ttl-cache.ts';
+import { createArmsClient } from '../../clients/arms-client.ts';
 import { createStsClient } from '../../clients/sts-client.ts';
 import { credentialCacheTtlMs } from '../../credentials/aliyun-credentials.ts';
 import { toToolFailure } from '../../errors/map-error.ts';
@@ -148,6 +149,31 @@ export async function findPrometheus(ctx: ToolContext, clusterId: string, region
     project: { value: `workspace-default-cms-${account.value}-${region}`, source: `naming rule with account id from ${account.source}` },
     metricstore,
   };
+}
+
+/** An ARMS-hosted Prometheus instance of the cluster, or why none was found. */
+export type ArmsPrometheus = { url: string; authToken: string | undefined; source: string } | { missing: string };
+
+/**
+ * Asks ARMS GetPrometheusInstance for the cluster's instance (for ACK the instance id is the
+ * cluster id), as Alibaba's ack-mcp-server does: for clusters whose Prometheus is not the
+ * `aliyun-prom-{cluster_id}` metricstore (older ARMS instances). Any failure or empty answer is
+ * reported as `missing`, never thrown: the caller keeps its own, clearer error.
+ */
+export async function findArmsPrometheus(ctx: ToolContext, clusterId: string, region: string): Promise<ArmsPrometheus> {
+  try {
+    const client = await createArmsClient(ctx.config, await ctx.credentials(), region);
+    const body = await callRead(ctx.retry, () => client.getPrometheusInstance(region, clusterId), ctx.signal);
+    const data = body.Data;
+    const url = data?.HttpApiInterUrl || data?.HttpApiIntraUrl;
+    if (!url) return { missing: `ARMS GetPrometheusInstance found no instance (Code ${body.Code ?? '?'}${body.Message ? `: ${body.Message}` : ''})` };
+    const tokenOn = String(data?.EnableAuthToken ?? '').toLowerCase() === 'true';
+    return { url, authToken: tokenOn ? data?.AuthToken : undefined, source: `ARMS GetPrometheusInstance (${data?.ClusterType ?? 'instance'} ${data?.ClusterId ?? clusterId})` };
+  } catch (error) {
+    if (error instanceof ToolFailure && error.code === 'NoCredentials') throw error;
+    const failure = toToolFailure(error);
+    return { missing: `ARMS GetPrometheusInstance failed: ${failure.code}: ${failure.message}` };
+  }
 }
 
 export { isNotFound };

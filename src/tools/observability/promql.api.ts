@@ -3,12 +3,16 @@
  * `GET https://{project}.{region}.log.aliyuncs.com/prometheus/{project}/{metricstore}/api/v1/query[_range]`
  * with HTTP Basic auth (AccessKey id : secret, or `{secret}${securityToken}` for STS keys).
  * The query goes as one URL-encoded parameter, so any PromQL (quotes included) arrives intact.
- * With `SLS_ENDPOINT` set to an IP/localhost gateway, the request goes to that host; the project
- * stays in the path.
+ * With `SLS_ENDPOINT` set to an IP/localhost gateway, the request goes to that address and the
+ * Host header still names the project (Log Service routes by Host), which is why this uses
+ * `node:http(s)` rather than `fetch` (fetch does not let a caller set Host).
  */
-import { slsProjectHost } from '../../clients/sls-client.ts';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { projectHostHeader, slsProjectHost } from '../../clients/sls-client.ts';
 import type { Config } from '../../config.ts';
 import type { AliyunCredentials } from '../../credentials/aliyun-credentials.ts';
+import { hintFor, isThrottlingAnswer } from '../../errors/hints.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
 
@@ -25,7 +29,7 @@ export interface PromData {
 
 export type PromRequest = { query: string; time?: number | undefined } | { query: string; start: number; end: number; step: number };
 
-/** A failed HTTP exchange that `callRead` may retry (5xx, 429) and `toToolFailure` can map. */
+/** A failed HTTP exchange that `callRead` may retry (5xx, throttling) and `toToolFailure` can map. */
 class PrometheusHttpError extends Error {
   constructor(
     readonly statusCode: number,
@@ -36,15 +40,58 @@ class PrometheusHttpError extends Error {
   }
 }
 
+interface HttpAnswer {
+  status: number;
+  text: string;
+  requestId: string | undefined;
+}
+
+/** One GET with the given headers (Host included), bounded by `signal`. */
+function httpGet(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<HttpAnswer> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = send(url, { method: 'GET', headers, signal }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const requestId = response.headers['x-log-requestid'];
+        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), requestId: typeof requestId === 'string' ? requestId : undefined });
+      });
+    });
+    request.on('error', (error) => reject(signal.aborted && signal.reason instanceof Error ? signal.reason : error));
+    request.end();
+  });
+}
+
 export function basicAuth(credentials: AliyunCredentials): string {
   const password = credentials.securityToken ? `${credentials.accessKeySecret}$${credentials.securityToken}` : credentials.accessKeySecret;
   return `Basic ${Buffer.from(`${credentials.accessKeyId}:${password}`).toString('base64')}`;
 }
 
-export function prometheusUrl(config: Config, region: string, project: string, metricstore: string, request: PromRequest): URL {
-  const host = slsProjectHost(config, region, project);
+/** Where a Prometheus HTTP API lives: the URL before `/api/v1/…`, and the headers it needs. */
+export interface PromEndpoint {
+  base: string;
+  headers: Record<string, string>;
+}
+
+/** A metricstore's API: `{project}.{endpoint}/prometheus/{project}/{metricstore}`, Basic auth with the AccessKey. */
+export function slsPrometheusEndpoint(config: Config, credentials: AliyunCredentials, target: { region: string; project: string; metricstore: string }): PromEndpoint {
+  const host = slsProjectHost(config, target.region, target.project);
+  return {
+    base: `${config.endpointProtocol}://${host}/prometheus/${encodeURIComponent(target.project)}/${encodeURIComponent(target.metricstore)}`,
+    headers: { host: projectHostHeader(config, target.region, target.project), authorization: basicAuth(credentials) },
+  };
+}
+
+/** An ARMS-hosted instance's API (GetPrometheusInstance `HttpApiInterUrl`), with its token when it has one. */
+export function armsPrometheusEndpoint(url: string, authToken: string | undefined): PromEndpoint {
+  return { base: url.replace(/\/+$/, ''), headers: authToken ? { authorization: authToken } : {} };
+}
+
+export function prometheusQueryUrl(endpoint: PromEndpoint, request: PromRequest): URL {
   const kind = 'step' in request ? 'query_range' : 'query';
-  const url = new URL(`${config.endpointProtocol}://${host}/prometheus/${encodeURIComponent(project)}/${encodeURIComponent(metricstore)}/api/v1/${kind}`);
+  const url = new URL(`${endpoint.base}/api/v1/${kind}`);
   url.searchParams.set('query', request.query);
   if ('step' in request) {
     url.searchParams.set('start', String(request.start));
@@ -69,38 +116,29 @@ interface PromAnswer {
 
 export async function queryPrometheus(
   config: Config,
-  credentials: AliyunCredentials,
   retry: RetryPolicy,
-  target: { region: string; project: string; metricstore: string },
+  endpoint: PromEndpoint,
   request: PromRequest,
   signal: AbortSignal,
 ): Promise<{ data: PromData; warnings: string[] }> {
-  const url = prometheusUrl(config, target.region, target.project, target.metricstore, request);
+  const url = prometheusQueryUrl(endpoint, request);
   const answer = await callRead(
     retry,
     async () => {
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          headers: { authorization: basicAuth(credentials), accept: 'application/json', 'user-agent': 'ack-mcp-server' },
-          signal: AbortSignal.any([signal, AbortSignal.timeout(config.upstream.readTimeoutMs)]),
-        });
-      } catch (error) {
-        const cause = (error as { cause?: { code?: string } }).cause;
-        const name = (error as { name?: string }).name ?? '';
-        throw Object.assign(new Error(`Prometheus API unreachable: ${cause?.code ?? name}`), { code: cause?.code ?? name, name });
-      }
-      const text = await response.text();
+      const headers = { ...endpoint.headers, accept: 'application/json', 'user-agent': 'ack-mcp-server' };
+      // Node's own errors keep `code` and `syscall` (what `callRead` classifies by); aborts and timeouts pass as they are.
+      const response = await httpGet(url, headers, AbortSignal.any([signal, AbortSignal.timeout(config.upstream.readTimeoutMs)]));
+      const { text } = response;
       let body: PromAnswer;
       try {
         body = JSON.parse(text) as PromAnswer;
       } catch {
-        body = { errorCode: `HTTP${response.status}`, errorMessage: text.slice(0, 500) || response.statusText };
+        body = { errorCode: `HTTP${response.status}`, errorMessage: text.slice(0, 500) || `HTTP ${response.status}` };
       }
-      if (response.status >= 500 || response.status === 429) {
+      if (response.status >= 500 || isThrottlingAnswer(body.errorCode, response.status)) {
         throw new PrometheusHttpError(response.status, body.errorCode ?? body.errorType ?? `HTTP${response.status}`, body.errorMessage ?? body.error ?? text.slice(0, 500));
       }
-      return { status: response.status, body, requestId: response.headers.get('x-log-requestid') ?? undefined };
+      return { status: response.status, body, requestId: response.requestId };
     },
     signal,
   );
@@ -109,5 +147,7 @@ export async function queryPrometheus(
   if (body.errorType || body.error) {
     throw new ToolFailure(`Prometheus.${body.errorType ?? 'error'}`, body.error ?? 'Prometheus answered with an error.', { httpStatus: status, requestId });
   }
-  throw new ToolFailure(body.errorCode ?? `HTTP${status}`, body.errorMessage ?? `The Prometheus API answered HTTP ${status}.`, { httpStatus: status, requestId });
+  const code = body.errorCode ?? `HTTP${status}`;
+  const message = body.errorMessage ?? `The Prometheus API answered HTTP ${status}.`;
+  throw new ToolFailure(code, message, { httpStatus: status, requestId, hint: hintFor(code, status, message) });
 }

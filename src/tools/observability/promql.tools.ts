@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
-import { findPrometheus } from './discovery.ts';
+import { findArmsPrometheus, findPrometheus } from './discovery.ts';
 import { assertInClusterScope } from './project-scope.ts';
-import { queryPrometheus, type PromSample, type PromSeries } from './promql.api.ts';
+import { armsPrometheusEndpoint, queryPrometheus, slsPrometheusEndpoint, type PromSample, type PromSeries } from './promql.api.ts';
 import { boundSeries, summarise } from './promql-render.ts';
 import { limitArg, projectArg, timeRange, unixSecondsArg } from './query-args.ts';
 
@@ -19,7 +19,8 @@ export const cmsExecutePromqlQueryTool = defineTool({
   name: 'cms_execute_promql_query',
   title: 'Run PromQL on the cluster\'s Prometheus',
   description:
-    'Run a PromQL query on the cluster\'s managed Prometheus (Alibaba Cloud Managed Service for Prometheus, found from the cluster id). ' +
+    'Run a PromQL query on the cluster\'s managed Prometheus (Alibaba Cloud Managed Service for Prometheus, found from the cluster id: ' +
+    'the aliyun-prom-{cluster_id} metricstore, else the instance ARMS reports for the cluster). ' +
     'Instant query at `time` (default now), or a range query with `start`/`end` (unix seconds) and `step` (seconds). ' +
     'Any PromQL works, e.g. `sum by (namespace) (rate(container_cpu_usage_seconds_total[5m]))`. ' +
     'Answers Prometheus\'s result in structuredContent and a compact rendering (labels, latest value; min/max/avg over a range). ' +
@@ -32,14 +33,15 @@ export const cmsExecutePromqlQueryTool = defineTool({
     end: unixSecondsArg.optional().describe('Range query end, unix seconds (default now when start is given)'),
     step: z.number().int().min(1).max(86_400).optional().describe('Range query resolution in seconds (default: about 200 points)'),
     limit: limitArg('series'),
-    project: projectArg.optional().describe('Prometheus project; default workspace-default-cms-{account_id}-{region} (giving it skips the account-id lookup)'),
+    project: projectArg.optional().describe('Prometheus project; default workspace-default-cms-{account_id}-{region} (giving it skips the account-id lookup and the ARMS lookup)'),
     metricstore: z.string().regex(/^[a-z0-9][a-z0-9_-]{1,62}[a-z0-9]$/).optional().describe('Metricstore; default aliyun-prom-{cluster_id}'),
     region: regionArg.optional(),
   },
   output: {
     cluster_id: z.string(),
-    project: z.string(),
-    metricstore: z.string(),
+    project: z.string().describe('The Log Service project, or the URL of an ARMS-hosted instance'),
+    metricstore: z.string().describe('The metricstore; empty for an ARMS-hosted instance'),
+    source: z.string().describe('How the Prometheus instance was found'),
     result_type: z.string(),
     result: z.union([z.array(z.object({ metric: z.record(z.string(), z.string()), value: sample.optional(), values: z.array(sample).optional() })), sample]),
     series_total: z.number(),
@@ -57,7 +59,7 @@ export const cmsExecutePromqlQueryTool = defineTool({
     if (isRange && args.start === undefined) {
       throw new ToolFailure('InvalidArguments', 'A range query needs `start` (unix seconds).', { hint: 'Nothing was sent.' });
     }
-    let request: Parameters<typeof queryPrometheus>[4];
+    let request: Parameters<typeof queryPrometheus>[3];
     if (isRange) {
       const range = timeRange(args.start, args.end, { defaultSeconds: 3600, maxSeconds: MAX_RANGE_SECONDS, names: ['start', 'end'] });
       const step = args.step ?? Math.max(15, Math.ceil((range.to - range.from) / 200));
@@ -69,24 +71,34 @@ export const cmsExecutePromqlQueryTool = defineTool({
       request = { query: args.query, time: args.time };
     }
     const region = await ctx.clusterRegion(args.cluster_id, args.region);
-    const { project, metricstore } = await findPrometheus(ctx, args.cluster_id, region, { project: args.project, metricstore: args.metricstore });
+    const found = await findPrometheus(ctx, args.cluster_id, region, { project: args.project, metricstore: args.metricstore });
+    let { project, metricstore } = found;
     await assertInClusterScope(ctx, args.cluster_id, region, { project: project.value, explicitProject: args.project !== undefined, store: metricstore.value, storeKind: 'metricstore' });
     let answer;
     try {
-      answer = await queryPrometheus(ctx.config, await ctx.credentials(), ctx.retry, { region, project: project.value, metricstore: metricstore.value }, request, ctx.signal);
+      answer = await queryPrometheus(ctx.config, ctx.retry, slsPrometheusEndpoint(ctx.config, await ctx.credentials(), { region, project: project.value, metricstore: metricstore.value }), request, ctx.signal);
     } catch (error) {
       if (error instanceof ToolFailure && /ProjectNotExist|LogStoreNotExist|MetricStoreNotExist/.test(error.code)) {
-        const missing = error.code === 'ProjectNotExist' ? `project ${project.value}` : `metricstore ${metricstore.value} in project ${project.value}`;
-        throw new ToolFailure(
-          'MetricstoreNotFound',
-          `No managed Prometheus data for cluster ${args.cluster_id}: ${missing} not found in ${region} (tried project from ${project.source}, metricstore from ${metricstore.source}; Log Service said ${error.code}: ${error.message}).`,
-          {
-            requestId: error.details.requestId,
-            hint: 'Is Managed Service for Prometheus enabled for this cluster? For node CPU, memory, disk and network use cms_get_node_metrics (CloudMonitor) instead.',
-          },
-        );
+        // Not where the naming rule says: an older, ARMS-hosted instance? (only when nothing was named explicitly)
+        const arms = args.project || args.metricstore ? { missing: 'not asked: project or metricstore was given' } : await findArmsPrometheus(ctx, args.cluster_id, region);
+        if ('url' in arms) {
+          answer = await queryPrometheus(ctx.config, ctx.retry, armsPrometheusEndpoint(arms.url, arms.authToken), request, ctx.signal);
+          project = { value: arms.url, source: arms.source };
+          metricstore = { value: '', source: arms.source };
+        } else {
+          const missing = error.code === 'ProjectNotExist' ? `project ${project.value}` : `metricstore ${metricstore.value} in project ${project.value}`;
+          throw new ToolFailure(
+            'MetricstoreNotFound',
+            `No managed Prometheus data for cluster ${args.cluster_id}: ${missing} not found in ${region} (tried project from ${project.source}, metricstore from ${metricstore.source}; Log Service said ${error.code}: ${error.message}; ${arms.missing}).`,
+            {
+              requestId: error.details.requestId,
+              hint: 'Is Managed Service for Prometheus enabled for this cluster? For node CPU, memory, disk and network use cms_get_node_metrics (CloudMonitor) instead.',
+            },
+          );
+        }
+      } else {
+        throw error;
       }
-      throw error;
     }
     const { data } = answer;
     const all = Array.isArray(data.result[0]) || data.resultType === 'vector' || data.resultType === 'matrix' ? (data.result as PromSeries[]) : undefined;
@@ -97,7 +109,7 @@ export const cmsExecutePromqlQueryTool = defineTool({
       const bounded = boundSeries(all, args.limit);
       truncation = bounded.notes.length ? `[truncated: ${bounded.notes.join('; ')}]` : null;
       result = bounded.series;
-      lines = [`${data.resultType}: ${all.length} series from ${project.value}/${metricstore.value}`, ...all.slice(0, args.limit).map(summarise)];
+      lines = [`${data.resultType}: ${all.length} series from ${metricstore.value ? `${project.value}/${metricstore.value}` : `${project.value} (${project.source})`}`, ...all.slice(0, args.limit).map(summarise)];
       if (all.length === 0) lines.push('No series matched.');
     } else {
       const value = data.result as PromSample;
@@ -110,6 +122,7 @@ export const cmsExecutePromqlQueryTool = defineTool({
         cluster_id: args.cluster_id,
         project: project.value,
         metricstore: metricstore.value,
+        source: project.source,
         result_type: data.resultType,
         result,
         series_total: all?.length ?? 1,

@@ -85,7 +85,23 @@ export async function describeTask(client: CsClient, retry: RetryPolicy, taskId:
   };
 }
 
-/** ACK reports `running` while a task works; anything else (success, fail, failed…) is final. */
+/**
+ * Final task states: the SDK documents `running`, `fail` and `success`; ACK's older API reference
+ * says `failed`, and a cancelled task may say `canceled`/`cancelled`. Any other state (empty,
+ * `pending`, `paused`…) is not taken as the end: a wait goes on until the time is up.
+ */
+const FINAL_STATES = new Set(['success', 'succeeded', 'fail', 'failed', 'canceled', 'cancelled']);
+const FAILED_STATES = new Set(['fail', 'failed']);
+
 export function taskFinished(task: TaskInfo): boolean {
-  return task.state !== 'running' && task.state !== '';
+  return FINAL_STATES.has(task.state.toLowerCase());
+}
+
+export function taskFailed(task: TaskInfo): boolean {
+  return FAILED_STATES.has(task.state.toLowerCase());
+}
+
+/** True for a state that is neither `running` nor a known final state. */
+export function taskStateUnknown(task: TaskInfo): boolean {
+  return task.state.toLowerCase() !== 'running' && !taskFinished(task);
 }

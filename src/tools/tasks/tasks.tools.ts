@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { boundText } from '../render.ts';
-import { describeTask, taskFinished, type TaskInfo } from './tasks.api.ts';
+import { describeTask, taskFailed, taskFinished, taskStateUnknown, type TaskInfo } from './tasks.api.ts';
 import { pollUntil, waitSecondsArg } from './wait.ts';
 
 export const taskIdArg = z
@@ -13,6 +13,23 @@ export const taskIdArg = z
 
 const MAX_EVENTS_SHOWN = 8;
 
+/** A scale-out that failed for want of ECS instances (quota, stock): ACK's pool goes on trying. */
+function scaleOutShortfall(task: TaskInfo): boolean {
+  const about = `${task.error?.code ?? ''} ${task.error?.message ?? ''}`;
+  return /scale_?out|scaleout|scale/i.test(task.task_type) && taskFailed(task) && /quota|stock|insufficient|NoStock|OutOfStock/i.test(about);
+}
+
+/**
+ * What a failed scale-out means: the node pool keeps its expected size and ACK keeps creating
+ * nodes until it is reached (ACK guide "Manually scale a node pool"), so the nodes may still come,
+ * and be billed, once the cause is gone.
+ */
+export const SCALE_OUT_SHORTFALL_ADVICE =
+  'ACK keeps the node pool\'s expected size and retries in the background until the pool reaches it: the missing nodes will be created ' +
+  '(and billed) as soon as ECS allows (a raised quota in Quota Center, released instances, restocked instance types). list_nodepools ' +
+  'shows the pool scaling until then. To give up instead, lower the pool\'s expected node count in the ACK console (or remove nodes ' +
+  'with remove_nodepool_nodes); do not call scale_nodepool again, which would add to the expected size.';
+
 export function renderTask(task: TaskInfo): string {
   const lines = [
     `Task ${task.task_id} (${task.task_type || 'unknown type'}) on ${task.target.type || 'target'} ${task.target.id || task.cluster_id}` +
@@ -21,6 +38,8 @@ export function renderTask(task: TaskInfo): string {
       `. Created ${task.created}, updated ${task.updated}.`,
   ];
   if (task.error) lines.push(`Error ${task.error.code}: ${task.error.message}`);
+  if (scaleOutShortfall(task)) lines.push(`What now: ${SCALE_OUT_SHORTFALL_ADVICE}`);
+  if (taskStateUnknown(task) && task.state) lines.push(`State "${task.state}" is not one ACK documents (running, success, fail): treated as not finished.`);
   if (task.stages.length > 0) {
     lines.push('Stages:');
     task.stages.forEach((stage, index) => {
@@ -45,13 +64,13 @@ export const describeTaskInfoTool = defineTool({
   title: 'Describe an ACK task',
   description:
     'Show an ACK task (started by scale_nodepool, remove_nodepool_nodes, upgrades…): state running/success/fail, current stage, ' +
-    'errors, stages and events. With wait_seconds it polls until the task leaves `running` or the time is up, sending progress ' +
+    'errors, stages and events. With wait_seconds it polls until the task ends (success or fail) or the time is up, sending progress ' +
     'notifications while it waits. Pass cluster_id so the task is looked up in the cluster\'s region.',
   input: {
     task_id: taskIdArg,
     cluster_id: clusterIdArg.optional().describe('The cluster the task runs on (finds the regional endpoint)'),
     region: regionArg.optional(),
-    wait_seconds: waitSecondsArg('the task leaves `running`'),
+    wait_seconds: waitSecondsArg('the task ends (success or fail)'),
   },
   output: {
     task_id: z.string(),
@@ -74,7 +93,7 @@ export const describeTaskInfoTool = defineTool({
     events: z.array(z.object({ time: z.string(), level: z.string(), reason: z.string(), message: z.string() })),
     error: z.object({ code: z.string(), message: z.string() }).optional(),
     task_result: z.array(z.object({ data: z.string(), status: z.string() })),
-    finished: z.boolean().describe('True when the task is no longer running'),
+    finished: z.boolean().describe('True when the task ended (success, fail); an undocumented state is not taken as the end'),
     waited_seconds: z.number(),
   },
   annotations: readOnlyTool,

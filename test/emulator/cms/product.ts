@@ -30,6 +30,13 @@ function toMs(value: string | null, name: string): number {
   return n;
 }
 
+/**
+ * Periods CloudMonitor accepts: the request model lists 15, 60, 900 and 3600, the response model
+ * 60, 300 and 900 (`@alicloud/cms20190101` DescribeMetricList); the emulator accepts either list.
+ */
+const PERIODS = new Set([15, 60, 300, 900, 3600]);
+const MAX_RANGE_MS = 31 * 86_400_000;
+
 export const cmsProduct: EmulatedProduct = {
   name: 'cms',
   matches(req) {
@@ -48,8 +55,10 @@ export const cmsProduct: EmulatedProduct = {
         const spec = METRICS[metric];
         if (!spec) throw new EmulatorError(400, 'InvalidParameter', `The MetricName ${metric} is invalid.`);
         const period = Number(q.get('Period') ?? '60');
+        if (!PERIODS.has(period)) throw new EmulatorError(400, 'InvalidParameter', `The Period ${q.get('Period')} is invalid: use 15, 60, 300, 900 or 3600.`);
         const start = toMs(q.get('StartTime'), 'StartTime');
         const end = toMs(q.get('EndTime'), 'EndTime');
+        if (start >= end || end - start > MAX_RANGE_MS) throw new EmulatorError(400, 'InvalidParameter', 'StartTime must be before EndTime, at most 31 days apart.');
         const length = Math.min(Number(q.get('Length') ?? '1000'), 1440);
         const offset = Number(q.get('NextToken') ?? '0');
         const wanted = (JSON.parse(q.get('Dimensions') ?? '[]') as Array<{ instanceId?: string }>).map((d) => d.instanceId);
@@ -58,7 +67,8 @@ export const cmsProduct: EmulatedProduct = {
           cluster.nodes.forEach((node, index) => {
             if (wanted.length && !wanted.includes(node.instance_id)) return;
             for (const device of spec.devices ?? [undefined]) {
-              for (let t = Math.ceil(start / (period * 1000)) * period * 1000; t < end; t += period * 1000) {
+              // (StartTime, EndTime]: "left-open and right-closed" (DescribeMetricListRequest.startTime).
+              for (let t = (Math.floor(start / (period * 1000)) + 1) * period * 1000; t <= end; t += period * 1000) {
                 const v = spec.value(index, Math.floor(t / 60_000), device ?? '');
                 points.push({ timestamp: t, userId: caller.account.accountId, instanceId: node.instance_id, ...(device ? { device } : {}), Average: v, Maximum: v * 1.05, Minimum: v * 0.95 });
               }

@@ -74,7 +74,8 @@ const readRoutes: CsRoute[] = [
       const region = request.query.get('region_id');
       const name = request.query.get('name');
       const matching = request.caller.account.clusters.filter(
-        (cluster) => (!region || cluster.region_id === region) && (!name || cluster.name.includes(name)),
+        // `name`: "The cluster name" (DescribeClustersV1Request); the stricter reading, an exact match (a partial match is undocumented).
+        (cluster) => (!region || cluster.region_id === region) && (!name || cluster.name === name),
       );
       return {
         clusters: matching.slice((number - 1) * size, number * size).map(clusterView),

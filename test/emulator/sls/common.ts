@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Acs3Request } from '../acs3-product.ts';
 import { EmulatorError } from '../http-util.ts';
-import type { AccessKey, AccountRecord, ClusterRecord } from '../world.ts';
+import type { AccessKey, AccountRecord, ClusterRecord, World } from '../world.ts';
 import { hasPrometheus, logstoresIn, prometheusProjectOf } from './dataset.ts';
 import { lz4CompressBlock } from './lz4-block.ts';
 
@@ -28,12 +28,20 @@ export function send(request: Acs3Request, status: number, body: unknown, reques
   request.res.end(payload);
 }
 
-/** An STS key must bring its own, unexpired token. */
+/**
+ * An STS key must bring its own, unexpired token. Log Service answers every credential problem
+ * with 401 `Unauthorized`, told apart only by the message (the messages of
+ * aliyun/alibabacloud-observability-mcp-server `pkg/errors/api_errors.go`).
+ */
 export function checkToken(key: AccessKey, token: string | undefined, now: number): void {
   if (key.securityToken === undefined) return;
-  if (!token) throw new EmulatorError(401, 'Unauthorized', 'The security token is required for an STS AccessKey.');
-  if (token !== key.securityToken) throw new EmulatorError(401, 'InvalidSecurityToken', 'The security token does not match the AccessKey.');
-  if ((key.expiresAt ?? Infinity) <= now) throw new EmulatorError(401, 'SecurityTokenExpired', 'The security token you provided has expired.');
+  if (!token || token !== key.securityToken) throw new EmulatorError(401, 'Unauthorized', 'The security token you provided is invalid.');
+  if ((key.expiresAt ?? Infinity) <= now) throw new EmulatorError(401, 'Unauthorized', 'The security token you provided has expired.');
+}
+
+/** Log Service's answer to an AccessKey id it does not know (401 `Unauthorized`, same source). */
+export function unknownAccessKey(accessKeyId: string): EmulatorError {
+  return new EmulatorError(401, 'Unauthorized', `AccessKeyId not found: ${accessKeyId}`);
 }
 
 /** Log Service's answer to an action the key's RAM policy does not allow (HTTP 401 `Unauthorized`). */
@@ -47,14 +55,28 @@ export type ProjectOwner =
   | { kind: 'log'; cluster: ClusterRecord; logstores: string[] }
   | { kind: 'prometheus'; clusters: ClusterRecord[]; metricstores: string[] };
 
-/** The project's owner in the caller's account only: another account's project does not exist. */
-export function resolveProject(account: AccountRecord, project: string): ProjectOwner {
+function ownerIn(account: AccountRecord, project: string): ProjectOwner | undefined {
   for (const cluster of account.clusters) {
     const logstores = logstoresIn(cluster, project);
     if (logstores) return { kind: 'log', cluster, logstores };
   }
   const clusters = account.clusters.filter((cluster) => prometheusProjectOf(account, cluster) === project);
   if (clusters.length) return { kind: 'prometheus', clusters, metricstores: clusters.filter(hasPrometheus).map((c) => `aliyun-prom-${c.cluster_id}`) };
+  return undefined;
+}
+
+/**
+ * The project's owner in the caller's account. Project names are unique per region across
+ * accounts, so another account's project is not "missing": Log Service answers 401
+ * `Unauthorized` "The project does not belong to you." (observability MCP server's error table);
+ * a name no account uses is 404 `ProjectNotExist`.
+ */
+export function resolveProject(world: World, account: AccountRecord, project: string): ProjectOwner {
+  const own = ownerIn(account, project);
+  if (own) return own;
+  if (world.accounts.some((other) => other !== account && ownerIn(other, project))) {
+    throw new EmulatorError(401, 'Unauthorized', 'The project does not belong to you.');
+  }
   throw new EmulatorError(404, 'ProjectNotExist', `Project ${project} does not exist`);
 }
 

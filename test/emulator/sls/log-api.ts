@@ -6,7 +6,7 @@ import type { Acs3Request } from '../acs3-product.ts';
 import type { EmulatorContext } from '../context.ts';
 import { EmulatorError } from '../http-util.ts';
 import { findAccessKey } from '../world.ts';
-import { authorizeLog, checkToken, header, resolveProject, send, storeResource, type RecordFields } from './common.ts';
+import { authorizeLog, checkToken, header, resolveProject, send, storeResource, unknownAccessKey, type RecordFields } from './common.ts';
 import { rowsOf } from './dataset.ts';
 import { checkLogDate, parseLogAuthorization, verifyLogSignature } from './log-signature.ts';
 import { runLogQuery } from './sql-engine.ts';
@@ -19,12 +19,36 @@ const OPERATIONS = {
 } as const;
 type Operation = keyof typeof OPERATIONS;
 
+/**
+ * The project a request is for: the first label of its Host (`{project}.{endpoint}`), the only
+ * place Log Service reads it from (an `x-log-project` header is not trusted). A Host that is the
+ * bare endpoint (an IP) names no project.
+ */
 function projectOf(request: Acs3Request): string | undefined {
-  const explicit = header(request.req, 'x-log-project');
-  if (explicit) return explicit;
-  const host = header(request.req, 'host') ?? '';
+  const host = (header(request.req, 'host') ?? '').replace(/:\d+$/, '');
   const first = host.split('.')[0] ?? '';
   return host.includes('.') && !/^\d+$/.test(first) ? first : undefined;
+}
+
+/** ListLogStores paging (`offset`, `size` ≤ 500: the SDK's ListLogStoresRequest). */
+function pageOf(query: URLSearchParams): { offset: number; size: number } {
+  const offset = Number(query.get('offset') ?? '0');
+  const size = Number(query.get('size') ?? '500');
+  if (!Number.isInteger(offset) || offset < 0) throw new EmulatorError(400, 'ParameterInvalid', 'offset must be a non-negative integer.');
+  if (!Number.isInteger(size) || size < 1 || size > 500) throw new EmulatorError(400, 'ParameterInvalid', 'size must be an integer from 1 to 500.');
+  return { offset, size };
+}
+
+/**
+ * Log Service's throttling answers (aliyun-log-go-sdk `error_code.go`; the observability MCP
+ * server's error table): reads over quota are 403 `ReadQuotaExceed`, metadata operations 403
+ * `MetaOperationQpsLimitExceeded`; an overloaded service answers 503 `ServerBusy`.
+ */
+function throttled(operation: Operation, kind: string): EmulatorError {
+  if (kind === 'server-busy') return new EmulatorError(503, 'ServerBusy', 'The server is busy, please try again later.');
+  return operation === 'ListLogStores'
+    ? new EmulatorError(403, 'MetaOperationQpsLimitExceeded', 'Qps limit for the meta operation is exceeded.')
+    : new EmulatorError(403, 'ReadQuotaExceed', 'Project read quota exceed.');
 }
 
 function jsonBody(body: Buffer): Record<string, unknown> {
@@ -61,7 +85,7 @@ export async function serveSlsApi(ctx: EmulatorContext, request: Acs3Request, re
   if (!auth) throw new EmulatorError(401, 'Unauthorized', 'The Authorization header is missing or malformed.');
   record({ accessKeyId: auth.accessKeyId });
   const found = findAccessKey(ctx.world, auth.accessKeyId);
-  if (!found) throw new EmulatorError(401, 'InvalidAccessKeyId', `AccessKeyId not found: ${auth.accessKeyId}`);
+  if (!found) throw unknownAccessKey(auth.accessKeyId);
   const failure = verifyLogSignature({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body }, auth.signature, found.key.accessKeySecret);
   if (failure) throw new EmulatorError(401, 'SignatureNotMatch', `Signature ${auth.signature} not matched: ${failure}`);
   checkToken(found.key, header(req, 'x-acs-security-token'), ctx.now());
@@ -74,7 +98,7 @@ export async function serveSlsApi(ctx: EmulatorContext, request: Acs3Request, re
   const { operation } = matched;
   const fault = ctx.faults.take('sls', operation);
   if (fault) record({ fault: fault.kind });
-  if (fault?.kind === 'throttle') throw new EmulatorError(429, 'WriteQuotaExceed', 'Request was denied due to flow control.');
+  if (fault?.kind === 'throttle' || fault?.kind === 'server-busy') throw throttled(operation, fault.kind);
   if (fault?.kind === 'server-error') throw new EmulatorError(500, 'InternalServerError', 'Internal server error.');
   if (fault?.kind === 'service-unavailable') throw new EmulatorError(503, 'ServiceUnavailable', 'The service is temporarily unavailable.');
   const { ramAction } = OPERATIONS[operation];
@@ -89,13 +113,15 @@ export async function serveSlsApi(ctx: EmulatorContext, request: Acs3Request, re
   }
 
   const project = projectOf(request);
-  if (!project) throw new EmulatorError(400, 'ProjectNotExist', 'No project in the request host.');
-  const owner = resolveProject(found.account, project);
+  if (!project) throw new EmulatorError(404, 'ProjectNotExist', 'The Host header names no project: expected {project}.{endpoint}.');
+  const owner = resolveProject(ctx.world, found.account, project);
   if (operation === 'ListLogStores') {
     authorizeLog(found.key, ramAction, storeResource(found.account, owner, project, '*'));
     const metrics = url.searchParams.get('telemetryType') === 'Metrics';
+    const { offset, size } = pageOf(url.searchParams);
     const stores = owner.kind === 'log' ? (metrics ? [] : owner.logstores) : metrics ? owner.metricstores : [];
-    send(request, 200, { count: stores.length, total: stores.length, logstores: stores }, requestId);
+    const page = stores.slice(offset, offset + size);
+    send(request, 200, { count: page.length, total: stores.length, logstores: page }, requestId);
     record({ status: 200 });
     return;
   }

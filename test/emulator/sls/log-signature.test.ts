@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { EmulatorError } from '../http-util.ts';
 import { startEmulator, type Emulator } from '../index.ts';
@@ -111,7 +111,7 @@ describe('LOG signature: the emulator enforces it on the wire', () => {
   after(() => emulator.close());
 
   /** A client written from the published formula, independent of the SDK and of the emulator's code. */
-  async function request(options: { method?: 'hmac-sha1' | 'hmac-sha256'; secret?: string; date?: Date; body?: string; sendBody?: string; extraHeader?: boolean } = {}) {
+  async function request(options: { method?: 'hmac-sha1' | 'hmac-sha256'; secret?: string; date?: Date; body?: string; sendBody?: string; extraHeader?: boolean; hostHasProject?: boolean } = {}) {
     const body = options.body;
     const date = (options.date ?? new Date()).toUTCString();
     const md5 = body ? createHash('md5').update(body).digest('hex').toUpperCase() : '';
@@ -122,18 +122,26 @@ describe('LOG signature: the emulator enforces it on the wire', () => {
     const verb = body ? 'POST' : 'GET';
     const signString = `${verb}\n${md5}\n${type}\n${date}\n${canonical}\n${resource}`;
     const signature = createHmac(options.method === 'hmac-sha1' ? 'sha1' : 'sha256', options.secret ?? key.accessKeySecret).update(signString).digest('base64');
-    const response = await fetch(`${emulator.url}${resource}`, {
-      method: verb,
-      headers: {
-        ...logHeaders,
-        date,
-        authorization: `LOG ${key.accessKeyId}:${signature}`,
-        ...(body ? { 'content-type': type, 'content-md5': md5 } : {}),
-        ...(options.extraHeader ? { 'x-log-topic': 'injected' } : {}),
-      },
-      ...(body ? { body: options.sendBody ?? body } : {}),
+    // Log Service reads the project from the Host name only (node:http: fetch cannot set Host).
+    const host = options.hostHasProject === false ? emulator.endpoint : `${project}.${emulator.endpoint}`;
+    const headers: Record<string, string> = {
+      ...logHeaders,
+      host,
+      date,
+      authorization: `LOG ${key.accessKeyId}:${signature}`,
+      ...(body ? { 'content-type': type, 'content-md5': md5 } : {}),
+      ...(options.extraHeader ? { 'x-log-topic': 'injected' } : {}),
+    };
+    const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const sent = httpRequest(`${emulator.url}${resource}`, { method: verb, headers }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => resolve({ status: answer.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      });
+      sent.on('error', reject);
+      sent.end(body ? (options.sendBody ?? body) : undefined);
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    return { status: response.status, body: JSON.parse(response.text) as Record<string, unknown> };
   }
 
   const query = JSON.stringify({ from: Math.floor(Date.now() / 1000) - 3600, to: Math.floor(Date.now() / 1000) + 60, query: '* | SELECT count(*) AS n' });
@@ -153,6 +161,12 @@ describe('LOG signature: the emulator enforces it on the wire', () => {
       assert.equal(answer.status, 401, JSON.stringify(options));
       assert.equal(answer.body.errorCode, 'SignatureNotMatch');
     }
+  });
+
+  it('routes by Host only: a signed x-log-project header with a bare IP Host names no project', async () => {
+    const answer = await request({ hostHasProject: false });
+    assert.equal(answer.status, 404, JSON.stringify(answer.body));
+    assert.equal(answer.body.errorCode, 'ProjectNotExist');
   });
 
   it('refuses a correctly signed request dated 20 minutes ago with 400 RequestTimeExpired', async () => {

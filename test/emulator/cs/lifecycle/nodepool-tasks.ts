@@ -12,11 +12,15 @@
  *   `end_time`, `message`, `outputs`; the running stage's name is the task's `current_stage`.
  * A node pool with a running task refuses another operation with a conflict error.
  *
- * A scale-out fails when the account's ECS instance quota (`AccountRecord.ecsInstanceQuota`)
- * cannot hold the new instances: CreateInstances ends `fail`, the task ends `state: fail` with
- * `error {code, message}` and Warning events, no instance is created and the desired size is
- * restored. (ACK relays the ECS error of the scaling activity; the exact code it reports and the
- * node pool's state afterwards are unconfirmed. The emulator uses ECS's `QuotaExceed.ElasticQuota`.)
+ * A scale-out short of ECS instance quota (`AccountRecord.ecsInstanceQuota`) creates what the quota
+ * allows; the task ends `state: fail` with `error {code, message}` and Warning events, but the pool
+ * KEEPS its expected size and stays `scaling`, retrying in the background until it has that many
+ * nodes ("If the system fails to create a node, it automatically retries until the number of nodes
+ * in the node pool reaches the expected number": ACK guide "Manually scale a node pool"). The
+ * retries create the missing nodes as soon as quota allows (raised quota, released instances),
+ * then the pool is `active` again. (ACK relays the ECS error; the code it reports is unconfirmed:
+ * the emulator uses ECS's `QuotaExceed.ElasticQuota`.) Pool states are the SDK's: `active`,
+ * `scaling`, `removing` (the emulator never uses `deleting`/`updating`).
  */
 import { EmulatorError } from '../../http-util.ts';
 import { makeNode, type ClusterRecord, type NodePoolRecord, type NodeRecord } from '../../world.ts';
@@ -140,6 +144,46 @@ function instancesInUse(account: CsRequest['caller']['account']): number {
   return account.clusters.reduce((total, cluster) => total + cluster.nodes.length, 0);
 }
 
+/** How many more ECS instances the account's quota allows (Infinity without a quota). */
+function instancesAllowed(account: CsRequest['caller']['account']): number {
+  return account.ecsInstanceQuota === undefined ? Infinity : Math.max(0, account.ecsInstanceQuota - instancesInUse(account));
+}
+
+function addNodes(cluster: ClusterRecord, pool: NodePoolRecord, seed: string, count: number, state: 'initial' | 'running'): NodeRecord[] {
+  const added: NodeRecord[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const node = makeNode(cluster.region_id, pool, `${cluster.name}:${pool.name}:${seed}:${cluster.nodes.length}`, isoTime(Date.now()));
+    if (state === 'initial') {
+      node.state = 'initial';
+      node.node_status = 'NotReady';
+    }
+    added.push(node);
+    cluster.nodes.push(node);
+  }
+  return added;
+}
+
+/**
+ * The node pool's own retries after a scale-out fell short: every stage interval (not while the
+ * store is held) it creates the nodes the quota now allows, until the pool has its expected size;
+ * then it is `active` again and `store.steps` emits `pool-complete` with the pool id.
+ */
+function keepScaling(store: LifecycleStore, request: CsRequest, cluster: ClusterRecord, pool: NodePoolRecord): void {
+  const size = () => cluster.nodes.filter((node) => node.nodepool_id === pool.nodepool_id).length;
+  const timer = setTimeout(() => {
+    if (!store.held && pool.state === 'scaling') {
+      addNodes(cluster, pool, `retry:${Date.now()}`, Math.min(Math.max(0, pool.desired_size - size()), instancesAllowed(request.caller.account)), 'running');
+      if (size() >= pool.desired_size) {
+        pool.state = 'active';
+        store.steps.emit('pool-complete', pool.nodepool_id);
+        return;
+      }
+    }
+    if (pool.state === 'scaling') keepScaling(store, request, cluster, pool);
+  }, taskStageMs(request.env));
+  timer.unref();
+}
+
 function parseFlag(query: URLSearchParams, name: string, fallback: boolean): boolean {
   const raw = query.get(name);
   if (raw === null || raw === '') return fallback;
@@ -191,23 +235,20 @@ const scaleNodePool: CsRoute = {
     const account = request.caller.account;
     runSteps(store, taskStageMs(request.env), [
       () => {
-        const quota = account.ecsInstanceQuota;
-        const inUse = instancesInUse(account);
-        if (quota !== undefined && inUse + count > quota) {
-          pool.desired_size -= count;
+        const allowed = instancesAllowed(account);
+        if (allowed < count) {
+          const made = addNodes(cluster, pool, task.task_id, allowed, 'running');
           failTask(store, task, pool, {
             code: INSTANCE_QUOTA_CODE,
-            message: `Failed to create ${count} ECS instance(s): the account's instance quota is ${quota} and ${inUse} are in use. Ask for a larger quota in Quota Center, or release instances you no longer need.`,
+            message:
+              `Failed to create ${count - allowed} of ${count} ECS instance(s): the account's instance quota is ${account.ecsInstanceQuota} ` +
+              `and ${instancesInUse(account) - made.length} were in use. Ask for a larger quota in Quota Center, or release instances you no longer need.`,
           });
+          pool.state = 'scaling';
+          keepScaling(store, request, cluster, pool);
           return 'stop';
         }
-        for (let i = 0; i < count; i += 1) {
-          const node = makeNode(cluster.region_id, pool, `${cluster.name}:${pool.name}:${task.task_id}:${i}`, isoTime(Date.now()));
-          node.state = 'initial';
-          node.node_status = 'NotReady';
-          added.push(node);
-          cluster.nodes.push(node);
-        }
+        added.push(...addNodes(cluster, pool, task.task_id, count, 'initial'));
         finishStage(store, task, pool, `created ${count} ECS instance(s): ${added.map((node) => node.instance_id).join(',')}`);
         return undefined;
       },
@@ -252,7 +293,7 @@ const removeNodePoolNodes: CsRoute = {
       concurrency,
     });
     for (const node of targets) node.state = 'removing';
-    pool.state = 'removing_nodes';
+    pool.state = 'removing';
     const steps: Array<() => void> = [];
     if (drain) steps.push(() => finishStage(store, task, pool, `drained ${targets.length} node(s)`));
     steps.push(() => {

@@ -61,6 +61,8 @@ export interface DiagnosisRecord {
   created: string;
   finished: string;
   result: string;
+  /** The check items of a completed diagnosis (GetClusterDiagnosisCheckItems). */
+  checks?: Array<Record<string, string>>;
 }
 
 export interface LifecycleStore {
