@@ -8,6 +8,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { REPO_ROOT } from '../../deploy/render-template.ts';
 import { startStack, TEST_TOKEN, type Stack } from '../support/stack.ts';
 import { clientEnv, clientHome, CONFORMANCE, runNode22 } from './client-tools.ts';
 import { SCENARIOS } from './conformance-scenarios.ts';
@@ -52,6 +53,13 @@ describe('MCP conformance suite, server scenarios', () => {
   test('every scenario of the suite is classified (a new suite version is looked at, not ignored)', (t) => {
     assert.deepEqual([...results.keys()].sort(), Object.keys(SCENARIOS).sort());
     for (const [scenario, checks] of [...results].sort()) t.diagnostic(`${failures(checks).length === 0 ? 'pass' : 'fail'}  ${scenario} (${SCENARIOS[scenario]?.expect})`);
+  });
+
+  test('the README\'s conformance table names every scenario', async () => {
+    const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Conformance'), readme.indexOf('\n## ', readme.indexOf('### Conformance')));
+    const named = new Set([...section.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]));
+    assert.deepEqual(Object.keys(SCENARIOS).filter((scenario) => !named.has(scenario)), []);
   });
 
   for (const [scenario, verdict] of Object.entries(SCENARIOS)) {
