@@ -2,11 +2,13 @@
  * What this project requires of a rendered `s.yaml` (the output of `s preview -o json`): the
  * fc3 props FC needs for this server, with the values that are easy to get wrong checked here
  * rather than discovered at deploy time (fc3's defaults of a 3 s timeout and one request per
- * instance, numbers rendered as strings, the health check path, the bootstrap, the layer).
+ * instance, numbers rendered as strings, the health check path, the bootstrap, the layer). The FC
+ * application (deploy/fc-app) renders the same function with kubectl in its code package.
  */
 import { z } from 'zod';
 
 const arn = (kind: string, pattern: RegExp) => z.string().regex(pattern, `must be ${kind}`);
+const layerArn = arn('an FC layer ARN', /^acs:fc:[a-z0-9-]+:(\d+|official):layers\/[A-Za-z0-9_-]+\/versions\/\d+$/);
 
 const HealthCheck = z.strictObject({
   httpGetUrl: z.literal('/healthz'),
@@ -17,14 +19,21 @@ const HealthCheck = z.strictObject({
   successThreshold: z.number().int().min(1).max(120),
 });
 
-const Environment = z
+/** Where kubectl comes from: the kubectl layer under /opt (s.yaml), or inside the code package (the FC application). */
+type KubectlSource = { path: '/opt/bin/kubectl'; layer: true } | { path: '/code/bin/kubectl'; layer: false };
+
+const environment = (kubectlPath: KubectlSource['path']) => z
   .object({
     ACCESS_MODE: z.enum(['read-only', 'read-write']),
     CREDENTIAL_SOURCES: z.string().regex(/^(caller|function|default)(,(caller|function|default))*$/),
-    MCP_AUTH_TOKEN: z.string().min(16, 'MCP_AUTH_TOKEN must come from ACK_MCP_AUTH_TOKEN and be at least 16 characters').optional(),
+    MCP_AUTH_TOKEN: z
+      .string()
+      .min(16, 'MCP_AUTH_TOKEN must come from the deployer (ACK_MCP_AUTH_TOKEN, or the application\'s token) and be at least 16 characters')
+      .refine((token) => !/\$\{|\{\{/.test(token), 'MCP_AUTH_TOKEN is an unrendered template expression, not a token')
+      .optional(),
     MCP_AUTH_TOKENS: z.string().optional(),
     MCP_AUTH_BY_GATEWAY: z.enum(['true', 'false']).optional(),
-    KUBECTL_PATH: z.literal('/opt/bin/kubectl'),
+    KUBECTL_PATH: z.literal(kubectlPath),
     KUBECONFIG_PRIVATE_IP: z.enum(['true', 'false']).optional(),
   })
   .catchall(z.string())
@@ -51,7 +60,7 @@ const VpcConfig = z.strictObject({
   securityGroupId: z.string().regex(/^sg-[0-9a-z]+$/),
 });
 
-export const FunctionProps = z
+const functionProps = (kubectl: KubectlSource) => z
   .strictObject({
     region: z.string().regex(/^[a-z]{2}-[a-z0-9-]+$/),
     functionName: z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/, 'functionName: letters, digits, _ and -, at most 64, not starting with a digit or -'),
@@ -65,7 +74,7 @@ export const FunctionProps = z
       healthCheckConfig: HealthCheck,
     }),
     // An account's own layer (the kubectl layer) or an official one, e.g. acs:fc:<region>:official:layers/Nodejs20/versions/3.
-    layers: z.array(arn('an FC layer ARN', /^acs:fc:[a-z0-9-]+:(\d+|official):layers\/[A-Za-z0-9_-]+\/versions\/\d+$/)).min(1).max(5),
+    layers: kubectl.layer ? z.array(layerArn).min(1).max(5) : z.array(layerArn).max(5).optional(),
     timeout: z.number().int().min(60).max(86_400),
     instanceConcurrency: z.number().int().min(2).max(200),
     memorySize: z.number().int().min(256).max(32_768).refine((m) => m % 64 === 0, 'memorySize must be a multiple of 64 MB'),
@@ -74,7 +83,7 @@ export const FunctionProps = z
     role: arn('a RAM role ARN', /^acs:ram::\d+:role\/[A-Za-z0-9._-]+$/),
     logConfig: z.literal('auto'),
     internetAccess: z.boolean(),
-    environmentVariables: Environment,
+    environmentVariables: environment(kubectl.path),
     triggers: z.array(HttpTrigger).length(1),
     vpcConfig: VpcConfig.optional(),
   })
@@ -84,18 +93,28 @@ export const FunctionProps = z
     'a jwt trigger authenticates callers: set MCP_AUTH_BY_GATEWAY=true',
   );
 
-/** The rendered template: one fc3 resource, no unresolved `${...}` left anywhere. */
-export const RenderedTemplate = z
-  .object({
-    edition: z.literal('3.0.0'),
-    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/),
-    vars: z.record(z.string(), z.unknown()).optional(),
-    resources: z.record(z.string(), z.strictObject({ component: z.literal('fc3'), props: FunctionProps })).refine((r) => Object.keys(r).length === 1, 'exactly one resource'),
-  })
-  .superRefine((template, ctx) => {
-    const text = JSON.stringify(template);
-    const unresolved = text.match(/\$\{[^}]*\}/);
-    if (unresolved) ctx.addIssue({ code: 'custom', message: `unresolved expression ${unresolved[0]}` });
-  });
+/** The function of `s.yaml` and `s.vpc.yaml`: kubectl from the kubectl layer. */
+export const FunctionProps = functionProps({ path: '/opt/bin/kubectl', layer: true });
+/** The function of the FC application (deploy/fc-app): kubectl inside its code package, no layer to publish first. */
+export const FcAppFunctionProps = functionProps({ path: '/code/bin/kubectl', layer: false });
+
+/** A rendered template: one fc3 resource with `props`, no unresolved `${...}` left anywhere. */
+const renderedTemplate = (props: typeof FunctionProps) =>
+  z
+    .object({
+      edition: z.literal('3.0.0'),
+      name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/),
+      access: z.string().optional(),
+      vars: z.record(z.string(), z.unknown()).optional(),
+      resources: z.record(z.string(), z.strictObject({ component: z.literal('fc3'), props })).refine((r) => Object.keys(r).length === 1, 'exactly one resource'),
+    })
+    .superRefine((template, ctx) => {
+      const text = JSON.stringify(template);
+      const unresolved = text.match(/\$\{[^}]*\}/);
+      if (unresolved) ctx.addIssue({ code: 'custom', message: `unresolved expression ${unresolved[0]}` });
+    });
+
+export const RenderedTemplate = renderedTemplate(FunctionProps);
+export const RenderedFcAppTemplate = renderedTemplate(FcAppFunctionProps);
 
 export type RenderedTemplate = z.infer<typeof RenderedTemplate>;

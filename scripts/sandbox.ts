@@ -6,6 +6,7 @@
  * EMULATOR_PORT (default: any free port).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
 import { ListenError, startServer, type RunningServer } from '../src/server.ts';
 import { startFullEmulator } from '../test/emulator/full-emulator.ts';
@@ -49,6 +50,9 @@ try {
   fail(error.message, error instanceof ConfigError ? 78 : 1);
 }
 const mcpUrl = `${server.url}/mcp`;
+// The Inspector version the test suite drives (test/clients), run by the Node >= 22 it needs: npx brings both.
+const clientTools = JSON.parse(readFileSync(new URL('../test/clients/package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+const inspector = `npx -y -p node@22 -p @modelcontextprotocol/inspector@${clientTools.dependencies['@modelcontextprotocol/inspector']} mcp-inspector`;
 const clusters = emulator.world.accounts[0]!.clusters.map((c) => `${c.cluster_id} (${c.name}, ${c.region_id})`).join('\n    ');
 // The server reaches ACK through CS_ENDPOINT (central) and CS_REGION_ENDPOINTS (one endpoint per emulated region).
 const regions = Object.entries(emulator.regionEndpoints).map(([region, endpoint]) => `${region} ${endpoint}`).join(', ');
@@ -61,12 +65,11 @@ ACK regional endpoints: ${regions}).
   Token:    ${token}
   Clusters: ${clusters}
 
-Try it with MCP Inspector (UI):
-  npx @modelcontextprotocol/inspector
-  → Transport "Streamable HTTP", URL ${mcpUrl}, header Authorization: Bearer ${token}
+Try it with MCP Inspector (web UI; npx fetches Inspector and the Node 22 it needs, on any Node):
+  ${inspector} --web --transport http --server-url ${mcpUrl} --header "Authorization: Bearer ${token}"
 
 Or from the command line:
-  npx @modelcontextprotocol/inspector --cli ${mcpUrl} --transport http --header "Authorization: Bearer ${token}" --method tools/list
+  ${inspector} --cli ${mcpUrl} --transport http --header "Authorization: Bearer ${token}" --method tools/list
 
 Or with curl:
   curl -s ${mcpUrl} -H 'content-type: application/json' -H 'accept: application/json' -H 'authorization: Bearer ${token}' \\

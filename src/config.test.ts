@@ -36,6 +36,9 @@ describe('loadConfig', () => {
 
   test('rejects short tokens, malformed entries and duplicate names, without echoing the token', () => {
     assert.throws(() => loadConfig({ MCP_AUTH_TOKEN: 'short' }), (error: Error) => /shorter than 16/.test(error.message) && !error.message.includes('short"'));
+    for (const unrendered of ["${secret('authToken')", "${env('ACK_MCP_AUTH_TOKEN')}", '{{ authToken }}-padding-padding']) {
+      assert.throws(() => loadConfig({ MCP_AUTH_TOKEN: unrendered }), (error: Error) => /unrendered template expression/.test(error.message) && !error.message.includes(unrendered));
+    }
     assert.throws(() => loadConfig({ MCP_AUTH_TOKENS: `ops:${token}:admin` }), /name:token:read-only/);
     assert.throws(() => loadConfig({ MCP_AUTH_TOKENS: `ops:${token},ops:${token}z` }), /used twice/);
   });

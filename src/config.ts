@@ -165,6 +165,8 @@ function checkToken(token: string, where: string): string {
       `${where} is shorter than ${MIN_TOKEN_LENGTH} characters. Use a random token, e.g. \`openssl rand -hex 32\`.`,
     );
   }
+  // A deploy template's expression left unrendered (`${env(...)}`, `${secret(...)}`) is public text, not a secret.
+  if (/\$\{|\{\{/.test(token)) throw new ConfigError(`${where} looks like an unrendered template expression, not a token: check the deployment's settings.`);
   return token;
 }
 

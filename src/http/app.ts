@@ -12,6 +12,7 @@ import { loadMcpRuntime } from '../mcp/load-runtime.ts';
 import type { ToolCatalog } from '../mcp/tool-catalog.ts';
 import { toolContextFactory } from '../tools/create-tool-context.ts';
 import type { AppEnv } from './app-env.ts';
+import { oauthDiscoveryRoutes } from './auth-answers.ts';
 import { bearerAuth } from './bearer-auth.ts';
 import { jsonRpcError } from './json-rpc-errors.ts';
 import { isResponse } from './json-rpc-envelope.ts';
@@ -50,6 +51,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.use('*', originGuard(config));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  oauthDiscoveryRoutes(app);
 
   const methodNotAllowed = (c: Context<AppEnv>) =>
     c.json(jsonRpcError(-32000, 'Method not allowed: this server is stateless; send JSON-RPC with POST.'), 405, { Allow: 'POST' });

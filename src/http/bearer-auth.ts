@@ -1,12 +1,13 @@
 /**
  * Caller authentication: `Authorization: Bearer <token>` checked against the configured
- * tokens in constant time. Sets `caller` (token name and whether it is read-only).
+ * tokens in constant time. Sets `caller` (token name and whether it is read-only); a request
+ * without a valid token gets the refusal of `auth-answers.ts`.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { AuthToken } from '../config.ts';
 import type { AppEnv } from './app-env.ts';
-import { jsonRpcError } from './json-rpc-errors.ts';
+import { refuseCaller } from './auth-answers.ts';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -27,12 +28,7 @@ export function bearerAuth(tokens: AuthToken[]): MiddlewareHandler<AppEnv> {
     for (const token of known) {
       if (presented && timingSafeEqual(presented, token.digest)) found ??= token;
     }
-    if (!found) {
-      c.set('rejection', match ? 'invalid_token' : 'missing_token');
-      return c.json(jsonRpcError(-32001, match ? 'Unauthorized: the bearer token is not valid.' : 'Unauthorized: send Authorization: Bearer <token>.'), 401, {
-        'WWW-Authenticate': match ? 'Bearer realm="ack-mcp", error="invalid_token"' : 'Bearer realm="ack-mcp"',
-      });
-    }
+    if (!found) return refuseCaller(c, match ? 'invalid_token' : 'missing_token');
     c.set('caller', { tokenName: found.name, readOnly: found.readOnly });
     return next();
   };

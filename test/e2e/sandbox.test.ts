@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { clientEnv, clientHome, INSPECTOR, PINNED, runNode22 } from '../clients/client-tools.ts';
 
 const sandbox = fileURLToPath(new URL('../../scripts/sandbox.ts', import.meta.url));
 const children: ChildProcess[] = [];
@@ -75,12 +76,26 @@ describe('npm run sandbox', () => {
   test('generates a token, prints an Inspector command, and serves the demo account\'s clusters', async () => {
     const { url, token, banner } = await startSandbox({});
     assert.match(token, /^[0-9a-f]{48}$/);
-    assert.ok(banner.includes(`npx @modelcontextprotocol/inspector --cli ${url} --transport http --header "Authorization: Bearer ${token}"`));
+    const inspector = `npx -y -p node@22 -p @modelcontextprotocol/inspector@${PINNED['@modelcontextprotocol/inspector']} mcp-inspector`;
+    assert.ok(banner.includes(`${inspector} --web --transport http --server-url ${url} --header "Authorization: Bearer ${token}"`), banner);
+    assert.ok(banner.includes(`${inspector} --cli ${url} --transport http --header "Authorization: Bearer ${token}" --method tools/list`), banner);
     const client = new Client({ name: 'sandbox-test', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
     const result = (await client.callTool({ name: "list_clusters", arguments: {} })) as unknown as { structuredContent: { clusters: Array<{ name: string }> } };
     assert.deepEqual(result.structuredContent.clusters.map((c) => c.name).sort(), ['prod-hangzhou', 'staging-beijing']);
     await client.close();
+  });
+
+  test('the printed Inspector command works: its arguments, run by the same Inspector version on Node 22', async () => {
+    const { banner } = await startSandbox({});
+    const line = banner.split('\n').find((l) => l.includes(' mcp-inspector --cli '));
+    assert.ok(line, banner);
+    // What npx would run, from the pinned packages instead of the registry (nothing is downloaded in tests).
+    const args = [...line.split(' mcp-inspector ')[1]!.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+    const { code, stdout, stderr } = await runNode22([INSPECTOR, ...args], { env: clientEnv(clientHome()) });
+    assert.equal(code, 0, stderr);
+    const names = (JSON.parse(stdout) as { tools: Array<{ name: string }> }).tools.map((tool) => tool.name);
+    assert.ok(names.includes('list_clusters'), names.join(', '));
   });
 
   test('honours MCP_AUTH_TOKEN and ACCESS_MODE', async () => {
