@@ -50,5 +50,5 @@ export const SCENARIOS: Record<string, Verdict> = {
   'prompts-get-with-image': fixturePrompt('test_prompt_with_image'),
   'prompts-list': pending('prompts/list: the server\'s prompts come with the MCP 2026-07-28 work (issue 10, item 2)'),
   'resources-list': pending('resources/list: answered by the MCP 2026-07-28 work (issue 10, item 2)'),
-  'dns-rebinding-protection': pending('Origin/Host validation comes with the hardening work; the suite sees an unauthenticated loopback server through the token proxy'),
+  'dns-rebinding-protection': pass('Origin and Host validated (ALLOWED_ORIGINS / ALLOWED_HOSTS set to the loopback address, as for a local deployment)'),
 };

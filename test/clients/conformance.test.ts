@@ -1,7 +1,8 @@
 /**
  * The official MCP conformance suite (`@modelcontextprotocol/conformance`, pinned, run by Node 22)
  * against the server over real HTTP. The suite cannot send headers, so it talks to a loopback proxy
- * that adds the bearer token: the server runs as deployed, token required.
+ * that adds the bearer token: the server runs as deployed, token required, with the proxy's address as its
+ * allowed Host and Origin.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
@@ -27,8 +28,11 @@ let outputDir: string;
 const results = new Map<string, Check[]>();
 
 before(async () => {
-  stack = await startStack();
-  proxy = await startTokenProxy(stack.server.url, TEST_TOKEN);
+  proxy = await startTokenProxy(() => stack.server.url, TEST_TOKEN);
+  // Configured as an operator would a loopback deployment that a local browser client may use: the suite's
+  // dns-rebinding scenario then sees its localhost Host/Origin served and evil.example.com refused.
+  const { host, origin } = new URL(proxy.url);
+  stack = await startStack({ env: { ALLOWED_HOSTS: host, ALLOWED_ORIGINS: origin } });
   outputDir = await mkdtemp(join(tmpdir(), 'conformance-'));
   // Exits non-zero when any scenario fails (the not-applicable ones do): the results are in the files.
   const run = await runNode22([CONFORMANCE, 'server', '--url', `${proxy.url}/mcp`, '--suite', 'active', '-o', outputDir], { env: clientEnv(clientHome()) });
@@ -52,7 +56,7 @@ const failures = (checks: Check[]) => checks.filter((check) => check.status === 
 describe('MCP conformance suite, server scenarios', () => {
   test('every scenario of the suite is classified (a new suite version is looked at, not ignored)', (t) => {
     assert.deepEqual([...results.keys()].sort(), Object.keys(SCENARIOS).sort());
-    for (const [scenario, checks] of [...results].sort()) t.diagnostic(`${failures(checks).length === 0 ? 'pass' : 'fail'}  ${scenario} (${SCENARIOS[scenario]?.expect})`);
+    for (const [scenario, checks] of [...results].sort()) t.diagnostic(`${failures(checks).length === 0 ? 'pass' : 'fail'}  ${scenario} (${SCENARIOS[scenario]?.expect})${failures(checks).length ? `: ${failures(checks)[0]!.slice(0, 300)}` : ''}`);
   });
 
   test('the README\'s conformance table names every scenario', async () => {

@@ -12,9 +12,10 @@ export interface TokenProxy {
   close(): Promise<void>;
 }
 
-export async function startTokenProxy(target: string, token: string): Promise<TokenProxy> {
-  const upstream = new URL(target);
+/** `target` may be given late (a function), so a server can be configured with the proxy's own address. */
+export async function startTokenProxy(target: string | (() => string), token: string): Promise<TokenProxy> {
   const server: Server = createServer((incoming, outgoing) => {
+    const upstream = new URL(typeof target === 'string' ? target : target());
     const forwarded = request(
       { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: { ...incoming.headers, authorization: `Bearer ${token}` } },
       (answer) => {

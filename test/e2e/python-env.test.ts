@@ -123,7 +123,7 @@ describe('a Python-server .env in the working directory', () => {
   test('the real environment wins over the file: its token is the one accepted', async () => {
     await logLine((entry) => entry.event === 'listening');
     assert.equal((await mcp('tools/list', {})).status, 200);
-    assert.equal((await mcp('tools/list', {}, FILE_TOKEN)).status, 401);
+    assert.equal((await mcp('tools/list', {}, FILE_TOKEN)).status, 403, 'a token that is not the accepted one');
   });
 
   test('calls are signed with ACCESS_KEY_ID / ACCESS_SECRET_KEY, and a task without cluster goes to ALIYUN_REGION', async () => {
