@@ -30,7 +30,7 @@ const SLOWEST_HEALTHZ_MS = 500;
  */
 const CPU_NICE = -10;
 /** Read-write with exec allowed: the widest surface a deployment can expose. */
-const SERVER_ENV = { ACCESS_MODE: 'read-write', KUBECTL_ALLOW_EXEC: 'true', UPSTREAM_READ_TIMEOUT_MS: '20000' };
+const SERVER_ENV = { ACCESS_MODE: 'read-write', KUBECTL_ALLOW_EXEC: 'true', UPSTREAM_READ_TIMEOUT_MS: '20000', KUBECTL_MAX_CPU_SECONDS: '5' };
 const BOGUS_TOKEN = 'CAIS-hostile-bogus-security-token-0001';
 
 interface Sent {
