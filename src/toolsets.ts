@@ -38,7 +38,10 @@ export function parseToolsets(value: string | undefined): { ok: true; toolsets: 
   const unknown = names.filter((name) => !isToolset(name));
   if (unknown.length > 0) {
     const shown = unknown.map((name) => `"${name.slice(0, 40)}"`).join(', ');
-    return { ok: false, message: `TOOLSETS names unknown toolset${unknown.length === 1 ? '' : 's'} ${shown}; the toolsets are ${TOOLSETS.join(', ')} (comma-separated; unset: all).` };
+    return {
+      ok: false,
+      message: `TOOLSETS names unknown toolset${unknown.length === 1 ? '' : 's'} ${shown}; the toolsets are ${TOOLSETS.join(', ')} (comma-separated; unset: all).`,
+    };
   }
   return { ok: true, toolsets: TOOLSETS.filter((name) => names.includes(name)) };
 }

@@ -14,7 +14,8 @@ interface ListedTool {
   annotations: { readOnlyHint: boolean };
 }
 
-const golden = (mode: string) => JSON.parse(readFileSync(new URL(`./golden/tools-list.${mode}.json`, import.meta.url), 'utf8')) as ListedTool[];
+const golden = (mode: string) =>
+  JSON.parse(readFileSync(new URL(`./golden/tools-list.${mode}.json`, import.meta.url), 'utf8')) as ListedTool[];
 
 const stacks: Record<string, Stack> = {};
 before(async () => {
@@ -28,7 +29,10 @@ before(async () => {
 after(() => Promise.all(Object.values(stacks).map((stack) => stack.close())));
 
 async function rpc(stack: Stack, method: string, params?: unknown) {
-  const response = await stack.post({ jsonrpc: '2.0', id: 1, method, params }, { authorization: `Bearer ${TEST_TOKEN}`, ...callerHeaders(stack.emulator.world.accounts[0]!.accessKeys[0]!) });
+  const response = await stack.post(
+    { jsonrpc: '2.0', id: 1, method, params },
+    { authorization: `Bearer ${TEST_TOKEN}`, ...callerHeaders(stack.emulator.world.accounts[0]!.accessKeys[0]!) },
+  );
   assert.equal(response.status, 200);
   return response.body.result;
 }
@@ -36,7 +40,10 @@ async function rpc(stack: Stack, method: string, params?: unknown) {
 describe('TOOLSETS', () => {
   test('TOOLSETS=kubectl lists the kubectl tool alone, as the full list describes it', async () => {
     const { tools } = await rpc(stacks.kubectl!, 'tools/list');
-    assert.deepEqual(tools, golden('read-write').filter((tool) => tool.name === 'kubectl'));
+    assert.deepEqual(
+      tools,
+      golden('read-write').filter((tool) => tool.name === 'kubectl'),
+    );
   });
 
   test('a read-only deployment of nodepools lists its reads only; its writes are absent and refused', async () => {
@@ -46,9 +53,15 @@ describe('TOOLSETS', () => {
       tools.map((tool) => tool.name),
       ['list_nodepools', 'list_nodes', 'describe_task_info'],
     );
-    assert.deepEqual(tools, golden('read-only').filter((tool) => tools.some((listed) => listed.name === tool.name)));
+    assert.deepEqual(
+      tools,
+      golden('read-only').filter((tool) => tools.some((listed) => listed.name === tool.name)),
+    );
     const cluster = stack.emulator.world.accounts[0]!.clusters[0]!;
-    const refused = await rpc(stack, 'tools/call', { name: 'scale_nodepool', arguments: { cluster_id: cluster.cluster_id, nodepool_id: `np${'0'.repeat(20)}`, count: 1 } });
+    const refused = await rpc(stack, 'tools/call', {
+      name: 'scale_nodepool',
+      arguments: { cluster_id: cluster.cluster_id, nodepool_id: `np${'0'.repeat(20)}`, count: 1 },
+    });
     assert.equal(refused.isError, true);
     const listed = await rpc(stack, 'tools/call', { name: 'list_nodepools', arguments: { cluster_id: cluster.cluster_id } });
     assert.equal(listed.isError, undefined, JSON.stringify(listed));

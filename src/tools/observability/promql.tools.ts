@@ -78,7 +78,7 @@ export const cmsExecutePromqlQueryTool = defineTool({
     const found = await findPrometheus(ctx, args.cluster_id, region, { project: args.project, metricstore: args.metricstore });
     let { project, metricstore } = found;
     await assertInClusterScope(ctx, args.cluster_id, region, { project: project.value, explicitProject: args.project !== undefined, store: metricstore.value, storeKind: 'metricstore' });
-    let answer;
+    let answer: Awaited<ReturnType<typeof queryPrometheus>>;
     try {
       answer = await queryPrometheus(ctx.config, ctx.retry, slsPrometheusEndpoint(ctx.config, await ctx.credentials(), { region, project: project.value, metricstore: metricstore.value }), request, ctx.signal);
     } catch (error) {
