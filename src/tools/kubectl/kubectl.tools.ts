@@ -113,7 +113,7 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
       limits: { memoryMb: settings.maxMemoryMb, cpuSeconds: settings.maxCpuSeconds, prlimitPath: findPrlimit() },
       grant: {
         upstream,
-        policy: { mode: ctx.accessMode, allowSecrets: settings.allowSecrets, allowExec: settings.allowExec },
+        policy: { mode: ctx.accessMode, allowSecrets: settings.allowSecrets, allowExec: settings.allowExec, allowPrivileged: settings.allowPrivileged },
         poolKey: perClusterKey,
         audit: { cluster: args.cluster_id, identity: identityKey.slice(0, 12) },
       },
