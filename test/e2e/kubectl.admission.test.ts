@@ -127,6 +127,13 @@ describe('kubectl: Pod Security Standards baseline (the default)', () => {
     assert.deepEqual(writes('baseline'), []);
   });
 
+  test('`--privileged` is refused with what is enforced and the setting, not a blanket "not available"', async () => {
+    const result = await kubectl('baseline', 'create deployment shell --image=busybox --privileged -n default');
+    assert.equal(result.isError, true);
+    assert.match(text(result), /Pod Security Standards "baseline" profile.*KUBECTL_ALLOW_PRIVILEGED=true.*apply -f -/);
+    assert.doesNotMatch(text(result), /not available through this tool/);
+  });
+
   test('an ordinary Deployment still applies, and kubectl set image on it goes through', async () => {
     const applied = await kubectl('baseline', 'apply -f -', ORDINARY_DEPLOYMENT);
     assert.equal(applied.isError, undefined, text(applied));
