@@ -5,13 +5,13 @@
  * command under the same budget is untouched.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ensureKubectl } from '../../layers/kubectl/kubectl-binary.ts';
-import { findPrlimit, limitedCommand, limitFromExit, prlimitExecFailure, type KubectlLimits } from './resource-limits.ts';
+import { findPrlimit, limitedCommand, limitFromExit, prlimitExecFailure, ResourceWatch, type KubectlLimits } from './resource-limits.ts';
 import { runKubectl } from './runner.ts';
 
 const MEMORY_BOMB = '{{$x := "AAAAAAAAAAAAAAAA"}}{{range 25}}{{$x = printf "%s%s" $x $x}}{{end}}{{len $x}}';
@@ -70,9 +70,24 @@ describe('kubectl resource budget', () => {
   });
 
   test('an ordinary command under the default budget runs to the end', async () => {
+    // A kubectl this fast may end before the watcher's first sample reads it: its figures are not asserted here (the
+    // kills above show the watcher attached to kubectl; the next test shows what a sample reads).
     const run = await render('{{.metadata.name}}', { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() });
-    assert.deepEqual([run.exitCode, run.stdout, run.limitExceeded], [0, 'budget', undefined]);
-    assert.ok(run.usage.peakRssMb > 0, 'the watcher sampled kubectl');
+    assert.deepEqual([run.exitCode, run.stdout, run.limitExceeded, run.signal], [0, 'budget', undefined, null]);
+  });
+
+  test('the watcher reads a live process\'s memory and CPU, and leaves it alone under its budget', async () => {
+    // `cat` waits on its stdin until the test closes it: alive for as long as the test needs, with no timing involved.
+    const child = spawn('cat', [], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exceeded: string[] = [];
+    const watch = new ResourceWatch(child.pid!, { memoryMb: 128, cpuSeconds: 30, prlimitPath: undefined }, (limit) => exceeded.push(limit));
+    await watch.nextSample();
+    assert.ok(watch.usage.peakRssMb > 0 && watch.usage.peakDataMb > 0, JSON.stringify(watch.usage));
+    child.stdin.end();
+    assert.equal(await exited, 0);
+    watch.stop();
+    assert.deepEqual([exceeded, watch.exceeded], [[], undefined]);
   });
 
   test('limitedCommand puts kubectl behind prlimit with both limits, or runs it directly without prlimit', () => {
