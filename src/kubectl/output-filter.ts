@@ -1,5 +1,5 @@
 /**
- * Bounding and masking kubectl output (rule 8 of shared/docs/kubectl-safety.md). Pure, no I/O.
+ * Bounding and masking kubectl output (rule 8 of docs/kubectl-safety.md). Pure, no I/O.
  *
  * This is the second layer: the proxy already masked Secret values in the API server's answers (secret-masking.ts).
  * Masking works on text so that it also applies to cut or non-JSON output: JSON that parses is masked structurally

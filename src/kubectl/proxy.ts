@@ -1,5 +1,5 @@
 /**
- * The enforcing loopback proxy kubectl talks to (shared/docs/kubectl-safety.md). One HTTPS listener per process on
+ * The enforcing loopback proxy kubectl talks to (docs/kubectl-safety.md). One HTTPS listener per process on
  * 127.0.0.1 (self-signed, started on first use, then the same port, so kubectl's discovery cache stays valid). Each call opens a
  * session: a random bearer token mapped to the caller's upstream cluster, credential and policy. kubectl's kubeconfig
  * holds only `https://127.0.0.1:<port>`, the proxy's own certificate and that token. Per request the proxy:

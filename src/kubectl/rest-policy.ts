@@ -1,5 +1,5 @@
 /**
- * The policy the loopback proxy enforces on every REST request kubectl makes (shared/docs/kubectl-safety.md,
+ * The policy the loopback proxy enforces on every REST request kubectl makes (docs/kubectl-safety.md,
  * "kubectl that holds no credentials"). Pure, no I/O. It judges the request the API server would see, so a flag
  * trick that slips past the argument rules still cannot do more than the mode allows:
  * - read-only: GET and HEAD, plus the POSTs of the self access reviews kubectl needs (`auth can-i`, `auth whoami`);

@@ -1,6 +1,6 @@
 /**
  * The `kubectl` tool: kubectl against any ACK cluster by id, as the caller, holding no credential itself
- * (shared/docs/kubectl-safety.md). Read-write deployments list the full tool; read-only ones list a read-only
+ * (docs/kubectl-safety.md). Read-write deployments list the full tool; read-only ones list a read-only
  * variant of the same name, whose writes are refused by the argument policy and again by the proxy.
  */
 import { z } from 'zod';
