@@ -43,15 +43,24 @@ describe('kubectl resource budget', () => {
       const run = await render(MEMORY_BOMB, { memoryMb: 128, cpuSeconds: 60, prlimitPath });
       assert.equal(run.limitExceeded, 'memory', JSON.stringify(run));
       assert.notEqual(run.exitCode, 0);
+      // Killed before it printed anything: long before the ~2 GB the whole template takes.
       assert.equal(run.stdout, '');
-      assert.ok(run.usage.peakRssMb < 128 + 64, `peak ${run.usage.peakRssMb} MB`);
+      if (prlimitPath) {
+        // The kernel holds the data at 128 MB: what else is resident (kubectl's text, stacks) stays well under 64 MB.
+        assert.ok(run.usage.peakRssMb < 128 + 64, `peak ${run.usage.peakRssMb} MB`);
+      } else {
+        // The watcher alone sees the budget passed between two samples: by how much depends on how late the sample
+        // comes on a loaded machine, so only that it saw it is asserted (the kill above shows it acted on it).
+        assert.ok(run.usage.peakDataMb > 128, `data ${run.usage.peakDataMb} MB`);
+      }
     });
 
     test(`the two-billion-step loop is killed at a 1 s CPU budget ${how}`, { timeout: 120_000 }, async () => {
       const run = await render(CPU_LOOP, { memoryMb: 128, cpuSeconds: 1, prlimitPath });
       assert.equal(run.limitExceeded, 'cpu', JSON.stringify(run));
       assert.equal(run.signal, 'SIGKILL');
-      assert.ok(run.usage.cpuSeconds >= 0.9, `${run.usage.cpuSeconds} s`);
+      // The watcher kills on a sample at or past the budget; the kernel's kill may come after the watcher's last sample.
+      if (!prlimitPath) assert.ok(run.usage.cpuSeconds >= 1, `${run.usage.cpuSeconds} s`);
     });
   }
 
