@@ -214,6 +214,8 @@ export const kubectlTool = defineTool({
   description:
     'Run a kubectl command against an ACK cluster by id: reads ("get pods -A", "describe", "logs <pod> --tail=100", "events") and ' +
     'writes ("apply -f -" with `manifest`, "scale deployment/<name> --replicas=3", "rollout restart", "delete", "cordon"). ' +
+    'Pods and pod templates written must meet the Kubernetes Pod Security Standards baseline profile (no privileged containers, ' +
+    'host namespaces, hostPath volumes or host ports) unless the operator allows privileged workloads. ' +
     SAFETY,
   input,
   output,
