@@ -22,10 +22,9 @@ describe('pod admission: request bodies', () => {
     assert.match(verdict.message, /KUBECTL_ALLOW_PRIVILEGED=true/);
   });
 
-  test('an ordinary Deployment passes, in JSON and in YAML', () => {
+  test('an ordinary Deployment passes, also as JSON under a YAML media type (JSON is YAML)', () => {
     assert.deepEqual(judgePodWrite('POST', JSON_TYPE, body(PLAIN_DEPLOYMENT), 'template'), { ok: true });
-    const yaml = 'apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx\n';
-    assert.deepEqual(judgePodWrite('PUT', { 'content-type': 'application/yaml' }, body(yaml), 'template'), { ok: true });
+    assert.deepEqual(judgePodWrite('PUT', { 'content-type': 'application/yaml' }, body(PLAIN_DEPLOYMENT), 'template'), { ok: true });
   });
 
   const PATCHES: Array<[string, string, unknown, string | undefined]> = [
@@ -38,7 +37,6 @@ describe('pod admission: request bodies', () => {
     ['JSON patch replacing the whole spec', 'application/json-patch+json', [{ op: 'replace', path: '/spec', value: { template: { spec: { hostPID: true } } } }], 'spec.template.spec.hostPID'],
     ['JSON patch with an escaped annotation key', 'application/json-patch+json', [{ op: 'add', path: '/spec/template/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1web', value: 'unconfined' }], 'spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/web"]'],
     ['server-side apply (JSON, as kubectl sends it)', 'application/apply-patch+yaml', { apiVersion: 'apps/v1', kind: 'Deployment', spec: { template: { spec: { hostIPC: true } } } }, 'spec.template.spec.hostIPC'],
-    ['server-side apply in YAML 1.1 (`yes` is true)', 'application/apply-patch+yaml', 'spec:\n  template:\n    spec:\n      hostNetwork: yes\n', 'spec.template.spec.hostNetwork'],
     ['strategic merge changing only the image', 'application/strategic-merge-patch+json', { spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:2' }] } } } }, undefined],
     ['JSON patch removing hostNetwork', 'application/json-patch+json', [{ op: 'remove', path: '/spec/template/spec/hostNetwork' }], undefined],
     ['merge patch of replicas (kubectl scale on the object)', 'application/merge-patch+json', { spec: { replicas: 5 } }, undefined],
@@ -66,8 +64,8 @@ describe('pod admission: request bodies', () => {
     ['a create body as a patch type', 'POST', { 'content-type': 'application/merge-patch+json' }, '{}', 415],
     ['invalid JSON', 'POST', JSON_TYPE, '{"spec":', 400],
     ['invalid UTF-8', 'POST', JSON_TYPE, Buffer.from([0x7b, 0xff, 0x7d]), 400],
-    ['YAML with duplicate keys', 'PATCH', { 'content-type': 'application/apply-patch+yaml' }, 'spec:\n  hostNetwork: false\n  hostNetwork: true\n', 400],
-    ['two YAML documents', 'PUT', { 'content-type': 'application/yaml' }, 'spec: {}\n---\nspec:\n  hostPID: true\n', 400],
+    ['server-side apply in YAML that is not JSON (`yes` would be true)', 'PATCH', { 'content-type': 'application/apply-patch+yaml' }, 'spec:\n  template:\n    spec:\n      hostNetwork: yes\n', 415],
+    ['a YAML create body', 'PUT', { 'content-type': 'application/yaml' }, 'spec: {}\n---\nspec:\n  hostPID: true\n', 415],
     ['a JSON patch that is not a list', 'PATCH', { 'content-type': 'application/json-patch+json' }, '{"op":"add"}', 400],
     ['a JSON-patch op without a path', 'PATCH', { 'content-type': 'application/json-patch+json' }, '[{"op":"add","value":true}]', 400],
   ];

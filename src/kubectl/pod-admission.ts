@@ -2,22 +2,20 @@
  * Admission of a write that creates or changes a pod or pod template (docs/kubectl-safety.md, rule 10): the loopback
  * proxy reads the request body kubectl sends (bounded), works out what it sets in the pod spec and checks that against
  * the baseline profile (pod-security.ts) before anything is forwarded. Bodies, by content type:
- * - create (POST) and replace (PUT): the whole object, JSON or YAML;
+ * - create (POST) and replace (PUT): the whole object;
  * - strategic-merge and merge patches: a partial object, checked field by field (what the patch leaves out stays as
  *   it is; `$patch`/`$setElementOrder` directives set nothing);
  * - JSON patch: each `add`/`replace` checked as the sparse object its path and value describe; a `move` or `copy`
  *   into (or out of) the pod's spec or metadata is refused, since the value it would place is not in the request;
- * - server-side apply (`application/apply-patch+yaml`): the applied configuration, JSON or YAML.
- * Anything else (protobuf, CBOR, a compressed or unreadable body) is refused: what cannot be read is not forwarded.
+ * - server-side apply (`application/apply-patch+yaml`): the applied configuration.
+ * Bodies are read as JSON, which is what kubectl sends. Anything else (YAML that is not JSON, protobuf, CBOR, a
+ * compressed or unreadable body) is refused: what cannot be read is not forwarded.
  */
 import type { IncomingMessage } from 'node:http';
-import { parse as parseYaml } from 'yaml';
 import { baselineViolations, podSpecPath, type PodShape, type Violation } from './pod-security.ts';
 
 /** The API server's own limit on a request body (3 MiB). */
 export const MAX_ADMISSION_BODY_BYTES = 3 * 1024 * 1024;
-/** YAML (not JSON) bodies are parsed only up to this size: kubectl itself always sends JSON. */
-const MAX_YAML_BYTES = 512 * 1024;
 
 export interface AdmissionRefusal {
   ok: false;
@@ -61,18 +59,18 @@ function mediaType(contentType: string | undefined): string {
   return String(contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-/** JSON first (what kubectl sends), else YAML 1.1 as the API server reads it; undefined when neither parses. */
+/**
+ * The body as JSON, which is what kubectl sends for every write (server-side apply included, under its YAML media
+ * type: JSON is YAML). A body that is YAML but not JSON is refused rather than parsed: a YAML parser takes hundreds of
+ * milliseconds for tens of KiB, time the event loop cannot give, and no kubectl sends one.
+ */
 function parseDocument(text: string, yaml: boolean): { value: unknown } | AdmissionRefusal {
   try {
     return { value: JSON.parse(text) };
   } catch {
-    if (!yaml) return unreadable(400, 'BadRequest', 'the body is not valid JSON.');
-  }
-  if (Buffer.byteLength(text) > MAX_YAML_BYTES) return unreadable(413, 'RequestEntityTooLarge', `a YAML body over ${MAX_YAML_BYTES / 1024} KiB is not read; send JSON.`);
-  try {
-    return { value: parseYaml(text, { version: '1.1', uniqueKeys: true, maxAliasCount: 100 }) };
-  } catch {
-    return unreadable(400, 'BadRequest', 'the body is not valid YAML (one document, unique keys).');
+    return yaml
+      ? unreadable(415, 'UnsupportedMediaType', 'only JSON bodies are read (kubectl sends JSON, also for server-side apply); this one is YAML or not valid.')
+      : unreadable(400, 'BadRequest', 'the body is not valid JSON.');
   }
 }
 

@@ -3,7 +3,7 @@
  * template (docs/kubectl-safety.md, rule 10). Pure, no I/O. The object may be whole (create, replace) or partial (a
  * strategic-merge or merge patch, one JSON-patch operation as a sparse object): every field present is checked, a
  * field absent is left as it is. Fail closed: a restricted field holding anything but an allowed value is refused, even
- * a value of the wrong type the API server would reject anyway (a string `"true"`, a YAML 1.1 `yes`).
+ * a value of the wrong type the API server would reject anyway (a string `"true"`, a number).
  *
  * Baseline's controls (kubernetes.io/docs/concepts/security/pod-security-standards, policy version "latest"):
  * HostProcess, host namespaces, privileged containers, capabilities beyond the default set, hostPath volumes, host
