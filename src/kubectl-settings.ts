@@ -13,6 +13,11 @@ export interface KubectlSettings {
   allowSecrets: boolean;
   /** Allow `kubectl exec` in read-write mode (`KUBECTL_ALLOW_EXEC`, default false). */
   allowExec: boolean;
+  /**
+   * Let writes create or change pods beyond the Pod Security Standards baseline profile, and add ephemeral containers
+   * (`KUBECTL_ALLOW_PRIVILEGED`, default false: the kubectl proxy enforces baseline, see kubectl/pod-admission.ts).
+   */
+  allowPrivileged: boolean;
   /** Bytes of kubectl output shown to the agent (`KUBECTL_MAX_OUTPUT_BYTES`, 256-23000, default 20000). */
   maxOutputBytes: number;
   /** Deadline of a call when the agent gives none (`KUBECTL_DEFAULT_TIMEOUT_SECONDS`, default 30). */
@@ -59,6 +64,7 @@ export function parseKubectlSettings(env: Env): KubectlSettings {
     kubeconfigMinutes: integer(env, 'KUBECONFIG_TTL_MINUTES', 60, 15, 4320),
     allowSecrets: flag(env, 'KUBECTL_ALLOW_SECRETS'),
     allowExec: flag(env, 'KUBECTL_ALLOW_EXEC'),
+    allowPrivileged: flag(env, 'KUBECTL_ALLOW_PRIVILEGED'),
     // The answer's text is cut at 24,000 characters by the server; stay below so kubectl's own marker survives.
     maxOutputBytes: integer(env, 'KUBECTL_MAX_OUTPUT_BYTES', 20_000, 256, 23_000),
     defaultTimeoutSeconds: integer(env, 'KUBECTL_DEFAULT_TIMEOUT_SECONDS', Math.min(30, maxTimeoutSeconds), 1, maxTimeoutSeconds),

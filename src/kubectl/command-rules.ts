@@ -289,6 +289,6 @@ export const INTERACTIVE_FLAGS: Record<string, string> = {
   attach: 'Attaching is not available.',
   rm: 'It deletes the pod once an attached session ends, and attaching is not available. Create pods with `apply -f -` and remove them with `delete`.',
   overrides: 'Pod overrides are not available; pass a full manifest with `apply -f -`.',
-  privileged: 'Privileged pods are not available through this tool.',
+  privileged: 'This server enforces the Kubernetes Pod Security Standards "baseline" profile on every pod it creates (no privileged containers, host namespaces or hostPath); where the operator allows privileged workloads (KUBECTL_ALLOW_PRIVILEGED=true), pass a full manifest with `apply -f -`.',
 };
 export const FALSE_VALUES = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);

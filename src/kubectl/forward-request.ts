@@ -19,6 +19,8 @@ export interface ForwardOptions {
   started: number;
   /** A new request to the API server for `allowed` (counted in the session), not yet ended. */
   upstream: () => ClientRequest;
+  /** The request body, already read (and judged: pod admission); otherwise the request is streamed through. */
+  body?: Buffer;
 }
 
 function replyStatus(res: ServerResponse, status: number, reason: string, message: string): void {
@@ -82,7 +84,9 @@ export function forwardRequest(options: ForwardOptions, mayRetry = true): void {
   res.on('close', () => {
     if (!res.writableFinished) upstream.destroy();
   });
-  if (method === 'GET' || method === 'HEAD') {
+  if (options.body) {
+    upstream.end(options.body);
+  } else if (method === 'GET' || method === 'HEAD') {
     // No body to stream for reads: end now so a retry does not need to replay it.
     req.resume();
     upstream.end();

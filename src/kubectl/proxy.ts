@@ -1,10 +1,12 @@
 /**
- * The enforcing loopback proxy kubectl talks to (shared/docs/kubectl-safety.md). One HTTPS listener per process on
+ * The enforcing loopback proxy kubectl talks to (docs/kubectl-safety.md). One HTTPS listener per process on
  * 127.0.0.1 (self-signed, started on first use, then the same port, so kubectl's discovery cache stays valid). Each call opens a
  * session: a random bearer token mapped to the caller's upstream cluster, credential and policy. kubectl's kubeconfig
  * holds only `https://127.0.0.1:<port>`, the proxy's own certificate and that token. Per request the proxy:
  * 1. answers 401 to an unknown or closed token;
- * 2. judges the real REST request with `checkRestRequest` and answers a refusal as a Kubernetes `Status`;
+ * 2. judges the real REST request with `checkRestRequest` and answers a refusal as a Kubernetes `Status`; a write that
+ *    creates or changes a pod or pod template is read first and checked against the Pod Security Standards baseline
+ *    profile (pod-admission.ts) unless the operator allows privileged workloads;
  * 3. forwards exactly the path and query it judged over a keep-alive TLS connection pooled per (identity, cluster,
  *    credential), without hop-by-hop, `Authorization` or `Impersonate-*` headers, adding the upstream credential itself;
  * 4. masks Secret values in responses about Secrets (JSON only, uncompressed: see secret-masking.ts) before kubectl
@@ -28,7 +30,8 @@ import { loopbackCertificate } from './loopback-tls.ts';
 import { forwardRequest } from './forward-request.ts';
 import { bearer, jsonOnlyAccept, upstreamHeaders } from './proxy-headers.ts';
 import { trackInflight, type ProxyGrant, type Session } from './proxy-session.ts';
-import { checkRestRequest, statusBody, type RestAllowed, } from './rest-policy.ts';
+import { judgePodWrite, MAX_ADMISSION_BODY_BYTES, readBody } from './pod-admission.ts';
+import { checkRestRequest, statusBody, type RestAllowed, type RestPolicy, type RestRule } from './rest-policy.ts';
 import { refuseUpgrade, relayUpgrade } from './upgrade-tunnel.ts';
 import { UpstreamPool } from './upstream-pool.ts';
 
@@ -230,17 +233,31 @@ export class KubectlProxy extends EventEmitter {
       reply(401, statusBody({ status: 401, reason: 'Unauthorized', message: 'Unauthorized: unknown or expired kubectl session token.' }));
       return;
     }
-    const decision = checkRestRequest(method, url, session.grant.policy);
-    if (!decision.ok) {
+    const refuse = (refusal: { rule: RestRule; status: number; reason: string; message: string }) => {
       req.resume();
       session.refusedRequests += 1;
       session.audit.request(method, refusedPath(url));
-      session.audit.refusal(method, refusedPath(url), decision.rule, decision.status);
-      reply(decision.status, statusBody(decision));
-      return;
-    }
-    session.audit.request(method, decision.pathname);
-    forwardRequest({ session, req, res, allowed: decision, started, upstream: () => this.upstreamRequest(session, req, decision, false) });
+      session.audit.refusal(method, refusedPath(url), refusal.rule, refusal.status);
+      reply(refusal.status, statusBody(refusal));
+    };
+    const decision = checkRestRequest(method, url, session.grant.policy);
+    if (!decision.ok) return refuse(decision);
+    const forward = (body?: Buffer) => {
+      session.audit.request(method, decision.pathname);
+      forwardRequest({ session, req, res, allowed: decision, started, body, upstream: () => this.upstreamRequest(session, req, decision, false) });
+    };
+    if (!decision.admission) return forward();
+    // A pod or pod template is created or changed: read the body and check it before anything goes upstream.
+    const shape = decision.admission;
+    const untrack = trackInflight(session, () => res.destroy());
+    readBody(req, MAX_ADMISSION_BODY_BYTES, (body) => {
+      untrack();
+      if (session.closed || res.destroyed) return void res.destroy();
+      const verdict = body ? judgePodWrite(method, req.headers, body, shape) : { status: 413, reason: 'RequestEntityTooLarge', message: `the MCP server's kubectl policy reads pod writes up to ${MAX_ADMISSION_BODY_BYTES} bytes (the API server's own limit); nothing was sent.` };
+      if (!body) res.shouldKeepAlive = false; // the rest of that body is not read
+      if ('ok' in verdict && verdict.ok) forward(body);
+      else refuse({ rule: 'admission', ...verdict });
+    });
   }
 
   /** exec/attach/port-forward use HTTP upgrades (WebSocket or SPDY): same checks, then a raw tunnel. */

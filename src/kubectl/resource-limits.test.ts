@@ -5,13 +5,13 @@
  * command under the same budget is untouched.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ensureKubectl } from '../../layers/kubectl/kubectl-binary.ts';
-import { findPrlimit, limitedCommand, limitFromExit, prlimitExecFailure, type KubectlLimits } from './resource-limits.ts';
+import { findPrlimit, limitedCommand, limitFromExit, prlimitExecFailure, ResourceWatch, type KubectlLimits } from './resource-limits.ts';
 import { runKubectl } from './runner.ts';
 
 const MEMORY_BOMB = '{{$x := "AAAAAAAAAAAAAAAA"}}{{range 25}}{{$x = printf "%s%s" $x $x}}{{end}}{{len $x}}';
@@ -43,15 +43,24 @@ describe('kubectl resource budget', () => {
       const run = await render(MEMORY_BOMB, { memoryMb: 128, cpuSeconds: 60, prlimitPath });
       assert.equal(run.limitExceeded, 'memory', JSON.stringify(run));
       assert.notEqual(run.exitCode, 0);
+      // Killed before it printed anything: long before the ~2 GB the whole template takes.
       assert.equal(run.stdout, '');
-      assert.ok(run.usage.peakRssMb < 128 + 64, `peak ${run.usage.peakRssMb} MB`);
+      if (prlimitPath) {
+        // The kernel holds the data at 128 MB: what else is resident (kubectl's text, stacks) stays well under 64 MB.
+        assert.ok(run.usage.peakRssMb < 128 + 64, `peak ${run.usage.peakRssMb} MB`);
+      } else {
+        // The watcher alone sees the budget passed between two samples: by how much depends on how late the sample
+        // comes on a loaded machine, so only that it saw it is asserted (the kill above shows it acted on it).
+        assert.ok(run.usage.peakDataMb > 128, `data ${run.usage.peakDataMb} MB`);
+      }
     });
 
     test(`the two-billion-step loop is killed at a 1 s CPU budget ${how}`, { timeout: 120_000 }, async () => {
       const run = await render(CPU_LOOP, { memoryMb: 128, cpuSeconds: 1, prlimitPath });
       assert.equal(run.limitExceeded, 'cpu', JSON.stringify(run));
       assert.equal(run.signal, 'SIGKILL');
-      assert.ok(run.usage.cpuSeconds >= 0.9, `${run.usage.cpuSeconds} s`);
+      // The watcher kills on a sample at or past the budget; the kernel's kill may come after the watcher's last sample.
+      if (!prlimitPath) assert.ok(run.usage.cpuSeconds >= 1, `${run.usage.cpuSeconds} s`);
     });
   }
 
@@ -70,9 +79,24 @@ describe('kubectl resource budget', () => {
   });
 
   test('an ordinary command under the default budget runs to the end', async () => {
+    // A kubectl this fast may end before the watcher's first sample reads it: its figures are not asserted here (the
+    // kills above show the watcher attached to kubectl; the next test shows what a sample reads).
     const run = await render('{{.metadata.name}}', { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() });
-    assert.deepEqual([run.exitCode, run.stdout, run.limitExceeded], [0, 'budget', undefined]);
-    assert.ok(run.usage.peakRssMb > 0, 'the watcher sampled kubectl');
+    assert.deepEqual([run.exitCode, run.stdout, run.limitExceeded, run.signal], [0, 'budget', undefined, null]);
+  });
+
+  test('the watcher reads a live process\'s memory and CPU, and leaves it alone under its budget', async () => {
+    // `cat` waits on its stdin until the test closes it: alive for as long as the test needs, with no timing involved.
+    const child = spawn('cat', [], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exceeded: string[] = [];
+    const watch = new ResourceWatch(child.pid!, { memoryMb: 128, cpuSeconds: 30, prlimitPath: undefined }, (limit) => exceeded.push(limit));
+    await watch.nextSample();
+    assert.ok(watch.usage.peakRssMb > 0 && watch.usage.peakDataMb > 0, JSON.stringify(watch.usage));
+    child.stdin.end();
+    assert.equal(await exited, 0);
+    watch.stop();
+    assert.deepEqual([exceeded, watch.exceeded], [[], undefined]);
   });
 
   test('limitedCommand puts kubectl behind prlimit with both limits, or runs it directly without prlimit', () => {

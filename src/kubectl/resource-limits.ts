@@ -82,12 +82,16 @@ export function limitFromExit(limits: KubectlLimits, run: { exitCode: number | n
 
 const kb = (status: string, field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
 
-/** Samples one process every 100 ms and calls `onExceeded` once when it passes a limit. */
+/**
+ * Samples one process at once and then every 100 ms, and calls `onExceeded` once when it passes a limit. A process that
+ * ends within its first sample may leave no figures (a zombie has no memory to read): usage then stays at zero.
+ */
 export class ResourceWatch {
   readonly usage: ResourceUsage = { peakRssMb: 0, peakDataMb: 0, cpuSeconds: 0 };
   exceeded: LimitExceeded | undefined;
   private readonly timer: NodeJS.Timeout;
   private sampling = false;
+  private waiting: Array<() => void> = [];
 
   constructor(
     private readonly pid: number,
@@ -95,10 +99,23 @@ export class ResourceWatch {
     private readonly onExceeded: (limit: LimitExceeded) => void,
   ) {
     this.timer = setInterval(() => void this.sample(), SAMPLE_MS);
+    void this.sample();
   }
 
   stop(): void {
     clearInterval(this.timer);
+    this.release();
+  }
+
+  /** Resolves after the next sample that read the process's figures (or when the watch stops). */
+  nextSample(): Promise<void> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
   }
 
   private async sample(): Promise<void> {
@@ -115,6 +132,7 @@ export class ResourceWatch {
     } finally {
       this.sampling = false;
     }
+    this.release();
     const limit = this.usage.peakDataMb > this.limits.memoryMb ? 'memory' : this.usage.cpuSeconds >= this.limits.cpuSeconds ? 'cpu' : undefined;
     if (limit && !this.exceeded) {
       this.exceeded = limit;

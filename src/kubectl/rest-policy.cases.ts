@@ -44,6 +44,9 @@ export const REFUSED: Array<[string, string, RestPolicy, RestRule]> = [
   ['POST', '/api/v1/namespaces/default/secrets', RW, 'secret'],
   ['PATCH', '/api/v1/namespaces/default/secrets/db-credentials', RW, 'secret'],
   ['DELETE', '/api/v1/namespaces/default/secrets/db-credentials', RW, 'secret'],
+  // ephemeral containers under the Pod Security Standards baseline profile (unless KUBECTL_ALLOW_PRIVILEGED)
+  ['PATCH', '/api/v1/namespaces/default/pods/web-1/ephemeralcontainers', RW, 'admission'],
+  ['PUT', '/api/v1/namespaces/default/pods/web-1/ephemeralcontainers', RW_ALL, 'admission'],
   // exec, attach, port-forward, proxy subresources (and the legacy proxy path)
   ['POST', '/api/v1/namespaces/default/pods/web-1/exec?command=sh', RW, 'exec'],
   ['GET', '/api/v1/namespaces/default/pods/web-1/exec?command=sh', RO, 'exec'],

@@ -26,7 +26,9 @@ describe('checkRestRequest (the proxy policy)', () => {
   for (const [method, path, policy] of ALLOWED) {
     test(`allows ${method} ${path} (${label(policy)}), to be forwarded exactly as judged`, () => {
       const decision = checkRestRequest(method, path, policy);
-      assert.deepEqual(decision, { ok: true, path, pathname: path.split('?')[0], secrets: /^\/api\/v1\/(namespaces\/[^/]+\/)?secrets/.test(path) });
+      // A write to a workload is also marked for pod admission (pod-admission.test.ts has the table).
+      const admission = /^(POST|PUT|PATCH)$/.test(method) && /\/(deployments|pods)(\/[^/]+)?$/.test(path.split('?')[0]!) ? { admission: path.includes('/pods') ? 'pod' : 'template' } : {};
+      assert.deepEqual(decision, { ok: true, path, pathname: path.split('?')[0], secrets: /^\/api\/v1\/(namespaces\/[^/]+\/)?secrets/.test(path), ...admission });
     });
   }
 

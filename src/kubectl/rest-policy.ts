@@ -1,12 +1,15 @@
 /**
- * The policy the loopback proxy enforces on every REST request kubectl makes (shared/docs/kubectl-safety.md,
+ * The policy the loopback proxy enforces on every REST request kubectl makes (docs/kubectl-safety.md,
  * "kubectl that holds no credentials"). Pure, no I/O. It judges the request the API server would see, so a flag
  * trick that slips past the argument rules still cannot do more than the mode allows:
  * - read-only: GET and HEAD, plus the POSTs of the self access reviews kubectl needs (`auth can-i`, `auth whoami`);
  * - Secrets (any verb, list and watch included) only when the deployment allows them, and never over an upgraded
  *   connection (the proxy masks their values in plain responses only);
  * - the `exec`, `attach`, `portforward` and `proxy` subresources only in read-write mode with exec allowed;
- * - service-account token requests never (they mint credentials).
+ * - service-account token requests never (they mint credentials);
+ * - unless privileged workloads are allowed, a write (POST, PUT, PATCH) to a resource that holds a pod spec is marked
+ *   for admission (the proxy checks its body against the Pod Security Standards baseline profile, pod-admission.ts)
+ *   and writes to the `ephemeralcontainers` subresource are refused.
  *
  * The request target is parsed once, here: it must be an origin-form path (and query) that a URL parser leaves exactly
  * as it is, with no `#`. The proxy then forwards that very string, so what was judged is what the API server gets (a
@@ -15,14 +18,18 @@
  * segments is refused rather than guessed at.
  */
 import type { KubectlMode } from './command-policy.ts';
+import { EPHEMERAL_REFUSAL_MESSAGE } from './pod-admission.ts';
+import { podShapeOf, type PodShape } from './pod-security.ts';
 
 export interface RestPolicy {
   mode: KubectlMode;
   allowSecrets: boolean;
   allowExec: boolean;
+  /** Let writes create privileged pods (`KUBECTL_ALLOW_PRIVILEGED`); unset or false: baseline is enforced. */
+  allowPrivileged?: boolean;
 }
 
-export type RestRule = 'path' | 'mode' | 'secret' | 'exec' | 'credential';
+export type RestRule = 'path' | 'mode' | 'secret' | 'exec' | 'credential' | 'admission';
 
 export interface RestRefusal {
   ok: false;
@@ -42,6 +49,8 @@ export interface RestAllowed {
   pathname: string;
   /** It reads or writes core Secrets: the response must be masked before kubectl sees it. */
   secrets: boolean;
+  /** It creates or changes a pod or pod template: its body must pass baseline admission before it is forwarded. */
+  admission?: PodShape;
 }
 
 /** The parts of an API path that matter to the policy. */
@@ -155,13 +164,18 @@ export function checkRestRequest(method: string, url: string, policy: RestPolicy
   if (target && core && target.resource === 'serviceaccounts' && target.subresource === 'token') {
     return refused('credential', 'service-account tokens cannot be requested through this server.');
   }
+  const write = verb === 'POST' || verb === 'PUT' || verb === 'PATCH';
   if (policy.mode === 'read-only' && verb !== 'GET' && verb !== 'HEAD') {
     const selfReview = verb === 'POST' && SELF_REVIEWS.some((pattern) => pattern.test(`/${segments.join('/')}`));
     if (!selfReview) {
       return refused('mode', `${verb} changes the cluster and this server (or token) runs kubectl read-only. Use get, describe, logs or events; writes need a read-write deployment.`);
     }
   }
-  return { ok: true, path: url, pathname, secrets };
+  if (target && core && target.resource === 'pods' && target.subresource === 'ephemeralcontainers' && write && !policy.allowPrivileged) {
+    return { ok: false, rule: 'admission', status: 403, reason: 'Forbidden', message: EPHEMERAL_REFUSAL_MESSAGE };
+  }
+  const shape = target && write && target.subresource === '' && !policy.allowPrivileged ? podShapeOf(target.group, target.resource) : undefined;
+  return { ok: true, path: url, pathname, secrets, ...(shape ? { admission: shape } : {}) };
 }
 
 /** A Kubernetes `Status` body for a refusal (what kubectl knows how to print). */

@@ -1,5 +1,5 @@
 /**
- * Runs kubectl once (rules 1, 7 and 8 of shared/docs/kubectl-safety.md): `spawn` without a shell, the configured
+ * Runs kubectl once (rules 1, 7 and 8 of docs/kubectl-safety.md): `spawn` without a shell, the configured
  * absolute path, the server's own flags followed by exactly the validated arguments, a minimal environment, stdin only
  * for a manifest, a hard SIGKILL at the deadline or past its memory or CPU budget (resource-limits.ts), and
  * stdout/stderr streamed into bounded buffers, then masked.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createCsClient, loadCsSdk, type CsClient } from '../clients/cs-client.ts';
 import { loadConfig } from '../config.ts';
@@ -260,7 +260,11 @@ describe('callWrite', () => {
 });
 
 describe('with the real CS SDK over real sockets', () => {
+  // The unit tests' 50 ms bound per attempt is shorter than the SDK's own work on a loaded machine (signing, a new
+  // connection): an attempt cut by it is "lost", not what these tests are about. Refusals and resets come at once.
+  const socketPolicy = { ...policy, attemptTimeoutMs: 20_000 };
   let refusedPort: number;
+  let holder: NetServer;
   let resetting: Server;
   let received = 0;
 
@@ -275,11 +279,15 @@ describe('with the real CS SDK over real sockets', () => {
   }
 
   before(async () => {
-    const closed = createServer();
-    closed.listen(0, '127.0.0.1');
-    await once(closed, 'listening');
-    refusedPort = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    // A port that is provably refused for the whole test: this test listens on 127.0.0.1:<port> and connects to
+    // 127.0.0.2:<port> (loopback too, on Linux). Nothing listens there, and while the listener holds the port nobody
+    // else can bind it on 127.0.0.1 or on every address (a closed listener's port, as before, could be handed to
+    // another test's server under load; and a held connection's port can be picked by the client itself, which then
+    // connects to itself).
+    holder = createNetServer((socket) => socket.destroy());
+    holder.listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    refusedPort = (holder.address() as AddressInfo).port;
     // Reads the whole request, then drops the connection without answering: the request was sent.
     resetting = createServer((req) => {
       req.resume();
@@ -291,13 +299,16 @@ describe('with the real CS SDK over real sockets', () => {
     resetting.listen(0, '127.0.0.1');
     await once(resetting, 'listening');
   });
-  after(() => resetting.close());
+  after(() => {
+    holder.close();
+    resetting.close();
+  });
 
   test('a refused port is classified "not sent"; a write there is retried and answered "not sent, nothing changed"', async () => {
-    const cs = await client(`127.0.0.1:${refusedPort}`);
+    const cs = await client(`127.0.0.2:${refusedPort}`);
     let tries = 0;
     await assert.rejects(
-      callWrite(policy, write, () => {
+      callWrite(socketPolicy, write, () => {
         tries += 1;
         return scale(cs);
       }),
@@ -332,7 +343,7 @@ describe('with the real CS SDK over real sockets', () => {
   test('a connection dropped after the request was written stays ambiguous: outcome unknown, sent once', async () => {
     const cs = await client(`127.0.0.1:${(resetting.address() as AddressInfo).port}`);
     received = 0;
-    await assert.rejects(callWrite(policy, write, () => scale(cs)), assertOutcomeUnknown(/was sent, but the connection broke before an answer arrived \(ECONNRESET\)\./));
+    await assert.rejects(callWrite(socketPolicy, write, () => scale(cs)), assertOutcomeUnknown(/was sent, but the connection broke before an answer arrived \(ECONNRESET\)\./));
     assert.equal(received, 1, 'the server received the request exactly once');
   });
 });

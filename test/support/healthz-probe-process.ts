@@ -9,7 +9,14 @@ import type { ProbeReport } from './healthz-probe.ts';
 
 const [url, intervalMs, timeoutMs] = [process.argv[2]!, Number(process.argv[3]), Number(process.argv[4])];
 const SLOW_MS = 500;
-const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+/**
+ * Kept-alive sockets are closed here after 1 s idle, well before the server's 5 s keep-alive timeout. Without a
+ * `timeout`, node's agent never expires an idle socket itself (it ignores the server's `Keep-Alive: timeout=5` hint
+ * then), so a socket left idle after a burst could be reused just as a busy server's timer closed it: a
+ * "socket hang up" that says nothing about the server. Such a reset of a reused socket is retried once, as node's
+ * documentation advises; any other error, or a second one, is a failure.
+ */
+const agent = new Agent({ keepAlive: true, maxSockets: 8, timeout: 1_000 });
 const report: ProbeReport = { count: 0, worstMs: 0, worstAt: '', slow: [], failures: [] };
 const inFlight = new Set<Promise<void>>();
 let ready = false;
@@ -21,35 +28,38 @@ function fail(sentAt: string, reason: string): void {
 function probe(): void {
   const sentAt = new Date().toISOString();
   const started = performance.now();
-  const done = new Promise<void>((resolve) => {
-    const req = request(url, { agent, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on('error', (error) => {
-        fail(sentAt, error.message);
-        resolve();
-      });
-      res.on('end', () => {
-        const ms = performance.now() - started;
-        report.count += 1;
-        if (ms > report.worstMs) Object.assign(report, { worstMs: ms, worstAt: sentAt });
-        if (ms > SLOW_MS && report.slow.length < 20) report.slow.push({ at: sentAt, ms: Math.round(ms) });
-        if (res.statusCode !== 200) fail(sentAt, `status ${res.statusCode}`);
-        if (!ready) {
-          ready = true;
-          process.stdout.write('ready\n');
-        }
-        resolve();
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (error) => {
+  const done = new Promise<void>((resolve) => send(sentAt, started, resolve, true));
+  inFlight.add(done);
+  void done.then(() => inFlight.delete(done));
+}
+
+function send(sentAt: string, started: number, resolve: () => void, mayRetry: boolean): void {
+  const req = request(url, { agent, timeout: timeoutMs }, (res) => {
+    res.resume();
+    res.on('error', (error) => {
       fail(sentAt, error.message);
       resolve();
     });
-    req.end();
+    res.on('end', () => {
+      const ms = performance.now() - started;
+      report.count += 1;
+      if (ms > report.worstMs) Object.assign(report, { worstMs: ms, worstAt: sentAt });
+      if (ms > SLOW_MS && report.slow.length < 20) report.slow.push({ at: sentAt, ms: Math.round(ms) });
+      if (res.statusCode !== 200) fail(sentAt, `status ${res.statusCode}`);
+      if (!ready) {
+        ready = true;
+        process.stdout.write('ready\n');
+      }
+      resolve();
+    });
   });
-  inFlight.add(done);
-  void done.then(() => inFlight.delete(done));
+  req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+  req.on('error', (error: NodeJS.ErrnoException) => {
+    if (mayRetry && req.reusedSocket && error.code === 'ECONNRESET') return send(sentAt, started, resolve, false);
+    fail(sentAt, error.message);
+    resolve();
+  });
+  req.end();
 }
 
 const timer = setInterval(probe, intervalMs);

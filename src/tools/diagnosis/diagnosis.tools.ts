@@ -19,7 +19,7 @@ const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address'
 const port = z.union([z.number().int(), z.string().regex(/^\d{1,5}$/)], { error: 'must be a port number, 1-65535' }).refine((value) => Number(value) >= 1 && Number(value) <= 65535, 'must be a port number, 1-65535');
 
 /** The target each documented diagnosis type needs, with an example to show when it is wrong. */
-const TARGETS = {
+export const DIAGNOSIS_TARGETS = {
   node: { shape: { name: nodeName }, example: { name: 'cn-hangzhou.10.0.1.11' } },
   pod: { shape: { namespace, name: objectName }, example: { namespace: 'default', name: 'web-6d4b9c7f8-x2kqj' } },
   // ACK takes `dport` as a string ("80") and an optional `protocol` (SDK example; official ack-mcp-server).
@@ -32,16 +32,16 @@ const TARGETS = {
   service: { shape: { namespace, name: objectName }, example: { namespace: 'default', name: 'web' } },
 } as const;
 
-type DiagnosisType = keyof typeof TARGETS;
-const DIAGNOSIS_TYPES = Object.keys(TARGETS) as [DiagnosisType, ...DiagnosisType[]];
+type DiagnosisType = keyof typeof DIAGNOSIS_TARGETS;
+const DIAGNOSIS_TYPES = Object.keys(DIAGNOSIS_TARGETS) as [DiagnosisType, ...DiagnosisType[]];
 
 function expectedShape(type: DiagnosisType): string {
-  return `target for diagnosis_type "${type}" must be exactly ${JSON.stringify(TARGETS[type].example)} (fields: ${Object.keys(TARGETS[type].shape).join(', ')})`;
+  return `target for diagnosis_type "${type}" must be exactly ${JSON.stringify(DIAGNOSIS_TARGETS[type].example)} (fields: ${Object.keys(DIAGNOSIS_TARGETS[type].shape).join(', ')})`;
 }
 
 /** Validates `target` for `type`; throws an InvalidArguments failure that shows the expected shape. */
 export function validateTarget(type: DiagnosisType, target: Record<string, unknown>): Record<string, string> {
-  const parsed = z.object(TARGETS[type].shape).strict().safeParse(target);
+  const parsed = z.object(DIAGNOSIS_TARGETS[type].shape).strict().safeParse(target);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((issue) => {
@@ -63,8 +63,8 @@ export const createClusterDiagnosisTool = defineTool({
   description:
     'Start a diagnosis job in the cluster: ACK runs checks on one node, pod, network path, ingress, node memory or service ' +
     'and keeps the findings; it changes no workload or setting. Answers a diagnosis_id for get_cluster_diagnosis_result. target by diagnosis_type: ' +
-    'node {name}; pod {namespace, name}; network {src, dst, dport}; ingress {url}; memory {node}; service {namespace, name}. ' +
-    'Node names come from list_nodes.',
+    'node {name}; pod {namespace, name}; network {src, dst, dport, protocol?}; ingress {url}; memory {node}; service {namespace, name}; ' +
+    'exactly those fields (any other is refused). Node names come from list_nodes.',
   input: {
     cluster_id: clusterIdArg,
     diagnosis_type: z.enum(DIAGNOSIS_TYPES).describe('What to diagnose: node, pod, network, ingress, memory or service'),
@@ -80,7 +80,7 @@ export const createClusterDiagnosisTool = defineTool({
         protocol: z.string().optional().describe('network: tcp (default) or udp'),
         url: z.string().optional().describe('ingress: URL to check'),
       })
-      .describe('What to diagnose; the fields depend on diagnosis_type (see the description)'),
+      .describe('What to diagnose: exactly the fields of diagnosis_type (see the description); any other field is refused'),
     region: regionArg.optional(),
   },
   output: {

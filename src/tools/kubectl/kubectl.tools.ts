@@ -1,6 +1,6 @@
 /**
  * The `kubectl` tool: kubectl against any ACK cluster by id, as the caller, holding no credential itself
- * (shared/docs/kubectl-safety.md). Read-write deployments list the full tool; read-only ones list a read-only
+ * (docs/kubectl-safety.md). Read-write deployments list the full tool; read-only ones list a read-only
  * variant of the same name, whose writes are refused by the argument policy and again by the proxy.
  */
 import { z } from 'zod';
@@ -116,7 +116,7 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
       limits: { memoryMb: settings.maxMemoryMb, cpuSeconds: settings.maxCpuSeconds, prlimitPath: findPrlimit() },
       grant: {
         upstream,
-        policy: { mode: ctx.accessMode, allowSecrets: settings.allowSecrets, allowExec: settings.allowExec },
+        policy: { mode: ctx.accessMode, allowSecrets: settings.allowSecrets, allowExec: settings.allowExec, allowPrivileged: settings.allowPrivileged },
         poolKey: perClusterKey,
         audit: { cluster: args.cluster_id, identity: identityKey.slice(0, 12) },
       },
@@ -226,6 +226,8 @@ export const kubectlTool = defineTool({
   description:
     'Run a kubectl command against an ACK cluster by id: reads ("get pods -A", "describe", "logs <pod> --tail=100", "events") and ' +
     'writes ("apply -f -" with `manifest`, "scale deployment/<name> --replicas=3", "rollout restart", "delete", "cordon"). ' +
+    'Pods and pod templates written must meet the Kubernetes Pod Security Standards baseline profile (no privileged containers, ' +
+    'host namespaces, hostPath volumes or host ports) unless the operator allows privileged workloads. ' +
     SAFETY,
   input,
   output,

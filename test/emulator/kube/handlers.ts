@@ -193,6 +193,16 @@ export class KubeApiHandlers {
       if (tail !== null) lines = Number(tail) === 0 ? [] : lines.slice(-Number(tail));
       return { status: 200, body: lines.map((l) => `${l}\n`).join(''), contentType: 'text/plain' };
     }
+    if (type.resource === 'pods' && sub === 'ephemeralcontainers') {
+      // As the API server: the subresource reads the pod and changes only its spec.ephemeralContainers.
+      if (req.method === 'GET') return { status: 200, body: current };
+      if (req.method === 'PUT' || req.method === 'PATCH') {
+        const changed = req.method === 'PUT' ? json(req) : this.applyPatch(current, req);
+        const next = structuredClone(current);
+        next.spec.ephemeralContainers = changed.spec?.ephemeralContainers ?? [];
+        return { status: 200, body: this.store.put(type, next) };
+      }
+    }
     if (sub === 'scale' && (type.resource === 'deployments' || type.resource === 'replicasets')) {
       const scaleOf = (o: KubeObject) => ({
         kind: 'Scale', apiVersion: 'autoscaling/v1',

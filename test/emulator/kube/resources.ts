@@ -29,6 +29,7 @@ export const RESOURCE_TYPES: ResourceType[] = [
 /** Subresources served: `<resource>/<sub>` → kind. */
 export const SUBRESOURCES: Record<string, { kind: string; group: string; version: string; verbs: string[] }> = {
   'pods/log': { kind: 'Pod', group: '', version: 'v1', verbs: ['get'] },
+  'pods/ephemeralcontainers': { kind: 'Pod', group: '', version: 'v1', verbs: ['get', 'patch', 'update'] },
   'deployments/scale': { kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
   'replicasets/scale': { kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
 };
