@@ -38,6 +38,14 @@ export const TOOL_ACTIONS: Record<string, { readOnlyMode: boolean; actions: stri
   // PromQL is served by Log Service's Prometheus API on the cluster's metricstore.
   cms_execute_promql_query: { readOnlyMode: true, actions: [...PROMETHEUS_DISCOVERY, 'log:GetLogStoreLogs', 'arms:GetPrometheusInstance'] },
   cms_get_node_metrics: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterNodes', 'cms:DescribeMetricList'] },
+  list_cluster_tasks: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterTasks'] },
+  // Runs an inspection when none is recent: additive, but not a read, so not offered in read-only mode.
+  query_inspect_report: { readOnlyMode: false, actions: [REGION, 'cs:ListClusterInspectReports', 'cs:RunClusterInspect', 'cs:GetClusterInspectReportDetail'] },
+  // Kubernetes Warning events are read from the API server with the caller's kubeconfig.
+  list_cluster_events: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterEvents', 'cs:DescribeClusterUserKubeconfig'] },
+  list_cluster_addons: { readOnlyMode: true, actions: [REGION, 'cs:ListClusterAddonInstances', 'cs:ListAddons'] },
+  // The workload, its pods and their metrics come from the API server (the cluster's RBAC decides what may be read).
+  analyze_workload_cost: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterUserKubeconfig'] },
 };
 
 /** Where each product's actions apply. CS and CMS: every resource; Log Service: projects and their stores. */

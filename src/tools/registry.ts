@@ -8,9 +8,11 @@ import { observabilityTools } from './observability/index.ts';
 import { diagnosisTools } from './diagnosis/diagnosis.tools.ts';
 import { kubectlTools } from './kubectl/kubectl.tools.ts';
 import { nodePoolTools } from './nodepools/nodepools.tools.ts';
+import { operatorTools } from './operator/index.ts';
 import { taskTools } from './tasks/tasks.tools.ts';
 
 export const allTools: AnyToolDefinition[] = [...clusterTools];
 allTools.push(...nodePoolTools, ...taskTools, ...diagnosisTools);
 allTools.push(...observabilityTools);
 allTools.push(...kubectlTools);
+allTools.push(...operatorTools);
