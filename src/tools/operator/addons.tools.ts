@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { toToolFailure } from '../../errors/map-error.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { CLUSTER_REGION } from '../ram.ts';
 import { boundText, table } from '../render.ts';
 import { compareAddonVersions, listAvailableAddons, listClusterAddonInstances, type CatalogueAddon } from './addons.api.ts';
 
@@ -40,9 +41,10 @@ export const listClusterAddonsTool = defineTool({
     catalogue_error: z.string().optional().describe('Why the available versions could not be read'),
   },
   annotations: readOnlyTool,
+  toolsets: ['clusters'],
+  ramActions: [CLUSTER_REGION, 'cs:ListClusterAddonInstances', 'cs:ListAddons'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
-    const client = await ctx.cs(await ctx.clusterRegion(args.cluster_id, args.region));
+    const client = await ctx.forCluster(args).cs();
     const [installed, catalogue] = await Promise.all([
       listClusterAddonInstances(client, ctx.retry, args.cluster_id, ctx.signal),
       listAvailableAddons(client, ctx.retry, args.cluster_id, ctx.signal).then(

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { toToolFailure } from '../../errors/map-error.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { CLUSTER_REGION } from '../ram.ts';
 import { boundText, table } from '../render.ts';
 import { describeClusterEvents } from './cluster-events.api.ts';
 import { namespaceArg } from './k8s-args.ts';
@@ -61,14 +62,16 @@ export const listClusterEventsTool = defineTool({
     kubernetes_error: z.string().optional().describe('Why the Kubernetes events could not be read'),
   },
   annotations: readOnlyTool,
+  toolsets: ['clusters', 'diagnosis'],
+  // Kubernetes Warning events are read from the API server with the caller's kubeconfig.
+  ramActions: [CLUSTER_REGION, 'cs:DescribeClusterEvents', 'cs:DescribeClusterUserKubeconfig'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
-    const client = await ctx.cs(region);
+    const cluster = ctx.forCluster(args);
+    const client = await cluster.cs();
     const [ack, kube] = await Promise.all([
       describeClusterEvents(client, ctx.retry, args.cluster_id, { pageSize: Math.min(100, args.limit) }, ctx.signal),
       args.include_kubernetes
-        ? listWarningEvents(ctx, args.cluster_id, args.region, args.namespace).then(
+        ? listWarningEvents(ctx, cluster, args.namespace).then(
             (events) => ({ events, error: undefined }),
             (error: unknown) => {
               const failure = toToolFailure(error);

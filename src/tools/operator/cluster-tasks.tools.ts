@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { CLUSTER_REGION } from '../ram.ts';
 import { boundText, table } from '../render.ts';
 import { describeClusterTasks, type ClusterTask } from './cluster-tasks.api.ts';
 
@@ -33,9 +34,10 @@ export const listClusterTasksTool = defineTool({
     more: z.boolean().describe('More matching tasks may exist than are shown'),
   },
   annotations: readOnlyTool,
+  toolsets: ['clusters'],
+  ramActions: [CLUSTER_REGION, 'cs:DescribeClusterTasks'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
-    const client = await ctx.cs(await ctx.clusterRegion(args.cluster_id, args.region));
+    const client = await ctx.forCluster(args).cs();
     const wanted = (task: ClusterTask) =>
       (!args.state || task.state === args.state || (args.state === 'fail' && FINAL_FAILED.test(task.state))) &&
       (!args.task_type || task.task_type.toLowerCase().includes(args.task_type.toLowerCase()));

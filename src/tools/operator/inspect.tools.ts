@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, type ToolAnnotations } from '../define-tool.ts';
+import { CLUSTER_REGION } from '../ram.ts';
 import { boundText } from '../render.ts';
 import { MAX_WAIT_SECONDS, pollUntil } from '../tasks/wait.ts';
 import { getInspectReport, listInspectReports, orderFindings, runClusterInspect, type InspectReport } from './inspect.api.ts';
@@ -89,9 +90,10 @@ export const queryInspectReportTool = defineTool({
     waited_seconds: z.number(),
   },
   annotations: mayStartInspection,
+  toolsets: ['diagnosis'],
+  ramActions: [CLUSTER_REGION, 'cs:ListClusterInspectReports', 'cs:RunClusterInspect', 'cs:GetClusterInspectReportDetail'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
-    const client = await ctx.cs(await ctx.clusterRegion(args.cluster_id, args.region));
+    const client = await ctx.forCluster(args).cs();
     const latest = (await listInspectReports(client, ctx.retry, args.cluster_id, 5, ctx.signal))[0];
     let reportId = latest?.report_id;
     let startedNow = false;

@@ -7,13 +7,13 @@
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { readApiServer, statusMessage, type ApiReadAnswer } from '../../kubectl/api-read.ts';
 import { clusterUpstream, forgetClusterUpstream } from '../kubectl/kubectl.api.ts';
-import type { ToolContext } from '../tool-context.ts';
+import type { ClusterScope, ToolContext } from '../tool-context.ts';
 
-export async function kubeGet(ctx: ToolContext, clusterId: string, region: string | undefined, path: string): Promise<ApiReadAnswer> {
-  let answer = await readApiServer(await clusterUpstream(ctx, clusterId, region), path, ctx.signal);
+export async function kubeGet(ctx: ToolContext, cluster: ClusterScope, path: string): Promise<ApiReadAnswer> {
+  let answer = await readApiServer(await clusterUpstream(ctx, cluster), path, ctx.signal);
   if (answer.status === 401) {
-    await forgetClusterUpstream(ctx, clusterId);
-    answer = await readApiServer(await clusterUpstream(ctx, clusterId, region), path, ctx.signal);
+    await forgetClusterUpstream(ctx, cluster.id);
+    answer = await readApiServer(await clusterUpstream(ctx, cluster), path, ctx.signal);
   }
   if (answer.status === 401) {
     throw new ToolFailure('KubernetesUnauthorized', `The cluster's API server did not accept the credential ACK issued for this caller (GET ${path}).`, {

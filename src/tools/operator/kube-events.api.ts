@@ -1,5 +1,5 @@
 /** Kubernetes Warning events (core/v1 Event, `type=Warning`) from the cluster's API server, as the caller. No MCP here. */
-import type { ToolContext } from '../tool-context.ts';
+import type { ClusterScope, ToolContext } from '../tool-context.ts';
 import { isOk, kubeGet, unexpectedStatus } from './kube-api.ts';
 
 export interface KubeWarningEvent {
@@ -21,10 +21,10 @@ function eventTime(event: Json): string {
   return String(event.lastTimestamp || event.series?.lastObservedTime || event.eventTime || event.firstTimestamp || event.metadata?.creationTimestamp || '');
 }
 
-export async function listWarningEvents(ctx: ToolContext, clusterId: string, region: string | undefined, namespace: string | undefined): Promise<KubeWarningEvent[]> {
+export async function listWarningEvents(ctx: ToolContext, cluster: ClusterScope, namespace: string | undefined): Promise<KubeWarningEvent[]> {
   const scope = namespace ? `/api/v1/namespaces/${namespace}/events` : '/api/v1/events';
   const path = `${scope}?fieldSelector=${encodeURIComponent('type=Warning')}&limit=${KUBE_EVENTS_LIMIT}`;
-  const answer = await kubeGet(ctx, clusterId, region, path);
+  const answer = await kubeGet(ctx, cluster, path);
   if (!isOk(answer)) throw unexpectedStatus(path, answer);
   return (((answer.body as Json).items ?? []) as Json[])
     .filter((event) => event.type === 'Warning')

@@ -4,7 +4,7 @@
  * (metrics.k8s.io/v1beta1 PodMetrics, served by metrics-server). No MCP here.
  */
 import { ToolFailure } from '../../errors/tool-failure.ts';
-import type { ToolContext } from '../tool-context.ts';
+import type { ClusterScope, ToolContext } from '../tool-context.ts';
 import { isOk, kubeGet, unexpectedStatus } from './kube-api.ts';
 import type { ContainerSpec, UsageSamples } from './workload-sizing.ts';
 
@@ -47,11 +47,13 @@ function containersOf(workload: Json): ContainerSpec[] {
 
 export async function readWorkload(
   ctx: ToolContext,
-  target: { clusterId: string; region: string | undefined; namespace: string; type: WorkloadType; name: string },
+  cluster: ClusterScope,
+  target: { namespace: string; type: WorkloadType; name: string },
 ): Promise<WorkloadReading> {
-  const { clusterId, region, namespace, type, name } = target;
+  const { namespace, type, name } = target;
+  const clusterId = cluster.id;
   const workloadPath = `/apis/apps/v1/namespaces/${namespace}/${WORKLOAD_TYPES[type]}/${name}`;
-  const workload = await kubeGet(ctx, clusterId, region, workloadPath);
+  const workload = await kubeGet(ctx, cluster, workloadPath);
   if (workload.status === 404) {
     throw new ToolFailure('WorkloadNotFound', `There is no ${type} "${name}" in namespace "${namespace}" of cluster ${clusterId}.`, {
       hint: `List them with the kubectl tool: "get ${WORKLOAD_TYPES[type]} -n ${namespace}" (or "get deploy,sts,ds -A" to find the namespace).`,
@@ -64,7 +66,7 @@ export async function readWorkload(
   const query = `labelSelector=${encodeURIComponent(selector)}`;
 
   const podsPath = `/api/v1/namespaces/${namespace}/pods?${query}`;
-  const pods = await kubeGet(ctx, clusterId, region, podsPath);
+  const pods = await kubeGet(ctx, cluster, podsPath);
   if (!isOk(pods)) throw unexpectedStatus(podsPath, pods);
   const podItems = ((pods.body as Json).items ?? []) as Json[];
 
@@ -77,7 +79,7 @@ export async function readWorkload(
   };
 
   const metricsPath = `/apis/metrics.k8s.io/v1beta1/namespaces/${namespace}/pods?${query}`;
-  const metrics = await kubeGet(ctx, clusterId, region, metricsPath);
+  const metrics = await kubeGet(ctx, cluster, metricsPath);
   if (metrics.status === 404) {
     reading.metrics_problem = 'the resource metrics API (metrics.k8s.io) is not served: metrics-server is not installed';
   } else if (!isOk(metrics)) {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { CLUSTER_REGION } from '../ram.ts';
 import { boundText, table } from '../render.ts';
 import { namespaceArg, objectNameArg } from './k8s-args.ts';
 import { readWorkload, WORKLOAD_TYPES, type WorkloadType } from './workload-cost.api.ts';
@@ -70,10 +71,13 @@ export const analyzeWorkloadCostTool = defineTool({
     containers: z.array(z.object({ name: z.string(), pods_measured: z.number(), cpu: resourceShape, memory: resourceShape })),
   },
   annotations: readOnlyTool,
+  toolsets: ['metrics'],
+  // The workload, its pods and their metrics come from the API server (the cluster's RBAC decides what may be read).
+  ramActions: [CLUSTER_REGION, 'cs:DescribeClusterUserKubeconfig'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
+    const cluster = ctx.forCluster(args);
     const what = `${args.workload_type} ${args.namespace}/${args.workload_name}`;
-    const reading = await readWorkload(ctx, { clusterId: args.cluster_id, region: args.region, namespace: args.namespace, type: args.workload_type, name: args.workload_name });
+    const reading = await readWorkload(ctx, cluster, { namespace: args.namespace, type: args.workload_type, name: args.workload_name });
     const requests = reading.containers
       .map((c) => `${c.name}: cpu ${String(c.requests.cpu ?? 'none')}/${String(c.limits.cpu ?? 'none')}, memory ${String(c.requests.memory ?? 'none')}/${String(c.limits.memory ?? 'none')}`)
       .join('; ');
