@@ -192,22 +192,35 @@ describe('list_cluster_addons', () => {
 describe('analyze_workload_cost', () => {
   const web = () => ({ cluster_id: d.hangzhou.cluster_id, namespace: 'default', workload_type: 'deployment', workload_name: 'web' });
 
-  test('web in default is over-provisioned: requests against metrics-server usage, with a suggested request', async () => {
+  /** Millicores of a `123m` string. */
+  const milli = (value: string) => Number(/^(\d+)m$/.exec(value)?.[1]);
+  /** Takes log:GetLogStoreLogs from the caller's key (no Prometheus) while `body` runs. */
+  async function withoutPrometheus(body: () => Promise<void>): Promise<void> {
+    const key = d.account.accessKeys[0]!;
+    key.deniedActions = ['log:GetLogStoreLogs'];
+    try {
+      await body();
+    } finally {
+      delete key.deniedActions;
+    }
+  }
+
+  test('web in default is over-provisioned over the last day of managed Prometheus, with a suggested request', async () => {
     const result = await call(d.client, 'analyze_workload_cost', web());
     assert.equal(result.isError, undefined, text(result));
     const out = result.structuredContent;
     assert.deepEqual([out.pods, out.replicas, out.verdict], [2, 2, 'over_provisioned']);
+    assert.match(out.metrics_source, /^managed Prometheus workspace-default-cms-\d+-cn-hangzhou\/aliyun-prom-c[0-9a-f]+, last 24 h, 5-minute points$/);
+    assert.equal(out.prometheus_note, undefined);
     const [container] = out.containers;
-    assert.equal(container.name, 'web');
-    assert.equal(container.pods_measured, 2);
-    assert.deepEqual(
-      [container.cpu.request, container.cpu.limit, container.cpu.usage_max, container.cpu.verdict, container.cpu.suggested_request],
-      ['500m', '1000m', '8m', 'over_provisioned', '20m'],
-    );
-    assert.deepEqual(
-      [container.memory.request, container.memory.usage_max, container.memory.verdict, container.memory.suggested_request],
-      ['1024Mi', '42Mi', 'over_provisioned', '64Mi'],
-    );
+    assert.deepEqual([container.name, container.pods_measured, container.cpu.request, container.cpu.limit, container.cpu.verdict], ['web', 2, '500m', '1000m', 'over_provisioned']);
+    // The emulated cAdvisor series swing between 6m and 18m of CPU and 35 and 55 MiB of memory over a day.
+    assert.ok(milli(container.cpu.usage_max) >= 15 && milli(container.cpu.usage_max) <= 18, container.cpu.usage_max);
+    assert.ok(milli(container.cpu.usage_avg) >= 10 && milli(container.cpu.usage_avg) <= 14, container.cpu.usage_avg);
+    assert.ok(milli(container.cpu.suggested_request) >= 20 && milli(container.cpu.suggested_request) <= 30, container.cpu.suggested_request);
+    assert.deepEqual([container.memory.request, container.memory.verdict], ['1024Mi', 'over_provisioned']);
+    assert.match(container.memory.usage_max, /^5[3-5]Mi$/);
+    assert.match(text(result), /Usage from managed Prometheus .* last 24 h/);
     assert.match(text(result), /uses less than 30% of its request: lower the request/);
     const paths = stack.emulator.kube.requests.slice(-3).map((r) => r.path);
     assert.deepEqual(paths, [
@@ -217,6 +230,30 @@ describe('analyze_workload_cost', () => {
     ]);
   });
 
+  test('without Prometheus: metrics-server\'s current sample, and the answer says so', async () => {
+    await withoutPrometheus(async () => {
+      const result = await call(d.client, 'analyze_workload_cost', web());
+      assert.equal(result.isError, undefined, text(result));
+      const out = result.structuredContent;
+      assert.equal(out.metrics_source, 'metrics.k8s.io (metrics-server, current sample)');
+      assert.match(out.prometheus_note, /^Prometheus could not be read \(.*log:GetLogStoreLogs/);
+      const [container] = out.containers;
+      assert.deepEqual(
+        [container.pods_measured, container.cpu.usage_max, container.cpu.verdict, container.cpu.suggested_request],
+        [2, '8m', 'over_provisioned', '20m'],
+      );
+      assert.deepEqual([container.memory.usage_max, container.memory.verdict, container.memory.suggested_request], ['42Mi', 'over_provisioned', '64Mi']);
+      assert.match(text(result), /A current sample only, not a day's profile/);
+    });
+  });
+
+  test('metrics-server down: Prometheus still answers', async () => {
+    stack.emulator.kube.setGroupUnavailable('metrics.k8s.io');
+    const result = await call(d.client, 'analyze_workload_cost', web());
+    assert.equal(result.isError, undefined, text(result));
+    assert.match(result.structuredContent.metrics_source, /^managed Prometheus /);
+  });
+
   test('a workload that does not exist: a clear error with a way to find it', async () => {
     const result = await call(d.client, 'analyze_workload_cost', { ...web(), workload_name: 'shop' });
     assert.equal(result.isError, true);
@@ -224,12 +261,15 @@ describe('analyze_workload_cost', () => {
     assert.match(text(result), /get deployments -n default/);
   });
 
-  test('metrics-server down: a clear error with the requests and a hint', async () => {
+  test('metrics-server down and no Prometheus: a clear error with the requests and a hint', async () => {
     stack.emulator.kube.setGroupUnavailable('metrics.k8s.io');
-    const result = await call(d.client, 'analyze_workload_cost', web());
-    assert.equal(result.isError, true);
-    assert.match(text(result), /^Error MetricsUnavailable: No usage for deployment default\/web .*HTTP 503 .*Requests\/limits: web: cpu 500m\/1, memory 1Gi\/2Gi/);
-    assert.match(text(result), /metrics-server/);
+    await withoutPrometheus(async () => {
+      const result = await call(d.client, 'analyze_workload_cost', web());
+      assert.equal(result.isError, true);
+      assert.match(text(result), /^Error MetricsUnavailable: No usage for deployment default\/web .*HTTP 503 .*; Prometheus could not be read .*Requests\/limits: web: cpu 500m\/1, memory 1Gi\/2Gi/);
+      assert.match(text(result), /metrics-server/);
+      assert.match(text(result), /Managed Service for Prometheus/);
+    });
   });
 
   test('wrong inputs are refused before anything is sent', async () => {

@@ -1,16 +1,18 @@
 /**
- * analyze_workload_cost: is a workload sized right? Requests and limits of each container against the usage
- * metrics-server measures now (metrics.k8s.io), read from the API server as the caller: over- and under-provisioning
- * per container and resource, and a suggested request. The official ACK MCP server's name and parameters.
+ * analyze_workload_cost: is a workload sized right? Requests and limits of each container (from the API server, as the
+ * caller) against its usage: the last day from the cluster's managed Prometheus when it has one, else metrics-server's
+ * current sample (metrics.k8s.io). Over- and under-provisioning per container and resource, and a suggested request.
+ * The official ACK MCP server's name and parameters.
  */
 import { z } from 'zod';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
-import { CLUSTER_REGION } from '../ram.ts';
+import { PROMETHEUS_DISCOVERY } from '../ram.ts';
 import { boundText, table } from '../render.ts';
 import { namespaceArg, objectNameArg } from './k8s-args.ts';
 import { readWorkload, WORKLOAD_TYPES, type WorkloadType } from './workload-cost.api.ts';
+import { prometheusUsage, USAGE_WINDOW_SECONDS } from './workload-prometheus.api.ts';
 import { HEADROOM, NEAR_LIMIT_FROM, OVER_PROVISIONED_BELOW, overallVerdict, sizeContainers, type ContainerSizing } from './workload-sizing.ts';
 
 const VERDICTS = ['no_request', 'over_provisioned', 'under_provisioned', 'near_limit', 'fits', 'no_usage'] as const;
@@ -48,10 +50,9 @@ export const analyzeWorkloadCostTool = defineTool({
   title: 'Analyze workload sizing and cost',
   description:
     'Is this workload sized right? For a Deployment, StatefulSet or DaemonSet: each container\'s CPU and memory requests and limits ' +
-    'against the usage metrics-server measures now, averaged and maxed over its pods; verdicts over_provisioned (usage below 30% of ' +
+    'against its usage (the last 24 h from the cluster\'s managed Prometheus when it has one, else metrics-server\'s current sample), averaged and maxed over its pods; verdicts over_provisioned (usage below 30% of ' +
     'the request: idle capacity paid for), under_provisioned (above the request), near_limit, no_request, fits; and a suggested ' +
-    'request (highest usage × 1.3). Usage is one current sample: confirm a change over a day with cms_execute_promql_query when ' +
-    'the cluster has Managed Prometheus. Reads the API server as the caller; changes nothing.',
+    'request (highest usage × 1.3). metrics_source says which usage was used. Reads the API server as the caller; changes nothing.',
   input: {
     cluster_id: clusterIdArg,
     namespace: namespaceArg.describe('Namespace of the workload, e.g. default'),
@@ -66,14 +67,16 @@ export const analyzeWorkloadCostTool = defineTool({
     workload_name: z.string(),
     replicas: z.number().nullable(),
     pods: z.number().describe('Pods matching the workload\'s selector'),
-    metrics_source: z.string(),
+    metrics_source: z.string().describe('Where usage came from: managed Prometheus (last 24 h, 5-minute points) or metrics-server (current sample)'),
+    prometheus_note: z.string().optional().describe('Why the day of Prometheus data was not used, when it was not'),
     verdict: z.enum(VERDICTS).describe('The most pressing verdict among the containers'),
     containers: z.array(z.object({ name: z.string(), pods_measured: z.number(), cpu: resourceShape, memory: resourceShape })),
   },
   annotations: readOnlyTool,
   toolsets: ['metrics'],
   // The workload, its pods and their metrics come from the API server (the cluster's RBAC decides what may be read).
-  ramActions: [CLUSTER_REGION, 'cs:DescribeClusterUserKubeconfig'],
+  // Usage over a day: the managed Prometheus metricstore (Log Service), or an ARMS-hosted instance.
+  ramActions: [...PROMETHEUS_DISCOVERY, 'cs:DescribeClusterUserKubeconfig', 'log:GetLogStoreLogs', 'arms:GetPrometheusInstance'],
   async run(args, ctx) {
     const cluster = ctx.forCluster(args);
     const what = `${args.workload_type} ${args.namespace}/${args.workload_name}`;
@@ -81,21 +84,32 @@ export const analyzeWorkloadCostTool = defineTool({
     const requests = reading.containers
       .map((c) => `${c.name}: cpu ${String(c.requests.cpu ?? 'none')}/${String(c.limits.cpu ?? 'none')}, memory ${String(c.requests.memory ?? 'none')}/${String(c.limits.memory ?? 'none')}`)
       .join('; ');
-    if (!reading.usage) {
-      throw new ToolFailure('MetricsUnavailable', `No usage for ${what} in cluster ${args.cluster_id}: ${reading.metrics_problem}. Requests/limits: ${requests}.`, {
-        hint: 'Install or repair metrics-server (the ACK console: Add-ons) so that `kubectl top pods` works; with Managed Prometheus, cms_execute_promql_query reads container usage instead.',
-      });
-    }
     if (reading.pods.length === 0) {
       throw new ToolFailure('NoPodsToMeasure', `${what} has no pods (selector ${reading.selector}); there is no usage to compare. Requests/limits: ${requests}.`, {
         hint: 'Scale it up or check why its pods are missing (the kubectl tool: "describe <type> <name> -n <namespace>").',
       });
     }
-    const containers = sizeContainers(reading.containers, reading.usage);
+    const prom = await prometheusUsage(ctx, cluster, args.namespace, reading.pods.map((pod) => pod.name));
+    const promHasData = 'usage' in prom && [...prom.usage.values()].some((samples) => samples.length > 0);
+    const promNote = !('usage' in prom) ? prom.missing : promHasData ? undefined : `${prom.source} has no samples for these pods in the last ${USAGE_WINDOW_SECONDS / 3600} h`;
+    let usage = reading.usage;
+    let podCounts: Map<string, number> | undefined;
+    let source = 'metrics.k8s.io (metrics-server, current sample)';
+    if ('usage' in prom && promHasData) {
+      usage = prom.usage;
+      podCounts = prom.podCounts;
+      source = `${prom.source}, last ${USAGE_WINDOW_SECONDS / 3600} h, 5-minute points${prom.pods_queried < reading.pods.length ? ` (first ${prom.pods_queried} pods)` : ''}`;
+    }
+    if (!usage) {
+      throw new ToolFailure('MetricsUnavailable', `No usage for ${what} in cluster ${args.cluster_id}: ${reading.metrics_problem}; ${promNote}. Requests/limits: ${requests}.`, {
+        hint: 'Install or repair metrics-server (the ACK console: Add-ons) so that `kubectl top pods` works, or enable Managed Service for Prometheus for the cluster.',
+      });
+    }
+    const containers = sizeContainers(reading.containers, usage, podCounts);
     const verdict = overallVerdict(containers);
     const lines = [
       `${what} in cluster ${args.cluster_id}: ${reading.pods.length} pod(s)${reading.replicas !== null ? ` of ${reading.replicas} desired` : ''}; overall ${verdict}. ` +
-        'Usage is metrics-server\'s current sample (not a long-term profile).',
+        `Usage from ${source}.${podCounts === undefined && promNote ? ` A current sample only, not a day's profile: ${promNote}.` : ''}`,
       table(
         ['CONTAINER', 'CPU REQ', 'CPU USE', 'CPU VERDICT', 'MEM REQ', 'MEM USE', 'MEM VERDICT'],
         containers.map((c) => [c.name, c.cpu.request ?? 'none', c.cpu.usage_max ?? '-', c.cpu.verdict, c.memory.request ?? 'none', c.memory.usage_max ?? '-', c.memory.verdict]),
@@ -110,7 +124,8 @@ export const analyzeWorkloadCostTool = defineTool({
         workload_name: args.workload_name,
         replicas: reading.replicas,
         pods: reading.pods.length,
-        metrics_source: 'metrics.k8s.io (metrics-server, current sample)',
+        metrics_source: source,
+        ...(promNote ? { prometheus_note: promNote } : {}),
         verdict,
         containers,
       },

@@ -76,14 +76,15 @@ const MI = 2 ** 20;
 const roundCpu = (cores: number) => Math.max(0.01, Math.ceil(cores / 0.01) * 0.01);
 const roundMemory = (bytes: number) => Math.max(16 * MI, Math.ceil(bytes / (16 * MI)) * 16 * MI);
 
-export function sizeContainers(specs: ContainerSpec[], usage: UsageSamples): ContainerSizing[] {
+/** `podCounts`: pods measured per container when a sample is not one pod (Prometheus: many points per pod). */
+export function sizeContainers(specs: ContainerSpec[], usage: UsageSamples, podCounts?: Map<string, number>): ContainerSizing[] {
   return specs.map((spec) => {
     const samples = usage.get(spec.name) ?? [];
     const values = (pick: 'cpu' | 'memory', parse: (q: unknown) => number | undefined) =>
       samples.map((sample) => parse(sample[pick])).filter((n): n is number => n !== undefined);
     return {
       name: spec.name,
-      pods_measured: samples.length,
+      pods_measured: podCounts?.get(spec.name) ?? samples.length,
       cpu: sizeOne(spec.requests.cpu, spec.limits.cpu, values('cpu', cpuCores), cpuCores, formatCpu, roundCpu),
       memory: sizeOne(spec.requests.memory, spec.limits.memory, values('memory', memoryBytes), memoryBytes, formatMemory, roundMemory),
     };

@@ -58,6 +58,9 @@ function event(namespace: string, involved: KubeObject, type: string, reason: st
   };
 }
 
+/** The pods of the `web` deployment in `default` (managed Prometheus has their cAdvisor series too). */
+export const WEB_PODS = ['web-5d8f7c9b6-h2xq9', 'web-5d8f7c9b6-tm5vw'] as const;
+
 /** What metrics-server reports for the web pods' one container, in its own units (nanocores, KiB). */
 export const WEB_USAGE = { cpu: '7913052n', memory: '43204Ki' } as const;
 
@@ -135,9 +138,9 @@ export function seedCluster(store: ObjectStore): Map<string, string> {
     spec: { replicas: 2, selector: { matchLabels: template.metadata.labels }, template },
     status: { replicas: 2, fullyLabeledReplicas: 2, readyReplicas: 2, availableReplicas: 2, observedGeneration: 1 },
   });
-  for (const [i, suffix] of ['h2xq9', 'tm5vw'].entries()) {
-    store.put(pods, pod('default', `web-5d8f7c9b6-${suffix}`, SEED_NODES[i]!, template.spec.containers, { labels: template.metadata.labels, owner: rs, ip: nextIp(), age: 2990 }));
-    logs.set(`default/web-5d8f7c9b6-${suffix}/web`, Array.from({ length: 20 }, (_, n) => `10.0.1.${n + 1} - - [01/Jan/2025:10:00:${String(n).padStart(2, '0')} +0000] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.33"`).join('\n'));
+  for (const [i, name] of WEB_PODS.entries()) {
+    store.put(pods, pod('default', name, SEED_NODES[i]!, template.spec.containers, { labels: template.metadata.labels, owner: rs, ip: nextIp(), age: 2990 }));
+    logs.set(`default/${name}/web`, Array.from({ length: 20 }, (_, n) => `10.0.1.${n + 1} - - [01/Jan/2025:10:00:${String(n).padStart(2, '0')} +0000] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.33"`).join('\n'));
   }
   seedPodMetrics(store);
   store.put(T('services'), {
