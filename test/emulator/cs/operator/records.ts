@@ -1,11 +1,10 @@
 /**
- * What the emulated ACK keeps for the operator tools, per cluster: finished cluster tasks, cluster events, inspection
- * reports and installed addons. Seeded on first use from the cluster's own ids (so the sandbox and the tests see the
+ * What the emulated ACK keeps for the operator tools, per cluster: finished cluster tasks, cluster events and inspection
+ * reports. Seeded on first use from the cluster's own ids (so the sandbox and the tests see the
  * same realistic history) and changed by operations (RunClusterInspect adds a report). Kept beside the world, keyed by
  * the cluster record, so another account's cluster has its own records and a fresh world starts afresh.
  *
- * Seed, for every cluster: three finished tasks (one failed), five cluster events, one addon with a newer version in
- * ACK's catalogue (`ack-node-problem-detector`). Only the first cluster of each account has an inspection report
+ * Seed, for every cluster: three finished tasks (one failed), five cluster events. Only the first cluster of each account has an inspection report
  * (completed two hours ago, three exceptions); the others have none, so an inspection must be run first.
  */
 import type { ClusterRecord } from '../../world.ts';
@@ -51,29 +50,12 @@ export interface InspectReportRecord {
   items: CheckItemResult[];
 }
 
-export interface AddonRecord {
-  name: string;
-  version: string;
-  state: 'active' | 'updating' | 'upgrading' | 'deleting';
-}
-
 export interface OperatorRecords {
   tasks: ClusterTaskRecord[];
   events: ClusterEventRecord[];
   /** Newest first. */
   reports: InspectReportRecord[];
-  addons: AddonRecord[];
 }
-
-/** ACK's addon catalogue (ListAddons for a 1.33 cluster): the version an upgrade would install. */
-export const ADDON_CATALOGUE: Array<{ name: string; version: string; category: string; managed: boolean }> = [
-  { name: 'coredns', version: 'v1.11.3.2-f57ea7ed6-aliyun', category: 'network', managed: false },
-  { name: 'terway-eniip', version: 'v1.13.4', category: 'network', managed: false },
-  { name: 'csi-plugin', version: 'v1.33.1-67e8986-aliyun', category: 'storage', managed: false },
-  { name: 'ack-node-problem-detector', version: '1.2.26', category: 'monitor', managed: false },
-  { name: 'metrics-server', version: 'v0.3.9.4-ff225cd-aliyun', category: 'monitor', managed: true },
-  { name: 'arms-prometheus', version: '1.1.31', category: 'monitor', managed: false },
-];
 
 const records = new WeakMap<ClusterRecord, OperatorRecords>();
 
@@ -151,12 +133,7 @@ function seed(cluster: ClusterRecord, isFirst: boolean, now: number): OperatorRe
         { reportId: newReportId(`${cluster.cluster_id}old`), taskId: newTaskId(), startTime: ago(170 * HOUR, now), endTime: ago(170 * HOUR - 60_000, now), status: 'completed', items: checkItemsFor(cluster).slice(0, 1) },
       ]
     : [];
-  const installed = ['coredns', 'terway-eniip', 'csi-plugin', 'ack-node-problem-detector', 'metrics-server'];
-  const addons: AddonRecord[] = installed.map((name) => {
-    const entry = ADDON_CATALOGUE.find((addon) => addon.name === name)!;
-    return { name, version: name === 'ack-node-problem-detector' ? '1.2.24' : entry.version, state: 'active' };
-  });
-  return { tasks, events, reports, addons };
+  return { tasks, events, reports };
 }
 
 export function operatorRecordsOf(cluster: ClusterRecord, accountClusters: ClusterRecord[], now = Date.now()): OperatorRecords {

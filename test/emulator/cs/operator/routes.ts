@@ -9,8 +9,7 @@
  *   `maxResults` ≤50, `nextToken`), GetClusterInspectReportDetail (GET …/inspectReports/{reportId}, `language`,
  *   `category`, `targetType`, `level`, `enableFilter`, `maxResults` ≤50, `nextToken`): camelCase on the wire, as the SDK
  *   maps them. A new report is `running` for one diagnosis stage, then `completed`;
- * - ListClusterAddonInstances (GET /clusters/{id}/addon_instances): `addons[]` (`name`, `version`, `state`);
- * - ListAddons (GET /addons, `cluster_id`): the catalogue for that cluster (`name`, `version`, `category`, `managed`…).
+ * (ListClusterAddonInstances and ListAddons, which list_cluster_addons reads, are in `../addons.ts`.)
  * Unconfirmed (docs/alibaba-cloud-fidelity.md): the tasks' order and page bounds, the code for an unknown report, how
  * the summary counts `critical` items, what `enableFilter` keeps.
  */
@@ -18,7 +17,7 @@ import { EmulatorError } from '../../http-util.ts';
 import { diagnosisStageMs, isoTime, lifecycleOf, newTaskId, runSteps } from '../lifecycle/store.ts';
 import { invalid, ownCluster } from '../lifecycle/lookup.ts';
 import type { CsRequest, CsRoute } from '../routes.ts';
-import { ADDON_CATALOGUE, checkItemsFor, newReportId, operatorRecordsOf, type CheckItemResult, type InspectReportRecord } from './records.ts';
+import { checkItemsFor, newReportId, operatorRecordsOf, type CheckItemResult, type InspectReportRecord } from './records.ts';
 
 function recordsOf(request: CsRequest) {
   const cluster = ownCluster(request);
@@ -173,33 +172,6 @@ export const operatorRoutes: CsRoute[] = [
         summary: summaryOf(report),
         checkItemResults: items.slice(offset, offset + size),
         nextToken: nextToken(offset, size, items.length),
-      };
-    },
-  },
-  {
-    action: 'ListClusterAddonInstances',
-    method: 'GET',
-    pattern: /^\/clusters\/(?<clusterId>[^/]+)\/addon_instances$/,
-    ramAction: 'cs:ListClusterAddonInstances',
-    handle(request) {
-      return { addons: recordsOf(request).records.addons.map((addon) => ({ ...addon })) };
-    },
-  },
-  {
-    action: 'ListAddons',
-    method: 'GET',
-    pattern: /^\/addons$/,
-    ramAction: 'cs:ListAddons',
-    handle(request) {
-      const clusterId = request.query.get('cluster_id');
-      // With cluster_id every other parameter is ignored (ListAddonsRequest); the catalogue-by-version form is not emulated.
-      if (!clusterId) throw invalid('cluster_id, or region_id, cluster_type, profile, cluster_spec and cluster_version together, are required.');
-      ownCluster(request, clusterId);
-      return {
-        addons: ADDON_CATALOGUE.map((addon) => ({
-          name: addon.name, version: addon.version, category: addon.category, managed: addon.managed, install_by_default: addon.category !== 'monitor',
-          supported_actions: ['install', 'upgrade', 'modify', 'uninstall'], architecture: ['amd64', 'arm64'], config_schema: '{}',
-        })),
       };
     },
   },
