@@ -61,3 +61,11 @@ test('label selectors from matchLabels and matchExpressions', () => {
   );
   assert.equal(labelSelectorOf(undefined), '');
 });
+
+test('the Prometheus queries name the pods exactly (dots escaped) and leave out pause and pod-level series', async () => {
+  const { usageQueries } = await import('./workload-prometheus.api.ts');
+  const { cpu, memory } = usageQueries('default', ['web-1.a', 'web-2']);
+  const selector = 'namespace="default",pod=~"web-1\\.a|web-2",container!="",container!="POD"';
+  assert.equal(cpu, `sum by (pod, container) (rate(container_cpu_usage_seconds_total{${selector}}[5m]))`);
+  assert.equal(memory, `sum by (pod, container) (container_memory_working_set_bytes{${selector}})`);
+});
