@@ -32,7 +32,12 @@ function unreachable(path: string, why: string): ToolFailure {
 }
 
 /** GET `path` (with its query) from the API server. Answers every HTTP status; throws only when there is no answer. */
-export function readApiServer(upstream: UpstreamCluster, path: string, signal?: AbortSignal, timeoutMs = API_READ_TIMEOUT_MS): Promise<ApiReadAnswer> {
+export function readApiServer(
+  upstream: UpstreamCluster,
+  path: string,
+  signal?: AbortSignal,
+  timeoutMs = API_READ_TIMEOUT_MS,
+): Promise<ApiReadAnswer> {
   const base = new URL(upstream.server);
   const url = new URL(`${base.pathname.replace(/\/+$/, '')}${path}`, base);
   return new Promise((resolve, reject) => {
@@ -55,7 +60,13 @@ export function readApiServer(upstream: UpstreamCluster, path: string, signal?: 
           size += chunk.length;
           if (size > MAX_API_READ_BYTES) {
             res.destroy();
-            reject(new ToolFailure('ApiAnswerTooLarge', `The API server's answer to GET ${path} is larger than ${MAX_API_READ_BYTES / 1024 / 1024} MiB.`, { hint: 'Narrow the request (a namespace).' }));
+            reject(
+              new ToolFailure(
+                'ApiAnswerTooLarge',
+                `The API server's answer to GET ${path} is larger than ${MAX_API_READ_BYTES / 1024 / 1024} MiB.`,
+                { hint: 'Narrow the request (a namespace).' },
+              ),
+            );
             return;
           }
           chunks.push(chunk);

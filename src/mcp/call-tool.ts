@@ -3,13 +3,12 @@
  * strictly, runs the handler, checks its structured answer against the tool's output schema
  * (the low-level SDK server does not), and turns any failure into an `isError` result, mapped once.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AccessMode } from '../config.ts';
 import { toToolFailure } from '../errors/map-error.ts';
 import { ToolFailure } from '../errors/tool-failure.ts';
 import { isMutating } from '../tools/define-tool.ts';
-import { cutShort } from '../text.ts';
-import { boundText } from '../tools/render.ts';
+import { boundText, cutShort } from '../text.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
 import { coerceScalarStrings } from './coerce-arguments.ts';
 import type { ToolCatalog } from './tool-catalog.ts';

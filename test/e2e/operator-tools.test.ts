@@ -35,7 +35,14 @@ describe('list_cluster_tasks', () => {
     const result = await call(d.client, 'list_cluster_tasks', { cluster_id: d.hangzhou.cluster_id });
     assert.equal(result.isError, undefined, text(result));
     const tasks = result.structuredContent.tasks as Array<{ task_type: string; state: string; created: string; error?: { code: string } }>;
-    assert.deepEqual(tasks.map((t) => [t.task_type, t.state]), [['nodepool_update', 'success'], ['nodepool_scaleout', 'fail'], ['cluster_addon_upgrade', 'success']]);
+    assert.deepEqual(
+      tasks.map((t) => [t.task_type, t.state]),
+      [
+        ['nodepool_update', 'success'],
+        ['nodepool_scaleout', 'fail'],
+        ['cluster_addon_upgrade', 'success'],
+      ],
+    );
     assert.equal(tasks[1]!.error?.code, 'QuotaExceed.ElasticQuota');
     assert.equal(result.structuredContent.total_count, 3);
     assert.match(text(result), /nodepool_scaleout\s+fail .*QuotaExceed\.ElasticQuota/);
@@ -44,16 +51,26 @@ describe('list_cluster_tasks', () => {
 
   test('filters by state and type', async () => {
     const failed = await call(d.client, 'list_cluster_tasks', { cluster_id: d.hangzhou.cluster_id, state: 'fail' });
-    assert.deepEqual(failed.structuredContent.tasks.map((t: { task_type: string }) => t.task_type), ['nodepool_scaleout']);
+    assert.deepEqual(
+      failed.structuredContent.tasks.map((t: { task_type: string }) => t.task_type),
+      ['nodepool_scaleout'],
+    );
     const upgrades = await call(d.client, 'list_cluster_tasks', { cluster_id: d.hangzhou.cluster_id, task_type: 'upgrade' });
-    assert.deepEqual(upgrades.structuredContent.tasks.map((t: { task_type: string }) => t.task_type), ['cluster_addon_upgrade']);
+    assert.deepEqual(
+      upgrades.structuredContent.tasks.map((t: { task_type: string }) => t.task_type),
+      ['cluster_addon_upgrade'],
+    );
     const none = await call(d.client, 'list_cluster_tasks', { cluster_id: d.hangzhou.cluster_id, state: 'running' });
     assert.deepEqual(none.structuredContent.tasks, []);
     assert.match(text(none), /No task matches: widen the filters/);
   });
 
   test('a task this server started shows up', async () => {
-    const scaled = await call(d.client, 'scale_nodepool', { cluster_id: beijing.cluster_id, nodepool_id: beijing.nodepools[0]!.nodepool_id, count: 1 });
+    const scaled = await call(d.client, 'scale_nodepool', {
+      cluster_id: beijing.cluster_id,
+      nodepool_id: beijing.nodepools[0]!.nodepool_id,
+      count: 1,
+    });
     const result = await call(d.client, 'list_cluster_tasks', { cluster_id: beijing.cluster_id, limit: 1 });
     assert.equal(result.structuredContent.tasks[0].task_id, scaled.structuredContent.task_id);
     assert.equal(result.structuredContent.more, true);
@@ -74,15 +91,21 @@ describe('query_inspect_report', () => {
     const report = result.structuredContent;
     assert.equal(report.started_now, false);
     assert.equal(report.status, 'completed');
-    assert.deepEqual(report.findings.map((f: { check_item: string; level: string }) => [f.check_item, f.level]), [
-      ['PodPrivileged', 'critical'],
-      ['NodePoolMultiZone', 'error'],
-      ['WorkloadRequestsOverProvisioned', 'advice'],
-    ]);
+    assert.deepEqual(
+      report.findings.map((f: { check_item: string; level: string }) => [f.check_item, f.level]),
+      [
+        ['PodPrivileged', 'critical'],
+        ['NodePoolMultiZone', 'error'],
+        ['WorkloadRequestsOverProvisioned', 'advice'],
+      ],
+    );
     assert.deepEqual(report.summary, { code: 'error', normal: 3, advice: 1, warning: 0, error: 2 });
     assert.match(text(result), /\[CRITICAL\] security\/PodPrivileged: Privileged containers \(Pod kube-system\/terway-eniip-5xwq2\)/);
     assert.ok(!actions(stack).includes('RunClusterInspect'));
-    assert.deepEqual(actions(stack).filter((a) => a !== 'DescribeClusterDetail'), ['ListClusterInspectReports', 'GetClusterInspectReportDetail']);
+    assert.deepEqual(
+      actions(stack).filter((a) => a !== 'DescribeClusterDetail'),
+      ['ListClusterInspectReports', 'GetClusterInspectReportDetail'],
+    );
   });
 
   test('only_exceptions=false adds the normal and disabled items after the exceptions', async () => {
@@ -110,7 +133,10 @@ describe('query_inspect_report', () => {
     assert.equal(result.structuredContent.status, 'completed');
     assert.equal(result.structuredContent.findings.length, 3);
     assert.match(progress[0]?.message ?? '', /inspection report [0-9a-f]{32} is running/);
-    assert.deepEqual(actions(stack).filter((a) => a === 'RunClusterInspect'), ['RunClusterInspect']);
+    assert.deepEqual(
+      actions(stack).filter((a) => a === 'RunClusterInspect'),
+      ['RunClusterInspect'],
+    );
   });
 
   test('not generated within the wait: a clear error that says how to follow it, and the next call follows the same report', async () => {
@@ -119,7 +145,10 @@ describe('query_inspect_report', () => {
     const first = await call(d.client, 'query_inspect_report', { cluster_id: d.hangzhou.cluster_id, run_new: true, wait_seconds: 0 });
     assert.equal(first.isError, true);
     assert.match(text(first), /^Error InspectReportNotReady: Inspection report ([0-9a-f]{32}) of cluster c[0-9a-f]+ is not generated yet/);
-    assert.match(text(first), /\(run_new asked for a new inspection; waited 0 s\)\.\nHint: Call query_inspect_report again for cluster c[0-9a-f]+ with wait_seconds 60 \(without run_new\)/);
+    assert.match(
+      text(first),
+      /\(run_new asked for a new inspection; waited 0 s\)\.\nHint: Call query_inspect_report again for cluster c[0-9a-f]+ with wait_seconds 60 \(without run_new\)/,
+    );
     const reportId = /Inspection report ([0-9a-f]{32})/.exec(text(first))![1];
     store.held = false;
     stack.emulator.callLog.clear();
@@ -142,7 +171,11 @@ describe('list_cluster_events', () => {
     const result = await call(d.client, 'list_cluster_events', { cluster_id: d.hangzhou.cluster_id });
     assert.equal(result.isError, undefined, text(result));
     const events = result.structuredContent.events as Array<{ time: string; source: string; kind: string; subject: string; level: string }>;
-    assert.deepEqual(events.map((e) => e.time), [...events.map((e) => e.time)].sort().reverse(), 'newest first');
+    assert.deepEqual(
+      events.map((e) => e.time),
+      [...events.map((e) => e.time)].sort().reverse(),
+      'newest first',
+    );
     assert.ok(events.some((e) => e.source === 'kubernetes' && e.kind === 'BackOff' && e.subject.startsWith('default/Pod/billing-worker-')));
     assert.ok(events.some((e) => e.source === 'ack' && e.kind === 'cluster_scaleout' && e.level === 'warning'));
     assert.equal(result.structuredContent.ack_total, 5);
@@ -156,7 +189,10 @@ describe('list_cluster_events', () => {
     const result = await call(d.client, 'list_cluster_events', { cluster_id: d.hangzhou.cluster_id });
     assert.equal(result.isError, undefined);
     assert.equal(result.structuredContent.events.length, 5);
-    assert.match(result.structuredContent.kubernetes_error, /^KubernetesForbidden: .*events is forbidden: User ".*" cannot list resource "events"/);
+    assert.match(
+      result.structuredContent.kubernetes_error,
+      /^KubernetesForbidden: .*events is forbidden: User ".*" cannot list resource "events"/,
+    );
     assert.match(text(result), /Kubernetes events could not be read/);
   });
 
@@ -178,14 +214,28 @@ describe('list_cluster_addons', () => {
       [addons[0].name, addons[0].version, addons[0].available_version, addons[0].upgradable],
       ['ack-node-problem-detector', '1.2.24', '1.2.26', true],
     );
-    assert.ok(addons.slice(1).every((a: { upgradable: boolean; version: string; available_version: string }) => !a.upgradable && a.version === a.available_version));
-    assert.deepEqual(actions(stack).filter((a) => a !== 'DescribeClusterDetail').sort(), ['ListAddons', 'ListClusterAddonInstances']);
+    assert.ok(
+      addons
+        .slice(1)
+        .every(
+          (a: { upgradable: boolean; version: string; available_version: string }) => !a.upgradable && a.version === a.available_version,
+        ),
+    );
+    assert.deepEqual(
+      actions(stack)
+        .filter((a) => a !== 'DescribeClusterDetail')
+        .sort(),
+      ['ListAddons', 'ListClusterAddonInstances'],
+    );
     assert.ok(!actions(stack).includes('DescribeClusterAddonsVersion'));
   });
 
   test('only_upgradable', async () => {
     const result = await call(d.client, 'list_cluster_addons', { cluster_id: d.hangzhou.cluster_id, only_upgradable: true });
-    assert.deepEqual(result.structuredContent.addons.map((a: { name: string }) => a.name), ['ack-node-problem-detector']);
+    assert.deepEqual(
+      result.structuredContent.addons.map((a: { name: string }) => a.name),
+      ['ack-node-problem-detector'],
+    );
   });
 });
 
@@ -210,14 +260,23 @@ describe('analyze_workload_cost', () => {
     assert.equal(result.isError, undefined, text(result));
     const out = result.structuredContent;
     assert.deepEqual([out.pods, out.replicas, out.verdict], [2, 2, 'over_provisioned']);
-    assert.match(out.metrics_source, /^managed Prometheus workspace-default-cms-\d+-cn-hangzhou\/aliyun-prom-c[0-9a-f]+, last 24 h, 5-minute points$/);
+    assert.match(
+      out.metrics_source,
+      /^managed Prometheus workspace-default-cms-\d+-cn-hangzhou\/aliyun-prom-c[0-9a-f]+, last 24 h, 5-minute points$/,
+    );
     assert.equal(out.prometheus_note, undefined);
     const [container] = out.containers;
-    assert.deepEqual([container.name, container.pods_measured, container.cpu.request, container.cpu.limit, container.cpu.verdict], ['web', 2, '500m', '1000m', 'over_provisioned']);
+    assert.deepEqual(
+      [container.name, container.pods_measured, container.cpu.request, container.cpu.limit, container.cpu.verdict],
+      ['web', 2, '500m', '1000m', 'over_provisioned'],
+    );
     // The emulated cAdvisor series swing between 6m and 18m of CPU and 35 and 55 MiB of memory over a day.
     assert.ok(milli(container.cpu.usage_max) >= 15 && milli(container.cpu.usage_max) <= 18, container.cpu.usage_max);
     assert.ok(milli(container.cpu.usage_avg) >= 10 && milli(container.cpu.usage_avg) <= 14, container.cpu.usage_avg);
-    assert.ok(milli(container.cpu.suggested_request) >= 20 && milli(container.cpu.suggested_request) <= 30, container.cpu.suggested_request);
+    assert.ok(
+      milli(container.cpu.suggested_request) >= 20 && milli(container.cpu.suggested_request) <= 30,
+      container.cpu.suggested_request,
+    );
     assert.deepEqual([container.memory.request, container.memory.verdict], ['1024Mi', 'over_provisioned']);
     assert.match(container.memory.usage_max, /^5[3-5]Mi$/);
     assert.match(text(result), /Usage from managed Prometheus .* last 24 h/);
@@ -230,7 +289,7 @@ describe('analyze_workload_cost', () => {
     ]);
   });
 
-  test('without Prometheus: metrics-server\'s current sample, and the answer says so', async () => {
+  test("without Prometheus: metrics-server's current sample, and the answer says so", async () => {
     await withoutPrometheus(async () => {
       const result = await call(d.client, 'analyze_workload_cost', web());
       assert.equal(result.isError, undefined, text(result));
@@ -242,7 +301,10 @@ describe('analyze_workload_cost', () => {
         [container.pods_measured, container.cpu.usage_max, container.cpu.verdict, container.cpu.suggested_request],
         [2, '8m', 'over_provisioned', '20m'],
       );
-      assert.deepEqual([container.memory.usage_max, container.memory.verdict, container.memory.suggested_request], ['42Mi', 'over_provisioned', '64Mi']);
+      assert.deepEqual(
+        [container.memory.usage_max, container.memory.verdict, container.memory.suggested_request],
+        ['42Mi', 'over_provisioned', '64Mi'],
+      );
       assert.match(text(result), /A current sample only, not a day's profile/);
     });
   });
@@ -266,7 +328,10 @@ describe('analyze_workload_cost', () => {
     await withoutPrometheus(async () => {
       const result = await call(d.client, 'analyze_workload_cost', web());
       assert.equal(result.isError, true);
-      assert.match(text(result), /^Error MetricsUnavailable: No usage for deployment default\/web .*HTTP 503 .*; Prometheus could not be read .*Requests\/limits: web: cpu 500m\/1, memory 1Gi\/2Gi/);
+      assert.match(
+        text(result),
+        /^Error MetricsUnavailable: No usage for deployment default\/web .*HTTP 503 .*; Prometheus could not be read .*Requests\/limits: web: cpu 500m\/1, memory 1Gi\/2Gi/,
+      );
       assert.match(text(result), /metrics-server/);
       assert.match(text(result), /Managed Service for Prometheus/);
     });

@@ -1,5 +1,6 @@
 /** cms_execute_promql_query: PromQL on the cluster's managed Prometheus (SLS metricstore). */
 import { z } from 'zod';
+import { truncationNote } from '../../text.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
@@ -78,7 +79,7 @@ export const cmsExecutePromqlQueryTool = defineTool({
     const found = await findPrometheus(ctx, args.cluster_id, region, { project: args.project, metricstore: args.metricstore });
     let { project, metricstore } = found;
     await assertInClusterScope(ctx, args.cluster_id, region, { project: project.value, explicitProject: args.project !== undefined, store: metricstore.value, storeKind: 'metricstore' });
-    let answer;
+    let answer: Awaited<ReturnType<typeof queryPrometheus>>;
     try {
       answer = await queryPrometheus(ctx.config, ctx.retry, slsPrometheusEndpoint(ctx.config, await ctx.credentials(), { region, project: project.value, metricstore: metricstore.value }), request, ctx.signal);
     } catch (error) {
@@ -111,7 +112,7 @@ export const cmsExecutePromqlQueryTool = defineTool({
     let lines: string[];
     if (all) {
       const bounded = boundSeries(all, args.limit);
-      truncation = bounded.notes.length ? `[truncated: ${bounded.notes.join('; ')}]` : null;
+      truncation = bounded.notes.length ? truncationNote(bounded.notes.join('; ')) : null;
       result = bounded.series;
       lines = [`${data.resultType}: ${all.length} series from ${metricstore.value ? `${project.value}/${metricstore.value}` : `${project.value} (${project.source})`}`, ...all.slice(0, args.limit).map(summarise)];
       if (all.length === 0) lines.push('No series matched.');

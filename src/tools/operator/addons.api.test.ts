@@ -15,11 +15,26 @@ test('addon versions compare by their numbers, build suffixes ignored', () => {
 
 test('inspection findings: exceptions first, most severe first, then normal, then disabled', () => {
   const finding = (check_item: string, level: string, result: string): InspectFinding => ({
-    check_item, name: check_item, category: 'stability', level, result, target_type: '', targets: [], description: '', fix: '',
+    check_item,
+    name: check_item,
+    category: 'stability',
+    level,
+    result,
+    target_type: '',
+    targets: [],
+    description: '',
+    fix: '',
   });
   const ordered = orderFindings([
-    finding('a', 'advice', 'true'), finding('b', 'critical', 'false'), finding('c', 'warning', 'true'),
-    finding('d', 'critical', 'true'), finding('e', 'error', 'disable'), finding('f', 'error', 'true'),
+    finding('a', 'advice', 'true'),
+    finding('b', 'critical', 'false'),
+    finding('c', 'warning', 'true'),
+    finding('d', 'critical', 'true'),
+    finding('e', 'error', 'disable'),
+    finding('f', 'error', 'true'),
   ]);
-  assert.deepEqual(ordered.map((f) => f.check_item), ['d', 'f', 'c', 'a', 'b', 'e']);
+  assert.deepEqual(
+    ordered.map((f) => f.check_item),
+    ['d', 'f', 'c', 'a', 'b', 'e'],
+  );
 });

@@ -20,21 +20,39 @@ export interface CatalogueAddon {
   managed: boolean;
 }
 
-export async function listClusterAddonInstances(client: CsClient, retry: RetryPolicy, clusterId: string, signal?: AbortSignal): Promise<InstalledAddon[]> {
+export async function listClusterAddonInstances(
+  client: CsClient,
+  retry: RetryPolicy,
+  clusterId: string,
+  signal?: AbortSignal,
+): Promise<InstalledAddon[]> {
   const { body } = await callRead(retry, () => client.listClusterAddonInstances(clusterId), signal);
   return (body?.addons ?? []).map((addon) => ({ name: addon.name ?? '', version: addon.version ?? '', state: addon.state ?? '' }));
 }
 
-export async function listAvailableAddons(client: CsClient, retry: RetryPolicy, clusterId: string, signal?: AbortSignal): Promise<CatalogueAddon[]> {
+export async function listAvailableAddons(
+  client: CsClient,
+  retry: RetryPolicy,
+  clusterId: string,
+  signal?: AbortSignal,
+): Promise<CatalogueAddon[]> {
   const { ListAddonsRequest } = (await loadCsSdk()).models;
   const { body } = await callRead(retry, () => client.listAddons(new ListAddonsRequest({ clusterId })), signal);
-  return (body?.addons ?? []).map((addon) => ({ name: addon.name ?? '', version: addon.version ?? '', category: addon.category ?? '', managed: addon.managed ?? false }));
+  return (body?.addons ?? []).map((addon) => ({
+    name: addon.name ?? '',
+    version: addon.version ?? '',
+    category: addon.category ?? '',
+    managed: addon.managed ?? false,
+  }));
 }
 
 /** The numbers in a version string, in order: `v1.9.3.10-7dfca203-aliyun` → [1, 9, 3, 10] (the build suffix is ignored). */
 function numbersOf(version: string): number[] {
   const core = version.replace(/^v/i, '').split(/[-+]/)[0] ?? '';
-  return core.split('.').map((part) => Number.parseInt(part, 10)).filter((n) => Number.isFinite(n));
+  return core
+    .split('.')
+    .map((part) => Number.parseInt(part, 10))
+    .filter((n) => Number.isFinite(n));
 }
 
 /**

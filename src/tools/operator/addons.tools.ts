@@ -8,7 +8,8 @@ import { toToolFailure } from '../../errors/map-error.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { CLUSTER_REGION } from '../ram.ts';
-import { boundText, table } from '../render.ts';
+import { boundText } from '../../text.ts';
+import { table } from '../render.ts';
 import { compareAddonVersions, listAvailableAddons, listClusterAddonInstances, type CatalogueAddon } from './addons.api.ts';
 
 export const listClusterAddonsTool = defineTool({
@@ -73,12 +74,23 @@ export const listClusterAddonsTool = defineTool({
     const lines = [`${all.length} addon(s) installed in cluster ${args.cluster_id}; ${upgradable} upgradable.`];
     if (catalogue.error) lines.push(`Available versions unknown: ListAddons failed (${catalogue.error}).`);
     if (addons.length > 0) {
-      lines.push(table(['NAME', 'VERSION', 'STATE', 'AVAILABLE', 'UPGRADABLE'], addons.map((a) => [a.name, a.version, a.state, a.available_version, a.upgradable ? 'yes' : 'no'])));
+      lines.push(
+        table(
+          ['NAME', 'VERSION', 'STATE', 'AVAILABLE', 'UPGRADABLE'],
+          addons.map((a) => [a.name, a.version, a.state, a.available_version, a.upgradable ? 'yes' : 'no']),
+        ),
+      );
     } else if (args.only_upgradable) {
       lines.push('Every addon is at the version ACK offers.');
     }
     return {
-      structured: { cluster_id: args.cluster_id, addons, installed_count: all.length, upgradable_count: upgradable, ...(catalogue.error ? { catalogue_error: catalogue.error } : {}) },
+      structured: {
+        cluster_id: args.cluster_id,
+        addons,
+        installed_count: all.length,
+        upgradable_count: upgradable,
+        ...(catalogue.error ? { catalogue_error: catalogue.error } : {}),
+      },
       text: boundText(lines.join('\n'), 12_000, 'see structuredContent.addons'),
     };
   },

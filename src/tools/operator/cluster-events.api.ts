@@ -22,7 +22,11 @@ export async function describeClusterEvents(
   signal?: AbortSignal,
 ): Promise<{ events: AckClusterEvent[]; total_count: number }> {
   const { DescribeClusterEventsRequest } = (await loadCsSdk()).models;
-  const request = new DescribeClusterEventsRequest({ pageNumber: 1, pageSize: options.pageSize, ...(options.taskId ? { taskId: options.taskId } : {}) });
+  const request = new DescribeClusterEventsRequest({
+    pageNumber: 1,
+    pageSize: options.pageSize,
+    ...(options.taskId ? { taskId: options.taskId } : {}),
+  });
   const { body } = await callRead(retry, () => client.describeClusterEvents(clusterId, request), signal);
   return {
     events: (body?.events ?? []).map((event) => ({

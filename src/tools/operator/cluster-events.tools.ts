@@ -8,7 +8,8 @@ import { toToolFailure } from '../../errors/map-error.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { CLUSTER_REGION } from '../ram.ts';
-import { boundText, table } from '../render.ts';
+import { boundText } from '../../text.ts';
+import { table } from '../render.ts';
 import { describeClusterEvents } from './cluster-events.api.ts';
 import { namespaceArg } from './k8s-args.ts';
 import { listWarningEvents } from './kube-events.api.ts';
@@ -36,7 +37,7 @@ export const listClusterEventsTool = defineTool({
     'What happened to a cluster, newest first, in one timeline: ACK cluster events (upgrades, scale-outs, node pool and addon ' +
     'changes, with their level) and Kubernetes Warning events (BackOff, FailedScheduling, Unhealthy…, from the API server as ' +
     'the caller). Use it to answer "what changed before it broke". namespace narrows the Kubernetes events; ' +
-    'include_kubernetes=false reads ACK\'s events only.',
+    "include_kubernetes=false reads ACK's events only.",
   input: {
     cluster_id: clusterIdArg,
     namespace: namespaceArg.optional().describe('Kubernetes events of this namespace only (default: all namespaces)'),
@@ -83,26 +84,59 @@ export const listClusterEventsTool = defineTool({
     const entries: Array<TimelineEntry & { ms: number }> = [
       ...ack.events.map((event) => {
         const time = normaliseTime(event.time);
-        return { time: time.iso, ms: time.ms, source: 'ack' as const, level: event.level, kind: event.type, subject: event.subject, message: event.message || event.reason, count: 1 };
+        return {
+          time: time.iso,
+          ms: time.ms,
+          source: 'ack' as const,
+          level: event.level,
+          kind: event.type,
+          subject: event.subject,
+          message: event.message || event.reason,
+          count: 1,
+        };
       }),
       ...kube.events.map((event) => {
         const time = normaliseTime(event.time);
-        return { time: time.iso, ms: time.ms, source: 'kubernetes' as const, level: 'Warning', kind: event.reason, subject: `${event.namespace}/${event.object}`, message: event.message, count: event.count };
+        return {
+          time: time.iso,
+          ms: time.ms,
+          source: 'kubernetes' as const,
+          level: 'Warning',
+          kind: event.reason,
+          subject: `${event.namespace}/${event.object}`,
+          message: event.message,
+          count: event.count,
+        };
       }),
     ];
     entries.sort((a, b) => b.ms - a.ms);
     const events = entries.slice(0, args.limit).map(({ ms: _ms, ...entry }) => entry);
     const lines = [
       `${events.length} event(s) of cluster ${args.cluster_id}, newest first: ${ack.events.length} from ACK` +
-        (args.include_kubernetes ? `, ${kube.events.length} Kubernetes Warning event(s)${args.namespace ? ` in ${args.namespace}` : ''}` : '') + '.',
+        (args.include_kubernetes
+          ? `, ${kube.events.length} Kubernetes Warning event(s)${args.namespace ? ` in ${args.namespace}` : ''}`
+          : '') +
+        '.',
     ];
     if (kube.error) lines.push(`Kubernetes events could not be read (${kube.error}); ACK's events follow.`);
     if (events.length > 0) {
-      lines.push(table(['TIME (UTC)', 'SOURCE', 'LEVEL', 'KIND', 'SUBJECT', 'MESSAGE', 'COUNT'], events.map((e) => [e.time, e.source, e.level, e.kind, e.subject, e.message, e.count]), 100));
+      lines.push(
+        table(
+          ['TIME (UTC)', 'SOURCE', 'LEVEL', 'KIND', 'SUBJECT', 'MESSAGE', 'COUNT'],
+          events.map((e) => [e.time, e.source, e.level, e.kind, e.subject, e.message, e.count]),
+          100,
+        ),
+      );
     }
     if (entries.length > args.limit) lines.push(`${entries.length - args.limit} older event(s) not shown: raise limit (up to 200).`);
     return {
-      structured: { cluster_id: args.cluster_id, events, ack_total: ack.total_count, kubernetes_total: kube.events.length, ...(kube.error ? { kubernetes_error: kube.error } : {}) },
+      structured: {
+        cluster_id: args.cluster_id,
+        events,
+        ack_total: ack.total_count,
+        kubernetes_total: kube.events.length,
+        ...(kube.error ? { kubernetes_error: kube.error } : {}),
+      },
       text: boundText(lines.join('\n'), 16_000, 'see structuredContent.events or lower limit'),
     };
   },

@@ -35,7 +35,9 @@ export async function describeClusterTasks(
       state: task.state ?? '',
       created: task.created ?? '',
       updated: task.updated ?? '',
-      ...(task.error && (task.error.code || task.error.message) ? { error: { code: task.error.code ?? '', message: task.error.message ?? '' } } : {}),
+      ...(task.error && (task.error.code || task.error.message)
+        ? { error: { code: task.error.code ?? '', message: task.error.message ?? '' } }
+        : {}),
     })),
     page_number: body?.pageInfo?.pageNumber ?? page.pageNumber,
     page_size: body?.pageInfo?.pageSize ?? page.pageSize,

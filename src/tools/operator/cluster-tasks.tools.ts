@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { CLUSTER_REGION } from '../ram.ts';
-import { boundText, table } from '../render.ts';
+import { boundText } from '../../text.ts';
+import { table } from '../render.ts';
 import { describeClusterTasks, type ClusterTask } from './cluster-tasks.api.ts';
 
 /** Tasks are read 50 a page, at most this many pages (the newest 150) to find the filtered ones. */
@@ -22,13 +23,26 @@ export const listClusterTasksTool = defineTool({
   input: {
     cluster_id: clusterIdArg,
     state: z.enum(['running', 'success', 'fail']).optional().describe('Only tasks in this state (fail includes failed)'),
-    task_type: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be letters, digits, "_", "-" or ".", e.g. upgrade or nodepool_scaleout').optional().describe('Only task types containing this text, e.g. upgrade, scale, addon'),
+    task_type: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be letters, digits, "_", "-" or ".", e.g. upgrade or nodepool_scaleout')
+      .optional()
+      .describe('Only task types containing this text, e.g. upgrade, scale, addon'),
     limit: z.number().int().min(1).max(100).default(20).describe('Tasks to show, 1-100 (default 20)'),
     region: regionArg.optional(),
   },
   output: {
     cluster_id: z.string(),
-    tasks: z.array(z.object({ task_id: z.string(), task_type: z.string(), state: z.string(), created: z.string(), updated: z.string(), error: z.object({ code: z.string(), message: z.string() }).optional() })),
+    tasks: z.array(
+      z.object({
+        task_id: z.string(),
+        task_type: z.string(),
+        state: z.string(),
+        created: z.string(),
+        updated: z.string(),
+        error: z.object({ code: z.string(), message: z.string() }).optional(),
+      }),
+    ),
     total_count: z.number().describe('Tasks ACK holds for the cluster (before filtering)'),
     scanned: z.number().describe('How many of the newest tasks were searched'),
     more: z.boolean().describe('More matching tasks may exist than are shown'),
@@ -54,13 +68,26 @@ export const listClusterTasksTool = defineTool({
     const tasks = found.slice(0, args.limit);
     const more = found.length > args.limit || scanned < total;
     const filters = [args.state && `state ${args.state}`, args.task_type && `type ~ "${args.task_type}"`].filter(Boolean).join(', ');
-    const lines = [`${tasks.length} task(s) of cluster ${args.cluster_id}${filters ? ` (${filters})` : ''}; ACK holds ${total}, the newest ${scanned} searched.`];
+    const lines = [
+      `${tasks.length} task(s) of cluster ${args.cluster_id}${filters ? ` (${filters})` : ''}; ACK holds ${total}, the newest ${scanned} searched.`,
+    ];
     if (tasks.length > 0) {
-      lines.push(table(['TASK', 'TYPE', 'STATE', 'CREATED', 'UPDATED', 'ERROR'], tasks.map((t) => [t.task_id, t.task_type, t.state, t.created, t.updated, t.error ? `${t.error.code}: ${t.error.message}` : ''])));
+      lines.push(
+        table(
+          ['TASK', 'TYPE', 'STATE', 'CREATED', 'UPDATED', 'ERROR'],
+          tasks.map((t) => [t.task_id, t.task_type, t.state, t.created, t.updated, t.error ? `${t.error.code}: ${t.error.message}` : '']),
+        ),
+      );
     } else {
       lines.push(filters ? 'No task matches: widen the filters.' : 'The cluster has no tasks.');
     }
-    if (more) lines.push(`More may exist: raise limit (up to 100)${scanned < total ? ' or narrow the filters (only the newest 150 are searched)' : ''}.`);
-    return { structured: { cluster_id: args.cluster_id, tasks, total_count: total, scanned, more }, text: boundText(lines.join('\n'), 12_000, 'see structuredContent.tasks') };
+    if (more)
+      lines.push(
+        `More may exist: raise limit (up to 100)${scanned < total ? ' or narrow the filters (only the newest 150 are searched)' : ''}.`,
+      );
+    return {
+      structured: { cluster_id: args.cluster_id, tasks, total_count: total, scanned, more },
+      text: boundText(lines.join('\n'), 12_000, 'see structuredContent.tasks'),
+    };
   },
 });

@@ -5,4 +5,10 @@ import { listClusterTasksTool } from './cluster-tasks.tools.ts';
 import { queryInspectReportTool } from './inspect.tools.ts';
 import { analyzeWorkloadCostTool } from './workload-cost.tools.ts';
 
-export const operatorTools = [listClusterTasksTool, queryInspectReportTool, listClusterEventsTool, listClusterAddonsTool, analyzeWorkloadCostTool];
+export const operatorTools = [
+  listClusterTasksTool,
+  queryInspectReportTool,
+  listClusterEventsTool,
+  listClusterAddonsTool,
+  analyzeWorkloadCostTool,
+];

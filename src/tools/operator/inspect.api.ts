@@ -47,8 +47,16 @@ export interface InspectReport extends InspectReportHead {
 /** GetClusterInspectReportDetail answers at most 50 items a page; this many pages are read at most. */
 export const MAX_DETAIL_PAGES = 10;
 
-function summaryOf(summary: { code?: string; normalCount?: number; adviceCount?: number; warnCount?: number; errorCount?: number } | undefined): InspectSummary {
-  return { code: summary?.code ?? '', normal: summary?.normalCount ?? 0, advice: summary?.adviceCount ?? 0, warning: summary?.warnCount ?? 0, error: summary?.errorCount ?? 0 };
+function summaryOf(
+  summary: { code?: string; normalCount?: number; adviceCount?: number; warnCount?: number; errorCount?: number } | undefined,
+): InspectSummary {
+  return {
+    code: summary?.code ?? '',
+    normal: summary?.normalCount ?? 0,
+    advice: summary?.adviceCount ?? 0,
+    warning: summary?.warnCount ?? 0,
+    error: summary?.errorCount ?? 0,
+  };
 }
 
 export async function runClusterInspect(
@@ -73,9 +81,19 @@ export async function runClusterInspect(
 }
 
 /** The newest reports first (ACK lists them newest first; the emulator does too). */
-export async function listInspectReports(client: CsClient, retry: RetryPolicy, clusterId: string, maxResults: number, signal?: AbortSignal): Promise<InspectReportHead[]> {
+export async function listInspectReports(
+  client: CsClient,
+  retry: RetryPolicy,
+  clusterId: string,
+  maxResults: number,
+  signal?: AbortSignal,
+): Promise<InspectReportHead[]> {
   const { ListClusterInspectReportsRequest } = (await loadCsSdk()).models;
-  const { body } = await callRead(retry, () => client.listClusterInspectReports(clusterId, new ListClusterInspectReportsRequest({ maxResults })), signal);
+  const { body } = await callRead(
+    retry,
+    () => client.listClusterInspectReports(clusterId, new ListClusterInspectReportsRequest({ maxResults })),
+    signal,
+  );
   return (body?.reports ?? []).map((report) => ({
     report_id: report.reportId ?? '',
     status: report.status ?? '',

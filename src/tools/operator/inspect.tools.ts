@@ -9,7 +9,7 @@ import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, type ToolAnnotations } from '../define-tool.ts';
 import { CLUSTER_REGION } from '../ram.ts';
-import { boundText } from '../render.ts';
+import { boundText } from '../../text.ts';
 import { MAX_WAIT_SECONDS, pollUntil } from '../tasks/wait.ts';
 import { getInspectReport, listInspectReports, orderFindings, runClusterInspect, type InspectReport } from './inspect.api.ts';
 
@@ -37,7 +37,8 @@ function render(clusterId: string, report: InspectReport, started: boolean): str
         `${finding.description ? ` - ${finding.description}` : ''}${finding.fix ? ` Fix: ${finding.fix}` : ''}`,
     );
   }
-  if (exceptions.length > MAX_FINDINGS_SHOWN) lines.push(`… ${exceptions.length - MAX_FINDINGS_SHOWN} more exception(s) in structuredContent.findings`);
+  if (exceptions.length > MAX_FINDINGS_SHOWN)
+    lines.push(`… ${exceptions.length - MAX_FINDINGS_SHOWN} more exception(s) in structuredContent.findings`);
   if (report.more) lines.push('The report has more check items than were read (500): structuredContent.findings is partial.');
   return boundText(lines.join('\n'), 14_000, 'see structuredContent.findings');
 }
@@ -53,7 +54,13 @@ export const queryInspectReportTool = defineTool({
   input: {
     cluster_id: clusterIdArg,
     run_new: z.boolean().default(false).describe('Run a new inspection even when a recent report exists'),
-    max_age_hours: z.number().int().min(1).max(720).default(24).describe('A report older than this (hours, 1-720, default 24) is too old: a new inspection is run'),
+    max_age_hours: z
+      .number()
+      .int()
+      .min(1)
+      .max(720)
+      .default(24)
+      .describe('A report older than this (hours, 1-720, default 24) is too old: a new inspection is run'),
     wait_seconds: z
       .number()
       .int()
@@ -61,7 +68,10 @@ export const queryInspectReportTool = defineTool({
       .max(MAX_WAIT_SECONDS)
       .default(60)
       .describe(`Seconds to wait for a report being generated, 0-${MAX_WAIT_SECONDS} (default 60), polling every ~2 s`),
-    only_exceptions: z.boolean().default(true).describe('Return only the check items that found a problem (default true); false adds normal and disabled items'),
+    only_exceptions: z
+      .boolean()
+      .default(true)
+      .describe('Return only the check items that found a problem (default true); false adds normal and disabled items'),
     language: z.enum(['en_US', 'zh_CN']).default('en_US').describe('Language of names, descriptions and fixes'),
     region: regionArg.optional(),
   },
@@ -117,7 +127,15 @@ export const queryInspectReportTool = defineTool({
     const waited = await pollUntil(
       ctx,
       args.wait_seconds,
-      () => getInspectReport(client, ctx.retry, args.cluster_id, id, { language: args.language, onlyExceptions: args.only_exceptions }, ctx.signal),
+      () =>
+        getInspectReport(
+          client,
+          ctx.retry,
+          args.cluster_id,
+          id,
+          { language: args.language, onlyExceptions: args.only_exceptions },
+          ctx.signal,
+        ),
       (report) => report.status !== 'running',
       (report) => `inspection report ${report.report_id} is ${report.status || 'being generated'}`,
     );
@@ -130,9 +148,13 @@ export const queryInspectReportTool = defineTool({
           : latest
             ? `the latest report was older than ${args.max_age_hours} h, so a new inspection was run`
             : 'the cluster had no inspection report, so one was run';
-      throw new ToolFailure('InspectReportNotReady', `Inspection report ${id} of cluster ${args.cluster_id} is not generated yet (${why}; waited ${waited.waited_seconds} s).`, {
-        hint: `Call query_inspect_report again for cluster ${args.cluster_id} with wait_seconds 60 (without run_new): it follows this report instead of starting another.`,
-      });
+      throw new ToolFailure(
+        'InspectReportNotReady',
+        `Inspection report ${id} of cluster ${args.cluster_id} is not generated yet (${why}; waited ${waited.waited_seconds} s).`,
+        {
+          hint: `Call query_inspect_report again for cluster ${args.cluster_id} with wait_seconds 60 (without run_new): it follows this report instead of starting another.`,
+        },
+      );
     }
     const findings = orderFindings(report.findings);
     return {

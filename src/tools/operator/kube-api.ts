@@ -16,14 +16,22 @@ export async function kubeGet(ctx: ToolContext, cluster: ClusterScope, path: str
     answer = await readApiServer(await clusterUpstream(ctx, cluster), path, ctx.signal);
   }
   if (answer.status === 401) {
-    throw new ToolFailure('KubernetesUnauthorized', `The cluster's API server did not accept the credential ACK issued for this caller (GET ${path}).`, {
-      hint: 'Check in the ACK console that the RAM identity this server acts as may get a kubeconfig for the cluster.',
-    });
+    throw new ToolFailure(
+      'KubernetesUnauthorized',
+      `The cluster's API server did not accept the credential ACK issued for this caller (GET ${path}).`,
+      {
+        hint: 'Check in the ACK console that the RAM identity this server acts as may get a kubeconfig for the cluster.',
+      },
+    );
   }
   if (answer.status === 403) {
-    throw new ToolFailure('KubernetesForbidden', `The cluster's Kubernetes RBAC refused GET ${path}: ${statusMessage(answer.body) || 'forbidden'}.`, {
-      hint: "Grant the RAM user or role this server acts as an ACK RBAC role that may read it (README: Kubernetes RBAC); nothing was changed.",
-    });
+    throw new ToolFailure(
+      'KubernetesForbidden',
+      `The cluster's Kubernetes RBAC refused GET ${path}: ${statusMessage(answer.body) || 'forbidden'}.`,
+      {
+        hint: 'Grant the RAM user or role this server acts as an ACK RBAC role that may read it (README: Kubernetes RBAC); nothing was changed.',
+      },
+    );
   }
   return answer;
 }
@@ -35,8 +43,12 @@ export function isOk(answer: ApiReadAnswer): answer is { status: number; body: R
 
 /** A failure for an unexpected status (5xx and the like). */
 export function unexpectedStatus(path: string, answer: ApiReadAnswer): ToolFailure {
-  return new ToolFailure('ApiServerError', `The cluster's API server answered GET ${path} with HTTP ${answer.status}${statusMessage(answer.body) ? `: ${statusMessage(answer.body)}` : ''}.`, {
-    hint: 'Call again; if it persists, check the API server with the kubectl tool.',
-    retryable: answer.status >= 500,
-  });
+  return new ToolFailure(
+    'ApiServerError',
+    `The cluster's API server answered GET ${path} with HTTP ${answer.status}${statusMessage(answer.body) ? `: ${statusMessage(answer.body)}` : ''}.`,
+    {
+      hint: 'Call again; if it persists, check the API server with the kubectl tool.',
+      retryable: answer.status >= 500,
+    },
+  );
 }

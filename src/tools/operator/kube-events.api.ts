@@ -15,13 +15,25 @@ export interface KubeWarningEvent {
 /** At most this many events are asked for (the newest are kept after sorting). */
 export const KUBE_EVENTS_LIMIT = 500;
 
+// biome-ignore lint/suspicious/noExplicitAny: Kubernetes objects are free-form JSON, read field by field with fallbacks.
 type Json = Record<string, any>;
 
 function eventTime(event: Json): string {
-  return String(event.lastTimestamp || event.series?.lastObservedTime || event.eventTime || event.firstTimestamp || event.metadata?.creationTimestamp || '');
+  return String(
+    event.lastTimestamp ||
+      event.series?.lastObservedTime ||
+      event.eventTime ||
+      event.firstTimestamp ||
+      event.metadata?.creationTimestamp ||
+      '',
+  );
 }
 
-export async function listWarningEvents(ctx: ToolContext, cluster: ClusterScope, namespace: string | undefined): Promise<KubeWarningEvent[]> {
+export async function listWarningEvents(
+  ctx: ToolContext,
+  cluster: ClusterScope,
+  namespace: string | undefined,
+): Promise<KubeWarningEvent[]> {
   const scope = namespace ? `/api/v1/namespaces/${namespace}/events` : '/api/v1/events';
   const path = `${scope}?fieldSelector=${encodeURIComponent('type=Warning')}&limit=${KUBE_EVENTS_LIMIT}`;
   const answer = await kubeGet(ctx, cluster, path);

@@ -11,6 +11,7 @@ import type { ContainerSpec, UsageSamples } from './workload-sizing.ts';
 export const WORKLOAD_TYPES = { deployment: 'deployments', statefulset: 'statefulsets', daemonset: 'daemonsets' } as const;
 export type WorkloadType = keyof typeof WORKLOAD_TYPES;
 
+// biome-ignore lint/suspicious/noExplicitAny: Kubernetes objects are free-form JSON, read field by field with fallbacks.
 type Json = Record<string, any>;
 
 export interface WorkloadReading {
@@ -73,7 +74,12 @@ export async function readWorkload(
   const reading: WorkloadReading = {
     containers: containersOf(body),
     selector,
-    replicas: typeof body.spec?.replicas === 'number' ? body.spec.replicas : typeof body.status?.desiredNumberScheduled === 'number' ? body.status.desiredNumberScheduled : null,
+    replicas:
+      typeof body.spec?.replicas === 'number'
+        ? body.spec.replicas
+        : typeof body.status?.desiredNumberScheduled === 'number'
+          ? body.status.desiredNumberScheduled
+          : null,
     pods: podItems.map((pod) => ({ name: String(pod.metadata?.name ?? ''), phase: String(pod.status?.phase ?? '') })),
     usage: undefined,
   };

@@ -9,11 +9,19 @@ import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { PROMETHEUS_DISCOVERY } from '../ram.ts';
-import { boundText, table } from '../render.ts';
+import { boundText } from '../../text.ts';
+import { table } from '../render.ts';
 import { namespaceArg, objectNameArg } from './k8s-args.ts';
 import { readWorkload, WORKLOAD_TYPES, type WorkloadType } from './workload-cost.api.ts';
 import { prometheusUsage, USAGE_WINDOW_SECONDS } from './workload-prometheus.api.ts';
-import { HEADROOM, NEAR_LIMIT_FROM, OVER_PROVISIONED_BELOW, overallVerdict, sizeContainers, type ContainerSizing } from './workload-sizing.ts';
+import {
+  HEADROOM,
+  NEAR_LIMIT_FROM,
+  OVER_PROVISIONED_BELOW,
+  overallVerdict,
+  sizeContainers,
+  type ContainerSizing,
+} from './workload-sizing.ts';
 
 const VERDICTS = ['no_request', 'over_provisioned', 'under_provisioned', 'near_limit', 'fits', 'no_usage'] as const;
 
@@ -39,8 +47,10 @@ const ADVICE: Record<(typeof VERDICTS)[number], string> = {
 function describeContainer(container: ContainerSizing): string[] {
   const line = (resource: 'cpu' | 'memory') => {
     const r = container[resource];
-    return `  ${resource}: request ${r.request ?? 'none'}, limit ${r.limit ?? 'none'}, usage avg ${r.usage_avg ?? '-'} / max ${r.usage_max ?? '-'}` +
-      `${r.utilisation !== null ? ` (${Math.round(r.utilisation * 100)}% of request)` : ''}: ${ADVICE[r.verdict]}${r.suggested_request ? `; suggested request ${r.suggested_request}` : ''}.`;
+    return (
+      `  ${resource}: request ${r.request ?? 'none'}, limit ${r.limit ?? 'none'}, usage avg ${r.usage_avg ?? '-'} / max ${r.usage_max ?? '-'}` +
+      `${r.utilisation !== null ? ` (${Math.round(r.utilisation * 100)}% of request)` : ''}: ${ADVICE[r.verdict]}${r.suggested_request ? `; suggested request ${r.suggested_request}` : ''}.`
+    );
   };
   return [`Container ${container.name} (${container.pods_measured} pod(s) measured):`, line('cpu'), line('memory')];
 }
@@ -49,14 +59,16 @@ export const analyzeWorkloadCostTool = defineTool({
   name: 'analyze_workload_cost',
   title: 'Analyze workload sizing and cost',
   description:
-    'Is this workload sized right? For a Deployment, StatefulSet or DaemonSet: each container\'s CPU and memory requests and limits ' +
-    'against its usage (the last 24 h from the cluster\'s managed Prometheus when it has one, else metrics-server\'s current sample), averaged and maxed over its pods; verdicts over_provisioned (usage below 30% of ' +
+    "Is this workload sized right? For a Deployment, StatefulSet or DaemonSet: each container's CPU and memory requests and limits " +
+    "against its usage (the last 24 h from the cluster's managed Prometheus when it has one, else metrics-server's current sample), averaged and maxed over its pods; verdicts over_provisioned (usage below 30% of " +
     'the request: idle capacity paid for), under_provisioned (above the request), near_limit, no_request, fits; and a suggested ' +
     'request (highest usage × 1.3). metrics_source says which usage was used. Reads the API server as the caller; changes nothing.',
   input: {
     cluster_id: clusterIdArg,
     namespace: namespaceArg.describe('Namespace of the workload, e.g. default'),
-    workload_type: z.enum(Object.keys(WORKLOAD_TYPES) as [WorkloadType, ...WorkloadType[]]).describe('deployment, statefulset or daemonset'),
+    workload_type: z
+      .enum(Object.keys(WORKLOAD_TYPES) as [WorkloadType, ...WorkloadType[]])
+      .describe('deployment, statefulset or daemonset'),
     workload_name: objectNameArg.describe('Name of the workload, e.g. web'),
     region: regionArg.optional(),
   },
@@ -66,8 +78,10 @@ export const analyzeWorkloadCostTool = defineTool({
     workload_type: z.string(),
     workload_name: z.string(),
     replicas: z.number().nullable(),
-    pods: z.number().describe('Pods matching the workload\'s selector'),
-    metrics_source: z.string().describe('Where usage came from: managed Prometheus (last 24 h, 5-minute points) or metrics-server (current sample)'),
+    pods: z.number().describe("Pods matching the workload's selector"),
+    metrics_source: z
+      .string()
+      .describe('Where usage came from: managed Prometheus (last 24 h, 5-minute points) or metrics-server (current sample)'),
     prometheus_note: z.string().optional().describe('Why the day of Prometheus data was not used, when it was not'),
     verdict: z.enum(VERDICTS).describe('The most pressing verdict among the containers'),
     containers: z.array(z.object({ name: z.string(), pods_measured: z.number(), cpu: resourceShape, memory: resourceShape })),
@@ -82,16 +96,32 @@ export const analyzeWorkloadCostTool = defineTool({
     const what = `${args.workload_type} ${args.namespace}/${args.workload_name}`;
     const reading = await readWorkload(ctx, cluster, { namespace: args.namespace, type: args.workload_type, name: args.workload_name });
     const requests = reading.containers
-      .map((c) => `${c.name}: cpu ${String(c.requests.cpu ?? 'none')}/${String(c.limits.cpu ?? 'none')}, memory ${String(c.requests.memory ?? 'none')}/${String(c.limits.memory ?? 'none')}`)
+      .map(
+        (c) =>
+          `${c.name}: cpu ${String(c.requests.cpu ?? 'none')}/${String(c.limits.cpu ?? 'none')}, memory ${String(c.requests.memory ?? 'none')}/${String(c.limits.memory ?? 'none')}`,
+      )
       .join('; ');
     if (reading.pods.length === 0) {
-      throw new ToolFailure('NoPodsToMeasure', `${what} has no pods (selector ${reading.selector}); there is no usage to compare. Requests/limits: ${requests}.`, {
-        hint: 'Scale it up or check why its pods are missing (the kubectl tool: "describe <type> <name> -n <namespace>").',
-      });
+      throw new ToolFailure(
+        'NoPodsToMeasure',
+        `${what} has no pods (selector ${reading.selector}); there is no usage to compare. Requests/limits: ${requests}.`,
+        {
+          hint: 'Scale it up or check why its pods are missing (the kubectl tool: "describe <type> <name> -n <namespace>").',
+        },
+      );
     }
-    const prom = await prometheusUsage(ctx, cluster, args.namespace, reading.pods.map((pod) => pod.name));
+    const prom = await prometheusUsage(
+      ctx,
+      cluster,
+      args.namespace,
+      reading.pods.map((pod) => pod.name),
+    );
     const promHasData = 'usage' in prom && [...prom.usage.values()].some((samples) => samples.length > 0);
-    const promNote = !('usage' in prom) ? prom.missing : promHasData ? undefined : `${prom.source} has no samples for these pods in the last ${USAGE_WINDOW_SECONDS / 3600} h`;
+    const promNote = !('usage' in prom)
+      ? prom.missing
+      : promHasData
+        ? undefined
+        : `${prom.source} has no samples for these pods in the last ${USAGE_WINDOW_SECONDS / 3600} h`;
     let usage = reading.usage;
     let podCounts: Map<string, number> | undefined;
     let source = 'metrics.k8s.io (metrics-server, current sample)';
@@ -101,9 +131,13 @@ export const analyzeWorkloadCostTool = defineTool({
       source = `${prom.source}, last ${USAGE_WINDOW_SECONDS / 3600} h, 5-minute points${prom.pods_queried < reading.pods.length ? ` (first ${prom.pods_queried} pods)` : ''}`;
     }
     if (!usage) {
-      throw new ToolFailure('MetricsUnavailable', `No usage for ${what} in cluster ${args.cluster_id}: ${reading.metrics_problem}; ${promNote}. Requests/limits: ${requests}.`, {
-        hint: 'Install or repair metrics-server (the ACK console: Add-ons) so that `kubectl top pods` works, or enable Managed Service for Prometheus for the cluster.',
-      });
+      throw new ToolFailure(
+        'MetricsUnavailable',
+        `No usage for ${what} in cluster ${args.cluster_id}: ${reading.metrics_problem}; ${promNote}. Requests/limits: ${requests}.`,
+        {
+          hint: 'Install or repair metrics-server (the ACK console: Add-ons) so that `kubectl top pods` works, or enable Managed Service for Prometheus for the cluster.',
+        },
+      );
     }
     const containers = sizeContainers(reading.containers, usage, podCounts);
     const verdict = overallVerdict(containers);
@@ -112,7 +146,15 @@ export const analyzeWorkloadCostTool = defineTool({
         `Usage from ${source}.${podCounts === undefined && promNote ? ` A current sample only, not a day's profile: ${promNote}.` : ''}`,
       table(
         ['CONTAINER', 'CPU REQ', 'CPU USE', 'CPU VERDICT', 'MEM REQ', 'MEM USE', 'MEM VERDICT'],
-        containers.map((c) => [c.name, c.cpu.request ?? 'none', c.cpu.usage_max ?? '-', c.cpu.verdict, c.memory.request ?? 'none', c.memory.usage_max ?? '-', c.memory.verdict]),
+        containers.map((c) => [
+          c.name,
+          c.cpu.request ?? 'none',
+          c.cpu.usage_max ?? '-',
+          c.cpu.verdict,
+          c.memory.request ?? 'none',
+          c.memory.usage_max ?? '-',
+          c.memory.verdict,
+        ]),
       ),
       ...containers.flatMap(describeContainer),
     ];

@@ -7,7 +7,13 @@
 import { toToolFailure } from '../../errors/map-error.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { findArmsPrometheus, findPrometheus } from '../observability/discovery.ts';
-import { armsPrometheusEndpoint, queryPrometheus, slsPrometheusEndpoint, type PromEndpoint, type PromSeries } from '../observability/promql.api.ts';
+import {
+  armsPrometheusEndpoint,
+  queryPrometheus,
+  slsPrometheusEndpoint,
+  type PromEndpoint,
+  type PromSeries,
+} from '../observability/promql.api.ts';
 import type { ClusterScope, ToolContext } from '../tool-context.ts';
 import type { UsageSamples } from './workload-sizing.ts';
 
@@ -16,7 +22,9 @@ export const USAGE_STEP_SECONDS = 300;
 /** Pods named in one query at most (a regex alternation). */
 export const MAX_PODS_QUERIED = 100;
 
-export type PrometheusUsage = { usage: UsageSamples; podCounts: Map<string, number>; source: string; pods_queried: number } | { missing: string };
+export type PrometheusUsage =
+  | { usage: UsageSamples; podCounts: Map<string, number>; source: string; pods_queried: number }
+  | { missing: string };
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -46,7 +54,12 @@ function addSamples(usage: UsageSamples, pods: Map<string, Set<string>>, series:
   }
 }
 
-export async function prometheusUsage(ctx: ToolContext, cluster: ClusterScope, namespace: string, pods: string[]): Promise<PrometheusUsage> {
+export async function prometheusUsage(
+  ctx: ToolContext,
+  cluster: ClusterScope,
+  namespace: string,
+  pods: string[],
+): Promise<PrometheusUsage> {
   if (pods.length === 0) return { missing: 'no pods to query' };
   const queried = pods.slice(0, MAX_PODS_QUERIED);
   const queries = usageQueries(namespace, queried);
@@ -67,7 +80,13 @@ export async function prometheusUsage(ctx: ToolContext, cluster: ClusterScope, n
     const region = await cluster.region();
     const target = await findPrometheus(ctx, cluster.id, region);
     try {
-      const found = await run(slsPrometheusEndpoint(ctx.config, await ctx.credentials(), { region, project: target.project.value, metricstore: target.metricstore.value }));
+      const found = await run(
+        slsPrometheusEndpoint(ctx.config, await ctx.credentials(), {
+          region,
+          project: target.project.value,
+          metricstore: target.metricstore.value,
+        }),
+      );
       return { ...found, source: `managed Prometheus ${target.project.value}/${target.metricstore.value}`, pods_queried: queried.length };
     } catch (error) {
       if (!(error instanceof ToolFailure && /ProjectNotExist|LogStoreNotExist|MetricStoreNotExist/.test(error.code))) throw error;

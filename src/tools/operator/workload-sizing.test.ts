@@ -23,7 +23,10 @@ describe('sizing verdicts', () => {
 
   test('over-provisioned below 30% of the request, with a suggested request of the highest usage × 1.3', () => {
     const [sized] = sizeContainers(spec({ cpu: '1', memory: '1Gi' }), usage(['100m', '100Mi'], ['200m', '200Mi']));
-    assert.deepEqual([sized!.cpu.verdict, sized!.cpu.usage_avg, sized!.cpu.usage_max, sized!.cpu.utilisation, sized!.cpu.suggested_request], ['over_provisioned', '150m', '200m', 0.15, '260m']);
+    assert.deepEqual(
+      [sized!.cpu.verdict, sized!.cpu.usage_avg, sized!.cpu.usage_max, sized!.cpu.utilisation, sized!.cpu.suggested_request],
+      ['over_provisioned', '150m', '200m', 0.15, '260m'],
+    );
     assert.deepEqual([sized!.memory.verdict, sized!.memory.suggested_request], ['over_provisioned', '272Mi']);
   });
 
@@ -39,8 +42,14 @@ describe('sizing verdicts', () => {
 
   test('the workload verdict is the most pressing one', () => {
     const sized = sizeContainers(
-      [{ name: 'a', requests: { cpu: '1', memory: '1Gi' }, limits: {} }, { name: 'b', requests: { cpu: '10m', memory: '1Gi' }, limits: {} }],
-      new Map([['a', [{ cpu: '10m', memory: '10Mi' }]], ['b', [{ cpu: '50m', memory: '10Mi' }]]]),
+      [
+        { name: 'a', requests: { cpu: '1', memory: '1Gi' }, limits: {} },
+        { name: 'b', requests: { cpu: '10m', memory: '1Gi' }, limits: {} },
+      ],
+      new Map([
+        ['a', [{ cpu: '10m', memory: '10Mi' }]],
+        ['b', [{ cpu: '50m', memory: '10Mi' }]],
+      ]),
     );
     assert.equal(overallVerdict(sized), 'under_provisioned');
   });

@@ -88,7 +88,14 @@ export const operatorRoutes: CsRoute[] = [
       const number = integer(request.query, 'page_number', 1, 10_000, 1);
       const lifecycle = [...lifecycleOf(request.world).tasks.values()]
         .filter((task) => task.cluster_id === cluster.cluster_id)
-        .map((task) => ({ task_id: task.task_id, task_type: task.task_type, state: task.state, created: task.created, updated: task.updated, ...(task.error ? { error: task.error } : {}) }));
+        .map((task) => ({
+          task_id: task.task_id,
+          task_type: task.task_type,
+          state: task.state,
+          created: task.created,
+          updated: task.updated,
+          ...(task.error ? { error: task.error } : {}),
+        }));
       const all = [...records.tasks, ...lifecycle].sort((a, b) => b.created.localeCompare(a.created));
       return {
         requestId: request.requestId,
@@ -122,7 +129,12 @@ export const operatorRoutes: CsRoute[] = [
     handle(request) {
       const { cluster, records } = recordsOf(request);
       const report: InspectReportRecord = {
-        reportId: newReportId(cluster.cluster_id), taskId: newTaskId(), startTime: isoTime(Date.now()), endTime: '', status: 'running', items: [],
+        reportId: newReportId(cluster.cluster_id),
+        taskId: newTaskId(),
+        startTime: isoTime(Date.now()),
+        endTime: '',
+        status: 'running',
+        items: [],
       };
       records.reports.unshift(report);
       runSteps(lifecycleOf(request.world), diagnosisStageMs(request.env), [
@@ -147,7 +159,11 @@ export const operatorRoutes: CsRoute[] = [
       return {
         requestId: request.requestId,
         reports: records.reports.slice(offset, offset + size).map((report) => ({
-          reportId: report.reportId, startTime: report.startTime, endTime: report.endTime, status: report.status, summary: summaryOf(report),
+          reportId: report.reportId,
+          startTime: report.startTime,
+          endTime: report.endTime,
+          status: report.status,
+          summary: summaryOf(report),
         })),
         nextToken: nextToken(offset, size, records.reports.length),
       };
