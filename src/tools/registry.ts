@@ -9,12 +9,14 @@ import { diagnosisTools } from './diagnosis/diagnosis.tools.ts';
 import { kubectlTools } from './kubectl/kubectl.tools.ts';
 import { nodePoolTools } from './nodepools/nodepools.tools.ts';
 import { observabilityTools } from './observability/index.ts';
+import { operatorTools } from './operator/index.ts';
 import { taskTools } from './tasks/tasks.tools.ts';
 
 export const allTools: AnyToolDefinition[] = [...clusterTools];
 allTools.push(...nodePoolTools, ...taskTools, ...diagnosisTools);
 allTools.push(...observabilityTools);
 allTools.push(...kubectlTools);
+allTools.push(...operatorTools);
 
 /** The tools of the selected toolsets, in registry order (a tool in several toolsets once). */
 export function toolsFor(toolsets: readonly Toolset[]): AnyToolDefinition[] {

@@ -6,6 +6,7 @@
 import { ensureKubectl } from '../../layers/kubectl/kubectl-binary.ts';
 import { armsProduct } from './arms/product.ts';
 import { cmsProduct } from './cms/product.ts';
+import { registerAddonCsRoutes } from './cs/addons.ts';
 import { registerKubeconfigCsRoute } from './cs/kubeconfig.ts';
 import { startFakeKubeApiServer, type FakeKubeApiServer } from './kube/server.ts';
 import { startEmulator, type Emulator, type EmulatedProduct, type EmulatorOptions } from './index.ts';
@@ -28,6 +29,7 @@ export async function startFullEmulator(options: Omit<EmulatorOptions, 'products
   products.push(slsProduct, cmsProduct, stsProduct, armsProduct);
   registerObservabilityCsRoutes();
   registerKubeconfigCsRoute();
+  registerAddonCsRoutes();
   const kube = await startFakeKubeApiServer();
   const kubeEnv = { kubeApiServerUrl: kube.url, kubeconfigFor: (user: string, groups: string[]) => kube.kubeconfig(user, groups) };
   const emulator = await startEmulator({ ...options, env: { ...kubeEnv, ...options.env }, products });

@@ -233,6 +233,11 @@ describe('the built function package, run as Function Compute runs it', () => {
         ['cms_translate_text_to_promql', () => ({ ...base, text: 'CPU usage per node' })],
         ['cms_get_node_metrics', () => ({ ...base, metric: 'cpu' })],
         ['kubectl', () => ({ ...base, command: 'get deployments -A' })],
+        ['list_cluster_tasks', () => base],
+        ['query_inspect_report', () => base],
+        ['list_cluster_events', () => base],
+        ['list_cluster_addons', () => base],
+        ['analyze_workload_cost', () => ({ ...base, namespace: 'default', workload_type: 'deployment', workload_name: 'web' })],
       ];
       const listed = await writer.post({ jsonrpc: '2.0', id: 0, method: 'tools/list' }, { ...auth, ...fcHeaders() });
       const names = (listed.body.result.tools as Array<{ name: string }>).map((tool) => tool.name).sort();

@@ -8,6 +8,7 @@ import type { ClusterRecord, NodePoolRecord, World } from '../world.ts';
 import { visibleCluster } from './cluster-scope.ts';
 import { clusterDetailView, clusterView, nodePoolView } from './views.ts';
 import { lifecycleRoutes } from './lifecycle/index.ts';
+import { operatorRoutes } from './operator/routes.ts';
 
 export interface CsRequest {
   caller: Caller;
@@ -140,6 +141,7 @@ const readRoutes: CsRoute[] = [
 /** All CS routes. Later issues append their operations here (see `lifecycleRoutes`). */
 export const csRoutes: CsRoute[] = [...readRoutes];
 csRoutes.push(...lifecycleRoutes);
+csRoutes.push(...operatorRoutes);
 
 export function matchCsRoute(method: string, path: string): { route: CsRoute; params: Record<string, string> } | undefined {
   for (const route of csRoutes) {

@@ -1,4 +1,4 @@
-/** Realistic objects for an ACK cluster: system pods, two nodes, a crash-looping pod, a deployment, a Secret. */
+/** Realistic objects for an ACK cluster: system pods, two nodes, a crash-looping pod, an over-provisioned deployment, pod metrics, a Secret. */
 import { randomUUID } from 'node:crypto';
 import { findResourceType } from './resources.ts';
 import type { KubeObject, ObjectStore } from './store.ts';
@@ -37,7 +37,7 @@ function pod(namespace: string, name: string, node: string, containers: KubeObje
     },
     spec: { nodeName: node, containers, restartPolicy: 'Always', serviceAccountName: 'default', dnsPolicy: 'ClusterFirst' },
     status: {
-      phase: 'Running', hostIP: node.replace(/^cn-hangzhou\./, ''), podIP: opts.ip, startTime: started, qosClass: 'BestEffort',
+      phase: 'Running', hostIP: node.replace(/^cn-hangzhou\./, ''), podIP: opts.ip, startTime: started, qosClass: containers.some((c) => c.resources?.requests) ? 'Burstable' : 'BestEffort',
       conditions: [
         { type: 'Ready', status: opts.crash ? 'False' : 'True', lastTransitionTime: started },
         { type: 'ContainersReady', status: opts.crash ? 'False' : 'True', lastTransitionTime: started },
@@ -56,6 +56,27 @@ function event(namespace: string, involved: KubeObject, type: string, reason: st
     source: { component: 'kubelet', host: SEED_NODES[0] },
     firstTimestamp: ago(minutes + 120), lastTimestamp: ago(minutes), reportingComponent: 'kubelet', reportingInstance: SEED_NODES[0],
   };
+}
+
+/** The pods of the `web` deployment in `default` (managed Prometheus has their cAdvisor series too). */
+export const WEB_PODS = ['web-5d8f7c9b6-h2xq9', 'web-5d8f7c9b6-tm5vw'] as const;
+
+/** What metrics-server reports for the web pods' one container, in its own units (nanocores, KiB). */
+export const WEB_USAGE = { cpu: '7913052n', memory: '43204Ki' } as const;
+
+/** PodMetrics (metrics.k8s.io/v1beta1) for every running pod but the crash-looping one, as metrics-server answers them. */
+function seedPodMetrics(store: ObjectStore): void {
+  const metrics = findResourceType('metrics.k8s.io', 'v1beta1', 'pods')!;
+  const pods = store.list(findResourceType('', 'v1', 'pods')!, undefined);
+  for (const p of pods) {
+    if (p.metadata.name === CRASHING_POD) continue;
+    store.put(metrics, {
+      metadata: { name: p.metadata.name, namespace: p.metadata.namespace, labels: p.metadata.labels, creationTimestamp: ago(0) },
+      timestamp: ago(0),
+      window: '15.023s',
+      containers: (p.spec.containers as KubeObject[]).map((c) => ({ name: c.name, usage: p.metadata.labels?.app === 'web' ? { ...WEB_USAGE } : { cpu: '2843711n', memory: '18432Ki' } })),
+    });
+  }
 }
 
 /** Fill the store; returns pod logs keyed by `namespace/pod/container` (and `.../previous`). */
@@ -104,7 +125,9 @@ export function seedCluster(store: ObjectStore): Map<string, string> {
 
   // Deployment web → ReplicaSet → 2 pods, a Service, a ConfigMap.
   const labels = { app: 'web' };
-  const template = { metadata: { labels: { ...labels, 'pod-template-hash': '5d8f7c9b6' } }, spec: { containers: [container('web', 'nginx:1.27', { ports: [{ containerPort: 80, protocol: 'TCP' }] })] } };
+  // Over-provisioned on purpose: it requests 500m CPU and 1 GiB and uses ~8m and ~42 MiB (WEB_USAGE, metrics below).
+  const webResources = { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } };
+  const template = { metadata: { labels: { ...labels, 'pod-template-hash': '5d8f7c9b6' } }, spec: { containers: [container('web', 'nginx:1.27', { ports: [{ containerPort: 80, protocol: 'TCP' }], resources: webResources })] } };
   const deploy = store.put(T('deployments', 'apps'), {
     metadata: { name: 'web', namespace: 'default', labels, generation: 1, annotations: { 'deployment.kubernetes.io/revision': '1' }, creationTimestamp: ago(3000) },
     spec: { replicas: 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: template.spec }, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } }, revisionHistoryLimit: 10, progressDeadlineSeconds: 600 },
@@ -115,10 +138,11 @@ export function seedCluster(store: ObjectStore): Map<string, string> {
     spec: { replicas: 2, selector: { matchLabels: template.metadata.labels }, template },
     status: { replicas: 2, fullyLabeledReplicas: 2, readyReplicas: 2, availableReplicas: 2, observedGeneration: 1 },
   });
-  for (const [i, suffix] of ['h2xq9', 'tm5vw'].entries()) {
-    store.put(pods, pod('default', `web-5d8f7c9b6-${suffix}`, SEED_NODES[i]!, template.spec.containers, { labels: template.metadata.labels, owner: rs, ip: nextIp(), age: 2990 }));
-    logs.set(`default/web-5d8f7c9b6-${suffix}/web`, Array.from({ length: 20 }, (_, n) => `10.0.1.${n + 1} - - [01/Jan/2025:10:00:${String(n).padStart(2, '0')} +0000] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.33"`).join('\n'));
+  for (const [i, name] of WEB_PODS.entries()) {
+    store.put(pods, pod('default', name, SEED_NODES[i]!, template.spec.containers, { labels: template.metadata.labels, owner: rs, ip: nextIp(), age: 2990 }));
+    logs.set(`default/${name}/web`, Array.from({ length: 20 }, (_, n) => `10.0.1.${n + 1} - - [01/Jan/2025:10:00:${String(n).padStart(2, '0')} +0000] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.33"`).join('\n'));
   }
+  seedPodMetrics(store);
   store.put(T('services'), {
     metadata: { name: 'web', namespace: 'default', labels, creationTimestamp: ago(3000) },
     spec: { type: 'ClusterIP', clusterIP: '192.168.45.10', clusterIPs: ['192.168.45.10'], selector: labels, ports: [{ name: 'http', port: 80, targetPort: 80, protocol: 'TCP' }], sessionAffinity: 'None' },

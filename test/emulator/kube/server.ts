@@ -58,6 +58,11 @@ export interface FakeKubeApiServer {
   setHang(pathPrefix?: string): void;
   /** Answer every request again. */
   clearHang(): void;
+  /**
+   * Answer requests to an aggregated API group (e.g. `metrics.k8s.io`) as kube-aggregator does when its backing
+   * service is down: 503 ServiceUnavailable. `null` serves it again.
+   */
+  setGroupUnavailable(group: string | null): void;
   /** Hold requests whose path starts with `pathPrefix` (after recording them) until released. */
   gate(pathPrefix: string): RequestGate;
   /** The object store, for tests that assert on cluster state. */
@@ -91,6 +96,7 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
   const requests: FakeKubeRequest[] = [];
   const hung = new Set<ServerResponse>();
   let hangPrefix: string | undefined | null = null; // null: no hang
+  let unavailableGroup: string | null = null;
   let activeGate: { prefix: string; hold(answer: () => void, res: ServerResponse): void } | undefined;
 
   const gate = (prefix: string): RequestGate => {
@@ -172,6 +178,10 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
       send(res, status(401, 'Unauthorized', 'Unauthorized'));
       return;
     }
+    if (unavailableGroup !== null && path.startsWith(`/apis/${unavailableGroup}/`)) {
+      send(res, status(503, 'ServiceUnavailable', 'the server is currently unable to handle the request'));
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -241,6 +251,9 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
     },
     clearHang() {
       hangPrefix = null;
+    },
+    setGroupUnavailable(group) {
+      unavailableGroup = group;
     },
     gate,
     close: () =>
