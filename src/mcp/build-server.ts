@@ -1,14 +1,14 @@
 /**
- * Builds the MCP server for one HTTP request (stateless: a fresh server and transport each
- * time, as the SDK requires). Tool definitions and schemas come from the process-wide catalogue.
- * This module and `serve-with-sdk.ts` are the only ones that touch the MCP SDK's server API.
+ * Builds the MCP server (the SDK's low-level `Server`, v2) for one HTTP request (stateless: a
+ * fresh server each time, as the SDK requires) of either era: the same handlers answer 2025-era
+ * requests and 2026-07-28 ones. Tool definitions and schemas come from the process-wide catalogue.
+ * This module, `serve-legacy.ts` and `serve-modern.ts` are the only ones that touch the SDK's server API.
  */
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { Server } from '@modelcontextprotocol/server';
 import type { AccessMode } from '../config.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
 import { callTool, type CallOutcome, type CallReporting, type CallToolResult } from './call-tool.ts';
-import { INSTRUCTIONS, SERVER_CAPABILITIES, SERVER_INFO } from './server-info.ts';
+import { INSTRUCTIONS, MODERN_PROTOCOL_VERSIONS, SERVER_CAPABILITIES, SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from './server-info.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 
 /** What the request's log line records of one `tools/call`. */
@@ -67,24 +67,25 @@ export async function runToolCall(
 export function buildMcpServer(catalog: ToolCatalog, hooks: RequestHooks): Server {
   const server = new Server(SERVER_INFO, {
     capabilities: structuredClone(SERVER_CAPABILITIES) as { tools: { listChanged: boolean } },
+    supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, ...MODERN_PROTOCOL_VERSIONS],
     instructions: INSTRUCTIONS,
     jsonSchemaValidator: NO_ELICITATION_VALIDATOR,
   });
-  server.setRequestHandler(ListToolsRequestSchema, () => catalog.list(hooks.mode));
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.setRequestHandler('tools/list', () => catalog.list(hooks.mode) as never);
+  server.setRequestHandler('tools/call', async (request, extra) => {
     const progressToken = request.params._meta?.progressToken;
     const progress: ToolContext['progress'] = async (value, total, message) => {
       if (progressToken === undefined) return;
-      await extra
-        .sendNotification({
+      await extra.mcpReq
+        .notify({
           method: 'notifications/progress',
           params: { progressToken, progress: value, ...(total !== undefined ? { total } : {}), message },
         })
         .catch(() => undefined);
     };
-    // The SDK aborts `extra.signal` on notifications/cancelled and when the server closes; the
-    // client going away aborts the request's signal (in a progress stream as well).
-    const signal = AbortSignal.any([extra.signal, hooks.signal]);
+    // The SDK aborts `extra.mcpReq.signal` on notifications/cancelled and when the server closes;
+    // the client going away aborts the request's signal (in a progress stream as well).
+    const signal = AbortSignal.any([extra.mcpReq.signal, hooks.signal]);
     return runToolCall(catalog, hooks, request.params.name, request.params.arguments, signal, progress);
   });
   return server;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { callerHeaders, startStack, type Stack } from '../../test/support/stack.ts';
-import { SUPPORTED_PROTOCOL_VERSIONS as SDK_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { SUPPORTED_PROTOCOL_VERSIONS as SDK_VERSIONS } from '@modelcontextprotocol/server';
 import { directRequest } from './direct-answer.ts';
 import { SUPPORTED_PROTOCOL_VERSIONS } from './server-info.ts';
 
