@@ -4,7 +4,9 @@
  * requests and 2026-07-28 ones. Tool definitions and schemas come from the process-wide catalogue.
  * This module, `serve-legacy.ts` and `serve-modern.ts` are the only ones that touch the SDK's server API.
  */
-import { Server } from '@modelcontextprotocol/server';
+import { ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server } from '@modelcontextprotocol/server';
+import { getPrompt, listPrompts } from '../prompts/get-prompt.ts';
+import { allPrompts } from '../prompts/registry.ts';
 import type { AccessMode } from '../config.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
 import { callTool, type CallOutcome, type CallReporting, type CallToolResult } from './call-tool.ts';
@@ -64,14 +66,28 @@ export async function runToolCall(
   return result;
 }
 
+const PROMPTS_LIST = listPrompts(allPrompts);
+
 export function buildMcpServer(catalog: ToolCatalog, hooks: RequestHooks): Server {
   const server = new Server(SERVER_INFO, {
-    capabilities: structuredClone(SERVER_CAPABILITIES) as { tools: { listChanged: boolean } },
+    capabilities: structuredClone(SERVER_CAPABILITIES) as never,
     supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, ...MODERN_PROTOCOL_VERSIONS],
     instructions: INSTRUCTIONS,
     jsonSchemaValidator: NO_ELICITATION_VALIDATOR,
   });
   server.setRequestHandler('tools/list', () => catalog.list(hooks.mode) as never);
+  server.setRequestHandler('prompts/list', () => PROMPTS_LIST as never);
+  server.setRequestHandler('prompts/get', (request) => {
+    const answer = getPrompt(allPrompts, request.params.name, request.params.arguments);
+    if (!answer.ok) throw new ProtocolError(ProtocolErrorCode.InvalidParams, answer.message);
+    return answer.result;
+  });
+  // No resources (yet): the lists answer empty rather than "method not found", which some clients fail on.
+  server.setRequestHandler('resources/list', () => ({ resources: [] }));
+  server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: [] }));
+  server.setRequestHandler('resources/read', (request) => {
+    throw new ResourceNotFoundError(request.params.uri, 'This server offers no resources: its data comes from tools (tools/list).');
+  });
   server.setRequestHandler('tools/call', async (request, extra) => {
     const progressToken = request.params._meta?.progressToken;
     const progress: ToolContext['progress'] = async (value, total, message) => {
