@@ -14,10 +14,14 @@ export interface AuthToken {
   readOnly: boolean;
 }
 
+/** Whether destructive writes are confirmed by the user first (see src/mcp/confirmations.ts). */
+export type ConfirmDestructive = 'never' | 'when-supported' | 'always';
+
 export interface Config {
   host: string;
   port: number;
   accessMode: AccessMode;
+  confirmDestructive: ConfirmDestructive;
   authTokens: AuthToken[];
   /** Declared by the operator: a gateway in front (e.g. an FC JWT trigger) authenticates callers. */
   authByGateway: boolean;
@@ -276,6 +280,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (accessMode !== 'read-only' && accessMode !== 'read-write') {
     throw new ConfigError(`ACCESS_MODE must be read-only or read-write; got "${env.ACCESS_MODE}".`);
   }
+  const confirmDestructive = (env.CONFIRM_DESTRUCTIVE?.trim() || 'when-supported') as ConfirmDestructive;
+  if (!['never', 'when-supported', 'always'].includes(confirmDestructive)) {
+    throw new ConfigError(`CONFIRM_DESTRUCTIVE must be never, when-supported or always; got "${env.CONFIRM_DESTRUCTIVE}".`);
+  }
   const protocol = env.ALIBABA_CLOUD_ENDPOINT_PROTOCOL?.trim() || 'https';
   if (protocol !== 'https' && protocol !== 'http') {
     throw new ConfigError(`ALIBABA_CLOUD_ENDPOINT_PROTOCOL must be https or http; got "${protocol}".`);
@@ -285,6 +293,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST?.trim() || (onFc ? '0.0.0.0' : '127.0.0.1'),
     port: integer(env, 'FC_SERVER_PORT', integer(env, 'PORT', onFc ? 9000 : 8080, 0, 65535), 0, 65535),
     accessMode,
+    confirmDestructive,
     authTokens: parseAuthTokens(env),
     authByGateway: flag(env, 'MCP_AUTH_BY_GATEWAY'),
     credentialSources: parseCredentialSources(env),

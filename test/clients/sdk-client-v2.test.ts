@@ -71,6 +71,24 @@ describe('TypeScript SDK client v2', () => {
     assert.ok(!seen.includes('initialize'), `no fallback to initialize: ${seen.join(', ')}`);
   });
 
+  test(`pinned to ${REVISION} with a form handler: a destructive write is shown to the user first and runs on yes`, async () => {
+    const shown: string[] = [];
+    const client = new Client({ name: 'sdk-v2-app', version: '1.0.0' }, { versionNegotiation: { mode: { pin: REVISION } }, capabilities: { elicitation: { form: {} } } });
+    clients.push(client);
+    client.setRequestHandler('elicitation/create', async (request) => {
+      shown.push(request.params.message);
+      return { action: 'accept', content: { confirm: true } };
+    });
+    await client.connect(new StreamableHTTPClientTransport(new URL(stack.mcpUrl), { requestInit: { headers } }));
+    const cluster = stack.emulator.world.accounts[0]!.clusters[1]!;
+    const pool = cluster.nodepools[0]!;
+    const before = stack.emulator.callLog.of('ScaleClusterNodePool').length;
+    const result = await client.callTool({ name: 'scale_nodepool', arguments: { cluster_id: cluster.cluster_id, nodepool_id: pool.nodepool_id, count: 1 } });
+    assert.notEqual(result.isError, true, JSON.stringify(result.content));
+    assert.deepEqual(shown, [`Confirm this change:\nAdd 1 node(s) to node pool ${pool.nodepool_id} of ACK cluster ${cluster.cluster_id}. New ECS instances are created and billed.`]);
+    assert.equal(stack.emulator.callLog.of('ScaleClusterNodePool').length, before + 1);
+  });
+
   test('default (2025) mode: initialize, then tools as before', async () => {
     const client = await connect();
     assert.equal(client.getNegotiatedProtocolVersion(), '2025-11-25');
