@@ -94,4 +94,15 @@ describe('direct answers for initialize, notifications, tools/list and tools/cal
     assert.equal(directRequest({ ...call, params: { name: 1 } }, json), undefined);
     assert.equal(directRequest({ ...call, params: { ...call.params, _meta: { progressToken: 1 } } }, json), undefined);
   });
+
+  test('answers nothing of 2026-07-28: the SDK serves that revision (envelope in _meta, or its version header)', () => {
+    const json = new Headers({ 'content-type': 'application/json' });
+    const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+    for (const method of ['tools/list', 'initialize', 'notifications/initialized']) {
+      assert.equal(directRequest({ jsonrpc: '2.0', id: 1, method, params: { _meta: meta } }, json), undefined, method);
+    }
+    assert.equal(directRequest({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_clusters', arguments: {}, _meta: meta } }, json), undefined);
+    const modernHeader = new Headers({ 'content-type': 'application/json', 'mcp-protocol-version': '2026-07-28' });
+    assert.equal(directRequest({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, modernHeader), undefined);
+  });
 });
