@@ -28,9 +28,11 @@ export interface RequestHooks extends CallReporting {
 }
 
 /**
- * The SDK server's own JSON Schema validator is only used for elicitation, which this server never
- * sends; its default builds a fresh Ajv instance per server (per request here), the largest cost
- * of a warm request. This one compiles nothing.
+ * The SDK server's own JSON Schema validator is only used to check answers to elicitations the
+ * server sends itself (2025-era push requests), which this server never sends: its confirmations
+ * travel as `input_required` results, whose answers `confirmations.ts` checks. The default builds
+ * a fresh Ajv instance per server (per request here), the largest cost of a warm request. This one
+ * compiles nothing.
  */
 const NO_ELICITATION_VALIDATOR = {
   getValidator(): never {
