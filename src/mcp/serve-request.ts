@@ -11,6 +11,7 @@ import type { Logger } from '../log.ts';
 import { toolContextFactory } from '../tools/create-tool-context.ts';
 import type { CallRecord, RequestHooks } from './build-server.ts';
 import { directRequest, initializeResultJson, responseJson, toolsListJson, type ToolsListJson } from './direct-answer.ts';
+import { modernToolsListId, modernToolsListJson } from './direct-answer-modern.ts';
 import { loadMcpRuntime } from './load-runtime.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 
@@ -68,6 +69,8 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
     if (direct?.kind === 'notification') return { response: new Response(null, { status: 202 }) };
     if (direct?.kind === 'initialize') return json(responseJson(direct.id, initializeResultJson(direct.protocolVersion)));
     if (direct?.kind === 'tools/list') return json(responseJson(direct.id, (await toolsList())[mode]));
+    const modernListId = direct || Array.isArray(body) ? undefined : modernToolsListId(body as Record<string, unknown>, request.headers);
+    if (modernListId !== undefined) return json(responseJson(modernListId, modernToolsListJson((await toolsList())[mode])));
 
     const calls: CallRecord[] = [];
     const note = (extra: Record<string, unknown>) => Object.assign(fields, extra);
