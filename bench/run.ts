@@ -34,6 +34,8 @@ const TOKEN = 'bench-token-0123456789abcdef0123';
 const CONCURRENCY = 32;
 const WARM_REQUESTS = 4_000;
 const WARM_MAX_MS = 10_000;
+const MODERN_REVISION = '2026-07-28';
+const MODERN_ENVELOPE = { 'io.modelcontextprotocol/protocolVersion': MODERN_REVISION, 'io.modelcontextprotocol/clientCapabilities': {} };
 
 const rows: Array<{ figure: string; measured: string; reference: string; ratio: string; target: string; met: string }> = [];
 const row = (figure: string, measured: string, reference: string, ratio: string, target: string, met: boolean | undefined) =>
@@ -227,6 +229,18 @@ try {
   const cpu = { echoServer: [] as number[], echoBench: [] as number[], callServer: [] as number[], callBench: [] as number[], callWall: [] as number[] };
   const callBody = callTool('list_nodepools', { cluster_id: clusters[0]!.cluster_id });
   const load = { concurrency: CONCURRENCY, requests: WARM_REQUESTS, maxMs: WARM_MAX_MS };
+  // The same calls as a 2026-07-28 client sends them (envelope in _meta, the revision's headers; always the SDK's path),
+  // and the 2025 call in a one-element batch (the SDK's path instead of the direct answer).
+  const modern = (method: string, params: Record<string, unknown>) => ({
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: MODERN_ENVELOPE } }),
+    headers: { ...headers, 'mcp-protocol-version': MODERN_REVISION, 'mcp-method': method, ...(typeof params.name === 'string' ? { 'mcp-name': params.name } : {}) },
+  });
+  const modernList = modern('tools/list', {});
+  const modernCall = modern('tools/call', { name: 'list_nodepools', arguments: { cluster_id: clusters[0]!.cluster_id } });
+  const batchedCallBody = `[${callBody}]`;
+  const modernListRps: number[] = [];
+  const modernCallRps: number[] = [];
+  const batchedCallRps: number[] = [];
   await runLoad({ port: echoPort, body: listBody, ...load, requests: 500 });
   await runLoad({ port, body: listBody, headers, ...load, requests: 500 });
   await runLoad({ port, body: callBody, headers, ...load, requests: 500, accept: toolOk });
@@ -235,7 +249,13 @@ try {
     const reference = await measuredLoad(echo.pid!, { port: echoPort, body: listBody, ...load });
     const list = await runLoad({ port, body: listBody, headers, ...load });
     const call = await measuredLoad(pid, { port, body: callBody, headers, ...load, accept: toolOk });
-    for (const result of [list, call]) if (result.failed) log(`  ${result.failed} failed, first: ${result.firstFailure}`);
+    const mList = await runLoad({ port, ...modernList, ...load, accept: toolOk });
+    const mCall = await runLoad({ port, ...modernCall, ...load, accept: toolOk });
+    const batched = await runLoad({ port, body: batchedCallBody, headers, ...load, accept: toolOk });
+    for (const result of [list, call, mList, mCall, batched]) if (result.failed) log(`  ${result.failed} failed, first: ${result.firstFailure}`);
+    modernListRps.push(mList.rps / reference.rps);
+    modernCallRps.push(mCall.rps / reference.rps);
+    batchedCallRps.push(batched.rps / reference.rps);
     echoRps.push(reference.rps);
     listRps.push(list.rps);
     callRps.push(call.rps);
@@ -252,6 +272,12 @@ try {
   const callR = median(callRatio);
   row('warm tools/list req/s', fmt(median(listRps)), `${fmt(median(echoRps))} req/s Hono echo`, fmt(listR, 3), '≥ 0.25', listR >= 0.25);
   row('warm tools/call list_nodepools req/s', fmt(median(callRps)), `${fmt(median(echoRps))} req/s Hono echo`, fmt(callR, 3), '≥ 0.25', callR >= 0.25);
+  const echoMedian = median(echoRps);
+  const modernRow = (figure: string, ratios: number[], target: boolean) =>
+    row(figure, fmt(median(ratios) * echoMedian), `${fmt(echoMedian)} req/s Hono echo`, fmt(median(ratios), 3), target ? '≥ 0.25' : '—', target ? median(ratios) >= 0.25 : undefined);
+  modernRow(`warm tools/list req/s, ${MODERN_REVISION} (the SDK's path)`, modernListRps, true);
+  modernRow(`warm tools/call list_nodepools req/s, ${MODERN_REVISION} (the SDK's path)`, modernCallRps, true);
+  modernRow('warm tools/call list_nodepools req/s, 2025 one-element batch (information: the SDK\'s path instead of the direct answer)', batchedCallRps, false);
   // Where the CPU of a warm tools/call goes (2 cores): the server, and this process, which runs the
   // load generator and the emulator. The load generator's own cost per request is what it costs on
   // the echo run; the rest of this process's time on the call run is the emulator's.

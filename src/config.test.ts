@@ -46,6 +46,9 @@ describe('loadConfig', () => {
   test('validates modes, sources, numbers and flags with messages naming the setting', () => {
     const base = { MCP_AUTH_TOKEN: token };
     assert.throws(() => loadConfig({ ...base, ACCESS_MODE: 'admin' }), /ACCESS_MODE must be read-only or read-write/);
+    assert.throws(() => loadConfig({ ...base, CONFIRM_DESTRUCTIVE: 'sometimes' }), /CONFIRM_DESTRUCTIVE must be never, when-supported or always/);
+    assert.equal(loadConfig(base).confirmDestructive, 'when-supported');
+    assert.equal(loadConfig({ ...base, CONFIRM_DESTRUCTIVE: 'always' }).confirmDestructive, 'always');
     assert.throws(() => loadConfig({ ...base, CREDENTIAL_SOURCES: 'caller,magic' }), /CREDENTIAL_SOURCES accepts/);
     assert.throws(() => loadConfig({ ...base, MAX_BODY_BYTES: '12abc' }), /MAX_BODY_BYTES must be an integer/);
     assert.throws(() => loadConfig({ ...base, MCP_AUTH_BY_GATEWAY: 'maybe' }), /MCP_AUTH_BY_GATEWAY must be true or false/);

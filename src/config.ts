@@ -19,12 +19,16 @@ export interface AuthToken {
   readOnly: boolean;
 }
 
+/** Whether destructive writes are confirmed by the user first (see src/mcp/confirmations.ts). */
+export type ConfirmDestructive = 'never' | 'when-supported' | 'always';
+
 export interface Config {
   host: string;
   port: number;
   accessMode: AccessMode;
   /** The toolsets served (`TOOLSETS`; default every one); read-only mode still removes writes within them. */
   toolsets: readonly Toolset[];
+  confirmDestructive: ConfirmDestructive;
   authTokens: AuthToken[];
   /** Declared by the operator: a gateway in front (e.g. an FC JWT trigger) authenticates callers. */
   authByGateway: boolean;
@@ -188,6 +192,10 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const toolsets = parseToolsets(env.TOOLSETS);
   if (!toolsets.ok) throw new ConfigError(toolsets.message);
+  const confirmDestructive = (env.CONFIRM_DESTRUCTIVE?.trim() || 'when-supported') as ConfirmDestructive;
+  if (!['never', 'when-supported', 'always'].includes(confirmDestructive)) {
+    throw new ConfigError(`CONFIRM_DESTRUCTIVE must be never, when-supported or always; got "${env.CONFIRM_DESTRUCTIVE}".`);
+  }
   const protocol = env.ALIBABA_CLOUD_ENDPOINT_PROTOCOL?.trim() || 'https';
   if (protocol !== 'https' && protocol !== 'http') {
     throw new ConfigError(`ALIBABA_CLOUD_ENDPOINT_PROTOCOL must be https or http; got "${protocol}".`);
@@ -198,6 +206,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'FC_SERVER_PORT', integer(env, 'PORT', onFc ? 9000 : 8080, 0, 65535), 0, 65535),
     accessMode,
     toolsets: toolsets.toolsets,
+    confirmDestructive,
     authTokens: parseAuthTokens(env),
     authByGateway: flag(env, 'MCP_AUTH_BY_GATEWAY'),
     credentialSources: parseCredentialSources(env),

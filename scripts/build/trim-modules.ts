@@ -4,8 +4,9 @@
  *
  * - zod's 40-odd message locales (`zod/v4/locales/index.js`): zod itself configures English from
  *   `locales/en.js` directly; only `z.locales.*` would reach the others. Kept: `en`.
- * - the MCP SDK's Ajv provider (`validation/ajv-provider.js`, with ajv and ajv-formats): the SDK
- *   server uses it only for elicitation, and `src/mcp/build-server.ts` passes its own validator.
+ * - the MCP SDK's Ajv provider (v2: `dist/ajvProvider-*.mjs`, ajv and ajv-formats bundled in it,
+ *   reached through `shimsNode.mjs`): the SDK server uses it only to check elicitation answers, and
+ *   `src/mcp/build-server.ts` passes its own validator.
  *   The stand-in throws if it is ever constructed, so a change there fails loudly in the
  *   FC-faithful test instead of silently.
  *
@@ -20,7 +21,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const ZOD_LOCALES = /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
-const AJV_PROVIDER = /[\\/]@modelcontextprotocol[\\/]sdk[\\/]dist[\\/]esm[\\/]validation[\\/]ajv-provider\.js$/;
+const AJV_PROVIDER = /[\\/]@modelcontextprotocol[\\/](sdk[\\/]dist[\\/]esm[\\/]validation[\\/]ajv-provider\.js|server[\\/]dist[\\/]ajvProvider-[\w-]+\.mjs)$/;
 
 async function* sourceFiles(dir: string): AsyncGenerator<string> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -53,7 +54,7 @@ export function trimUnusedModules(): Plugin {
       build.onLoad({ filter: ZOD_LOCALES }, () => ({ contents: 'export { default as en } from "./en.js";', loader: 'js' }));
       build.onLoad({ filter: AJV_PROVIDER }, () => ({
         contents:
-          'export class AjvJsonSchemaValidator { constructor() { throw new Error("Ajv is not bundled: pass jsonSchemaValidator to the MCP Server (src/mcp/build-server.ts)"); } }',
+          'export class AjvJsonSchemaValidator { constructor() { throw new Error("Ajv is not bundled: pass jsonSchemaValidator to the MCP Server (src/mcp/build-server.ts)"); } }\nexport { AjvJsonSchemaValidator as n };',
         loader: 'js',
       }));
     },

@@ -9,7 +9,7 @@ import type { Logger } from '../log.ts';
 import { cutShort } from '../text.ts';
 import type { AppEnv } from './app-env.ts';
 
-/** The methods a client sends in MCP (requests and notifications), by the 2025-11-25 schema. */
+/** The methods a client sends in MCP (requests and notifications), by the 2025-11-25 and 2026-07-28 schemas. */
 const MCP_METHODS = new Set([
   'initialize',
   'ping',
@@ -28,6 +28,8 @@ const MCP_METHODS = new Set([
   'tasks/result',
   'tasks/list',
   'tasks/cancel',
+  'server/discover',
+  'subscriptions/listen',
   'notifications/initialized',
   'notifications/cancelled',
   'notifications/progress',

@@ -1,14 +1,17 @@
 /**
- * Builds the MCP server for one HTTP request (stateless: a fresh server and transport each
- * time, as the SDK requires). Tool definitions and schemas come from the process-wide catalogue.
- * This module and `serve-with-sdk.ts` are the only ones that touch the MCP SDK's server API.
+ * Builds the MCP server (the SDK's low-level `Server`, v2) for one HTTP request (stateless: a
+ * fresh server each time, as the SDK requires) of either era: the same handlers answer 2025-era
+ * requests and 2026-07-28 ones. Tool definitions and schemas come from the process-wide catalogue.
+ * This module, `serve-legacy.ts` and `serve-modern.ts` are the only ones that touch the SDK's server API.
  */
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { inputRequired, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server } from '@modelcontextprotocol/server';
+import { getPrompt, listPrompts } from '../prompts/get-prompt.ts';
+import { allPrompts } from '../prompts/registry.ts';
 import type { AccessMode } from '../config.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
-import { callTool, type CallOutcome, type CallReporting, type CallToolResult } from './call-tool.ts';
-import { INSTRUCTIONS, SERVER_CAPABILITIES, SERVER_INFO } from './server-info.ts';
+import { callTool, failureResult, type CallOutcome, type CallReporting, type CallToolResult } from './call-tool.ts';
+import { CANNOT_CONFIRM, CONFIRM_SCHEMA, gateForCall, type ConfirmingClient } from './confirmations.ts';
+import { INSTRUCTIONS, MODERN_PROTOCOL_VERSIONS, SERVER_CAPABILITIES, SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from './server-info.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 
 /** What the request's log line records of one `tools/call`. */
@@ -25,9 +28,11 @@ export interface RequestHooks extends CallReporting {
 }
 
 /**
- * The SDK server's own JSON Schema validator is only used for elicitation, which this server never
- * sends; its default builds a fresh Ajv instance per server (per request here), the largest cost
- * of a warm request. This one compiles nothing.
+ * The SDK server's own JSON Schema validator is only used to check answers to elicitations the
+ * server sends itself (2025-era push requests), which this server never sends: its confirmations
+ * travel as `input_required` results, whose answers `confirmations.ts` checks. The default builds
+ * a fresh Ajv instance per server (per request here), the largest cost of a warm request. This one
+ * compiles nothing.
  */
 const NO_ELICITATION_VALIDATOR = {
   getValidator(): never {
@@ -35,7 +40,15 @@ const NO_ELICITATION_VALIDATOR = {
   },
 };
 
-/** One `tools/call`, with the hooks' context, mode and outcome reporting: shared by the SDK server and the direct path. */
+/** A call that needs the user's confirmation first (`confirmations.ts`): what to ask, and the state the answer must echo. */
+export interface AskToConfirm {
+  confirm: { message: string; state: string };
+}
+
+/**
+ * One `tools/call`, with the hooks' context, mode, confirmation of destructive writes and outcome
+ * reporting: shared by the SDK server and the direct path (whose clients cannot confirm: never asked).
+ */
 export async function runToolCall(
   catalog: ToolCatalog,
   hooks: RequestHooks,
@@ -43,10 +56,21 @@ export async function runToolCall(
   args: Record<string, unknown> | undefined,
   signal: AbortSignal,
   progress: ToolContext['progress'],
-): Promise<CallToolResult> {
+  client: ConfirmingClient = CANNOT_CONFIRM,
+): Promise<CallToolResult | AskToConfirm> {
   const started = performance.now();
   hooks.onCallStarted?.();
   const base = hooks.makeContext(signal, progress);
+  const gate = gateForCall(catalog, hooks.mode, name, args, base.config, client);
+  const durationMs = () => Math.round(performance.now() - started);
+  if (gate.kind === 'ask') {
+    hooks.onCallFinished({ tool: name, outcome: 'input_required', durationMs: durationMs() });
+    return { confirm: { message: gate.message, state: gate.state } };
+  }
+  if (gate.kind === 'refuse') {
+    hooks.onCallFinished({ tool: name, outcome: 'error', errorCode: gate.failure.code, durationMs: durationMs() });
+    return failureResult(gate.failure);
+  }
   // The cluster a call works on is recorded per call, not in the request's shared fields
   // (in a batch each call has its own).
   let cluster: string | undefined;
@@ -60,32 +84,59 @@ export async function runToolCall(
     },
   };
   const { result, outcome } = await callTool(catalog, hooks.mode, name, args, ctx, hooks);
-  hooks.onCallFinished({ ...outcome, durationMs: Math.round(performance.now() - started), ...(cluster !== undefined ? { cluster } : {}) });
+  hooks.onCallFinished({ ...outcome, durationMs: durationMs(), ...(cluster !== undefined ? { cluster } : {}) });
   return result;
 }
 
+const PROMPTS_LIST = listPrompts(allPrompts);
+const CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
+const isAsk = (result: CallToolResult | AskToConfirm): result is AskToConfirm => 'confirm' in result && !('content' in result);
+
 export function buildMcpServer(catalog: ToolCatalog, hooks: RequestHooks): Server {
   const server = new Server(SERVER_INFO, {
-    capabilities: structuredClone(SERVER_CAPABILITIES) as { tools: { listChanged: boolean } },
+    capabilities: structuredClone(SERVER_CAPABILITIES) as never,
+    supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, ...MODERN_PROTOCOL_VERSIONS],
     instructions: INSTRUCTIONS,
     jsonSchemaValidator: NO_ELICITATION_VALIDATOR,
   });
-  server.setRequestHandler(ListToolsRequestSchema, () => catalog.list(hooks.mode));
-  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
+  server.setRequestHandler('tools/list', () => catalog.list(hooks.mode) as never);
+  server.setRequestHandler('prompts/list', () => PROMPTS_LIST as never);
+  server.setRequestHandler('prompts/get', (request) => {
+    const answer = getPrompt(allPrompts, request.params.name, request.params.arguments);
+    if (!answer.ok) throw new ProtocolError(ProtocolErrorCode.InvalidParams, answer.message);
+    return answer.result;
+  });
+  // No resources (yet): the lists answer empty rather than "method not found", which some clients fail on.
+  server.setRequestHandler('resources/list', () => ({ resources: [] }));
+  server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: [] }));
+  server.setRequestHandler('resources/read', (request) => {
+    throw new ResourceNotFoundError(request.params.uri, 'This server offers no resources: its data comes from tools (tools/list).');
+  });
+  server.setRequestHandler('tools/call', async (request, extra) => {
     const progressToken = request.params._meta?.progressToken;
     const progress: ToolContext['progress'] = async (value, total, message) => {
       if (progressToken === undefined) return;
-      await extra
-        .sendNotification({
+      await extra.mcpReq
+        .notify({
           method: 'notifications/progress',
           params: { progressToken, progress: value, ...(total !== undefined ? { total } : {}), message },
         })
         .catch(() => undefined);
     };
-    // The SDK aborts `extra.signal` on notifications/cancelled and when the server closes; the
-    // client going away aborts the request's signal (in a progress stream as well).
-    const signal = AbortSignal.any([extra.signal, hooks.signal]);
-    return runToolCall(catalog, hooks, request.params.name, request.params.arguments, signal, progress);
+    // The SDK aborts `extra.mcpReq.signal` on notifications/cancelled and when the server closes;
+    // the client going away aborts the request's signal (in a progress stream as well).
+    const signal = AbortSignal.any([extra.mcpReq.signal, hooks.signal]);
+    // Only a 2026-07-28 request can be asked to confirm (`input_required`); see confirmations.ts for 2025-era clients.
+    const envelope = extra.mcpReq.envelope as { [CLIENT_CAPABILITIES]?: { elicitation?: unknown } } | undefined;
+    const client: ConfirmingClient = envelope?.[CLIENT_CAPABILITIES]?.elicitation
+      ? { canElicit: true, answer: extra.mcpReq.inputResponses?.confirm, state: extra.mcpReq.requestState() }
+      : CANNOT_CONFIRM;
+    const result = await runToolCall(catalog, hooks, request.params.name, request.params.arguments, signal, progress, client);
+    if (!isAsk(result)) return result;
+    return inputRequired({
+      inputRequests: { confirm: inputRequired.elicit({ message: result.confirm.message, requestedSchema: CONFIRM_SCHEMA as never }) },
+      requestState: result.confirm.state,
+    }) as never;
   });
   return server;
 }

@@ -23,7 +23,8 @@ export interface CallToolResult {
 export interface CallOutcome {
   /** The tool's name; a name that is no tool's is cut to 64 characters (it is the caller's text). */
   tool: string;
-  outcome: 'ok' | 'error';
+  /** `input_required`: the call asked the user to confirm and ran nothing (yet). */
+  outcome: 'ok' | 'error' | 'input_required';
   errorCode?: string;
   requestId?: string;
 }

@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { callerHeaders, startStack, type Stack } from '../../test/support/stack.ts';
-import { SUPPORTED_PROTOCOL_VERSIONS as SDK_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { SUPPORTED_PROTOCOL_VERSIONS as SDK_VERSIONS } from '@modelcontextprotocol/server';
 import { directRequest } from './direct-answer.ts';
+import { modernToolsListId } from './direct-answer-modern.ts';
 import { SUPPORTED_PROTOCOL_VERSIONS } from './server-info.ts';
 
 let stack: Stack;
@@ -93,5 +94,42 @@ describe('direct answers for initialize, notifications, tools/list and tools/cal
     assert.equal(directRequest({ ...call, params: { name: 'list_clusters', arguments: [] } }, json), undefined);
     assert.equal(directRequest({ ...call, params: { name: 1 } }, json), undefined);
     assert.equal(directRequest({ ...call, params: { ...call.params, _meta: { progressToken: 1 } } }, json), undefined);
+  });
+
+  test('2026-07-28 tools/list is the SDK answer (the SDK answers it when _meta holds anything more than the envelope)', async () => {
+    const modern = { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list' };
+    const envelope = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': { elicitation: {} } };
+    for (const meta of [envelope, { ...envelope, 'io.modelcontextprotocol/clientInfo': { name: 'test', version: '1.0.0' } }]) {
+      const direct = await stack.post({ jsonrpc: '2.0', id: 'm-1', method: 'tools/list', params: { _meta: meta } }, { ...headers, ...modern });
+      const viaSdk = await stack.post({ jsonrpc: '2.0', id: 'm-1', method: 'tools/list', params: { _meta: { ...meta, progressToken: 'via-sdk' } } }, { ...headers, ...modern });
+      assert.equal(direct.status, 200, direct.text);
+      assert.equal(viaSdk.status, 200, viaSdk.text);
+      assert.deepEqual(direct.body, viaSdk.body);
+      assert.equal(direct.body.result.resultType, 'complete');
+      assert.ok(direct.body.result.tools.length > 0);
+    }
+    assert.ok(modernToolsListId({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: envelope } }, new Headers(modern)) === 1);
+    for (const [message, extra] of [
+      [{ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: envelope } }, { 'mcp-method': 'tools/call' }],
+      [{ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: envelope } }, { 'mcp-protocol-version': '2099-01-01' }],
+      [{ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { cursor: 'x', _meta: envelope } }, {}],
+      [{ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: { ...envelope, 'io.modelcontextprotocol/protocolVersion': '2099-01-01' } } }, {}],
+      [{ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: { ...envelope, 'io.modelcontextprotocol/clientCapabilities': [] } } }, {}],
+      [{ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: { ...envelope, 'io.modelcontextprotocol/clientInfo': { name: 1 } } } }, {}],
+      [{ jsonrpc: '2.0', id: 1, method: 'tools/list' }, {}],
+    ] as const) {
+      assert.equal(modernToolsListId(message as Record<string, unknown>, new Headers({ ...modern, ...extra })), undefined, JSON.stringify([message, extra]));
+    }
+  });
+
+  test('answers nothing of 2026-07-28: the SDK serves that revision (envelope in _meta, or its version header)', () => {
+    const json = new Headers({ 'content-type': 'application/json' });
+    const meta = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': {} };
+    for (const method of ['tools/list', 'initialize', 'notifications/initialized']) {
+      assert.equal(directRequest({ jsonrpc: '2.0', id: 1, method, params: { _meta: meta } }, json), undefined, method);
+    }
+    assert.equal(directRequest({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_clusters', arguments: {}, _meta: meta } }, json), undefined);
+    const modernHeader = new Headers({ 'content-type': 'application/json', 'mcp-protocol-version': '2026-07-28' });
+    assert.equal(directRequest({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, modernHeader), undefined);
   });
 });

@@ -4,8 +4,8 @@
  * more than the answer itself), and `initialize` / `tools/list` without loading the SDK at all,
  * so a fresh instance answers them as soon as it listens. Only plain, single, well-formed
  * messages that want a JSON answer take this path; anything else (batches, progress streams,
- * unknown protocol versions, wrong content types, malformed params) goes through the SDK, which
- * stays the reference for every protocol rule: `direct-answer.test.ts` checks each direct answer
+ * unknown protocol versions, wrong content types, malformed params, anything with `_meta`, so
+ * every 2026-07-28 request) goes through the SDK, which stays the reference for every protocol rule: `direct-answer.test.ts` checks each direct answer
  * against the SDK's answer to the same message.
  */
 import type { AccessMode } from '../config.ts';
@@ -29,9 +29,11 @@ export function directRequest(message: unknown, headers: Headers): DirectRequest
   if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return undefined;
   const { id, method, params } = message;
   if (params !== undefined && !isPlainObject(params)) return undefined;
+  // `_meta` (progress tokens, the 2026-07-28 envelope) is the SDK's to read.
+  if (params?._meta !== undefined) return undefined;
   if (!('id' in message)) return method === 'notifications/initialized' ? { kind: 'notification' } : undefined;
   if (typeof id !== 'string' && !(typeof id === 'number' && Number.isFinite(id))) return undefined;
-  if (method === 'tools/list') return params?.cursor === undefined && params?._meta === undefined ? { kind: 'tools/list', id } : undefined;
+  if (method === 'tools/list') return params?.cursor === undefined ? { kind: 'tools/list', id } : undefined;
   if (method === 'initialize') {
     const client = params?.clientInfo;
     if (typeof params?.protocolVersion !== 'string' || !isPlainObject(params.capabilities) || !isPlainObject(client)) return undefined;
@@ -40,7 +42,7 @@ export function directRequest(message: unknown, headers: Headers): DirectRequest
   }
   if (method !== 'tools/call' || !params || typeof params.name !== 'string') return undefined;
   if (params.arguments !== undefined && !isPlainObject(params.arguments)) return undefined;
-  if (params._meta !== undefined || params.task !== undefined) return undefined;
+  if (params.task !== undefined) return undefined;
   return { kind: 'tools/call', id, name: params.name, arguments: params.arguments as Record<string, unknown> | undefined };
 }
 

@@ -48,7 +48,7 @@ export const SCENARIOS: Record<string, Verdict> = {
   'prompts-get-with-args': fixturePrompt('test_prompt_with_arguments'),
   'prompts-get-embedded-resource': fixturePrompt('test_prompt_with_embedded_resource'),
   'prompts-get-with-image': fixturePrompt('test_prompt_with_image'),
-  'prompts-list': pending('prompts/list: the server\'s prompts come with the MCP 2026-07-28 work (issue 10, item 2)'),
-  'resources-list': pending('resources/list: answered by the MCP 2026-07-28 work (issue 10, item 2)'),
+  'prompts-list': pass('prompts/list: the server\'s guided workflows (troubleshoot_workload, nodepool_capacity, before_upgrade)'),
+  'resources-list': pass('resources/list: answered (empty: the server\'s data comes from tools)'),
   'dns-rebinding-protection': pass('Origin and Host validated (ALLOWED_ORIGINS / ALLOWED_HOSTS set to the loopback address, as for a local deployment)'),
 };

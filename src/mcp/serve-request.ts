@@ -1,0 +1,107 @@
+/**
+ * The MCP request pipeline for one HTTP request whose body has been read and whose caller has
+ * been authenticated (both by `http/`): the access mode, the per-request hooks and tool-context
+ * factory, and the dispatch — a direct answer where one applies (`direct-answer.ts`), else the
+ * SDK, for the era the request belongs to (decided by the SDK's own classifier): 2026-07-28
+ * (`serve-modern.ts`) or 2025 (`serve-legacy.ts`).
+ */
+import type { Config } from '../config.ts';
+import type { DefaultCredentialChain } from '../credentials/resolve-credentials.ts';
+import type { Logger } from '../log.ts';
+import type { ServerServices } from '../services.ts';
+import { toolContextFactory } from '../tools/create-tool-context.ts';
+import type { CallRecord, RequestHooks } from './build-server.ts';
+import { directRequest, initializeResultJson, responseJson, toolsListJson, type ToolsListJson } from './direct-answer.ts';
+import { modernToolsListId, modernToolsListJson } from './direct-answer-modern.ts';
+import { loadMcpRuntime } from './load-runtime.ts';
+import type { ToolCatalog } from './tool-catalog.ts';
+
+export interface McpPipelineDependencies {
+  config: Config;
+  /** The tool catalogue. Called on first need: building it loads every tool definition. */
+  catalog: () => ToolCatalog | Promise<ToolCatalog>;
+  /** `tools/list` answers computed ahead (the FC build does), so a fresh instance answers them without the catalogue. */
+  toolsList?: ToolsListJson;
+  logger: Logger;
+  defaultChain: DefaultCredentialChain;
+  /** Per-process services (kubectl proxy, run slots, caches), created by `server.ts`. */
+  services: ServerServices;
+}
+
+export interface McpRequest {
+  /** The HTTP request (its body already read: `body`). */
+  request: Request;
+  /** The parsed body: one message or a batch. */
+  body: unknown;
+  /** The body's messages (one, or a batch's), each a valid JSON-RPC envelope. */
+  messages: unknown[];
+  /** The authenticated caller may only read (a read-only token). */
+  readOnlyCaller: boolean;
+  /** The request's log line: the pipeline adds the calls' outcomes. */
+  logFields: Record<string, unknown>;
+  requestId?: string;
+}
+
+export interface McpAnswer {
+  response: Response;
+  /** Set for a streamed answer: resolves when it has been sent and every call has settled. */
+  finished?: Promise<void>;
+}
+
+const isResponse = (message: unknown) => typeof message === 'object' && message !== null && !Array.isArray(message) && !('method' in message);
+
+function wantsProgressStream(accept: string, messages: unknown[]): boolean {
+  if (!accept.includes('text/event-stream')) return false;
+  return messages.some((message) => {
+    const m = message as { method?: unknown; params?: { _meta?: { progressToken?: unknown } } };
+    return m?.method === 'tools/call' && m.params?._meta?.progressToken !== undefined;
+  });
+}
+
+const json = (body: string): McpAnswer => ({ response: new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }) });
+
+export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpRequest) => Promise<McpAnswer> {
+  const { config, logger } = deps;
+  let listed = deps.toolsList;
+  const toolsList = async () => (listed ??= toolsListJson(await deps.catalog()));
+
+  return async function serveMcp({ request, body, messages, readOnlyCaller, logFields: fields, requestId }) {
+    const mode = config.accessMode === 'read-only' || readOnlyCaller ? 'read-only' : 'read-write';
+    const stream = wantsProgressStream(request.headers.get('accept') ?? '', messages);
+    const direct = stream ? undefined : directRequest(body, request.headers);
+    if (direct?.kind === 'notification') return { response: new Response(null, { status: 202 }) };
+    if (direct?.kind === 'initialize') return json(responseJson(direct.id, initializeResultJson(direct.protocolVersion)));
+    if (direct?.kind === 'tools/list') return json(responseJson(direct.id, (await toolsList())[mode]));
+    const modernListId = direct || Array.isArray(body) ? undefined : modernToolsListId(body as Record<string, unknown>, request.headers);
+    if (modernListId !== undefined) return json(responseJson(modernListId, modernToolsListJson((await toolsList())[mode])));
+
+    const calls: CallRecord[] = [];
+    const note = (extra: Record<string, unknown>) => Object.assign(fields, extra);
+    const hooks: RequestHooks = {
+      mode,
+      signal: request.signal,
+      makeContext: toolContextFactory({ config, services: deps.services, headers: request.headers, mode, defaultChain: deps.defaultChain, note }),
+      onCallFinished(record) {
+        calls.push(record);
+        fields.calls = calls;
+        if (calls.length === 1) Object.assign(fields, { tool: record.tool, outcome: record.outcome, errorCode: record.errorCode, cluster: record.cluster });
+      },
+      onUnexpected: (error) => logger.error('unexpected_tool_error', error, { requestId }),
+      onInvalidOutput: ({ tool, issues }) =>
+        logger.error('output_schema_mismatch', { name: 'OutputSchemaMismatch', message: `structured content of ${tool} does not match its output schema` }, { requestId, tool, issues }),
+    };
+    // Responses from the client answer nothing (this server sends no requests of its own): accepted and ignored.
+    const forSdk = messages.filter((message) => !isResponse(message));
+    if (forSdk.length === 0) return { response: new Response(null, { status: 202 }) };
+    const [runtime, catalog] = await Promise.all([loadMcpRuntime(), deps.catalog()]);
+    if (direct?.kind === 'tools/call') {
+      const result = await runtime.runToolCall(catalog, hooks, direct.name, direct.arguments, request.signal, async () => undefined);
+      return json(responseJson(direct.id, JSON.stringify(result)));
+    }
+    const sdkBody = Array.isArray(body) ? forSdk : forSdk[0];
+    const answer = (await runtime.isLegacyRequest(request, sdkBody))
+      ? await runtime.serveLegacy(catalog, hooks, request, sdkBody, stream)
+      : await runtime.serveModern(catalog, hooks, request, sdkBody);
+    return (answer.response.headers.get('content-type') ?? '').includes('text/event-stream') ? answer : { response: answer.response };
+  };
+}
