@@ -38,6 +38,7 @@ export const TOOL_ACTIONS: Record<string, { readOnlyMode: boolean; actions: stri
   // PromQL is served by Log Service's Prometheus API on the cluster's metricstore.
   cms_execute_promql_query: { readOnlyMode: true, actions: [...PROMETHEUS_DISCOVERY, 'log:GetLogStoreLogs', 'arms:GetPrometheusInstance'] },
   cms_get_node_metrics: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterNodes', 'cms:DescribeMetricList'] },
+  query_audit_log: { readOnlyMode: true, actions: [REGION, 'cs:GetClusterAuditProject', 'log:GetLogStoreLogs'] },
 };
 
 /** Where each product's actions apply. CS and CMS: every resource; Log Service: projects and their stores. */

@@ -1,5 +1,6 @@
 /** The observability toolset: Log Service SQL, PromQL, CloudMonitor node metrics and query helpers. */
 import { cmsTranslateTextToPromqlTool, slsDiagnoseQueryTool, slsTranslateTextToSqlTool } from './assistant.tools.ts';
+import { queryAuditLogTool } from './audit.tools.ts';
 import { cmsGetNodeMetricsTool } from './cms.tools.ts';
 import { listLogStoresTool } from './discovery.tools.ts';
 import { cmsExecutePromqlQueryTool } from './promql.tools.ts';
@@ -13,4 +14,5 @@ export const observabilityTools = [
   cmsExecutePromqlQueryTool,
   cmsTranslateTextToPromqlTool,
   cmsGetNodeMetricsTool,
+  queryAuditLogTool,
 ];

@@ -1,6 +1,6 @@
 /** ACK operations that say where a cluster's logs live; pushed into `csRoutes` by `registerObservabilityCsRoutes`. */
 import { csRoutes, findCluster, type CsRoute } from '../cs/routes.ts';
-import { controlPlaneLogsEnabled, layoutOf } from './dataset.ts';
+import { auditEnabled, controlPlaneLogsEnabled, layoutOf } from './dataset.ts';
 
 const routes: CsRoute[] = [
   {
@@ -22,6 +22,7 @@ const routes: CsRoute[] = [
     ramAction: 'cs:GetClusterAuditProject',
     handle(request) {
       const cluster = findCluster(request);
+      if (!auditEnabled(cluster)) return { sls_project_name: '', audit_enabled: false };
       return { sls_project_name: layoutOf(cluster).auditProject, audit_enabled: true };
     },
   },

@@ -44,6 +44,11 @@ export function controlPlaneLogsEnabled(cluster: ClusterRecord): boolean {
   return cluster.name !== 'other-singapore';
 }
 
+/** Cluster auditing is on for every cluster but other-singapore (GetClusterAuditProject `audit_enabled: false`). */
+export function auditEnabled(cluster: ClusterRecord): boolean {
+  return cluster.name !== 'other-singapore';
+}
+
 /** Only prod-hangzhou has managed Prometheus; the others have a workspace but no metricstore. */
 export function hasPrometheus(cluster: ClusterRecord): boolean {
   return cluster.name === 'prod-hangzhou';
@@ -55,7 +60,7 @@ export function logstoresIn(cluster: ClusterRecord, project: string): string[] |
   const layout = layoutOf(cluster);
   const stores: string[] = [];
   if (project === layout.logProject) stores.push('k8s-event', 'config-operation-log', ...(cluster.name === 'staging-beijing' ? ['nginx-ingress'] : []));
-  if (project === layout.auditProject) stores.push(`audit-${id}`);
+  if (project === layout.auditProject && auditEnabled(cluster)) stores.push(`audit-${id}`);
   if (project === layout.controlPlaneProject && controlPlaneLogsEnabled(cluster)) stores.push(`apiserver-${id}`, `kcm-${id}`, `scheduler-${id}`);
   return stores.length ? stores : undefined;
 }
