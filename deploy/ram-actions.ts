@@ -39,6 +39,7 @@ export const TOOL_ACTIONS: Record<string, { readOnlyMode: boolean; actions: stri
   cms_execute_promql_query: { readOnlyMode: true, actions: [...PROMETHEUS_DISCOVERY, 'log:GetLogStoreLogs', 'arms:GetPrometheusInstance'] },
   cms_get_node_metrics: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterNodes', 'cms:DescribeMetricList'] },
   query_audit_log: { readOnlyMode: true, actions: [REGION, 'cs:GetClusterAuditProject', 'log:GetLogStoreLogs'] },
+  query_controlplane_logs: { readOnlyMode: true, actions: [REGION, 'cs:CheckControlPlaneLogEnable', 'log:GetLogStoreLogs'] },
 };
 
 /** Where each product's actions apply. CS and CMS: every resource; Log Service: projects and their stores. */

@@ -2,6 +2,7 @@
 import { cmsTranslateTextToPromqlTool, slsDiagnoseQueryTool, slsTranslateTextToSqlTool } from './assistant.tools.ts';
 import { queryAuditLogTool } from './audit.tools.ts';
 import { cmsGetNodeMetricsTool } from './cms.tools.ts';
+import { queryControlPlaneLogsTool } from './controlplane.tools.ts';
 import { listLogStoresTool } from './discovery.tools.ts';
 import { cmsExecutePromqlQueryTool } from './promql.tools.ts';
 import { slsExecuteSqlQueryTool } from './sls.tools.ts';
@@ -15,4 +16,5 @@ export const observabilityTools = [
   cmsTranslateTextToPromqlTool,
   cmsGetNodeMetricsTool,
   queryAuditLogTool,
+  queryControlPlaneLogsTool,
 ];
