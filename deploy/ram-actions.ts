@@ -40,6 +40,7 @@ export const TOOL_ACTIONS: Record<string, { readOnlyMode: boolean; actions: stri
   cms_get_node_metrics: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterNodes', 'cms:DescribeMetricList'] },
   query_audit_log: { readOnlyMode: true, actions: [REGION, 'cs:GetClusterAuditProject', 'log:GetLogStoreLogs'] },
   query_controlplane_logs: { readOnlyMode: true, actions: [REGION, 'cs:CheckControlPlaneLogEnable', 'log:GetLogStoreLogs'] },
+  sls_describe_logstore: { readOnlyMode: true, actions: [...LOG_DISCOVERY, 'log:GetIndex', 'log:GetLogStoreLogs'] },
 };
 
 /** Where each product's actions apply. CS and CMS: every resource; Log Service: projects and their stores. */

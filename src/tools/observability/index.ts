@@ -4,6 +4,7 @@ import { queryAuditLogTool } from './audit.tools.ts';
 import { cmsGetNodeMetricsTool } from './cms.tools.ts';
 import { queryControlPlaneLogsTool } from './controlplane.tools.ts';
 import { listLogStoresTool } from './discovery.tools.ts';
+import { slsDescribeLogstoreTool } from './logstore.tools.ts';
 import { cmsExecutePromqlQueryTool } from './promql.tools.ts';
 import { slsExecuteSqlQueryTool } from './sls.tools.ts';
 
@@ -17,4 +18,5 @@ export const observabilityTools = [
   cmsGetNodeMetricsTool,
   queryAuditLogTool,
   queryControlPlaneLogsTool,
+  slsDescribeLogstoreTool,
 ];
