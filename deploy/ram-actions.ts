@@ -41,6 +41,8 @@ export const TOOL_ACTIONS: Record<string, { readOnlyMode: boolean; actions: stri
   query_audit_log: { readOnlyMode: true, actions: [REGION, 'cs:GetClusterAuditProject', 'log:GetLogStoreLogs'] },
   query_controlplane_logs: { readOnlyMode: true, actions: [REGION, 'cs:CheckControlPlaneLogEnable', 'log:GetLogStoreLogs'] },
   sls_describe_logstore: { readOnlyMode: true, actions: [...LOG_DISCOVERY, 'log:GetIndex', 'log:GetLogStoreLogs'] },
+  // Prometheus's metadata endpoints on the metricstore are reads of it, like queries.
+  cms_list_metrics: { readOnlyMode: true, actions: [...PROMETHEUS_DISCOVERY, 'log:GetLogStoreLogs', 'arms:GetPrometheusInstance'] },
 };
 
 /** Where each product's actions apply. CS and CMS: every resource; Log Service: projects and their stores. */

@@ -5,6 +5,7 @@ import { cmsGetNodeMetricsTool } from './cms.tools.ts';
 import { queryControlPlaneLogsTool } from './controlplane.tools.ts';
 import { listLogStoresTool } from './discovery.tools.ts';
 import { slsDescribeLogstoreTool } from './logstore.tools.ts';
+import { cmsListMetricsTool } from './metrics.tools.ts';
 import { cmsExecutePromqlQueryTool } from './promql.tools.ts';
 import { slsExecuteSqlQueryTool } from './sls.tools.ts';
 
@@ -19,4 +20,5 @@ export const observabilityTools = [
   queryAuditLogTool,
   queryControlPlaneLogsTool,
   slsDescribeLogstoreTool,
+  cmsListMetricsTool,
 ];
