@@ -13,7 +13,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { setKubectlAuditLogger } from '../src/kubectl/audit.ts';
 import { createLogger } from '../src/log.ts';
 import { kubeUserOf } from '../test/emulator/cs/kubeconfig.ts';
 import { callerHeaders, startStack } from '../test/support/stack.ts';
@@ -34,7 +33,7 @@ async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }
   return { value, ms: performance.now() - started };
 }
 
-setKubectlAuditLogger(createLogger(() => undefined)); // audit lines cost as in production, but stay off the report
+// Audit lines go to the stack's captured log: they cost as in production, but stay off the report.
 const stack = await startStack();
 const kube = stack.emulator.kube;
 const account = stack.emulator.world.accounts[0]!;

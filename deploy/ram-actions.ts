@@ -1,49 +1,23 @@
 /**
- * The least-privilege RAM policy of the function's role, derived from what each tool calls
- * (its `*.api.ts` and `src/cluster`, `src/tools/observability/discovery.ts`). Every tool that
- * takes a `cluster_id` first finds the cluster's region with `cs:DescribeClusterDetail`.
- *
- * `deploy/ram-policy.json` (read-write) and `deploy/ram-policy.read-only.json` are this file
- * rendered; `test/fc/ram-policy.test.ts` keeps them, the tool registry and the actions the
- * emulator enforces in step: a new tool fails that test until its actions are listed here.
- * Regenerate the JSON files with `UPDATE_RAM_POLICY=1 node --import tsx --test test/fc/ram-policy.test.ts`.
+ * The least-privilege RAM policy of the function's role, derived from the tool definitions: each `defineTool` lists
+ * the RAM actions it calls (`ramActions`; shared ones in `src/tools/ram.ts`). `deploy/ram-policy.json` (read-write)
+ * and `deploy/ram-policy.read-only.json` are this file rendered for every toolset; `test/fc/ram-policy.test.ts` keeps
+ * them, the tool registry and the actions the emulator enforces in step.
+ * Regenerate the JSON files with `UPDATE_RAM_POLICY=1 node --import tsx --test test/fc/ram-policy.test.ts`; the
+ * policy of a toolset selection: `npm run ram-policy -- --toolsets=kubectl,logs [--read-only]`.
  */
-const REGION = 'cs:DescribeClusterDetail';
-/** Control-plane logstores are looked up with CheckControlPlaneLogEnable, audit logstores with GetClusterAuditProject. */
-const LOG_DISCOVERY = [REGION, 'cs:CheckControlPlaneLogEnable', 'cs:GetClusterAuditProject'];
-/** The account id for the Prometheus project comes from STS GetCallerIdentity, which needs no RAM permission. */
-const PROMETHEUS_DISCOVERY = [REGION];
+import { servedReadOnly, type AnyToolDefinition } from '../src/tools/define-tool.ts';
+import { allTools } from '../src/tools/registry.ts';
 
 /**
- * RAM actions per tool. `readOnlyMode`: the tool is offered in read-only mode (it reads, or it has a
- * read-only variant, as kubectl has); tools that are not are left out of the read-only policy.
+ * RAM actions per tool. `readOnlyMode`: the tool is offered in read-only mode (it reads, or it has a read-only variant,
+ * as kubectl has); tools that are not are left out of the read-only policy.
  */
-export const TOOL_ACTIONS: Record<string, { readOnlyMode: boolean; actions: string[] }> = {
-  list_clusters: { readOnlyMode: true, actions: ['cs:DescribeClustersV1'] },
-  list_nodepools: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterNodePools'] },
-  list_nodes: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterNodes'] },
-  scale_nodepool: { readOnlyMode: false, actions: [REGION, 'cs:DescribeClusterNodePools', 'cs:ScaleClusterNodePool'] },
-  remove_nodepool_nodes: { readOnlyMode: false, actions: [REGION, 'cs:DescribeClusterNodes', 'cs:RemoveNodePoolNodes'] },
-  describe_task_info: { readOnlyMode: true, actions: [REGION, 'cs:DescribeTaskInfo'] },
-  create_cluster_diagnosis: { readOnlyMode: false, actions: [REGION, 'cs:CreateClusterDiagnosis'] },
-  get_cluster_diagnosis_result: { readOnlyMode: true, actions: [REGION, 'cs:GetClusterDiagnosisResult', 'cs:GetClusterDiagnosisCheckItems'] },
-  // kubectl's rights inside the cluster come from the ACK RBAC bound to the role (README, Security);
-  // in read-only mode the server runs only its read-only variant.
-  kubectl: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterUserKubeconfig'] },
-  list_log_stores: { readOnlyMode: true, actions: [...LOG_DISCOVERY, ...PROMETHEUS_DISCOVERY, 'log:ListLogStores', 'arms:GetPrometheusInstance'] },
-  sls_execute_sql_query: { readOnlyMode: true, actions: [...LOG_DISCOVERY, 'log:GetLogStoreLogs'] },
-  sls_translate_text_to_sql_query: { readOnlyMode: true, actions: [...LOG_DISCOVERY, 'log:CallAiTools'] },
-  sls_diagnose_query: { readOnlyMode: true, actions: [...LOG_DISCOVERY, 'log:CallAiTools'] },
-  cms_translate_text_to_promql: { readOnlyMode: true, actions: [...PROMETHEUS_DISCOVERY, 'log:CallAiTools'] },
-  // PromQL is served by Log Service's Prometheus API on the cluster's metricstore.
-  cms_execute_promql_query: { readOnlyMode: true, actions: [...PROMETHEUS_DISCOVERY, 'log:GetLogStoreLogs', 'arms:GetPrometheusInstance'] },
-  cms_get_node_metrics: { readOnlyMode: true, actions: [REGION, 'cs:DescribeClusterNodes', 'cms:DescribeMetricList'] },
-  query_audit_log: { readOnlyMode: true, actions: [REGION, 'cs:GetClusterAuditProject', 'log:GetLogStoreLogs'] },
-  query_controlplane_logs: { readOnlyMode: true, actions: [REGION, 'cs:CheckControlPlaneLogEnable', 'log:GetLogStoreLogs'] },
-  sls_describe_logstore: { readOnlyMode: true, actions: [...LOG_DISCOVERY, 'log:GetIndex', 'log:GetLogStoreLogs'] },
-  // Prometheus's metadata endpoints on the metricstore are reads of it, like queries.
-  cms_list_metrics: { readOnlyMode: true, actions: [...PROMETHEUS_DISCOVERY, 'log:GetLogStoreLogs', 'arms:GetPrometheusInstance'] },
-};
+export function toolActions(tools: readonly AnyToolDefinition[] = allTools): Record<string, { readOnlyMode: boolean; actions: string[] }> {
+  return Object.fromEntries(tools.map((tool) => [tool.name, { readOnlyMode: servedReadOnly(tool), actions: [...tool.ramActions] }]));
+}
+
+export const TOOL_ACTIONS = toolActions();
 
 /** Where each product's actions apply. CS and CMS: every resource; Log Service: projects and their stores. */
 const RESOURCES: Record<string, string[]> = {
@@ -65,10 +39,13 @@ export interface RamPolicy {
   Statement: Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>;
 }
 
-/** The role's policy for a mode: the union of the actions of the tools that mode offers, one statement per product and resource set. */
-export function ramPolicy(mode: 'read-only' | 'read-write'): RamPolicy {
+/**
+ * The role's policy for a mode: the union of the actions of the tools that mode offers (of `tools`: the registry, or a
+ * toolset selection), one statement per product and resource set.
+ */
+export function ramPolicy(mode: 'read-only' | 'read-write', tools: readonly AnyToolDefinition[] = allTools): RamPolicy {
   const actions = new Set<string>();
-  for (const tool of Object.values(TOOL_ACTIONS)) {
+  for (const tool of Object.values(toolActions(tools))) {
     if (mode === 'read-only' && !tool.readOnlyMode) continue;
     for (const action of tool.actions) actions.add(action);
   }

@@ -1,6 +1,7 @@
 /**
- * Composes the server: catalogue (built once, on first need), logger, credential chain and HTTP app.
- * `startServer` listens; `createAckMcpApp` is what tests and the FC entry use.
+ * Composes the server: catalogue (built once, on first need), logger, credential chain, the per-process services
+ * (kubectl proxy and run slots, caches: `services.ts`) and the HTTP app. `startServer` listens; `createAckMcpApp` is
+ * what tests and the FC entry use. Two servers in one process share nothing but the catalogue (immutable).
  */
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -10,12 +11,15 @@ import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { ToolsListJson } from './mcp/direct-answer.ts';
 import { loadMcpRuntime } from './mcp/load-runtime.ts';
+import { createServerServices, type ServerServices } from './services.ts';
 
 export interface AppOptions {
   logger?: Logger;
   defaultChain?: DefaultCredentialChain;
   /** `tools/list` answers computed ahead by the build (`tools-list.json` of the FC package). */
   toolsList?: ToolsListJson;
+  /** The per-process services; default: a new set whose kubectl audit lines go to `logger`. */
+  services?: ServerServices;
 }
 
 /** The process-wide tool catalogue, loaded with the MCP runtime (SDK, zod, tool definitions) on first need. */
@@ -27,6 +31,7 @@ export function createAckMcpApp(config: Config, options: AppOptions = {}) {
   const logger = options.logger ?? createLogger();
   return createApp({
     config,
+    services: options.services ?? createServerServices({ auditLogger: logger }),
     catalog: loadToolCatalog,
     toolsList: options.toolsList,
     logger,
@@ -55,6 +60,8 @@ function isOpen(config: Config): boolean {
 export interface RunningServer {
   url: string;
   port: number;
+  /** This server's per-process services (tests watch the kubectl proxy and run slots through them). */
+  services: ServerServices;
   close(): Promise<void>;
 }
 
@@ -64,7 +71,8 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, options: AppOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger();
-  const app = createAckMcpApp(config, { ...options, logger });
+  const services = options.services ?? createServerServices({ auditLogger: logger });
+  const app = createAckMcpApp(config, { ...options, logger, services });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const listening: ServerType = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(listening));
     listening.once('error', (error) => reject(listenError(error, config)));
@@ -81,6 +89,7 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
   return {
     url: `http://${host}:${port}`,
     port,
+    services,
     close: () =>
       new Promise<void>((resolve) => {
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();

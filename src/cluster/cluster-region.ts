@@ -5,11 +5,11 @@
  * endpoint, but is reported as the cluster's region only once ACK confirmed it
  * (`confirmClusterRegion`).
  */
-import { TtlCache } from '../cache/ttl-cache.ts';
+import type { TtlCache } from '../cache/ttl-cache.ts';
 import type { CsClient } from '../clients/cs-client.ts';
-import { credentialCacheTtlMs } from '../credentials/aliyun-credentials.ts';
+import type { Config } from '../config.ts';
+import { type AliyunCredentials, credentialCacheTtlMs } from '../credentials/aliyun-credentials.ts';
 import { ToolFailure } from '../errors/tool-failure.ts';
-import type { ToolContext } from '../tools/tool-context.ts';
 import { callRead, type RetryPolicy } from '../upstream/call-upstream.ts';
 
 export interface ClusterSummary {
@@ -18,10 +18,19 @@ export interface ClusterSummary {
   state: string;
 }
 
-const clusterSummaries = new TtlCache<ClusterSummary>(5000);
+/** What a region lookup needs: the request's credentials and CS clients, its retry policy, and the server's cache. */
+export interface RegionLookup {
+  config: Config;
+  retry: RetryPolicy;
+  signal?: AbortSignal;
+  credentials(): Promise<AliyunCredentials>;
+  cs(region?: string): Promise<CsClient>;
+  services: { caches: { clusterSummaries: TtlCache<ClusterSummary> } };
+}
 
 /** `ttlMs`: how long the summary may be cached (already bounded by the credential's lifetime, `credentialCacheTtlMs`). */
 export async function describeClusterSummary(
+  clusterSummaries: TtlCache<ClusterSummary>,
   identityKey: string,
   clusterId: string,
   centralClient: () => Promise<CsClient>,
@@ -41,10 +50,10 @@ export async function describeClusterSummary(
 }
 
 /** The cluster's region as ACK's central endpoint reports it (cached per identity). */
-export async function lookUpClusterRegion(ctx: Pick<ToolContext, 'credentials' | 'cs' | 'retry' | 'config' | 'signal'>, clusterId: string): Promise<string> {
+export async function lookUpClusterRegion(ctx: RegionLookup, clusterId: string): Promise<string> {
   const identity = await ctx.credentials();
   const ttlMs = () => credentialCacheTtlMs(identity, ctx.config.clusterRegionTtlMs, ctx.config.stsCacheMaxMs);
-  const summary = await describeClusterSummary(identity.identityKey, clusterId, () => ctx.cs(undefined), ctx.retry, ttlMs, ctx.signal);
+  const summary = await describeClusterSummary(ctx.services.caches.clusterSummaries, identity.identityKey, clusterId, () => ctx.cs(undefined), ctx.retry, ttlMs, ctx.signal);
   if (!summary.regionId) throw new ToolFailure('ClusterRegionUnknown', `ACK did not report a region for cluster ${clusterId}.`);
   return summary.regionId;
 }
@@ -63,11 +72,11 @@ export function regionMismatch(clusterId: string, actual: string, used: string, 
  * the (cached) lookup.
  */
 export async function confirmClusterRegion(
-  ctx: Pick<ToolContext, 'credentials' | 'cs' | 'retry' | 'config' | 'signal'>,
+  ctx: RegionLookup,
   clusterId: string,
   used: string,
   claimedBy: string | undefined,
-  reported: string[],
+  reported: readonly string[],
 ): Promise<string> {
   const other = reported.find((region) => region !== used);
   if (other) throw regionMismatch(clusterId, other, used, claimedBy ?? 'the region lookup');

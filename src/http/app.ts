@@ -10,6 +10,7 @@ import type { CallRecord, RequestHooks } from '../mcp/build-server.ts';
 import { directRequest, initializeResultJson, responseJson, toolsListJson, type ToolsListJson } from '../mcp/direct-answer.ts';
 import { loadMcpRuntime } from '../mcp/load-runtime.ts';
 import type { ToolCatalog } from '../mcp/tool-catalog.ts';
+import type { ServerServices } from '../services.ts';
 import { toolContextFactory } from '../tools/create-tool-context.ts';
 import type { AppEnv } from './app-env.ts';
 import { oauthDiscoveryRoutes } from './auth-answers.ts';
@@ -28,6 +29,8 @@ export interface AppDependencies {
   toolsList?: ToolsListJson;
   logger: Logger;
   defaultChain: DefaultCredentialChain;
+  /** Per-process services (kubectl proxy, run slots, caches), created by `server.ts`. */
+  services: ServerServices;
 }
 
 export const MCP_PATHS = ['/mcp', '/mcp/v1'] as const;
@@ -77,7 +80,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       const hooks: RequestHooks = {
         mode,
         signal: c.req.raw.signal,
-        makeContext: toolContextFactory({ config, headers: c.req.raw.headers, mode, defaultChain: deps.defaultChain, note }),
+        makeContext: toolContextFactory({ config, services: deps.services, headers: c.req.raw.headers, mode, defaultChain: deps.defaultChain, note }),
         onCallFinished(record) {
           calls.push(record);
           fields.calls = calls;

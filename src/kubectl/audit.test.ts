@@ -10,7 +10,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { ensureKubectl } from '../../layers/kubectl/kubectl-binary.ts';
 import { startFakeKubeApiServer, type FakeKubeApiServer } from '../../test/emulator/kube/server.ts';
 import { createLogger } from '../log.ts';
-import { AUDIT_LIMITS, auditedResource, setKubectlAuditLogger } from './audit.ts';
+import { AUDIT_LIMITS, auditedResource } from './audit.ts';
 import { executeKubectl } from './execute.ts';
 import { parseKubeconfig } from './kubeconfig.ts';
 import { KubectlProxy, type ProxyGrant, type ProxySession } from './proxy.ts';
@@ -54,8 +54,7 @@ async function run(args: string[], policy: RestPolicy) {
 before(async () => {
   kubectlPath = await ensureKubectl();
   kube = await startFakeKubeApiServer();
-  proxy = new KubectlProxy();
-  setKubectlAuditLogger(createLogger((line) => lines.push(line)));
+  proxy = new KubectlProxy({ auditLogger: createLogger((line) => lines.push(line)) });
   await run(['get', 'namespaces'], READ_ONLY); // discovery cached
 });
 after(async () => {

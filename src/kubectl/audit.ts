@@ -4,9 +4,9 @@
  * requests, counts per verb and resource, counts per status, the first distinct requests (method and path), and the
  * refused requests (rule, method, path), each list bounded. A `get` of five thousand names writes one bounded line,
  * not five thousand. No query strings, bodies, headers or tokens.
- * Written with the server's log format (`createLogger`) to stdout unless a test or the host installs another logger.
+ * Written to the logger the proxy was given (the server's: `server.ts` creates the proxy with it).
  */
-import { createLogger, type Logger } from '../log.ts';
+import type { Logger } from '../log.ts';
 import { decodeSegments, restTarget, type RestRule } from './rest-policy.ts';
 
 /** Who made the call: the cluster id and the first characters of the caller's identity key (an HMAC, not reversible). */
@@ -17,13 +17,6 @@ export interface KubectlAuditSubject {
 
 /** Bounds of one call's audit line. */
 export const AUDIT_LIMITS = { kinds: 32, firstRequests: 20, refusals: 20, pathChars: 256 } as const;
-
-let auditLogger: Logger | undefined;
-
-/** Route audit lines to `logger` (the server's, or a test's capturing one). */
-export function setKubectlAuditLogger(logger: Logger): void {
-  auditLogger = logger;
-}
 
 /** "pods", "deployments.apps", "pods/log", "discovery" (API and group lists), "/openapi" (other non-resource paths). */
 export function auditedResource(path: string): string {
@@ -48,7 +41,10 @@ export class KubectlCallAudit {
   private slowestMs = 0;
   private flushed = false;
 
-  constructor(private readonly subject: KubectlAuditSubject) {}
+  constructor(
+    private readonly subject: KubectlAuditSubject,
+    private readonly logger: Logger,
+  ) {}
 
   /** A request kubectl made (`path` without the query): counted when it is judged, forwarded or not. */
   request(method: string, path: string): void {
@@ -77,8 +73,7 @@ export class KubectlCallAudit {
   flush(): void {
     if (this.flushed || this.requests === 0) return;
     this.flushed = true;
-    auditLogger ??= createLogger();
-    auditLogger.event('kubectl_api_requests', {
+    this.logger.event('kubectl_api_requests', {
       ...this.subject,
       requests: this.requests,
       refused: this.refused,

@@ -8,7 +8,7 @@ import { lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { proxyKubeconfig } from './kubeconfig.ts';
-import { kubectlProxy, type KubectlProxy, type ProxyGrant } from './proxy.ts';
+import type { KubectlProxy, ProxyGrant } from './proxy.ts';
 import type { KubectlLimits } from './resource-limits.ts';
 import { runKubectl, type KubectlRun } from './runner.ts';
 
@@ -25,7 +25,8 @@ export interface ExecuteKubectlOptions {
   grant: ProxyGrant;
   /** Names the discovery cache: `kubectlCacheKey(identity, cluster, server)`. */
   cacheKey: string;
-  proxy?: KubectlProxy;
+  /** The server's proxy (`ServerServices.kubectlProxy`). */
+  proxy: KubectlProxy;
 }
 
 export interface KubectlExecution extends KubectlRun {
@@ -59,7 +60,7 @@ export async function cacheDirectory(cacheKey: string): Promise<string> {
 }
 
 export async function executeKubectl(options: ExecuteKubectlOptions): Promise<KubectlExecution> {
-  const proxy = options.proxy ?? kubectlProxy();
+  const { proxy } = options;
   const cacheDir = await cacheDirectory(options.cacheKey);
   const session = await proxy.open(options.grant);
   let callDir: string | undefined;

@@ -19,7 +19,6 @@ import { ensureKubectl } from '../../layers/kubectl/kubectl-binary.ts';
 import { createCertificateAuthority } from '../../test/emulator/kube/certs.ts';
 import { startFakeKubeApiServer, type FakeKubeApiServer } from '../../test/emulator/kube/server.ts';
 import { createLogger } from '../log.ts';
-import { setKubectlAuditLogger } from './audit.ts';
 import { executeKubectl } from './execute.ts';
 import { parseKubeconfig, type UpstreamCluster } from './kubeconfig.ts';
 import { KubectlProxy, type ProxyGrant, type ProxySession } from './proxy.ts';
@@ -146,8 +145,7 @@ before(async () => {
   process.env.TMPDIR = tempRoot; // per-call directories of this file only
   kubectlPath = await ensureKubectl();
   kube = await startFakeKubeApiServer();
-  proxy = new KubectlProxy();
-  setKubectlAuditLogger(createLogger(() => undefined));
+  proxy = new KubectlProxy({ auditLogger: createLogger(() => undefined) });
 
   const ca = createCertificateAuthority();
   const cert = ca.issue({ commonName: '127.0.0.1', server: true });

@@ -15,7 +15,6 @@ import { findResourceType } from '../../test/emulator/kube/resources.ts';
 import { SECRET_PLAINTEXT_PASSWORD } from '../../test/emulator/kube/seed.ts';
 import { startFakeKubeApiServer, type FakeKubeApiServer } from '../../test/emulator/kube/server.ts';
 import { createLogger } from '../log.ts';
-import { setKubectlAuditLogger } from './audit.ts';
 import { executeKubectl } from './execute.ts';
 import { parseKubeconfig, type UpstreamCluster } from './kubeconfig.ts';
 import { MASKED_DATA } from './output-filter.ts';
@@ -93,8 +92,7 @@ function sendRaw(session: Pick<ProxySession, 'url' | 'caPem'>, method: string, t
 before(async () => {
   kubectlPath = await ensureKubectl();
   kube = await startFakeKubeApiServer();
-  proxy = new KubectlProxy();
-  setKubectlAuditLogger(createLogger((line) => audit.push(line)));
+  proxy = new KubectlProxy({ auditLogger: createLogger((line) => audit.push(line)) });
 });
 after(async () => {
   await proxy.close();

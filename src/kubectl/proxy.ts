@@ -21,6 +21,7 @@ import { createServer, request as httpsRequest, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { urlToHttpOptions } from 'node:url';
+import { createLogger, type Logger } from '../log.ts';
 import { KubectlCallAudit } from './audit.ts';
 import type { UpstreamCluster } from './kubeconfig.ts';
 import { loopbackCertificate } from './loopback-tls.ts';
@@ -54,6 +55,8 @@ export interface ProxySession {
 export interface KubectlProxyOptions {
   /** Upstream agents kept while idle (default 64). */
   maxPools?: number;
+  /** Where each call's audit line goes (default: a logger on stdout). */
+  auditLogger?: Logger;
 }
 
 function digest(token: string): string {
@@ -83,9 +86,12 @@ export class KubectlProxy extends EventEmitter {
   /** Every connection to the listener, upgraded ones included (which `closeAllConnections` does not see). */
   private readonly connections = new Set<Socket>();
 
+  private readonly auditLogger: Logger;
+
   constructor(options: KubectlProxyOptions = {}) {
     super();
     this.pool = new UpstreamPool(options.maxPools);
+    this.auditLogger = options.auditLogger ?? createLogger();
   }
 
   /** Start listening (once) and return `https://127.0.0.1:<port>` and the certificate to trust. */
@@ -115,7 +121,7 @@ export class KubectlProxy extends EventEmitter {
     const { url, caPem } = await this.endpoint();
     const token = randomBytes(32).toString('base64url');
     const key = digest(token);
-    const session: Session = { grant, upstreamRequests: 0, refusedRequests: 0, inflight: new Set(), audit: new KubectlCallAudit(grant.audit), closed: false };
+    const session: Session = { grant, upstreamRequests: 0, refusedRequests: 0, inflight: new Set(), audit: new KubectlCallAudit(grant.audit, this.auditLogger), closed: false };
     this.sessions.set(key, session);
     return {
       url,
@@ -268,12 +274,4 @@ export class KubectlProxy extends EventEmitter {
       track: (cut) => trackInflight(session, cut),
     });
   }
-}
-
-let shared: KubectlProxy | undefined;
-
-/** The process-wide proxy (one listener, a stable port). */
-export function kubectlProxy(): KubectlProxy {
-  shared ??= new KubectlProxy();
-  return shared;
 }

@@ -1,7 +1,7 @@
 /**
  * How many kubectl processes run at once in this process. Each one holds ~45 MB, and a function instance has 512 MB:
  * calls past the limit wait in a FIFO queue for a free slot, each still bound by its own deadline and its client's
- * abort. One limiter per process ({@link kubectlRunSlots}); each call brings the limit of its server's settings.
+ * abort. One limiter per server (`ServerServices.kubectlRunSlots`); each call brings the limit of its server's settings.
  */
 import { EventEmitter } from 'node:events';
 
@@ -61,7 +61,7 @@ export class RunSlots extends EventEmitter {
    * Take a slot, waiting in arrival order when `limit` are in use.
    * @throws SlotWaitEnded when the deadline passes or the signal aborts before a slot is free
    * @example
-   * const slot = await kubectlRunSlots().acquire({ limit: 4, deadline: performance.now() + 30_000, signal });
+   * const slot = await slots.acquire({ limit: 4, deadline: performance.now() + 30_000, signal });
    * try { await run(); } finally { slot.release(); }
    */
   acquire(options: AcquireOptions): Promise<SlotGrant> {
@@ -122,14 +122,6 @@ export class RunSlots extends EventEmitter {
       this.queue.shift()!.grant();
     }
   }
-}
-
-let shared: RunSlots | undefined;
-
-/** The process-wide limiter of kubectl runs. */
-export function kubectlRunSlots(): RunSlots {
-  shared ??= new RunSlots();
-  return shared;
 }
 
 /** A wait for a slot this long or longer is mentioned in the answer. */

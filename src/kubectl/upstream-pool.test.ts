@@ -8,7 +8,6 @@ import { request } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import { startFakeKubeApiServer, type FakeKubeApiServer } from '../../test/emulator/kube/server.ts';
 import { createLogger } from '../log.ts';
-import { setKubectlAuditLogger } from './audit.ts';
 import { parseKubeconfig, type UpstreamCluster } from './kubeconfig.ts';
 import { KubectlProxy, type ProxySession } from './proxy.ts';
 import { MAX_POOLS } from './upstream-pool.ts';
@@ -38,9 +37,8 @@ function get(session: ProxySession, path: string): Promise<{ status: number; tex
 
 before(async () => {
   kube = await startFakeKubeApiServer();
-  proxy = new KubectlProxy();
+  proxy = new KubectlProxy({ auditLogger: createLogger(() => undefined) });
   upstream = parseKubeconfig(kube.kubeconfig('alice'));
-  setKubectlAuditLogger(createLogger(() => undefined));
 });
 after(async () => {
   await proxy.close();

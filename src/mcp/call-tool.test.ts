@@ -17,6 +17,8 @@ function tool(name: string, structured: () => unknown) {
     input: {},
     output,
     annotations: readOnlyTool,
+    toolsets: ['clusters'],
+    ramActions: [],
     run: async (_args, ctx) => {
       const value = structured();
       if (value === 'wait') {

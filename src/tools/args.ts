@@ -1,5 +1,6 @@
 /** Argument schemas shared by tools: id formats and bounds checked before any API call. */
 import { z } from 'zod';
+import { REGION_PATTERN } from '../cluster/region-id.ts';
 
 export const clusterIdArg = z
   .string()
@@ -13,7 +14,7 @@ export const nodePoolIdArg = z
 
 export const regionArg = z
   .string()
-  .regex(/^[a-z]{2,4}-[a-z0-9-]{2,30}$/, 'must be an Alibaba Cloud region id such as cn-hangzhou')
+  .regex(REGION_PATTERN, 'must be an Alibaba Cloud region id such as cn-hangzhou')
   .describe('Alibaba Cloud region id, e.g. cn-hangzhou; found automatically when omitted');
 
 export const instanceIdArg = z.string().regex(/^i-[0-9a-z]{8,30}$/, 'must be an ECS instance id such as i-bp1abc…');

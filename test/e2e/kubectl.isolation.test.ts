@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { identityKeyOf } from '../../src/credentials/aliyun-credentials.ts';
 import { cacheDirectory, kubectlCacheKey } from '../../src/kubectl/execute.ts';
-import { kubectlProxy, type ProxyGrant } from '../../src/kubectl/proxy.ts';
+import type { ProxyGrant } from '../../src/kubectl/proxy.ts';
 import { kubeUserOf } from '../emulator/cs/kubeconfig.ts';
 import type { AccessKey, AccountRecord, ClusterRecord } from '../emulator/world.ts';
 import { callerHeaders, startStack, type Stack } from '../support/stack.ts';
@@ -31,8 +31,8 @@ let bob: Caller;
 
 before(async () => {
   stack = await startStack();
-  // Record every session the process-wide proxy opens (tokens and upstream credentials, for the leak scan).
-  const proxy = kubectlProxy();
+  // Record every session the server's proxy opens (tokens and upstream credentials, for the leak scan).
+  const proxy = await stack.server.services!.kubectlProxy();
   const open = proxy.open.bind(proxy);
   proxy.open = async (grant) => {
     const session = await open(grant);
@@ -84,7 +84,7 @@ describe('kubectl: identities are isolated', () => {
     assert.equal(aliceCredential.size, 1);
     assert.equal(bobCredential.size, 1);
     assert.notDeepEqual(aliceCredential, bobCredential);
-    assert.equal(kubectlProxy().openSessions, 0, 'every session closed with its call');
+    assert.equal((await stack.server.services!.kubectlProxy()).openSessions, 0, 'every session closed with its call');
   });
 
   test('each (identity, cluster) has its own private discovery cache directory', async () => {

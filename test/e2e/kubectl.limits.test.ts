@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { kubectlRunSlots } from '../../src/kubectl/run-slots.ts';
+import { type RunSlots } from '../../src/kubectl/run-slots.ts';
 import type { ClusterRecord } from '../emulator/world.ts';
 import { callerHeaders, startStack, TEST_TOKEN, type Stack } from '../support/stack.ts';
 
@@ -31,7 +31,10 @@ function call(command: string, extra: Record<string, unknown> = {}, onQueued?: (
   ) as Promise<Answer>;
 }
 
-/** Resolves when `event` has fired `count` times on the process-wide limiter. */
+/** The server's limiter of kubectl runs. */
+const kubectlRunSlots = (): RunSlots => stack.server.services!.kubectlRunSlots;
+
+/** Resolves when `event` has fired `count` times on the server's limiter. */
 function slotEvents(event: 'queued' | 'left', count: number): Promise<void> {
   return new Promise((resolve) => {
     let seen = 0;

@@ -23,7 +23,8 @@ export type LogEntry = Record<string, any>;
 
 export interface Stack {
   emulator: FullEmulator;
-  server: RunningServer;
+  /** The in-process server (its `services` are undefined with `serverProcess`). */
+  server: RunningServer | (Omit<RunningServer, 'services'> & { services?: undefined });
   /** The server's child process, with `serverProcess`. */
   process?: ServerProcess;
   mcpUrl: string;
@@ -212,7 +213,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     for (const listener of [...listeners]) listener(entry);
   };
   let child: ServerProcess | undefined;
-  let server: RunningServer;
+  let server: Stack['server'];
   if (options.serverProcess) {
     if (options.defaultChain) throw new Error('startStack: a default chain cannot be given to a server process');
     const started = await startServerProcess(env, onLogLine, typeof options.serverProcess === 'object' ? options.serverProcess : {});

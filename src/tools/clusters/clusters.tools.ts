@@ -1,8 +1,8 @@
 /** Cluster discovery tools: list_clusters, list_nodepools, list_nodes. */
 import { z } from 'zod';
-import { confirmClusterRegion, regionClaim } from '../../cluster/cluster-region.ts';
 import { clusterIdArg, nodePoolIdArg, pageNumberArg, pageSizeArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { CLUSTER_REGION } from '../ram.ts';
 import { table } from '../render.ts';
 import { listClusters, listNodePools, listNodes } from './clusters.api.ts';
 
@@ -42,6 +42,8 @@ export const listClustersTool = defineTool({
     page,
   },
   annotations: readOnlyTool,
+  toolsets: ['clusters'],
+  ramActions: ['cs:DescribeClustersV1'],
   async run(args, ctx) {
     const region = args.region ?? ctx.callerRegion;
     const client = await ctx.cs(region);
@@ -87,11 +89,12 @@ export const listNodePoolsTool = defineTool({
     ),
   },
   annotations: readOnlyTool,
+  toolsets: ['nodepools'],
+  ramActions: [CLUSTER_REGION, 'cs:DescribeClusterNodePools'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
-    const used = await ctx.clusterRegion(args.cluster_id, args.region);
-    const { nodepools, regionIds } = await listNodePools(await ctx.cs(used), ctx.retry, args.cluster_id, ctx.signal);
-    const region = await confirmClusterRegion(ctx, args.cluster_id, used, regionClaim(args.region, ctx.callerRegion), regionIds);
+    const cluster = ctx.forCluster(args);
+    const { nodepools, regionIds } = await listNodePools(await cluster.cs(), ctx.retry, args.cluster_id, ctx.signal);
+    const region = await cluster.confirmRegion(regionIds);
     const text =
       nodepools.length === 0
         ? `Cluster ${args.cluster_id} has no node pools.`
@@ -143,11 +146,12 @@ export const listNodesTool = defineTool({
     page,
   },
   annotations: readOnlyTool,
+  toolsets: ['nodepools'],
+  ramActions: [CLUSTER_REGION, 'cs:DescribeClusterNodes'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
+    const cluster = ctx.forCluster(args);
     const result = await listNodes(
-      await ctx.cs(region),
+      await cluster.cs(),
       ctx.retry,
       args.cluster_id,
       { nodepoolId: args.nodepool_id, pageNumber: args.page_number, pageSize: args.page_size },

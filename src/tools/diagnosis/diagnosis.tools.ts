@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool, type ToolAnnotations } from '../define-tool.ts';
+import { CLUSTER_REGION } from '../ram.ts';
 import { boundText } from '../render.ts';
 import { pollUntil, waitSecondsArg } from '../tasks/wait.ts';
 import { createDiagnosis, getDiagnosisResult, type DiagnosisResult } from './diagnosis.api.ts';
@@ -90,13 +91,14 @@ export const createClusterDiagnosisTool = defineTool({
     next_step: z.string(),
   },
   annotations: startsWork,
+  toolsets: ['diagnosis'],
+  ramActions: [CLUSTER_REGION, 'cs:CreateClusterDiagnosis'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
+    const cluster = ctx.forCluster(args);
     const target = validateTarget(args.diagnosis_type, args.target);
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
     const described = `${args.diagnosis_type} diagnosis of ${JSON.stringify(target)} in cluster ${args.cluster_id}`;
     const diagnosisId = await createDiagnosis(
-      await ctx.cs(region),
+      await cluster.cs(),
       ctx.retry,
       { clusterId: args.cluster_id, type: args.diagnosis_type, target },
       {
@@ -176,10 +178,12 @@ export const getClusterDiagnosisResultTool = defineTool({
     waited_seconds: z.number(),
   },
   annotations: readOnlyTool,
+  toolsets: ['diagnosis'],
+  ramActions: [CLUSTER_REGION, 'cs:GetClusterDiagnosisResult', 'cs:GetClusterDiagnosisCheckItems'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id, diagnosis: args.diagnosis_id });
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
-    const client = await ctx.cs(region);
+    const cluster = ctx.forCluster(args);
+    ctx.note({ diagnosis: args.diagnosis_id });
+    const client = await cluster.cs();
     const waited = await pollUntil(
       ctx,
       args.wait_seconds,

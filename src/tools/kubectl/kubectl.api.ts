@@ -4,17 +4,13 @@
  * (`credentialCacheTtlMs`). Never written to disk, never returned.
  */
 import { loadCsSdk, type CsClient } from '../../clients/cs-client.ts';
-import { TtlCache } from '../../cache/ttl-cache.ts';
-import { confirmClusterRegion, regionClaim } from '../../cluster/cluster-region.ts';
 import { credentialCacheTtlMs } from '../../credentials/aliyun-credentials.ts';
 import { parseKubeconfig, type UpstreamCluster } from '../../kubectl/kubeconfig.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
-import type { ToolContext } from '../tool-context.ts';
+import type { ClusterScope, ToolContext } from '../tool-context.ts';
 
 /** Renew a kubeconfig this long before ACK says it expires (at most half its lifetime). */
 export const KUBECONFIG_RENEW_MARGIN_MS = 5 * 60_000;
-
-const kubeconfigs = new TtlCache<UpstreamCluster>(500);
 
 export interface UserKubeconfig {
   config: string;
@@ -57,13 +53,13 @@ async function cacheKey(ctx: ToolContext, clusterId: string): Promise<string> {
  * X-Aliyun-Region) is checked first, cached kubeconfig or not, as every cluster tool checks it.
  * @throws ToolFailure InvalidRegion, ClusterRegionMismatch
  */
-export async function clusterUpstream(ctx: ToolContext, clusterId: string, region: string | undefined): Promise<UpstreamCluster> {
-  const claim = regionClaim(region, ctx.callerRegion);
-  if (claim !== undefined) await confirmClusterRegion(ctx, clusterId, await ctx.clusterRegion(clusterId, region), claim, []);
+export async function clusterUpstream(ctx: ToolContext, cluster: ClusterScope): Promise<UpstreamCluster> {
+  const clusterId = cluster.id;
+  if (cluster.regionClaim !== undefined) await cluster.confirmRegion();
   const settings = ctx.config.kubectl;
   const key = await cacheKey(ctx, clusterId);
-  return kubeconfigs.getOrLoad(key, async () => {
-    const client = await ctx.cs(await ctx.clusterRegion(clusterId, region));
+  return ctx.services.caches.kubeconfigs.getOrLoad(key, async () => {
+    const client = await cluster.cs();
     const answer = await describeClusterUserKubeconfig(
       client,
       ctx.retry,
@@ -78,5 +74,5 @@ export async function clusterUpstream(ctx: ToolContext, clusterId: string, regio
 
 /** Forget a cached kubeconfig (the API server refused its credential). */
 export async function forgetClusterUpstream(ctx: ToolContext, clusterId: string): Promise<void> {
-  kubeconfigs.delete(await cacheKey(ctx, clusterId));
+  ctx.services.caches.kubeconfigs.delete(await cacheKey(ctx, clusterId));
 }

@@ -10,9 +10,10 @@ import { parseKubectlCommand } from '../../kubectl/command-policy.ts';
 import { executeKubectl, kubectlCacheKey } from '../../kubectl/execute.ts';
 import { NARROWING_HINT, truncationMarker } from '../../kubectl/output-filter.ts';
 import { findPrlimit } from '../../kubectl/resource-limits.ts';
-import { commandsAtOnce, kubectlRunSlots, SlotWaitEnded, slotWaitNote, type SlotGrant } from '../../kubectl/run-slots.ts';
+import { commandsAtOnce, SlotWaitEnded, slotWaitNote, type SlotGrant } from '../../kubectl/run-slots.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, type ToolAnswer } from '../define-tool.ts';
+import { CLUSTER_REGION } from '../ram.ts';
 import type { ToolContext } from '../tool-context.ts';
 import { clusterUpstream, forgetClusterUpstream } from './kubectl.api.ts';
 
@@ -64,7 +65,7 @@ const RBAC_HINT =
 async function takeSlot(ctx: ToolContext, settings: KubectlSettings, deadline: number, timeoutSeconds: number): Promise<SlotGrant> {
   const limit = settings.maxConcurrent;
   try {
-    return await kubectlRunSlots().acquire({
+    return await ctx.services.kubectlRunSlots.acquire({
       limit,
       deadline,
       signal: ctx.signal,
@@ -94,9 +95,10 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
   }
   const timeoutSeconds = Math.min(args.timeout_seconds ?? settings.defaultTimeoutSeconds, settings.maxTimeoutSeconds);
   const deadline = started + timeoutSeconds * 1000;
-  ctx.note({ cluster: args.cluster_id, kubectl: parsed.subcommand });
+  const cluster = ctx.forCluster(args);
+  ctx.note({ kubectl: parsed.subcommand });
 
-  const upstream = await clusterUpstream(ctx, args.cluster_id, args.region);
+  const upstream = await clusterUpstream(ctx, cluster);
   const { identityKey } = await ctx.credentials();
   const perClusterKey = kubectlCacheKey(identityKey, args.cluster_id, upstream.server);
   const slot = await takeSlot(ctx, settings, deadline, timeoutSeconds);
@@ -118,6 +120,7 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
         audit: { cluster: args.cluster_id, identity: identityKey.slice(0, 12) },
       },
       cacheKey: perClusterKey,
+      proxy: await ctx.services.kubectlProxy(),
     });
   } finally {
     slot.release();
@@ -195,6 +198,12 @@ const SAFETY =
   'no edit/port-forward/proxy/attach/cp/debug/config, no -w or logs -f (use --tail/--since). Secret values are masked or refused. ' +
   'Output is cut at a size limit: narrow with -n, -l, --field-selector, -o custom-columns, --tail.';
 
+/**
+ * kubectl's rights inside the cluster come from the ACK RBAC bound to the identity (README, Kubernetes RBAC); RAM only
+ * lets it fetch the kubeconfig. In read-only mode the server runs only the read-only variant.
+ */
+const RAM_ACTIONS = [CLUSTER_REGION, 'cs:DescribeClusterUserKubeconfig'];
+
 const kubectlReadOnly = defineTool({
   name: 'kubectl',
   title: 'kubectl (read-only)',
@@ -205,6 +214,8 @@ const kubectlReadOnly = defineTool({
   input,
   output,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  toolsets: ['kubectl'],
+  ramActions: RAM_ACTIONS,
   run: runKubectlTool,
 });
 
@@ -218,6 +229,8 @@ export const kubectlTool = defineTool({
   input,
   output,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  toolsets: ['kubectl'],
+  ramActions: RAM_ACTIONS,
   readOnlyVariant: kubectlReadOnly,
   run: runKubectlTool,
 });

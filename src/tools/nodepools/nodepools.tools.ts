@@ -1,9 +1,9 @@
 /** Node pool changes: scale_nodepool (adds nodes) and remove_nodepool_nodes. Both are billed, destructive and never sent twice. */
 import { z } from 'zod';
-import { confirmClusterRegion, regionClaim } from '../../cluster/cluster-region.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, instanceIdArg, nodePoolIdArg, regionArg } from '../args.ts';
 import { defineTool, type ToolAnnotations } from '../define-tool.ts';
+import { CLUSTER_REGION } from '../ram.ts';
 import { findNodePool, findNodesById, removeNodePoolNodes, scaleNodePool } from './nodepools.api.ts';
 
 /** Changes billed infrastructure; repeating it repeats the change. */
@@ -40,13 +40,15 @@ export const scaleNodePoolTool = defineTool({
     next_step: z.string(),
   },
   annotations: destructiveWrite,
+  toolsets: ['nodepools'],
+  ramActions: [CLUSTER_REGION, 'cs:DescribeClusterNodePools', 'cs:ScaleClusterNodePool'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id, nodepool: args.nodepool_id });
-    const used = await ctx.clusterRegion(args.cluster_id, args.region);
-    const client = await ctx.cs(used);
+    const cluster = ctx.forCluster(args);
+    ctx.note({ nodepool: args.nodepool_id });
+    const client = await cluster.cs();
     const { pool, regionIds } = await findNodePool(client, ctx.retry, args.cluster_id, args.nodepool_id, ctx.signal);
     // Before anything is changed: a region the caller named must be the cluster's.
-    const region = await confirmClusterRegion(ctx, args.cluster_id, used, regionClaim(args.region, ctx.callerRegion), regionIds);
+    const region = await cluster.confirmRegion(regionIds);
     const { taskId } = await scaleNodePool(
       client,
       ctx.retry,
@@ -115,11 +117,13 @@ export const removeNodePoolNodesTool = defineTool({
     next_step: z.string(),
   },
   annotations: destructiveWrite,
+  toolsets: ['nodepools'],
+  ramActions: [CLUSTER_REGION, 'cs:DescribeClusterNodes', 'cs:RemoveNodePoolNodes'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id, nodepool: args.nodepool_id });
+    const cluster = ctx.forCluster(args);
+    ctx.note({ nodepool: args.nodepool_id });
     const instanceIds = [...new Set(args.instance_ids)];
-    const used = await ctx.clusterRegion(args.cluster_id, args.region);
-    const client = await ctx.cs(used);
+    const client = await cluster.cs();
     const byId = await findNodesById(client, ctx.retry, args.cluster_id, instanceIds, ctx.signal);
     const outside = instanceIds.filter((id) => byId.get(id)?.nodepool_id !== args.nodepool_id);
     if (outside.length > 0) {
@@ -135,7 +139,7 @@ export const removeNodePoolNodesTool = defineTool({
     }
     const nodes = instanceIds.map((id) => byId.get(id)!);
     // Before anything is changed: a region the caller named must be the cluster's (nodes do not carry one).
-    const region = await confirmClusterRegion(ctx, args.cluster_id, used, regionClaim(args.region, ctx.callerRegion), []);
+    const region = await cluster.confirmRegion();
     const prepaid = nodes.filter((node) => node.instance_charge_type === 'PrePaid').map((node) => node.instance_id);
     const { taskId } = await removeNodePoolNodes(
       client,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { LOG_DISCOVERY, PROMETHEUS_DISCOVERY } from '../ram.ts';
 import { slsAiToolsAssistant } from './assistant.ts';
 import { findPrometheus } from './discovery.ts';
 import { logstoreArg, projectArg } from './query-args.ts';
@@ -32,8 +33,10 @@ export const slsTranslateTextToSqlTool = defineTool({
   },
   output: answerShape,
   annotations: readOnlyTool,
+  toolsets: ['logs'],
+  ramActions: [...LOG_DISCOVERY, 'log:CallAiTools'],
   async run(args, ctx) {
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
+    const region = await ctx.forCluster(args).region();
     const project = await projectFor(ctx, args.cluster_id, region, args.logstore, args.project);
     const result = await slsAiToolsAssistant(ctx).textToSql({ region, project: project.value, logstore: args.logstore, text: args.text });
     return {
@@ -59,8 +62,10 @@ export const slsDiagnoseQueryTool = defineTool({
   },
   output: answerShape,
   annotations: readOnlyTool,
+  toolsets: ['logs'],
+  ramActions: [...LOG_DISCOVERY, 'log:CallAiTools'],
   async run(args, ctx) {
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
+    const region = await ctx.forCluster(args).region();
     const project = await projectFor(ctx, args.cluster_id, region, args.logstore, args.project);
     const result = await slsAiToolsAssistant(ctx).diagnoseSql({
       region,
@@ -83,8 +88,10 @@ export const cmsTranslateTextToPromqlTool = defineTool({
   input: { cluster_id: clusterIdArg, text: z.string().min(1).max(2000).describe('The question, in plain words'), region: regionArg.optional() },
   output: answerShape,
   annotations: readOnlyTool,
+  toolsets: ['metrics'],
+  ramActions: [...PROMETHEUS_DISCOVERY, 'log:CallAiTools'],
   async run(args, ctx) {
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
+    const region = await ctx.forCluster(args).region();
     const target = await findPrometheus(ctx, args.cluster_id, region);
     const result = await slsAiToolsAssistant(ctx).textToPromql({ region, project: target.project.value, metricstore: target.metricstore.value, text: args.text });
     return {

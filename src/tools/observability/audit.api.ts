@@ -3,9 +3,8 @@
  * names): filtered records, and the calls the API server marked deprecated (`k8s.io/deprecated` audit annotation).
  * Shared by query_audit_log and check_upgrade_readiness.
  */
-import { createSlsClient } from '../../clients/sls-client.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
-import type { ToolContext } from '../tool-context.ts';
+import type { ClusterScope, ToolContext } from '../tool-context.ts';
 import { auditSearch, exactMatch, type AuditFilters } from './audit-query.ts';
 import { findProject, type Found } from './discovery.ts';
 import type { TimeRange } from './query-args.ts';
@@ -92,10 +91,11 @@ export interface AuditQueryResult {
 }
 
 /** Records matching the filters, newest first, at most `limit`. */
-export async function queryAuditLog(ctx: ToolContext, clusterId: string, region: string, filters: AuditFilters, range: TimeRange, limit: number): Promise<AuditQueryResult> {
-  const location = await auditLocation(ctx, clusterId, region);
+export async function queryAuditLog(ctx: ToolContext, cluster: ClusterScope, filters: AuditFilters, range: TimeRange, limit: number): Promise<AuditQueryResult> {
+  const region = await cluster.region();
+  const location = await auditLocation(ctx, cluster.id, region);
   const query = auditSearch(filters);
-  const client = await createSlsClient(ctx.config, await ctx.credentials(), region);
+  const client = await cluster.sls();
   let result;
   try {
     result = await getLogs(
@@ -130,9 +130,10 @@ export interface DeprecatedApiCall {
 }
 
 /** Calls the API server marked deprecated, grouped by API, resource and client; `sampled` when 100 rows came back. */
-export async function deprecatedApiCalls(ctx: ToolContext, clusterId: string, region: string, range: TimeRange): Promise<{ location: AuditLocation; calls: DeprecatedApiCall[]; sampled: boolean }> {
-  const location = await auditLocation(ctx, clusterId, region);
-  const client = await createSlsClient(ctx.config, await ctx.credentials(), region);
+export async function deprecatedApiCalls(ctx: ToolContext, cluster: ClusterScope, range: TimeRange): Promise<{ location: AuditLocation; calls: DeprecatedApiCall[]; sampled: boolean }> {
+  const region = await cluster.region();
+  const location = await auditLocation(ctx, cluster.id, region);
+  const client = await cluster.sls();
   let result;
   try {
     result = await getLogs(

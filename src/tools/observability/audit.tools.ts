@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { CLUSTER_REGION } from '../ram.ts';
 import { table } from '../render.ts';
 import { queryAuditLog } from './audit.api.ts';
 import { listArg, normaliseResourceTypes, normaliseVerbs, parseList, valueFilter, type ValueFilter } from './audit-query.ts';
@@ -62,16 +63,18 @@ export const queryAuditLogTool = defineTool({
     truncation: z.string().nullable(),
   },
   annotations: readOnlyTool,
+  toolsets: ['logs'],
+  ramActions: [CLUSTER_REGION, 'cs:GetClusterAuditProject', 'log:GetLogStoreLogs'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
+    const cluster = ctx.forCluster(args);
     const values: ValueFilter[] = [];
     if (args.user !== undefined) values.push(valueFilter('user', args.user));
     if (args.namespace !== undefined) values.push(valueFilter('namespace', args.namespace));
     if (args.resource_name !== undefined) values.push(valueFilter('resource_name', args.resource_name));
     const filters = { values, verbs: normaliseVerbs(parseList('verbs', args.verbs)), resourceTypes: normaliseResourceTypes(parseList('resource_types', args.resource_types)) };
     const range = timeWindow(args.start_time, args.end_time, { defaultStart: '24h', maxSeconds: MAX_SPAN_SECONDS });
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
-    const result = await queryAuditLog(ctx, args.cluster_id, region, filters, range, args.limit);
+    const result = await queryAuditLog(ctx, cluster, filters, range, args.limit);
+    const region = await cluster.region();
     const { location, entries } = result;
     const truncation = result.more ? `[truncated: more records match; showing ${entries.length} (limit ${args.limit}): narrow the filters or the time range]` : null;
     const window = `${new Date(range.from * 1000).toISOString()} .. ${new Date(range.to * 1000).toISOString()}`;

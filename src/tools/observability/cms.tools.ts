@@ -1,9 +1,9 @@
 /** cms_get_node_metrics: CloudMonitor metrics of the ECS instances behind a cluster's nodes. */
 import { z } from 'zod';
-import { createCmsClient } from '../../clients/cms-client.ts';
 import { listNodes } from '../clusters/clusters.api.ts';
 import { clusterIdArg, nodePoolIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { CLUSTER_REGION } from '../ram.ts';
 import { table } from '../render.ts';
 import { describeNodeMetrics, ECS_NAMESPACE as ECS_NS, NODE_METRICS, type NodeMetric, type NodeMetricSpec } from './cms.api.ts';
 import { timeRange, unixSecondsArg } from './query-args.ts';
@@ -65,16 +65,18 @@ export const cmsGetNodeMetricsTool = defineTool({
     truncation: z.string().nullable(),
   },
   annotations: readOnlyTool,
+  toolsets: ['metrics'],
+  ramActions: [CLUSTER_REGION, 'cs:DescribeClusterNodes', 'cms:DescribeMetricList'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
+    const cluster = ctx.forCluster(args);
     const range = timeRange(args.from_timestamp, args.to_timestamp, { defaultSeconds: 3600, maxSeconds: MAX_SPAN_SECONDS });
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
-    const { nodes, page } = await listNodes(await ctx.cs(region), ctx.retry, args.cluster_id, { nodepoolId: args.nodepool_id, pageNumber: args.page_number, pageSize: MAX_NODES }, ctx.signal);
+    const region = await cluster.region();
+    const { nodes, page } = await listNodes(await cluster.cs(), ctx.retry, args.cluster_id, { nodepoolId: args.nodepool_id, pageNumber: args.page_number, pageSize: MAX_NODES }, ctx.signal);
     const withInstance = nodes.filter((node) => node.instance_id);
     const metric: NodeMetricSpec = NODE_METRICS[args.metric];
     const { series, complete } = withInstance.length
       ? await describeNodeMetrics(
-          await createCmsClient(ctx.config, await ctx.credentials(), region),
+          await cluster.cms(),
           ctx.retry,
           { instanceIds: withInstance.map((n) => n.instance_id), metric: args.metric, period: args.period, startMs: range.from * 1000, endMs: range.to * 1000 },
           ctx.signal,

@@ -5,7 +5,7 @@
 import { toToolFailure } from '../../errors/map-error.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { callRead } from '../../upstream/call-upstream.ts';
-import type { ToolContext } from '../tool-context.ts';
+import type { ClusterScope, ToolContext } from '../tool-context.ts';
 import { defaultLogProject, type Found } from './discovery.ts';
 
 export interface ControlPlaneLogs {
@@ -18,8 +18,9 @@ export interface ControlPlaneLogs {
 export const ENABLE_CONTROL_PLANE_HINT =
   'Enable control-plane component logs (ACK console: the cluster → Operations → Log Center → Control Plane Component Logs; or the UpdateControlPlaneLog API with the components), then query again.';
 
-export async function controlPlaneLogs(ctx: ToolContext, clusterId: string, region: string): Promise<ControlPlaneLogs> {
-  const cs = await ctx.cs(region);
+export async function controlPlaneLogs(ctx: ToolContext, cluster: ClusterScope): Promise<ControlPlaneLogs> {
+  const clusterId = cluster.id;
+  const cs = await cluster.cs();
   try {
     const { body } = await callRead(ctx.retry, () => cs.checkControlPlaneLogEnable(clusterId), ctx.signal);
     const project = body?.logProject?.trim();

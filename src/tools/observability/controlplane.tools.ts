@@ -1,9 +1,9 @@
 /** query_controlplane_logs: the logs of one control-plane component (name and parameters as the official ACK MCP server's). */
 import { z } from 'zod';
-import { createSlsClient } from '../../clients/sls-client.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { CLUSTER_REGION } from '../ram.ts';
 import { assertComponentEnabled, controlPlaneLogs, ENABLE_CONTROL_PLANE_HINT } from './controlplane.api.ts';
 import { boundRows, renderRows, splitQuery } from './log-rows.ts';
 import { getLogs } from './sls.api.ts';
@@ -47,18 +47,20 @@ export const queryControlPlaneLogsTool = defineTool({
     truncation: z.string().nullable(),
   },
   annotations: readOnlyTool,
+  toolsets: ['logs'],
+  ramActions: [CLUSTER_REGION, 'cs:CheckControlPlaneLogEnable', 'log:GetLogStoreLogs'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
+    const cluster = ctx.forCluster(args);
     const filter = args.filter_pattern?.trim() || '*';
     if (splitQuery(filter).sql !== undefined) {
       throw new ToolFailure('InvalidArguments', 'filter_pattern is a search, not `search | SQL`.', { hint: 'Drop the `| …` part, or run SQL with sls_execute_sql_query on the same logstore. Nothing was sent.' });
     }
     const range = timeWindow(args.start_time, args.end_time, { defaultStart: '24h', maxSeconds: MAX_SPAN_SECONDS });
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
-    const logs = await controlPlaneLogs(ctx, args.cluster_id, region);
+    const region = await cluster.region();
+    const logs = await controlPlaneLogs(ctx, cluster);
     assertComponentEnabled(args.cluster_id, args.component_name, logs);
     const logstore = `${args.component_name}-${args.cluster_id}`;
-    const client = await createSlsClient(ctx.config, await ctx.credentials(), region);
+    const client = await cluster.sls();
     let result;
     try {
       result = await getLogs(

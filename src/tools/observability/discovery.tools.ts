@@ -1,9 +1,9 @@
 /** list_log_stores: what observability data the cluster has and where, found from the cluster id. */
 import { z } from 'zod';
-import { createSlsClient } from '../../clients/sls-client.ts';
 import { toToolFailure } from '../../errors/map-error.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { LOG_DISCOVERY, PROMETHEUS_DISCOVERY } from '../ram.ts';
 import { findArmsPrometheus, findProject, findPrometheus, ROLE_PURPOSE, roleOf, type Found, type LogstoreRole, type PrometheusTarget } from './discovery.ts';
 import { listStores } from './sls.api.ts';
 
@@ -42,14 +42,16 @@ export const listLogStoresTool = defineTool({
     }),
   },
   annotations: readOnlyTool,
+  toolsets: ['logs'],
+  ramActions: [...LOG_DISCOVERY, ...PROMETHEUS_DISCOVERY, 'log:ListLogStores', 'arms:GetPrometheusInstance'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
+    const cluster = ctx.forCluster(args);
+    const region = await cluster.region();
     // The project lookups and the account id (STS) do not depend on each other: ask them together.
     const [found, prometheusTarget, client] = await Promise.all([
       Promise.all(ROLES.map((role) => findProject(ctx, args.cluster_id, region, role))),
       findPrometheus(ctx, args.cluster_id, region).catch((error: unknown) => toToolFailure(error)),
-      createSlsClient(ctx.config, await ctx.credentials(), region),
+      cluster.sls(),
     ]);
 
     // One ListLogStores per distinct project, shared by the rows that name it.

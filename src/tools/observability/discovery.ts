@@ -14,9 +14,7 @@
  * transient failure (5xx, throttling, network) is not cached, so the next call asks ACK again.
  * The account id comes from FC (`FC_ACCOUNT_ID`, only with the function's own role) or STS GetCallerIdentity.
  */
-import { TtlCache } from '../../cache/ttl-cache.ts';
 import { createArmsClient } from '../../clients/arms-client.ts';
-import { createStsClient } from '../../clients/sts-client.ts';
 import { credentialCacheTtlMs } from '../../credentials/aliyun-credentials.ts';
 import { toToolFailure } from '../../errors/map-error.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
@@ -48,9 +46,6 @@ export function roleOf(logstore: string): LogstoreRole {
   return 'cluster';
 }
 
-const projects = new TtlCache<Found<string>>(2000);
-const accounts = new TtlCache<Found<string>>(2000);
-
 export function defaultLogProject(clusterId: string): string {
   return `k8s-log-${clusterId}`;
 }
@@ -76,7 +71,7 @@ async function lookup(
   const identity = await ctx.credentials();
   const ttlMs = credentialCacheTtlMs(identity, ctx.config.clusterRegionTtlMs, ctx.config.stsCacheMaxMs);
   const fallback = `default k8s-log-{cluster_id}`;
-  return projects.getOrLoad(`${identity.identityKey}:${clusterId}:${role}`, async () => {
+  return ctx.services.caches.logProjects.getOrLoad(`${identity.identityKey}:${clusterId}:${role}`, async () => {
     try {
       const { value, note, disabled } = await read();
       const off = disabled ? { disabled: true } : {};
@@ -120,8 +115,8 @@ export async function findProject(ctx: ToolContext, clusterId: string, region: s
 export async function findAccountId(ctx: ToolContext): Promise<Found<string>> {
   const identity = await ctx.credentials();
   if (identity.source === 'function' && ctx.config.fcAccountId) return { value: ctx.config.fcAccountId, source: 'FC_ACCOUNT_ID' };
-  return accounts.getOrLoad(identity.identityKey, async () => {
-    const client = await createStsClient(ctx.config, identity, ctx.fallbackRegion);
+  return ctx.services.caches.accountIds.getOrLoad(identity.identityKey, async () => {
+    const client = await ctx.sts();
     try {
       const { body } = await callRead(ctx.retry, () => client.getCallerIdentity(), ctx.signal);
       if (!body?.accountId) throw new Error('no AccountId in the answer');

@@ -1,9 +1,9 @@
 /** sls_describe_logstore: the fields, types and a few sample rows of one of the cluster's logstores, to write correct queries. */
 import { z } from 'zod';
-import { createSlsClient } from '../../clients/sls-client.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { LOG_DISCOVERY } from '../ram.ts';
 import { table } from '../render.ts';
 import { cutCell, logstoreArg, projectArg } from './query-args.ts';
 import { getIndex, getLogs } from './sls.api.ts';
@@ -43,11 +43,13 @@ export const slsDescribeLogstoreTool = defineTool({
     truncation: z.string().nullable(),
   },
   annotations: readOnlyTool,
+  toolsets: ['logs'],
+  ramActions: [...LOG_DISCOVERY, 'log:GetIndex', 'log:GetLogStoreLogs'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
+    const cluster = ctx.forCluster(args);
+    const region = await cluster.region();
     const project = await projectFor(ctx, args.cluster_id, region, args.logstore, args.project);
-    const client = await createSlsClient(ctx.config, await ctx.credentials(), region);
+    const client = await cluster.sls();
     const target = { region, project: project.value, projectSource: project.source, logstore: args.logstore };
     let index;
     try {

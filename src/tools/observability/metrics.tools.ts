@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { PROMETHEUS_DISCOVERY } from '../ram.ts';
 import { metricNames, nameMatcher, seriesOf, summariseSeries } from './metrics.api.ts';
 import { withClusterPrometheus } from './prometheus-target.ts';
 import { projectArg } from './query-args.ts';
@@ -45,9 +46,12 @@ export const cmsListMetricsTool = defineTool({
     truncation: z.string().nullable(),
   },
   annotations: readOnlyTool,
+  toolsets: ['metrics'],
+  // Prometheus's metadata endpoints on the metricstore are reads of it, like queries.
+  ramActions: [...PROMETHEUS_DISCOVERY, 'log:GetLogStoreLogs', 'arms:GetPrometheusInstance'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
+    const cluster = ctx.forCluster(args);
+    const region = await cluster.region();
     const now = Math.floor(Date.now() / 1000);
     const matches = nameMatcher(args.match);
     const run = await withClusterPrometheus(ctx, args.cluster_id, region, { project: args.project, metricstore: args.metricstore }, async (endpoint) => {

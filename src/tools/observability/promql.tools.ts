@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { PROMETHEUS_DISCOVERY } from '../ram.ts';
 import { withClusterPrometheus } from './prometheus-target.ts';
 import { queryPrometheus, type PromSample, type PromSeries } from './promql.api.ts';
 import { boundSeries, summarise } from './promql-render.ts';
@@ -49,8 +50,11 @@ export const cmsExecutePromqlQueryTool = defineTool({
     warnings: z.array(z.string()),
   },
   annotations: readOnlyTool,
+  toolsets: ['metrics'],
+  // PromQL is served by Log Service's Prometheus API on the cluster's metricstore.
+  ramActions: [...PROMETHEUS_DISCOVERY, 'log:GetLogStoreLogs', 'arms:GetPrometheusInstance'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
+    const cluster = ctx.forCluster(args);
     const isRange = args.start !== undefined || args.end !== undefined || args.step !== undefined;
     if (isRange && args.time !== undefined) {
       throw new ToolFailure('InvalidArguments', 'Give either `time` (instant query) or `start`/`end`/`step` (range query), not both.', { hint: 'Nothing was sent.' });
@@ -69,7 +73,7 @@ export const cmsExecutePromqlQueryTool = defineTool({
     } else {
       request = { query: args.query, time: args.time };
     }
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
+    const region = await cluster.region();
     const { value: answer, project, metricstore } = await withClusterPrometheus(ctx, args.cluster_id, region, { project: args.project, metricstore: args.metricstore }, (endpoint) =>
       queryPrometheus(ctx.config, ctx.retry, endpoint, request, ctx.signal),
     );

@@ -1,8 +1,8 @@
 /** sls_execute_sql_query: a search or `search | SQL` on one of the cluster's logstores. */
 import { z } from 'zod';
-import { createSlsClient } from '../../clients/sls-client.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { LOG_DISCOVERY } from '../ram.ts';
 import type { ToolContext } from '../tool-context.ts';
 import { findProject, roleOf, type Found } from './discovery.ts';
 import { boundRows, renderRows } from './log-rows.ts';
@@ -58,12 +58,14 @@ export const slsExecuteSqlQueryTool = defineTool({
     truncation: z.string().nullable(),
   },
   annotations: readOnlyTool,
+  toolsets: ['logs'],
+  ramActions: [...LOG_DISCOVERY, 'log:GetLogStoreLogs'],
   async run(args, ctx) {
-    ctx.note({ cluster: args.cluster_id });
+    const cluster = ctx.forCluster(args);
     const range = timeRange(args.from_timestamp, args.to_timestamp, { defaultSeconds: 3600, maxSeconds: MAX_SPAN_SECONDS });
-    const region = await ctx.clusterRegion(args.cluster_id, args.region);
+    const region = await cluster.region();
     const project = await projectFor(ctx, args.cluster_id, region, args.logstore, args.project);
-    const client = await createSlsClient(ctx.config, await ctx.credentials(), region);
+    const client = await cluster.sls();
     const result = await getLogs(
       client,
       ctx.retry,

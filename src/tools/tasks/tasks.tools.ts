@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import { CLUSTER_REGION } from '../ram.ts';
 import { boundText } from '../render.ts';
 import { describeTask, taskFailed, taskFinished, taskStateUnknown, type TaskInfo } from './tasks.api.ts';
 import { pollUntil, waitSecondsArg } from './wait.ts';
@@ -97,10 +98,13 @@ export const describeTaskInfoTool = defineTool({
     waited_seconds: z.number(),
   },
   annotations: readOnlyTool,
+  // Tasks follow node pool changes (scale_nodepool, remove_nodepool_nodes) and the cluster's own operations.
+  toolsets: ['clusters', 'nodepools'],
+  ramActions: [CLUSTER_REGION, 'cs:DescribeTaskInfo'],
   async run(args, ctx) {
-    ctx.note({ task: args.task_id, ...(args.cluster_id ? { cluster: args.cluster_id } : {}) });
-    const region = args.cluster_id ? await ctx.clusterRegion(args.cluster_id, args.region) : (args.region ?? ctx.fallbackRegion);
-    const client = await ctx.cs(region);
+    ctx.note({ task: args.task_id });
+    const { cluster_id: clusterId } = args;
+    const client = clusterId ? await ctx.forCluster({ cluster_id: clusterId, region: args.region }).cs() : await ctx.cs(args.region ?? ctx.fallbackRegion);
     const waited = await pollUntil(
       ctx,
       args.wait_seconds,
