@@ -9,8 +9,10 @@ import { diagnosisTools } from './diagnosis/diagnosis.tools.ts';
 import { kubectlTools } from './kubectl/kubectl.tools.ts';
 import { nodePoolTools } from './nodepools/nodepools.tools.ts';
 import { taskTools } from './tasks/tasks.tools.ts';
+import { upgradeTools } from './upgrade/index.ts';
 
 export const allTools: AnyToolDefinition[] = [...clusterTools];
 allTools.push(...nodePoolTools, ...taskTools, ...diagnosisTools);
 allTools.push(...observabilityTools);
 allTools.push(...kubectlTools);
+allTools.push(...upgradeTools);

@@ -175,10 +175,10 @@ const routes: CsRoute[] = [
       });
       if (asked) {
         const entry = KUBERNETES_VERSIONS.find((candidate) => candidate.version === asked);
-        return (entry ? [view(entry, query.get('QueryUpgradableVersion') === 'true')] : []) as unknown as Record<string, unknown>;
+        return entry ? [view(entry, query.get('QueryUpgradableVersion') === 'true')] : [];
       }
       const supported = query.get('Mode') === 'supported';
-      return KUBERNETES_VERSIONS.filter((entry) => supported || entry.creatable).map((entry) => view(entry, false)) as unknown as Record<string, unknown>;
+      return KUBERNETES_VERSIONS.filter((entry) => supported || entry.creatable).map((entry) => view(entry, false));
     },
   },
 ];
