@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ToolFailure } from '../../errors/tool-failure.ts';
-import { auditSearch, exactMatch, normaliseResourceTypes, parseList, valueFilter } from './audit-query.ts';
+import { auditSearch, exactMatch, listArg, normaliseResourceTypes, parseList, valueFilter } from './audit-query.ts';
 
 const refused = (fn: () => unknown) => assert.throws(fn, (error: unknown) => error instanceof ToolFailure && error.code === 'InvalidArguments');
 
@@ -26,13 +26,14 @@ describe('audit query', () => {
     for (const value of ['a"b', 'a\\b', 'a b', 'a|b', 'a(b', 'a*b', '*', '', 'a\nb', 'a\u0000b']) refused(() => valueFilter('user', value));
     for (const value of ['Default', 'a_b', 'a.b', 'a:b']) refused(() => valueFilter('namespace', value));
     refused(() => normaliseResourceTypes(['pods" or "x']));
-    refused(() => parseList('verbs', '[1,2]'));
-    refused(() => parseList('verbs', JSON.stringify(Array.from({ length: 21 }, (_, i) => `v${i}`))));
+    assert.equal(listArg.safeParse('[1,2]').success, false);
+    assert.equal(listArg.safeParse('["get"').success, false);
+    assert.equal(listArg.safeParse(JSON.stringify(Array.from({ length: 21 }, (_, i) => `v${i}`))).success, false);
   });
 
   it('reads lists as arrays, JSON array strings or comma-separated words', () => {
-    assert.deepEqual(parseList('verbs', ['Get', 'get', ' list ']), ['get', 'list']);
-    assert.deepEqual(parseList('verbs', '["create","update"]'), ['create', 'update']);
-    assert.deepEqual(parseList('verbs', 'create, delete'), ['create', 'delete']);
+    assert.deepEqual(parseList(listArg.parse(['Get', 'get', ' list '])), ['get', 'list']);
+    assert.deepEqual(parseList(listArg.parse('["create","update"]')), ['create', 'update']);
+    assert.deepEqual(parseList(listArg.parse('create, delete')), ['create', 'delete']);
   });
 });

@@ -29,28 +29,24 @@ const FIELDS = {
 } as const;
 export type FilterName = keyof typeof FIELDS;
 
-/** A list argument as the official server takes it: an array, a JSON array string, or comma-separated words. */
-export const listArg = z.union([z.array(z.string().max(100)).max(20), z.string().max(2000)]);
+/**
+ * A list argument as the official server takes it: an array, or a string holding a JSON array or comma-separated
+ * words (read before validation, so the advertised schema stays a plain array of strings).
+ */
+export const listArg = z.preprocess((value) => {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (!text.startsWith('[')) return text.split(',');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return value; // not a list: refused by the schema below
+  }
+}, z.array(z.string().max(100)).max(20));
 
-export function parseList(name: string, value: string[] | string | undefined): string[] {
-  if (value === undefined) return [];
-  let items: unknown = value;
-  if (typeof value === 'string') {
-    const text = value.trim();
-    if (text.startsWith('[')) {
-      try {
-        items = JSON.parse(text);
-      } catch {
-        throw new ToolFailure('InvalidArguments', `${name} is not a valid JSON array: ${text.slice(0, 80)}`, { hint: 'Pass a list such as ["create","update"], or "create,update". Nothing was sent.' });
-      }
-    } else {
-      items = text.split(',');
-    }
-  }
-  if (!Array.isArray(items) || items.length > 20 || items.some((item) => typeof item !== 'string')) {
-    throw new ToolFailure('InvalidArguments', `${name} must be a list of at most 20 strings.`, { hint: 'Nothing was sent.' });
-  }
-  return [...new Set((items as string[]).map((item) => item.trim().toLowerCase()).filter(Boolean))];
+/** Trimmed, lowercase, without duplicates or empty entries. */
+export function parseList(values: string[] | undefined): string[] {
+  return [...new Set((values ?? []).map((item) => item.trim().toLowerCase()).filter(Boolean))];
 }
 
 export function normaliseVerbs(verbs: string[]): string[] {

@@ -71,7 +71,7 @@ export const queryAuditLogTool = defineTool({
     if (args.user !== undefined) values.push(valueFilter('user', args.user));
     if (args.namespace !== undefined) values.push(valueFilter('namespace', args.namespace));
     if (args.resource_name !== undefined) values.push(valueFilter('resource_name', args.resource_name));
-    const filters = { values, verbs: normaliseVerbs(parseList('verbs', args.verbs)), resourceTypes: normaliseResourceTypes(parseList('resource_types', args.resource_types)) };
+    const filters = { values, verbs: normaliseVerbs(parseList(args.verbs)), resourceTypes: normaliseResourceTypes(parseList(args.resource_types)) };
     const range = timeWindow(args.start_time, args.end_time, { defaultStart: '24h', maxSeconds: MAX_SPAN_SECONDS });
     const result = await queryAuditLog(ctx, cluster, filters, range, args.limit);
     const region = await cluster.region();

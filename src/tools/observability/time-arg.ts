@@ -7,8 +7,9 @@ import { z } from 'zod';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { timeRange, type TimeRange } from './query-args.ts';
 
+/** A string in the schema; a number (unix seconds) is read as its digits. */
 export const timeArg = z
-  .union([z.string().min(1).max(40), z.number().int()])
+  .preprocess((value) => (typeof value === 'number' ? String(value) : value), z.string().min(1).max(40))
   .describe('Relative ("30m", "24h", "7d"), ISO 8601 with a zone ("2026-09-16T08:09:44Z"), or unix seconds');
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
