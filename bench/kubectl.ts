@@ -13,7 +13,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { createLogger } from '../src/log.ts';
 import { kubeUserOf } from '../test/emulator/cs/kubeconfig.ts';
 import { callerHeaders, startStack } from '../test/support/stack.ts';
 

@@ -2,7 +2,7 @@
  * `npm run sandbox`: the emulator with a demo account and the MCP server wired to it, so
  * every tool can be tried without an Alibaba Cloud account.
  *
- * Honours PORT (default 8080), MCP_AUTH_TOKEN (generated when unset), ACCESS_MODE and
+ * Honours PORT (default 8080), MCP_AUTH_TOKEN (generated when unset), ACCESS_MODE, TOOLSETS (default all) and
  * EMULATOR_PORT (default: any free port).
  */
 import { randomBytes } from 'node:crypto';
@@ -58,7 +58,7 @@ const clusters = emulator.world.accounts[0]!.clusters.map((c) => `${c.cluster_id
 const regions = Object.entries(emulator.regionEndpoints).map(([region, endpoint]) => `${region} ${endpoint}`).join(', ');
 
 process.stderr.write(`
-ACK MCP sandbox is running (emulated Alibaba Cloud at ${emulator.url}, mode ${config.accessMode};
+ACK MCP sandbox is running (emulated Alibaba Cloud at ${emulator.url}, mode ${config.accessMode}, toolsets ${config.toolsets.join(',')};
 ACK regional endpoints: ${regions}).
 
   MCP URL:  ${mcpUrl}

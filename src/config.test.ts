@@ -51,6 +51,18 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig({ ...base, MCP_AUTH_BY_GATEWAY: 'maybe' }), /MCP_AUTH_BY_GATEWAY must be true or false/);
   });
 
+  test('TOOLSETS: every toolset by default; a selection in canonical order; unknown names refused in one line naming the known ones', () => {
+    const base = { MCP_AUTH_TOKEN: token };
+    assert.deepEqual(loadConfig(base).toolsets, ['clusters', 'nodepools', 'diagnosis', 'kubectl', 'logs', 'metrics']);
+    assert.deepEqual(loadConfig({ ...base, TOOLSETS: ' ' }).toolsets, loadConfig(base).toolsets);
+    assert.deepEqual(loadConfig({ ...base, TOOLSETS: ' Metrics, kubectl,kubectl ' }).toolsets, ['kubectl', 'metrics']);
+    assert.throws(
+      () => loadConfig({ ...base, TOOLSETS: 'kubectl,pods,x' }),
+      (error: Error) =>
+        error.message === 'TOOLSETS names unknown toolsets "pods", "x"; the toolsets are clusters, nodepools, diagnosis, kubectl, logs, metrics (comma-separated; unset: all).',
+    );
+  });
+
   test('on FC: listens on 0.0.0.0:FC_SERVER_PORT and trusts x-fc-* headers; off FC it does not', () => {
     const onFc = loadConfig({ ...{ MCP_AUTH_TOKEN: token }, FC_FUNCTION_NAME: 'ack-mcp', FC_SERVER_PORT: '9000' });
     assert.equal(onFc.host, '0.0.0.0');

@@ -4,6 +4,7 @@
  */
 import { REGION_PATTERN } from './cluster/region-id.ts';
 import { cutShort } from './text.ts';
+import { parseToolsets, type Toolset } from './toolsets.ts';
 
 export type AccessMode = 'read-only' | 'read-write';
 export type CredentialSource = 'caller' | 'function' | 'default';
@@ -18,6 +19,8 @@ export interface Config {
   host: string;
   port: number;
   accessMode: AccessMode;
+  /** The toolsets served (`TOOLSETS`; default every one); read-only mode still removes writes within them. */
+  toolsets: readonly Toolset[];
   authTokens: AuthToken[];
   /** Declared by the operator: a gateway in front (e.g. an FC JWT trigger) authenticates callers. */
   authByGateway: boolean;
@@ -276,6 +279,8 @@ export function loadConfig(env: Env = process.env): Config {
   if (accessMode !== 'read-only' && accessMode !== 'read-write') {
     throw new ConfigError(`ACCESS_MODE must be read-only or read-write; got "${env.ACCESS_MODE}".`);
   }
+  const toolsets = parseToolsets(env.TOOLSETS);
+  if (!toolsets.ok) throw new ConfigError(toolsets.message);
   const protocol = env.ALIBABA_CLOUD_ENDPOINT_PROTOCOL?.trim() || 'https';
   if (protocol !== 'https' && protocol !== 'http') {
     throw new ConfigError(`ALIBABA_CLOUD_ENDPOINT_PROTOCOL must be https or http; got "${protocol}".`);
@@ -285,6 +290,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST?.trim() || (onFc ? '0.0.0.0' : '127.0.0.1'),
     port: integer(env, 'FC_SERVER_PORT', integer(env, 'PORT', onFc ? 9000 : 8080, 0, 65535), 0, 65535),
     accessMode,
+    toolsets: toolsets.toolsets,
     authTokens: parseAuthTokens(env),
     authByGateway: flag(env, 'MCP_AUTH_BY_GATEWAY'),
     credentialSources: parseCredentialSources(env),

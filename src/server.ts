@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './log.ts';
 import type { ToolsListJson } from './mcp/direct-answer.ts';
 import { loadMcpRuntime } from './mcp/load-runtime.ts';
 import { createServerServices, type ServerServices } from './services.ts';
+import { isEveryToolset, TOOLSETS, type Toolset } from './toolsets.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -22,9 +23,9 @@ export interface AppOptions {
   services?: ServerServices;
 }
 
-/** The process-wide tool catalogue, loaded with the MCP runtime (SDK, zod, tool definitions) on first need. */
-export async function loadToolCatalog() {
-  return (await loadMcpRuntime()).toolCatalog();
+/** The tool catalogue of a toolset selection, loaded with the MCP runtime (SDK, zod, tool definitions) on first need. */
+export async function loadToolCatalog(toolsets: readonly Toolset[] = TOOLSETS) {
+  return (await loadMcpRuntime()).toolCatalog(toolsets);
 }
 
 export function createAckMcpApp(config: Config, options: AppOptions = {}) {
@@ -32,8 +33,9 @@ export function createAckMcpApp(config: Config, options: AppOptions = {}) {
   return createApp({
     config,
     services: options.services ?? createServerServices({ auditLogger: logger }),
-    catalog: loadToolCatalog,
-    toolsList: options.toolsList,
+    catalog: () => loadToolCatalog(config.toolsets),
+    // The build computes the answers for every toolset; a narrower selection computes its own on first need.
+    toolsList: isEveryToolset(config.toolsets) ? options.toolsList : undefined,
     logger,
     defaultChain: options.defaultChain ?? createDefaultCredentialChain((reason) => logger.warn('default_credentials_unavailable', { reason })),
   });

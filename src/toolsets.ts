@@ -19,3 +19,29 @@ export const TOOLSETS = Object.keys(TOOLSET_PURPOSE) as Toolset[];
 export function isToolset(name: string): name is Toolset {
   return Object.hasOwn(TOOLSET_PURPOSE, name);
 }
+
+/** Every toolset: the default selection. */
+export function isEveryToolset(selection: readonly Toolset[]): boolean {
+  return TOOLSETS.every((name) => selection.includes(name));
+}
+
+/**
+ * Reads `TOOLSETS`: comma-separated names (spaces and case ignored, repeats dropped); unset or empty: every toolset.
+ * Answers the selection in the order of `TOOLSETS`, or the one line that says what is wrong.
+ */
+export function parseToolsets(value: string | undefined): { ok: true; toolsets: Toolset[] } | { ok: false; message: string } {
+  const names = (value ?? '')
+    .split(',')
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
+  if (names.length === 0) return { ok: true, toolsets: [...TOOLSETS] };
+  const unknown = names.filter((name) => !isToolset(name));
+  if (unknown.length > 0) {
+    const shown = unknown.map((name) => `"${name.slice(0, 40)}"`).join(', ');
+    return {
+      ok: false,
+      message: `TOOLSETS names unknown toolset${unknown.length === 1 ? '' : 's'} ${shown}; the toolsets are ${TOOLSETS.join(', ')} (comma-separated; unset: all).`,
+    };
+  }
+  return { ok: true, toolsets: TOOLSETS.filter((name) => names.includes(name)) };
+}

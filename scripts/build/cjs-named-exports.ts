@@ -43,7 +43,7 @@ export function cjsNamedExports(): Plugin {
         const exported = createRequire(args.path)(args.path) as Record<string, unknown>;
         const names = Object.keys(exported).filter((name) => name !== 'default' && name !== '__esModule' && /^[A-Za-z_$][\w$]*$/.test(name));
         const lines = [`const m = require(${JSON.stringify(args.path)});`, 'export default m;'];
-        names.forEach((name, i) => lines.push(`const n${i} = m[${JSON.stringify(name)}];`, `export { n${i} as ${name} };`));
+        for (const [i, name] of names.entries()) lines.push(`const n${i} = m[${JSON.stringify(name)}];`, `export { n${i} as ${name} };`);
         return { contents: lines.join('\n'), resolveDir: dirname(args.path), loader: 'js' };
       });
     },

@@ -15,7 +15,7 @@ type Refusal = [command: string, opts: KubectlPolicyOptions, rule: KubectlRule, 
 export const REFUSAL_CASES: Refusal[] = [
   // rule 1: tokenise once, no shell
   ['get pods | grep web', RO, 'shell', /No shell is involved/],
-  ['get pods; rm -rf /', RO, 'shell', /"\;"/],
+  ['get pods; rm -rf /', RO, 'shell', /";"/],
   ['get pods && delete pod x', RO, 'shell', /"&"/],
   ['get pods > /tmp/out', RO, 'shell', /">"/],
   ['apply -f - < /etc/passwd', RW_M, 'shell', /"<"/],

@@ -18,7 +18,7 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 /** Deeper JSON is masked line by line: re-printing it whole would recurse that deep (no Kubernetes object does). */
 const MAX_JSON_DEPTH = 1000;
 
-// biome-ignore lint: free-form JSON
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON of any shape, walked by the masker
 type Json = any;
 
 /** Mask parsed JSON in place, without recursion; false when it nests deeper than {@link MAX_JSON_DEPTH}. */

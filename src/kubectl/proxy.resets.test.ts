@@ -149,7 +149,7 @@ before(async () => {
 
   const ca = createCertificateAuthority();
   const cert = ca.issue({ commonName: '127.0.0.1', server: true });
-  tunnel = createServer({ key: cert.keyPem, cert: cert.certPem }, (req: IncomingMessage, res) => {
+  tunnel = createServer({ key: cert.keyPem, cert: cert.certPem }, (_req: IncomingMessage, res) => {
     // A response cut in the middle of its body.
     res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
     res.write('{"kind":"PodList","items":[');

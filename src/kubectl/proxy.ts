@@ -23,12 +23,11 @@ import type { Duplex } from 'node:stream';
 import { urlToHttpOptions } from 'node:url';
 import { createLogger, type Logger } from '../log.ts';
 import { KubectlCallAudit } from './audit.ts';
-import type { UpstreamCluster } from './kubeconfig.ts';
 import { loopbackCertificate } from './loopback-tls.ts';
 import { forwardRequest } from './forward-request.ts';
 import { bearer, jsonOnlyAccept, upstreamHeaders } from './proxy-headers.ts';
 import { trackInflight, type ProxyGrant, type Session } from './proxy-session.ts';
-import { checkRestRequest, statusBody, type RestAllowed, type RestPolicy } from './rest-policy.ts';
+import { checkRestRequest, statusBody, type RestAllowed, } from './rest-policy.ts';
 import { refuseUpgrade, relayUpgrade } from './upgrade-tunnel.ts';
 import { UpstreamPool } from './upstream-pool.ts';
 

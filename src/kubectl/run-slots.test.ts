@@ -8,7 +8,10 @@ describe('RunSlots', () => {
     const order: number[] = [];
     const ahead: number[] = [];
     const grants: Array<Promise<SlotGrant>> = [];
-    for (let i = 0; i < 6; i++) grants.push(slots.acquire({ limit: 2, onQueued: (n) => ahead.push(n) }).then((grant) => (order.push(i), grant)));
+    for (let i = 0; i < 6; i++) grants.push(slots.acquire({ limit: 2, onQueued: (n) => ahead.push(n) }).then((grant) => {
+      order.push(i);
+      return grant;
+    }));
     assert.deepEqual([slots.running, slots.waiting], [2, 4]);
     assert.deepEqual(ahead, [0, 1, 2, 3]);
     const held = [await grants[0]!, await grants[1]!];
@@ -71,7 +74,11 @@ describe('RunSlots', () => {
     const controller = new AbortController();
     const strict = slots.acquire({ limit: 1, signal: controller.signal }); // needs the process to itself
     let roomy = false;
-    const wide = slots.acquire({ limit: 4 }).then((grant) => ((roomy = true), grant)); // queued behind it (FIFO)
+    // queued behind it (FIFO)
+    const wide = slots.acquire({ limit: 4 }).then((grant) => {
+      roomy = true;
+      return grant;
+    });
     assert.deepEqual([slots.running, slots.waiting, roomy], [2, 2, false]);
     controller.abort();
     await assert.rejects(strict, /cancelled/);

@@ -101,7 +101,7 @@ describe('SecretMasker', () => {
   });
 
   test('keys written with escapes are decoded before they are compared', () => {
-    const body = '{"kind":"Secret","d\\u0061ta":{"p":"' + B64 + '"},"metadata":{"annot\\u0061tions":{"kubectl.kubernetes.io\\/last-applied-configuration":"' + JSON.stringify(applied).slice(1, -1) + '"}}}';
+    const body = `{"kind":"Secret","d\\u0061ta":{"p":"${B64}"},"metadata":{"annot\\u0061tions":{"kubectl.kubernetes.io\\/last-applied-configuration":"${JSON.stringify(applied).slice(1, -1)}"}}}`;
     const out = maskSecretResponse(body);
     assert.ok(!leaks(out), out);
     assert.equal(JSON.parse(out).data.p, MASKED_DATA);
@@ -122,7 +122,7 @@ describe('SecretMasker', () => {
   });
 
   test('malformed or cut JSON is an error, and nothing after the fault is passed', () => {
-    for (const bad of ['{"data":{"p":"x"}}}', '{"a" "b"}', '{"a":1,}', '[1,]', '{"a":}', 'nope', '{"\\x":1}', '01', '{"data":{"p":"' + B64]) {
+    for (const bad of ['{"data":{"p":"x"}}}', '{"a" "b"}', '{"a":1,}', '[1,]', '{"a":}', 'nope', '{"\\x":1}', '01', `{"data":{"p":"${B64}`]) {
       assert.throws(() => maskSecretResponse(bad), /cannot mask the Secret response/, bad);
     }
     const masker = new SecretMasker();

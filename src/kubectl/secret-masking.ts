@@ -27,7 +27,7 @@ const LONG_KEY = '\0long key';
 const MAX_LITERAL_CHARS = 64;
 const LITERAL = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
 
-// biome-ignore lint: free-form JSON
+// biome-ignore lint/suspicious/noExplicitAny: parsed JSON of any shape, walked by the masker
 type Json = any;
 
 /** The last-applied manifest of a Secret with its values masked, as JSON; `<masked>` when it is not a JSON object. */

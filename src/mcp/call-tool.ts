@@ -3,7 +3,7 @@
  * strictly, runs the handler, checks its structured answer against the tool's output schema
  * (the low-level SDK server does not), and turns any failure into an `isError` result, mapped once.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { AccessMode } from '../config.ts';
 import { toToolFailure } from '../errors/map-error.ts';
 import { ToolFailure } from '../errors/tool-failure.ts';

@@ -32,7 +32,12 @@ function invalidRegion(value: string, where: string): ToolFailure {
 }
 
 /** The cluster's scope: its region resolved on first need (once), its clients for that region. */
-function clusterScope(ctx: ToolContext, checked: (region: string) => string, clusterId: string, explicitRegion: string | undefined): ClusterScope {
+function clusterScope(
+  ctx: ToolContext,
+  checked: (region: string) => string,
+  clusterId: string,
+  explicitRegion: string | undefined,
+): ClusterScope {
   let region: Promise<string> | undefined;
   const scope: ClusterScope = {
     id: clusterId,

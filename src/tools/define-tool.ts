@@ -68,7 +68,13 @@ export function defineTool<In extends z.ZodRawShape, Out extends z.ZodRawShape>(
     throw new Error(`tool ${definition.name}: a read-only tool cannot be destructive`);
   }
   const variant = definition.readOnlyVariant;
-  if (variant && (variant.name !== definition.name || !variant.annotations.readOnlyHint || variant.readOnlyVariant || definition.annotations.readOnlyHint)) {
+  if (
+    variant &&
+    (variant.name !== definition.name ||
+      !variant.annotations.readOnlyHint ||
+      variant.readOnlyVariant ||
+      definition.annotations.readOnlyHint)
+  ) {
     throw new Error(`tool ${definition.name}: a read-only variant has the same name, is read-only, and belongs to a tool that is not`);
   }
   if (definition.toolsets.length === 0) throw new Error(`tool ${definition.name}: name at least one toolset`);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { type RunSlots } from '../../src/kubectl/run-slots.ts';
+import type { RunSlots } from '../../src/kubectl/run-slots.ts';
 import type { ClusterRecord } from '../emulator/world.ts';
 import { callerHeaders, startStack, TEST_TOKEN, type Stack } from '../support/stack.ts';
 

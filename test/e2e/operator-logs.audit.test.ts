@@ -32,10 +32,13 @@ describe('query_audit_log', () => {
     assert.equal(s.logstore, `audit-${STAGING}`);
     assert.equal(s.project_source, 'GetClusterAuditProject');
     assert.match(s.project, /^ack-audit-/);
-    assert.deepEqual(s.entries.map((e: any) => [e.verb, e.resource, `${e.namespace}/${e.name}`, e.user]), [
-      ['update', 'deployments', 'shop/payment-api', 'kubernetes-admin'],
-      ['delete', 'pods', 'shop/payment-api-7d9f8b6c5-old01', 'kubernetes-admin'],
-    ]);
+    assert.deepEqual(
+      s.entries.map((e: any) => [e.verb, e.resource, `${e.namespace}/${e.name}`, e.user]),
+      [
+        ['update', 'deployments', 'shop/payment-api', 'kubernetes-admin'],
+        ['delete', 'pods', 'shop/payment-api-7d9f8b6c5-old01', 'kubernetes-admin'],
+      ],
+    );
     assert.equal(s.entries[0].api_group, 'apps');
     assert.equal(s.query, '* and user.username: "kubernetes-admin" and (verb: "delete" or verb: "update")');
     assert.match(text(r), /2 audit records from ack-audit-\S+\/audit-\S+ \(cn-beijing\)/);
@@ -44,12 +47,15 @@ describe('query_audit_log', () => {
     assert.equal(sent.to - sent.from, 86_400, 'default window: the last 24 hours');
   });
 
-  it('takes the official server\'s list forms and short resource names, and marks deprecated API calls', async () => {
+  it("takes the official server's list forms and short resource names, and marks deprecated API calls", async () => {
     const r = await call({ cluster_id: PROD, resource_types: '["ep"]', verbs: 'get,watch', start_time: '2h' });
     assert.equal(r.isError, undefined, text(r));
     assert.equal(r.structuredContent.entries.length, 2);
     for (const e of r.structuredContent.entries) {
-      assert.deepEqual([e.resource, e.user, e.deprecated, e.api_version], ['endpoints', 'system:serviceaccount:monitoring:legacy-exporter', true, 'v1']);
+      assert.deepEqual(
+        [e.resource, e.user, e.deprecated, e.api_version],
+        ['endpoints', 'system:serviceaccount:monitoring:legacy-exporter', true, 'v1'],
+      );
     }
     assert.match(text(r), /DEPRECATED API/);
   });
@@ -64,7 +70,10 @@ describe('query_audit_log', () => {
     assert.equal(service.structuredContent.query, '* and user.username: "system:serviceaccount"');
     const kube = await call({ cluster_id: PROD, namespace: 'kube*' });
     assert.deepEqual(service.isError, undefined);
-    assert.deepEqual(kube.structuredContent.entries.map((e: any) => e.name), ['coredns']);
+    assert.deepEqual(
+      kube.structuredContent.entries.map((e: any) => e.name),
+      ['coredns'],
+    );
     assert.equal(kube.structuredContent.query, '* and objectRef.namespace: kube*');
   });
 
@@ -106,7 +115,10 @@ describe('query_audit_log', () => {
     stack.emulator.callLog.clear();
     const r = await callWith(other, 'query_audit_log', { cluster_id: clusterIdFor('other-singapore'), user: 'kubernetes-admin' });
     assert.equal(r.isError, true);
-    assert.match(text(r), /AuditLogNotEnabled: API-server auditing is not enabled for cluster c\w+ \(GetClusterAuditProject: audit_enabled is false\)/);
+    assert.match(
+      text(r),
+      /AuditLogNotEnabled: API-server auditing is not enabled for cluster c\w+ \(GetClusterAuditProject: audit_enabled is false\)/,
+    );
     assert.match(text(r), /Enable cluster auditing for the cluster \(ACK console: the cluster → Security → Cluster Auditing/);
     assert.deepEqual(upstream(stack), ['cs:DescribeClusterDetail', 'cs:GetClusterAuditProject']);
   });

@@ -26,7 +26,7 @@ describe('query_controlplane_logs', () => {
   });
   after(async () => stack.close());
 
-  it('answers one component\'s lines from the project ACK names, newest first', async () => {
+  it("answers one component's lines from the project ACK names, newest first", async () => {
     stack.emulator.callLog.clear();
     const r = await call({ cluster_id: STAGING, component_name: 'scheduler' });
     assert.equal(r.isError, undefined, text(r));

@@ -21,7 +21,7 @@ describe('sls_describe_logstore', () => {
   });
   after(async () => stack.close());
 
-  it('lists the audit logstore\'s fields with their types, and sample rows', async () => {
+  it("lists the audit logstore's fields with their types, and sample rows", async () => {
     stack.emulator.callLog.clear();
     const r = await call({ cluster_id: STAGING, logstore: `audit-${STAGING}`, sample_rows: 2 });
     assert.equal(r.isError, undefined, text(r));
@@ -57,12 +57,15 @@ describe('sls_describe_logstore', () => {
     assert.match(text(r), /\[truncated: \d+ sample values cut at 300 characters\]/);
   });
 
-  it('refuses another cluster\'s logstore before anything is sent', async () => {
+  it("refuses another cluster's logstore before anything is sent", async () => {
     stack.emulator.callLog.clear();
     const r = await call({ cluster_id: PROD, logstore: `audit-${STAGING}` });
     assert.equal(r.isError, true);
     assert.match(text(r), /LogstoreOutOfScope/);
-    assert.deepEqual(upstream(stack).filter((action) => action.startsWith('sls:')), []);
+    assert.deepEqual(
+      upstream(stack).filter((action) => action.startsWith('sls:')),
+      [],
+    );
   });
 
   it('names the RAM action a denied GetIndex needs', async () => {

@@ -33,7 +33,16 @@ describe('cms_list_metrics', () => {
     assert.equal(s.metricstore, `aliyun-prom-${PROD}`);
     const cpu = s.metrics.find((m: any) => m.name === 'node_cpu_seconds_total');
     assert.equal(cpu.series, 4 * 2 * 3, 'four nodes, two CPUs, three modes');
-    assert.deepEqual(cpu.labels.map((l: any) => [l.name, l.values]), [['cpu', 2], ['instance', 4], ['job', 1], ['mode', 3], ['node', 4]]);
+    assert.deepEqual(
+      cpu.labels.map((l: any) => [l.name, l.values]),
+      [
+        ['cpu', 2],
+        ['instance', 4],
+        ['job', 1],
+        ['mode', 3],
+        ['node', 4],
+      ],
+    );
     assert.deepEqual(cpu.labels.find((l: any) => l.name === 'mode').examples, ['idle', 'system', 'user']);
     assert.match(text(r), /3 of 6 metric names match "node_\*" on workspace-default-cms-\d+-cn-hangzhou\/aliyun-prom-/);
     assert.match(text(r), /node_cpu_seconds_total — 24 series; cpu \(2: 0, 1\); instance \(4: /);

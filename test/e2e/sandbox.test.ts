@@ -60,6 +60,18 @@ describe('npm run sandbox', () => {
     assertOneLine(stderr, /^ack-mcp sandbox: MCP_AUTH_TOKEN is shorter than 16 characters\. Use a random token/);
   });
 
+  test('TOOLSETS: an unknown name stops the start with one clear line (exit 78); TOOLSETS=kubectl serves the kubectl tool alone', async () => {
+    const { code, stderr } = await failedStart({ TOOLSETS: 'kubectl,pods' });
+    assert.equal(code, 78);
+    assertOneLine(stderr, /^ack-mcp sandbox: TOOLSETS names unknown toolset "pods"; the toolsets are clusters, nodepools, diagnosis, kubectl, logs, metrics/);
+    const { url, token, banner } = await startSandbox({ TOOLSETS: 'kubectl' });
+    assert.match(banner, /toolsets kubectl;/);
+    const client = new Client({ name: 'sandbox-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    assert.deepEqual((await client.listTools()).tools.map((tool) => tool.name), ['kubectl']);
+    await client.close();
+  });
+
   test('a port already in use: one clear line, a non-zero exit, no stack trace', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));

@@ -17,10 +17,13 @@ after(() => Promise.all([first.close(), second.close()]));
 
 const auditLines = (stack: Stack) => stack.logs.filter((line) => JSON.parse(line).event === 'kubectl_api_requests');
 
-test('a kubectl call on one server uses that server\'s proxy, audit log and caches only', async () => {
+test("a kubectl call on one server uses that server's proxy, audit log and caches only", async () => {
   const account = first.emulator.world.accounts[0]!;
   const client = await first.client(callerHeaders(account.accessKeys[0]!));
-  const result = (await client.callTool({ name: 'kubectl', arguments: { cluster_id: account.clusters[0]!.cluster_id, command: 'get pods -n default' } })) as {
+  const result = (await client.callTool({
+    name: 'kubectl',
+    arguments: { cluster_id: account.clusters[0]!.cluster_id, command: 'get pods -n default' },
+  })) as {
     isError?: boolean;
     content: Array<{ text: string }>;
   };

@@ -37,24 +37,43 @@ describe('check_upgrade_readiness', () => {
     const r = await call({ cluster_id: PROD, wait_seconds: 120 });
     assert.equal(r.isError, undefined, text(r));
     const s = r.structuredContent;
-    assert.deepEqual([s.current_version, s.target_version, s.upgradable_versions], ['1.33.3-aliyun.1', '1.34.1-aliyun.1', ['1.34.1-aliyun.1']]);
+    assert.deepEqual(
+      [s.current_version, s.target_version, s.upgradable_versions],
+      ['1.33.3-aliyun.1', '1.34.1-aliyun.1', ['1.34.1-aliyun.1']],
+    );
     assert.equal(s.verdict, 'blocked');
     assert.equal(s.check.how, 'started', 'the seeded check is three hours old: a new one is started');
     assert.equal(s.check.status, 'Succeeded');
     const blockers = s.risks.filter((risk: any) => risk.severity === 'blocker');
     assert.equal(blockers.length, 1);
-    assert.match(blockers[0].summary, /Addon\/AddonCompatibility \(ack-node-problem-detector\): ack-node-problem-detector 1\.2\.24 is not compatible with Kubernetes 1\.34\.1-aliyun\.1/);
+    assert.match(
+      blockers[0].summary,
+      /Addon\/AddonCompatibility \(ack-node-problem-detector\): ack-node-problem-detector 1\.2\.24 is not compatible with Kubernetes 1\.34\.1-aliyun\.1/,
+    );
     assert.match(blockers[0].action, /Upgrade ack-node-problem-detector to 1\.2\.26/);
     const summaries = s.risks.map((risk: any) => `${risk.severity} ${risk.area}: ${risk.summary}`);
-    assert.ok(summaries.some((line: string) => /^warning deprecated API: endpoints v1 is deprecated \(no removal scheduled\); called 2 times in 7 days by system:serviceaccount:monitoring:legacy-exporter \(legacy-exporter\/0\.9\.1\)/.test(line)), summaries.join('\n'));
+    assert.ok(
+      summaries.some((line: string) =>
+        /^warning deprecated API: endpoints v1 is deprecated \(no removal scheduled\); called 2 times in 7 days by system:serviceaccount:monitoring:legacy-exporter \(legacy-exporter\/0\.9\.1\)/.test(
+          line,
+        ),
+      ),
+      summaries.join('\n'),
+    );
     assert.ok(summaries.some((line: string) => /^warning addon: ack-node-problem-detector 1\.2\.24 is behind ACK's 1\.2\.26$/.test(line)));
-    assert.ok(summaries.some((line: string) => /^warning node pool: gpu-pool \(np\w+\) runs kubelet 1\.32\.7-aliyun\.1, behind the control plane's 1\.33\.3-aliyun\.1/.test(line)));
+    assert.ok(
+      summaries.some((line: string) =>
+        /^warning node pool: gpu-pool \(np\w+\) runs kubelet 1\.32\.7-aliyun\.1, behind the control plane's 1\.33\.3-aliyun\.1/.test(line),
+      ),
+    );
     assert.equal(s.risks[0].severity, 'blocker', 'blockers first');
     assert.match(text(r), /from 1\.33\.3-aliyun\.1 to 1\.34\.1-aliyun\.1: BLOCKED — 1 blockers, 4 warnings, 0 not checked/);
     // The blocker names 1.34.1-aliyun.1: RunClusterCheck got the target as options.next_version.
     const calls = upstream(stack);
     assert.equal(calls.filter((c) => c === 'cs:RunClusterCheck').length, 1);
-    assert.ok(calls.includes('cs:GetClusterCheck') && calls.includes('cs:DescribeKubernetesVersionMetadata') && calls.includes('sls:GetLogsV2'));
+    assert.ok(
+      calls.includes('cs:GetClusterCheck') && calls.includes('cs:DescribeKubernetesVersionMetadata') && calls.includes('sls:GetLogsV2'),
+    );
   });
 
   it('reuses a check that finished within the hour instead of starting another', async () => {
@@ -69,7 +88,10 @@ describe('check_upgrade_readiness', () => {
     stack.emulator.callLog.clear();
     const r = await call({ cluster_id: PROD, target_version: '1.35' });
     assert.equal(r.isError, true);
-    assert.match(text(r), /TargetVersionNotOffered: 1\.33\.3-aliyun\.1 cannot be upgraded to 1\.35 in one step; ACK offers: 1\.34\.1-aliyun\.1\./);
+    assert.match(
+      text(r),
+      /TargetVersionNotOffered: 1\.33\.3-aliyun\.1 cannot be upgraded to 1\.35 in one step; ACK offers: 1\.34\.1-aliyun\.1\./,
+    );
     assert.equal(stack.emulator.callLog.of('RunClusterCheck').length, 0);
   });
 
@@ -77,7 +99,9 @@ describe('check_upgrade_readiness', () => {
     const { client: denied } = await clientWithNewKey(stack, ['cs:ListClusterAddonInstances', 'cs:RunClusterCheck']);
     const r = await call({ cluster_id: STAGING, new_check: true }, denied);
     assert.equal(r.isError, undefined, text(r));
-    const unknown = r.structuredContent.risks.filter((risk: any) => risk.severity === 'unknown').map((risk: any) => `${risk.area}: ${risk.summary}`);
+    const unknown = r.structuredContent.risks
+      .filter((risk: any) => risk.severity === 'unknown')
+      .map((risk: any) => `${risk.area}: ${risk.summary}`);
     assert.equal(unknown.length, 2, unknown.join('\n'));
     assert.ok(unknown.some((line: string) => /^addon: not checked: StatusForbidden/.test(line)));
     assert.ok(unknown.some((line: string) => /^pre-upgrade check: not checked: StatusForbidden/.test(line)));

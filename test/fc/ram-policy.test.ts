@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { ramPolicy, TOOL_ACTIONS } from '../../deploy/ram-actions.ts';
 import { REPO_ROOT } from '../../deploy/render-template.ts';
 import { allTools } from '../../src/tools/registry.ts';
@@ -57,5 +59,17 @@ describe('RAM policy of the function role', () => {
       if (process.env.UPDATE_RAM_POLICY) await writeFile(path, expected);
       assert.equal(await readFile(path, 'utf8'), expected, `${file} is stale: UPDATE_RAM_POLICY=1 node --import tsx --test test/fc/ram-policy.test.ts`);
     }
+  });
+
+  it('npm run ram-policy prints the policy of a toolset selection: TOOLSETS=kubectl needs the region lookup and the kubeconfig only', async () => {
+    const run = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'ram-policy.ts'), ...args]);
+    const kubectl = JSON.parse((await run('--toolsets=kubectl', '--read-only')).stdout);
+    assert.deepEqual(kubectl, { Version: '1', Statement: [{ Effect: 'Allow', Action: ['cs:DescribeClusterDetail', 'cs:DescribeClusterUserKubeconfig'], Resource: ['*'] }] });
+    assert.deepEqual(JSON.parse((await run()).stdout), ramPolicy('read-write'));
+    await assert.rejects(run('--toolsets=pods'), (error: { code: number; stderr: string }) => {
+      assert.equal(error.code, 2);
+      assert.match(error.stderr, /^ram-policy: TOOLSETS names unknown toolset "pods"; the toolsets are clusters, nodepools/);
+      return true;
+    });
   });
 });

@@ -45,6 +45,7 @@ describe('s.yaml rendered by s preview', () => {
     assert.equal(props.environmentVariables.MCP_AUTH_TOKEN, TOKEN);
     assert.equal(props.environmentVariables.ACCESS_MODE, 'read-only', 'read-only unless the deployer asks');
     assert.equal(props.environmentVariables.CREDENTIAL_SOURCES, 'function');
+    assert.equal(props.environmentVariables.TOOLSETS, '', 'every toolset unless the deployer narrows it');
     assert.equal(props.triggers[0]!.triggerConfig.authType, 'anonymous');
     assert.equal(props.vpcConfig, undefined);
     assert.equal(props.code, `./${relative(REPO_ROOT, DEFAULT_CODE_ZIP)}`, 'code names the zip npm run build writes (and the FC-faithful test runs)');
@@ -53,10 +54,11 @@ describe('s.yaml rendered by s preview', () => {
     assert.equal(props.environmentVariables.HOME, undefined, 'kubectl gets its own HOME per call');
   });
 
-  it('takes mode and credential sources per tenant', async () => {
-    const props = await render('s.yaml', tenantEnv('ops', { ACK_MCP_ACCESS_MODE: 'read-write', ACK_MCP_CREDENTIAL_SOURCES: 'caller,function' }));
+  it('takes mode, credential sources and toolsets per tenant', async () => {
+    const props = await render('s.yaml', tenantEnv('ops', { ACK_MCP_ACCESS_MODE: 'read-write', ACK_MCP_CREDENTIAL_SOURCES: 'caller,function', ACK_MCP_TOOLSETS: 'kubectl,logs' }));
     assert.equal(props.environmentVariables.ACCESS_MODE, 'read-write');
     assert.equal(props.environmentVariables.CREDENTIAL_SOURCES, 'caller,function');
+    assert.equal(props.environmentVariables.TOOLSETS, 'kubectl,logs');
   });
 
   it('renders s.vpc.yaml with the tenant VPC for private kubeconfigs', async () => {

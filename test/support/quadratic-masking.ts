@@ -9,7 +9,6 @@ import { MASK, MASKED_DATA } from '../../src/kubectl/output-filter.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-// biome-ignore lint: free-form JSON
 type Json = any;
 
 function maskJson(value: Json): void {

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { auditSearch, exactMatch, listArg, normaliseResourceTypes, parseList, valueFilter } from './audit-query.ts';
 
-const refused = (fn: () => unknown) => assert.throws(fn, (error: unknown) => error instanceof ToolFailure && error.code === 'InvalidArguments');
+const refused = (fn: () => unknown) =>
+  assert.throws(fn, (error: unknown) => error instanceof ToolFailure && error.code === 'InvalidArguments');
 
 describe('audit query', () => {
   it('quotes exact values and uses Log Service prefixes only for single tokens', () => {

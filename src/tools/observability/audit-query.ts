@@ -13,12 +13,38 @@ export const AUDIT_VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch',
 
 /** kubectl short names → resource names (those the official server maps). */
 const SHORT_NAMES: Record<string, string> = {
-  pod: 'pods', po: 'pods', deployment: 'deployments', deploy: 'deployments', service: 'services', svc: 'services',
-  configmap: 'configmaps', cm: 'configmaps', secret: 'secrets', role: 'roles', rolebinding: 'rolebindings',
-  clusterrole: 'clusterroles', clusterrolebinding: 'clusterrolebindings', node: 'nodes', no: 'nodes', namespace: 'namespaces',
-  ns: 'namespaces', pv: 'persistentvolumes', pvc: 'persistentvolumeclaims', sa: 'serviceaccounts', rs: 'replicasets',
-  ds: 'daemonsets', sts: 'statefulsets', ing: 'ingresses', ep: 'endpoints', cj: 'cronjobs', job: 'jobs', hpa: 'horizontalpodautoscalers',
-  netpol: 'networkpolicies', crd: 'customresourcedefinitions', event: 'events', ev: 'events',
+  pod: 'pods',
+  po: 'pods',
+  deployment: 'deployments',
+  deploy: 'deployments',
+  service: 'services',
+  svc: 'services',
+  configmap: 'configmaps',
+  cm: 'configmaps',
+  secret: 'secrets',
+  role: 'roles',
+  rolebinding: 'rolebindings',
+  clusterrole: 'clusterroles',
+  clusterrolebinding: 'clusterrolebindings',
+  node: 'nodes',
+  no: 'nodes',
+  namespace: 'namespaces',
+  ns: 'namespaces',
+  pv: 'persistentvolumes',
+  pvc: 'persistentvolumeclaims',
+  sa: 'serviceaccounts',
+  rs: 'replicasets',
+  ds: 'daemonsets',
+  sts: 'statefulsets',
+  ing: 'ingresses',
+  ep: 'endpoints',
+  cj: 'cronjobs',
+  job: 'jobs',
+  hpa: 'horizontalpodautoscalers',
+  netpol: 'networkpolicies',
+  crd: 'customresourcedefinitions',
+  event: 'events',
+  ev: 'events',
 };
 
 /** What each filter's values may contain; a trailing `*` (prefix) is allowed on user, namespace and resource_name. */
@@ -33,16 +59,19 @@ export type FilterName = keyof typeof FIELDS;
  * A list argument as the official server takes it: an array, or a string holding a JSON array or comma-separated
  * words (read before validation, so the advertised schema stays a plain array of strings).
  */
-export const listArg = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  const text = value.trim();
-  if (!text.startsWith('[')) return text.split(',');
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return value; // not a list: refused by the schema below
-  }
-}, z.array(z.string().max(100)).max(20));
+export const listArg = z.preprocess(
+  (value) => {
+    if (typeof value !== 'string') return value;
+    const text = value.trim();
+    if (!text.startsWith('[')) return text.split(',');
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return value; // not a list: refused by the schema below
+    }
+  },
+  z.array(z.string().max(100)).max(20),
+);
 
 /** Trimmed, lowercase, without duplicates or empty entries. */
 export function parseList(values: string[] | undefined): string[] {
@@ -52,7 +81,9 @@ export function parseList(values: string[] | undefined): string[] {
 export function normaliseVerbs(verbs: string[]): string[] {
   for (const verb of verbs) {
     if (!(AUDIT_VERBS as readonly string[]).includes(verb)) {
-      throw new ToolFailure('InvalidArguments', `verbs: "${verb.slice(0, 40)}" is not an API-server audit verb.`, { hint: `Use ${AUDIT_VERBS.join(', ')}. Nothing was sent.` });
+      throw new ToolFailure('InvalidArguments', `verbs: "${verb.slice(0, 40)}" is not an API-server audit verb.`, {
+        hint: `Use ${AUDIT_VERBS.join(', ')}. Nothing was sent.`,
+      });
     }
   }
   return verbs;
@@ -82,9 +113,13 @@ export function valueFilter(field: FilterName, raw: string): ValueFilter {
   const prefix = raw.endsWith('*');
   const value = prefix ? raw.slice(0, -1) : raw;
   if (!spec.chars.test(value)) {
-    throw new ToolFailure('InvalidArguments', `${field} "${raw.slice(0, 60)}" may hold only ${spec.words}, with an optional trailing * for a prefix.`, {
-      hint: 'Give an exact value (kubernetes-admin) or a prefix ending in * (system:serviceaccount:*). Nothing was sent.',
-    });
+    throw new ToolFailure(
+      'InvalidArguments',
+      `${field} "${raw.slice(0, 60)}" may hold only ${spec.words}, with an optional trailing * for a prefix.`,
+      {
+        hint: 'Give an exact value (kubernetes-admin) or a prefix ending in * (system:serviceaccount:*). Nothing was sent.',
+      },
+    );
   }
   return { field, value, prefix };
 }

@@ -8,7 +8,7 @@ import type { ClusterScope, ToolContext } from '../tool-context.ts';
 import { auditSearch, exactMatch, type AuditFilters } from './audit-query.ts';
 import { findProject, type Found } from './discovery.ts';
 import type { TimeRange } from './query-args.ts';
-import { getLogs } from './sls.api.ts';
+import { getLogs, type LogQueryResult } from './sls.api.ts';
 
 export interface AuditEntry {
   time: string;
@@ -40,7 +40,11 @@ const ENABLE_HINT =
 export async function auditLocation(ctx: ToolContext, clusterId: string, region: string): Promise<AuditLocation> {
   const project = await findProject(ctx, clusterId, region, 'audit');
   if (project.disabled) {
-    throw new ToolFailure('AuditLogNotEnabled', `API-server auditing is not enabled for cluster ${clusterId} (GetClusterAuditProject: audit_enabled is false).`, { hint: ENABLE_HINT });
+    throw new ToolFailure(
+      'AuditLogNotEnabled',
+      `API-server auditing is not enabled for cluster ${clusterId} (GetClusterAuditProject: audit_enabled is false).`,
+      { hint: ENABLE_HINT },
+    );
   }
   return { region, project, logstore: `audit-${clusterId}` };
 }
@@ -48,10 +52,14 @@ export async function auditLocation(ctx: ToolContext, clusterId: string, region:
 /** A missing audit project or logstore means auditing is off (or logs elsewhere): say how to turn it on. */
 function explainMissing(error: unknown, location: AuditLocation): never {
   if (error instanceof ToolFailure && (error.code === 'ProjectNotExist' || error.code === 'LogStoreNotExist')) {
-    throw new ToolFailure('AuditLogNotFound', `${error.message} The API-server audit log of this cluster was not found: is cluster auditing enabled?`, {
-      requestId: error.details.requestId,
-      hint: ENABLE_HINT,
-    });
+    throw new ToolFailure(
+      'AuditLogNotFound',
+      `${error.message} The API-server audit log of this cluster was not found: is cluster auditing enabled?`,
+      {
+        requestId: error.details.requestId,
+        hint: ENABLE_HINT,
+      },
+    );
   }
   void location;
   throw error;
@@ -91,12 +99,18 @@ export interface AuditQueryResult {
 }
 
 /** Records matching the filters, newest first, at most `limit`. */
-export async function queryAuditLog(ctx: ToolContext, cluster: ClusterScope, filters: AuditFilters, range: TimeRange, limit: number): Promise<AuditQueryResult> {
+export async function queryAuditLog(
+  ctx: ToolContext,
+  cluster: ClusterScope,
+  filters: AuditFilters,
+  range: TimeRange,
+  limit: number,
+): Promise<AuditQueryResult> {
   const region = await cluster.region();
   const location = await auditLocation(ctx, cluster.id, region);
   const query = auditSearch(filters);
   const client = await cluster.sls();
-  let result;
+  let result: LogQueryResult;
   try {
     result = await getLogs(
       client,
@@ -130,16 +144,27 @@ export interface DeprecatedApiCall {
 }
 
 /** Calls the API server marked deprecated, grouped by API, resource and client; `sampled` when 100 rows came back. */
-export async function deprecatedApiCalls(ctx: ToolContext, cluster: ClusterScope, range: TimeRange): Promise<{ location: AuditLocation; calls: DeprecatedApiCall[]; sampled: boolean }> {
+export async function deprecatedApiCalls(
+  ctx: ToolContext,
+  cluster: ClusterScope,
+  range: TimeRange,
+): Promise<{ location: AuditLocation; calls: DeprecatedApiCall[]; sampled: boolean }> {
   const region = await cluster.region();
   const location = await auditLocation(ctx, cluster.id, region);
   const client = await cluster.sls();
-  let result;
+  let result: LogQueryResult;
   try {
     result = await getLogs(
       client,
       ctx.retry,
-      { project: location.project.value, logstore: location.logstore, query: 'annotations.k8s.io/deprecated: "true"', from: range.from, to: range.to, limit: 99 },
+      {
+        project: location.project.value,
+        logstore: location.logstore,
+        query: 'annotations.k8s.io/deprecated: "true"',
+        from: range.from,
+        to: range.to,
+        limit: 99,
+      },
       { region, project: location.project.value, projectSource: location.project.source, logstore: location.logstore },
       ctx.signal,
     );
@@ -150,7 +175,15 @@ export async function deprecatedApiCalls(ctx: ToolContext, cluster: ClusterScope
   for (const entry of result.rows.map(toAuditEntry).filter((candidate) => candidate.deprecated)) {
     const api = entry.api_group ? `${entry.api_group}/${entry.api_version}` : entry.api_version;
     const key = [api, entry.resource, entry.user, entry.user_agent].join('\u0000');
-    const group = groups.get(key) ?? { api, resource: entry.resource, removed_release: entry.removed_release, user: entry.user, user_agent: entry.user_agent, calls: 0, last_seen: entry.time };
+    const group = groups.get(key) ?? {
+      api,
+      resource: entry.resource,
+      removed_release: entry.removed_release,
+      user: entry.user,
+      user_agent: entry.user_agent,
+      calls: 0,
+      last_seen: entry.time,
+    };
     group.calls += 1;
     if (entry.time > group.last_seen) group.last_seen = entry.time;
     groups.set(key, group);

@@ -39,7 +39,9 @@ export const queryAuditLogTool = defineTool({
   input: {
     cluster_id: clusterIdArg,
     namespace: z.string().max(64).optional().describe('Namespace, exact or prefix* ("kube*")'),
-    verbs: listArg.optional().describe('Verbs: get, list, watch, create, update, patch, delete, deletecollection (a list, or "create,delete")'),
+    verbs: listArg
+      .optional()
+      .describe('Verbs: get, list, watch, create, update, patch, delete, deletecollection (a list, or "create,delete")'),
     resource_types: listArg.optional().describe('Resource types, plural or short names: pods, deployments (deploy), secrets, pods/exec…'),
     resource_name: z.string().max(254).optional().describe('Resource name, exact or prefix* ("nginx-*")'),
     user: z.string().max(254).optional().describe('User name, exact or prefix* ("kubernetes-admin", "system:serviceaccount:*")'),
@@ -71,12 +73,18 @@ export const queryAuditLogTool = defineTool({
     if (args.user !== undefined) values.push(valueFilter('user', args.user));
     if (args.namespace !== undefined) values.push(valueFilter('namespace', args.namespace));
     if (args.resource_name !== undefined) values.push(valueFilter('resource_name', args.resource_name));
-    const filters = { values, verbs: normaliseVerbs(parseList(args.verbs)), resourceTypes: normaliseResourceTypes(parseList(args.resource_types)) };
+    const filters = {
+      values,
+      verbs: normaliseVerbs(parseList(args.verbs)),
+      resourceTypes: normaliseResourceTypes(parseList(args.resource_types)),
+    };
     const range = timeWindow(args.start_time, args.end_time, { defaultStart: '24h', maxSeconds: MAX_SPAN_SECONDS });
     const result = await queryAuditLog(ctx, cluster, filters, range, args.limit);
     const region = await cluster.region();
     const { location, entries } = result;
-    const truncation = result.more ? `[truncated: more records match; showing ${entries.length} (limit ${args.limit}): narrow the filters or the time range]` : null;
+    const truncation = result.more
+      ? `[truncated: more records match; showing ${entries.length} (limit ${args.limit}): narrow the filters or the time range]`
+      : null;
     const window = `${new Date(range.from * 1000).toISOString()} .. ${new Date(range.to * 1000).toISOString()}`;
     const lines = [
       `${entries.length} audit records from ${location.project.value}/${location.logstore} (${region}), ${window}${result.complete ? '' : '; INCOMPLETE: Log Service did not scan everything, retry for exact results'}.`,
@@ -86,7 +94,15 @@ export const queryAuditLogTool = defineTool({
       lines.push(
         table(
           ['time', 'user', 'verb', 'resource', 'namespace/name', 'code', 'note'],
-          entries.map((e) => [e.time, e.user, e.verb, e.api_group ? `${e.resource}.${e.api_group}/${e.api_version}` : e.resource, [e.namespace, e.name].filter(Boolean).join('/'), e.code, e.deprecated ? `DEPRECATED API${e.removed_release ? ` (removed in ${e.removed_release})` : ''}` : '']),
+          entries.map((e) => [
+            e.time,
+            e.user,
+            e.verb,
+            e.api_group ? `${e.resource}.${e.api_group}/${e.api_version}` : e.resource,
+            [e.namespace, e.name].filter(Boolean).join('/'),
+            e.code,
+            e.deprecated ? `DEPRECATED API${e.removed_release ? ` (removed in ${e.removed_release})` : ''}` : '',
+          ]),
           70,
         ),
       );

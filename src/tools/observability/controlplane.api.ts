@@ -25,7 +25,9 @@ export async function controlPlaneLogs(ctx: ToolContext, cluster: ClusterScope):
     const { body } = await callRead(ctx.retry, () => cs.checkControlPlaneLogEnable(clusterId), ctx.signal);
     const project = body?.logProject?.trim();
     return {
-      project: project ? { value: project, source: 'CheckControlPlaneLogEnable' } : { value: defaultLogProject(clusterId), source: 'default k8s-log-{cluster_id} (CheckControlPlaneLogEnable named no project)' },
+      project: project
+        ? { value: project, source: 'CheckControlPlaneLogEnable' }
+        : { value: defaultLogProject(clusterId), source: 'default k8s-log-{cluster_id} (CheckControlPlaneLogEnable named no project)' },
       components: (body?.components ?? []).map((component) => component.trim()).filter(Boolean),
       ttlDays: body?.logTtl ?? '',
     };
@@ -33,7 +35,11 @@ export async function controlPlaneLogs(ctx: ToolContext, cluster: ClusterScope):
     const failure = toToolFailure(error);
     if (failure.code === 'ErrorClusterNotFound' || failure.code === 'NoCredentials' || failure.details.httpStatus === 401) throw error;
     return {
-      project: { value: defaultLogProject(clusterId), source: `default k8s-log-{cluster_id} (CheckControlPlaneLogEnable failed: ${failure.code})`, failure: `${failure.code}: ${failure.message}` },
+      project: {
+        value: defaultLogProject(clusterId),
+        source: `default k8s-log-{cluster_id} (CheckControlPlaneLogEnable failed: ${failure.code})`,
+        failure: `${failure.code}: ${failure.message}`,
+      },
       components: undefined,
       ttlDays: '',
     };
@@ -44,11 +50,19 @@ export async function controlPlaneLogs(ctx: ToolContext, cluster: ClusterScope):
 export function assertComponentEnabled(clusterId: string, component: string, logs: ControlPlaneLogs): void {
   if (logs.components === undefined) return;
   if (logs.components.length === 0) {
-    throw new ToolFailure('ControlPlaneLogNotEnabled', `Control-plane logs are not enabled for cluster ${clusterId} (CheckControlPlaneLogEnable lists no components).`, { hint: ENABLE_CONTROL_PLANE_HINT });
+    throw new ToolFailure(
+      'ControlPlaneLogNotEnabled',
+      `Control-plane logs are not enabled for cluster ${clusterId} (CheckControlPlaneLogEnable lists no components).`,
+      { hint: ENABLE_CONTROL_PLANE_HINT },
+    );
   }
   if (!logs.components.includes(component)) {
-    throw new ToolFailure('ComponentLogNotEnabled', `${component} logs are not collected for cluster ${clusterId}; collected: ${logs.components.join(', ')}.`, {
-      hint: `Query one of ${logs.components.join(', ')}, or add ${component}: ${ENABLE_CONTROL_PLANE_HINT}`,
-    });
+    throw new ToolFailure(
+      'ComponentLogNotEnabled',
+      `${component} logs are not collected for cluster ${clusterId}; collected: ${logs.components.join(', ')}.`,
+      {
+        hint: `Query one of ${logs.components.join(', ')}, or add ${component}: ${ENABLE_CONTROL_PLANE_HINT}`,
+      },
+    );
   }
 }

@@ -6,7 +6,7 @@ import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { CLUSTER_REGION } from '../ram.ts';
 import { assertComponentEnabled, controlPlaneLogs, ENABLE_CONTROL_PLANE_HINT } from './controlplane.api.ts';
 import { boundRows, renderRows, splitQuery } from './log-rows.ts';
-import { getLogs } from './sls.api.ts';
+import { getLogs, type LogQueryResult } from './sls.api.ts';
 import { timeArg, timeWindow } from './time-arg.ts';
 
 const MAX_SPAN_SECONDS = 30 * 86_400;
@@ -53,7 +53,9 @@ export const queryControlPlaneLogsTool = defineTool({
     const cluster = ctx.forCluster(args);
     const filter = args.filter_pattern?.trim() || '*';
     if (splitQuery(filter).sql !== undefined) {
-      throw new ToolFailure('InvalidArguments', 'filter_pattern is a search, not `search | SQL`.', { hint: 'Drop the `| …` part, or run SQL with sls_execute_sql_query on the same logstore. Nothing was sent.' });
+      throw new ToolFailure('InvalidArguments', 'filter_pattern is a search, not `search | SQL`.', {
+        hint: 'Drop the `| …` part, or run SQL with sls_execute_sql_query on the same logstore. Nothing was sent.',
+      });
     }
     const range = timeWindow(args.start_time, args.end_time, { defaultStart: '24h', maxSeconds: MAX_SPAN_SECONDS });
     const region = await cluster.region();
@@ -61,7 +63,7 @@ export const queryControlPlaneLogsTool = defineTool({
     assertComponentEnabled(args.cluster_id, args.component_name, logs);
     const logstore = `${args.component_name}-${args.cluster_id}`;
     const client = await cluster.sls();
-    let result;
+    let result: LogQueryResult;
     try {
       result = await getLogs(
         client,
@@ -72,7 +74,10 @@ export const queryControlPlaneLogsTool = defineTool({
       );
     } catch (error) {
       if (error instanceof ToolFailure && (error.code === 'LogStoreNotExist' || error.code === 'ProjectNotExist')) {
-        throw new ToolFailure(error.code, `${error.message} The ${args.component_name} logs of this cluster were not found.`, { requestId: error.details.requestId, hint: ENABLE_CONTROL_PLANE_HINT });
+        throw new ToolFailure(error.code, `${error.message} The ${args.component_name} logs of this cluster were not found.`, {
+          requestId: error.details.requestId,
+          hint: ENABLE_CONTROL_PLANE_HINT,
+        });
       }
       throw error;
     }

@@ -6,7 +6,7 @@ import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { LOG_DISCOVERY } from '../ram.ts';
 import { table } from '../render.ts';
 import { cutCell, logstoreArg, projectArg } from './query-args.ts';
-import { getIndex, getLogs } from './sls.api.ts';
+import { getIndex, getLogs, type LogstoreIndex } from './sls.api.ts';
 import { projectFor } from './sls.tools.ts';
 
 const MAX_FIELDS = 200;
@@ -17,7 +17,7 @@ export const slsDescribeLogstoreTool = defineTool({
   name: 'sls_describe_logstore',
   title: 'Describe a logstore (fields and sample rows)',
   description:
-    'The indexed fields (name, type, whether SQL can use them) and a few recent sample rows of one of the cluster\'s logstores ' +
+    "The indexed fields (name, type, whether SQL can use them) and a few recent sample rows of one of the cluster's logstores " +
     '(k8s-event, config-operation-log, audit-{cluster_id}, apiserver-{cluster_id}, nginx-ingress…), so that a query for ' +
     'sls_execute_sql_query uses the right keys: quote dotted keys in SQL ("objectRef.resource"). The project is found from the ' +
     'cluster; list_log_stores shows the logstores.',
@@ -51,21 +51,40 @@ export const slsDescribeLogstoreTool = defineTool({
     const project = await projectFor(ctx, args.cluster_id, region, args.logstore, args.project);
     const client = await cluster.sls();
     const target = { region, project: project.value, projectSource: project.source, logstore: args.logstore };
-    let index;
+    let index: LogstoreIndex;
     try {
       index = await getIndex(client, ctx.retry, project.value, args.logstore, target, ctx.signal);
     } catch (error) {
       if (error instanceof ToolFailure && error.code === 'IndexConfigNotExist') {
-        throw new ToolFailure('IndexConfigNotExist', `Logstore ${args.logstore} in project ${project.value} has no index: Log Service can neither search it nor run SQL on it.`, {
-          requestId: error.details.requestId,
-          hint: 'Turn on indexing for the logstore (Log Service console: the logstore → Index Attributes); only data written after that is indexed.',
-        });
+        throw new ToolFailure(
+          'IndexConfigNotExist',
+          `Logstore ${args.logstore} in project ${project.value} has no index: Log Service can neither search it nor run SQL on it.`,
+          {
+            requestId: error.details.requestId,
+            hint: 'Turn on indexing for the logstore (Log Service console: the logstore → Index Attributes); only data written after that is indexed.',
+          },
+        );
       }
       throw error;
     }
     const now = Math.floor(Date.now() / 1000);
     const rows = args.sample_rows
-      ? (await getLogs(client, ctx.retry, { project: project.value, logstore: args.logstore, query: '*', from: now - SAMPLE_WINDOW_SECONDS, to: now, limit: args.sample_rows }, target, ctx.signal)).rows
+      ? (
+          await getLogs(
+            client,
+            ctx.retry,
+            {
+              project: project.value,
+              logstore: args.logstore,
+              query: '*',
+              from: now - SAMPLE_WINDOW_SECONDS,
+              to: now,
+              limit: args.sample_rows,
+            },
+            target,
+            ctx.signal,
+          )
+        ).rows
       : [];
     let cellsCut = 0;
     const samples = rows.slice(0, args.sample_rows).map((row) =>
@@ -86,10 +105,18 @@ export const slsDescribeLogstoreTool = defineTool({
     const lines = [
       `${args.logstore} in ${project.value} (${region}): ${index.fields.length} indexed fields; full-text index ${index.full_text ? 'on' : 'off'}${index.ttl_days ? `; index kept ${index.ttl_days} days` : ''}.`,
       fields.length
-        ? table(['field', 'type', 'SQL', 'json keys'], fields.map((field) => [field.name, field.type, field.sql ? 'yes' : 'no', field.json_keys.slice(0, 10).join(', ')]), 80)
+        ? table(
+            ['field', 'type', 'SQL', 'json keys'],
+            fields.map((field) => [field.name, field.type, field.sql ? 'yes' : 'no', field.json_keys.slice(0, 10).join(', ')]),
+            80,
+          )
         : 'No field index: only full-text search works (no key: value search, no SQL).',
       'Search: key: value (e.g. `level: Warning`); SQL after `|`: SELECT "dotted.key", count(*) AS n GROUP BY "dotted.key".',
-      samples.length ? `Sample rows (newest first):\n${samples.map((row) => JSON.stringify(row)).join('\n')}` : args.sample_rows ? 'No rows in the last 24 hours.' : '',
+      samples.length
+        ? `Sample rows (newest first):\n${samples.map((row) => JSON.stringify(row)).join('\n')}`
+        : args.sample_rows
+          ? 'No rows in the last 24 hours.'
+          : '',
       truncation ?? '',
     ];
     return {

@@ -17,19 +17,34 @@ function apiUrl(endpoint: PromEndpoint, path: string, range: TimeRange): URL {
   return url;
 }
 
-export async function metricNames(config: Config, retry: RetryPolicy, endpoint: PromEndpoint, range: TimeRange, signal: AbortSignal): Promise<string[]> {
+export async function metricNames(
+  config: Config,
+  retry: RetryPolicy,
+  endpoint: PromEndpoint,
+  range: TimeRange,
+  signal: AbortSignal,
+): Promise<string[]> {
   const { data } = await prometheusGet<unknown>(config, retry, apiUrl(endpoint, 'label/__name__/values', range), endpoint, signal);
   return Array.isArray(data) ? data.filter((name): name is string => typeof name === 'string') : [];
 }
 
 /** The label sets of every series of `names` (valid metric names only) in the range. */
-export async function seriesOf(config: Config, retry: RetryPolicy, endpoint: PromEndpoint, names: string[], range: TimeRange, signal: AbortSignal): Promise<Array<Record<string, string>>> {
+export async function seriesOf(
+  config: Config,
+  retry: RetryPolicy,
+  endpoint: PromEndpoint,
+  names: string[],
+  range: TimeRange,
+  signal: AbortSignal,
+): Promise<Array<Record<string, string>>> {
   const valid = names.filter((name) => METRIC_NAME.test(name));
   if (valid.length === 0) return [];
   const url = apiUrl(endpoint, 'series', range);
   url.searchParams.append('match[]', `{__name__=~"${valid.join('|')}"}`);
   const { data } = await prometheusGet<unknown>(config, retry, url, endpoint, signal);
-  return Array.isArray(data) ? data.filter((labels): labels is Record<string, string> => typeof labels === 'object' && labels !== null) : [];
+  return Array.isArray(data)
+    ? data.filter((labels): labels is Record<string, string> => typeof labels === 'object' && labels !== null)
+    : [];
 }
 
 export interface MetricLabels {
@@ -54,7 +69,16 @@ export function summariseSeries(names: string[], series: Array<Record<string, st
     return {
       name,
       series: own.length,
-      labels: [...values.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([label, seen]) => ({ name: label, values: seen.size, examples: [...seen].sort().slice(0, examples).map((v) => (v.length > 80 ? `${v.slice(0, 79)}…` : v)) })),
+      labels: [...values.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([label, seen]) => ({
+          name: label,
+          values: seen.size,
+          examples: [...seen]
+            .sort()
+            .slice(0, examples)
+            .map((v) => (v.length > 80 ? `${v.slice(0, 79)}…` : v)),
+        })),
     };
   });
 }

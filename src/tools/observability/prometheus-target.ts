@@ -27,19 +27,30 @@ export async function withClusterPrometheus<T>(
 ): Promise<PrometheusRun<T>> {
   const found = await findPrometheus(ctx, clusterId, region, explicit);
   const { project, metricstore } = found;
-  await assertInClusterScope(ctx, clusterId, region, { project: project.value, explicitProject: explicit.project !== undefined, store: metricstore.value, storeKind: 'metricstore' });
+  await assertInClusterScope(ctx, clusterId, region, {
+    project: project.value,
+    explicitProject: explicit.project !== undefined,
+    store: metricstore.value,
+    storeKind: 'metricstore',
+  });
   try {
-    const value = await run(slsPrometheusEndpoint(ctx.config, await ctx.credentials(), { region, project: project.value, metricstore: metricstore.value }));
+    const value = await run(
+      slsPrometheusEndpoint(ctx.config, await ctx.credentials(), { region, project: project.value, metricstore: metricstore.value }),
+    );
     return { value, project, metricstore };
   } catch (error) {
     if (!(error instanceof ToolFailure && /ProjectNotExist|LogStoreNotExist|MetricStoreNotExist/.test(error.code))) throw error;
     // Not where the naming rule says: an older, ARMS-hosted instance? (only when nothing was named explicitly)
-    const arms = explicit.project || explicit.metricstore ? { missing: 'not asked: project or metricstore was given' } : await findArmsPrometheus(ctx, clusterId, region);
+    const arms =
+      explicit.project || explicit.metricstore
+        ? { missing: 'not asked: project or metricstore was given' }
+        : await findArmsPrometheus(ctx, clusterId, region);
     if ('url' in arms) {
       const value = await run(armsPrometheusEndpoint(arms.url, arms.authToken));
       return { value, project: { value: arms.url, source: arms.source }, metricstore: { value: '', source: arms.source } };
     }
-    const missing = error.code === 'ProjectNotExist' ? `project ${project.value}` : `metricstore ${metricstore.value} in project ${project.value}`;
+    const missing =
+      error.code === 'ProjectNotExist' ? `project ${project.value}` : `metricstore ${metricstore.value} in project ${project.value}`;
     throw new ToolFailure(
       'MetricstoreNotFound',
       `No managed Prometheus data for cluster ${clusterId}: ${missing} not found in ${region} (tried project from ${project.source}, metricstore from ${metricstore.source}; Log Service said ${error.code}: ${error.message}; ${arms.missing}).`,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ToolFailure } from '../../errors/tool-failure.ts';
+import type { ToolFailure } from '../../errors/tool-failure.ts';
 import { cutCell, formatSpan, timeRange, unixSecondsArg } from './query-args.ts';
 
 describe('timeRange', () => {

@@ -34,7 +34,11 @@ export function parseTimeArg(name: string, value: string | number, now: number):
     return seconds;
   }
   if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/i.test(text)) {
-    throw invalid(name, text, /^\d{4}-\d\d-\d\dT[\d:.]+$/.test(text) ? 'has no time zone (add Z or +08:00)' : 'is not a time this tool reads');
+    throw invalid(
+      name,
+      text,
+      /^\d{4}-\d\d-\d\dT[\d:.]+$/.test(text) ? 'has no time zone (add Z or +08:00)' : 'is not a time this tool reads',
+    );
   }
   const ms = Date.parse(text);
   if (!Number.isFinite(ms)) throw invalid(name, text, 'is not a valid date');
@@ -42,7 +46,11 @@ export function parseTimeArg(name: string, value: string | number, now: number):
 }
 
 /** [from, to] from `start_time` (default `defaultStart`) and `end_time` (default now), checked against `maxSeconds`. */
-export function timeWindow(start: string | number | undefined, end: string | number | undefined, limits: { defaultStart: string; maxSeconds: number }): TimeRange {
+export function timeWindow(
+  start: string | number | undefined,
+  end: string | number | undefined,
+  limits: { defaultStart: string; maxSeconds: number },
+): TimeRange {
   const now = Math.floor(Date.now() / 1000);
   const to = end === undefined ? now : parseTimeArg('end_time', end, now);
   const from = parseTimeArg('start_time', start ?? limits.defaultStart, now);

@@ -27,8 +27,12 @@ export function renderReadiness(view: ReadinessView) {
     `Upgrade ${view.clusterId} (${view.region}) from ${view.current} to ${view.target}: ${assessed.verdict.toUpperCase()} — ${count('blocker')} blockers, ${count('warning')} warnings, ${count('unknown')} not checked.`,
   ];
   if (check) {
-    const how = { started: 'started now', reused: 'finished within the hour, reused', requested: 'as asked', latest: 'the latest' }[check.how];
-    lines.push(`Pre-upgrade check ${check.check_id} (${how}): ${check.status}, created ${check.created_at}${check.finished_at ? `, finished ${check.finished_at}` : ''}; ${check.items.filter((item) => item.severity === 'pass').length} of ${check.items.length} items passed.`);
+    const how = { started: 'started now', reused: 'finished within the hour, reused', requested: 'as asked', latest: 'the latest' }[
+      check.how
+    ];
+    lines.push(
+      `Pre-upgrade check ${check.check_id} (${how}): ${check.status}, created ${check.created_at}${check.finished_at ? `, finished ${check.finished_at}` : ''}; ${check.items.filter((item) => item.severity === 'pass').length} of ${check.items.length} items passed.`,
+    );
   }
   for (const risk of risks) lines.push(`${risk.severity.toUpperCase()} [${risk.area}] ${risk.summary}\n  → ${risk.action}`);
   if (!risks.length) lines.push('Nothing found that stands in the way.');
@@ -43,7 +47,14 @@ export function renderReadiness(view: ReadinessView) {
       verdict: assessed.verdict,
       risks,
       check: check
-        ? { check_id: check.check_id, status: check.status, created_at: check.created_at, finished_at: check.finished_at, how: check.how, items: check.items.slice(0, MAX_ITEMS) }
+        ? {
+            check_id: check.check_id,
+            status: check.status,
+            created_at: check.created_at,
+            finished_at: check.finished_at,
+            how: check.how,
+            items: check.items.slice(0, MAX_ITEMS),
+          }
         : null,
       truncated: truncation !== null,
       truncation,

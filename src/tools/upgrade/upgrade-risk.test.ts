@@ -4,11 +4,26 @@ import { assessReadiness, minorOf } from './upgrade-risk.ts';
 import { checkItem } from './upgrade.api.ts';
 
 const done = { check_id: 'c1', status: 'Succeeded', message: '', created_at: '', finished_at: '', items: [] };
-const base = { currentVersion: '1.31.9-aliyun.1', targetVersion: '1.32.7-aliyun.1', check: { ok: done }, deprecated: { ok: { calls: [], sampled: false, days: 7 } }, addons: { ok: [] }, nodePools: { ok: [] } };
+const base = {
+  currentVersion: '1.31.9-aliyun.1',
+  targetVersion: '1.32.7-aliyun.1',
+  check: { ok: done },
+  deprecated: { ok: { calls: [], sampled: false, days: 7 } },
+  addons: { ok: [] },
+  nodePools: { ok: [] },
+};
 
 describe('upgrade risk', () => {
   it('blocks on an API the target removes, warns on one only deprecated', () => {
-    const call = (removed: string) => ({ api: 'flowcontrol.apiserver.k8s.io/v1beta3', resource: 'flowschemas', removed_release: removed, user: 'u', user_agent: 'a', calls: 3, last_seen: '' });
+    const call = (removed: string) => ({
+      api: 'flowcontrol.apiserver.k8s.io/v1beta3',
+      resource: 'flowschemas',
+      removed_release: removed,
+      user: 'u',
+      user_agent: 'a',
+      calls: 3,
+      last_seen: '',
+    });
     const removed = assessReadiness({ ...base, deprecated: { ok: { calls: [call('1.32')], sampled: false, days: 7 } } });
     assert.equal(removed.verdict, 'blocked');
     assert.match(removed.risks[0]!.summary, /is removed in 1\.32/);

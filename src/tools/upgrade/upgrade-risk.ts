@@ -38,7 +38,14 @@ const MAX_KUBELET_SKEW = 3;
 
 function checkRisks(check: ClusterCheckDetail): Risk[] {
   if (check.status !== 'Succeeded') {
-    return [{ severity: 'unknown', area: 'pre-upgrade check', summary: `check ${check.check_id} is ${check.status || 'in an unknown state'}${check.message ? ` (${check.message})` : ''}`, action: `Call again with check_id ${check.check_id} to read it when it is done.` }];
+    return [
+      {
+        severity: 'unknown',
+        area: 'pre-upgrade check',
+        summary: `check ${check.check_id} is ${check.status || 'in an unknown state'}${check.message ? ` (${check.message})` : ''}`,
+        action: `Call again with check_id ${check.check_id} to read it when it is done.`,
+      },
+    ];
   }
   return check.items
     .filter((item) => item.severity !== 'pass')
@@ -67,7 +74,12 @@ function deprecatedRisks(calls: DeprecatedApiCall[], targetMinor: number | undef
 function addonRisks(addons: AddonVersion[]): Risk[] {
   return addons
     .filter((addon) => addon.latest && addon.version !== addon.latest)
-    .map((addon) => ({ severity: 'warning', area: 'addon', summary: `${addon.name} ${addon.version} is behind ACK's ${addon.latest}`, action: `Upgrade ${addon.name} (ACK console: Add-ons, or UpgradeClusterAddons); the pre-upgrade check says whether it must come first.` }));
+    .map((addon) => ({
+      severity: 'warning',
+      area: 'addon',
+      summary: `${addon.name} ${addon.version} is behind ACK's ${addon.latest}`,
+      action: `Upgrade ${addon.name} (ACK console: Add-ons, or UpgradeClusterAddons); the pre-upgrade check says whether it must come first.`,
+    }));
 }
 
 function nodePoolRisks(pools: NodePoolVersion[], currentVersion: string, targetVersion: string): Risk[] {
@@ -77,13 +89,29 @@ function nodePoolRisks(pools: NodePoolVersion[], currentVersion: string, targetV
   for (const pool of pools) {
     const kubelet = minorOf(pool.kubelet_version);
     if (kubelet === undefined || current === undefined || target === undefined) {
-      if (!pool.kubelet_version) risks.push({ severity: 'unknown', area: 'node pool', summary: `${pool.name} (${pool.nodepool_id}): kubelet version not reported`, action: 'Check its nodes with kubectl get nodes.' });
+      if (!pool.kubelet_version)
+        risks.push({
+          severity: 'unknown',
+          area: 'node pool',
+          summary: `${pool.name} (${pool.nodepool_id}): kubelet version not reported`,
+          action: 'Check its nodes with kubectl get nodes.',
+        });
       continue;
     }
     if (target - kubelet > MAX_KUBELET_SKEW) {
-      risks.push({ severity: 'blocker', area: 'node pool', summary: `${pool.name} (${pool.nodepool_id}) runs kubelet ${pool.kubelet_version}: ${target - kubelet} minors behind ${targetVersion}, beyond the ${MAX_KUBELET_SKEW} Kubernetes allows`, action: `Upgrade node pool ${pool.name} first.` });
+      risks.push({
+        severity: 'blocker',
+        area: 'node pool',
+        summary: `${pool.name} (${pool.nodepool_id}) runs kubelet ${pool.kubelet_version}: ${target - kubelet} minors behind ${targetVersion}, beyond the ${MAX_KUBELET_SKEW} Kubernetes allows`,
+        action: `Upgrade node pool ${pool.name} first.`,
+      });
     } else if (kubelet < current) {
-      risks.push({ severity: 'warning', area: 'node pool', summary: `${pool.name} (${pool.nodepool_id}) runs kubelet ${pool.kubelet_version}, behind the control plane's ${currentVersion}`, action: `Upgrade node pool ${pool.name} to ${currentVersion} (or with the cluster, after the control plane).` });
+      risks.push({
+        severity: 'warning',
+        area: 'node pool',
+        summary: `${pool.name} (${pool.nodepool_id}) runs kubelet ${pool.kubelet_version}, behind the control plane's ${currentVersion}`,
+        action: `Upgrade node pool ${pool.name} to ${currentVersion} (or with the cluster, after the control plane).`,
+      });
     }
   }
   return risks;
@@ -98,7 +126,13 @@ export function assessReadiness(inputs: ReadinessInputs): Readiness {
   const risks: Risk[] = [];
   const part = <T>(area: Risk['area'], value: Part<T>, assess: (ok: T) => Risk[]) => {
     if ('ok' in value) risks.push(...assess(value.ok));
-    else risks.push({ severity: 'unknown', area, summary: `not checked: ${value.unavailable}`, action: 'Fix what stopped it (see the summary) and call again.' });
+    else
+      risks.push({
+        severity: 'unknown',
+        area,
+        summary: `not checked: ${value.unavailable}`,
+        action: 'Fix what stopped it (see the summary) and call again.',
+      });
   };
   part('pre-upgrade check', inputs.check, checkRisks);
   part('deprecated API', inputs.deprecated, (d) => deprecatedRisks(d.calls, minorOf(inputs.targetVersion), d.days));

@@ -16,10 +16,23 @@ export interface ClusterVersionInfo {
   region_id: string;
 }
 
-export async function clusterVersion(cs: CsClient, retry: RetryPolicy, clusterId: string, signal: AbortSignal): Promise<ClusterVersionInfo> {
+export async function clusterVersion(
+  cs: CsClient,
+  retry: RetryPolicy,
+  clusterId: string,
+  signal: AbortSignal,
+): Promise<ClusterVersionInfo> {
   const { body } = await callRead(retry, () => cs.describeClusterDetail(clusterId), signal);
-  if (!body?.currentVersion) throw new ToolFailure('UnreadableAnswer', `DescribeClusterDetail answered no current_version for cluster ${clusterId}.`, { hint: 'Try again; if it persists, the cluster may be in an unusual state.' });
-  return { current_version: body.currentVersion, cluster_type: body.clusterType ?? 'ManagedKubernetes', profile: body.profile ?? 'Default', region_id: body.regionId ?? '' };
+  if (!body?.currentVersion)
+    throw new ToolFailure('UnreadableAnswer', `DescribeClusterDetail answered no current_version for cluster ${clusterId}.`, {
+      hint: 'Try again; if it persists, the cluster may be in an unusual state.',
+    });
+  return {
+    current_version: body.currentVersion,
+    cluster_type: body.clusterType ?? 'ManagedKubernetes',
+    profile: body.profile ?? 'Default',
+    region_id: body.regionId ?? '',
+  };
 }
 
 export interface VersionMetadata {
@@ -28,7 +41,13 @@ export interface VersionMetadata {
   expiration_date: string;
 }
 
-export async function upgradableVersions(cs: CsClient, retry: RetryPolicy, cluster: ClusterVersionInfo, region: string, signal: AbortSignal): Promise<VersionMetadata> {
+export async function upgradableVersions(
+  cs: CsClient,
+  retry: RetryPolicy,
+  cluster: ClusterVersionInfo,
+  region: string,
+  signal: AbortSignal,
+): Promise<VersionMetadata> {
   const { models } = await loadCsSdk();
   const request = new models.DescribeKubernetesVersionMetadataRequest({
     region,
@@ -39,7 +58,11 @@ export async function upgradableVersions(cs: CsClient, retry: RetryPolicy, clust
   });
   const { body } = await callRead(retry, () => cs.describeKubernetesVersionMetadata(request), signal);
   const entry = (body ?? []).find((candidate) => candidate.version === cluster.current_version) ?? body?.[0];
-  return { version: cluster.current_version, upgradable_versions: entry?.upgradableVersions ?? [], expiration_date: entry?.expirationDate ?? '' };
+  return {
+    version: cluster.current_version,
+    upgradable_versions: entry?.upgradableVersions ?? [],
+    expiration_date: entry?.expirationDate ?? '',
+  };
 }
 
 export interface ClusterCheckSummary {
@@ -50,26 +73,53 @@ export interface ClusterCheckSummary {
   finished_at: string;
 }
 
-export async function listUpgradeChecks(cs: CsClient, retry: RetryPolicy, clusterId: string, signal: AbortSignal): Promise<ClusterCheckSummary[]> {
+export async function listUpgradeChecks(
+  cs: CsClient,
+  retry: RetryPolicy,
+  clusterId: string,
+  signal: AbortSignal,
+): Promise<ClusterCheckSummary[]> {
   const { models } = await loadCsSdk();
-  const { body } = await callRead(retry, () => cs.listClusterChecks(clusterId, new models.ListClusterChecksRequest({ type: 'ClusterUpgrade' })), signal);
+  const { body } = await callRead(
+    retry,
+    () => cs.listClusterChecks(clusterId, new models.ListClusterChecksRequest({ type: 'ClusterUpgrade' })),
+    signal,
+  );
   return (body?.checks ?? [])
-    .map((check) => ({ check_id: check.checkId ?? '', status: check.status ?? '', message: check.message ?? '', created_at: check.createdAt ?? '', finished_at: check.finishedAt ?? '' }))
+    .map((check) => ({
+      check_id: check.checkId ?? '',
+      status: check.status ?? '',
+      message: check.message ?? '',
+      created_at: check.createdAt ?? '',
+      finished_at: check.finishedAt ?? '',
+    }))
     .filter((check) => check.check_id)
     .sort((a, b) => b.created_at.localeCompare(a.created_at));
 }
 
 /** Starts a ClusterUpgrade check for `nextVersion`. A write: sent once, never retried blindly. */
-export async function runUpgradeCheck(cs: CsClient, retry: RetryPolicy, clusterId: string, nextVersion: string, signal: AbortSignal): Promise<string> {
+export async function runUpgradeCheck(
+  cs: CsClient,
+  retry: RetryPolicy,
+  clusterId: string,
+  nextVersion: string,
+  signal: AbortSignal,
+): Promise<string> {
   const { models } = await loadCsSdk();
   const request = new models.RunClusterCheckRequest({ type: 'ClusterUpgrade', options: { next_version: nextVersion } });
   const { body } = await callWrite(
     retry,
-    { summary: `start a pre-upgrade check of cluster ${clusterId} for ${nextVersion}`, howToCheck: 'Call check_upgrade_readiness again: it lists the latest pre-upgrade checks (ListClusterChecks).' },
+    {
+      summary: `start a pre-upgrade check of cluster ${clusterId} for ${nextVersion}`,
+      howToCheck: 'Call check_upgrade_readiness again: it lists the latest pre-upgrade checks (ListClusterChecks).',
+    },
     () => cs.runClusterCheck(clusterId, request),
     signal,
   );
-  if (!body?.checkId) throw new ToolFailure('UnreadableAnswer', 'RunClusterCheck answered no check_id.', { hint: 'Call check_upgrade_readiness again without run_check to read the latest check.' });
+  if (!body?.checkId)
+    throw new ToolFailure('UnreadableAnswer', 'RunClusterCheck answered no check_id.', {
+      hint: 'Call check_upgrade_readiness again without run_check to read the latest check.',
+    });
   return body.checkId;
 }
 
@@ -88,7 +138,8 @@ export interface ClusterCheckDetail extends ClusterCheckSummary {
   items: CheckItem[];
 }
 
-const text = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value));
+const text = (value: unknown): string =>
+  typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
 
 /**
  * One check item. The SDK types the items only as maps and ACK documents no keys: this reads the keys the emulator
@@ -97,7 +148,11 @@ const text = (value: unknown): string => (typeof value === 'string' ? value : va
  */
 export function checkItem(category: string, raw: Record<string, unknown>): CheckItem {
   const level = text(raw.level ?? raw.status ?? raw.result ?? raw.severity).toLowerCase();
-  const severity = /^(error|fail|failed|critical|blocker|fatal)$/.test(level) ? 'blocker' : /^(pass|passed|success|succeeded|normal|ok|info)$/.test(level) ? 'pass' : 'warning';
+  const severity = /^(error|fail|failed|critical|blocker|fatal)$/.test(level)
+    ? 'blocker'
+    : /^(pass|passed|success|succeeded|normal|ok|info)$/.test(level)
+      ? 'pass'
+      : 'warning';
   return {
     category,
     name: text(raw.name ?? raw.check_item ?? raw.display_name ?? raw.checkItem) || '?',
@@ -109,9 +164,17 @@ export function checkItem(category: string, raw: Record<string, unknown>): Check
   };
 }
 
-export async function getUpgradeCheck(cs: CsClient, retry: RetryPolicy, clusterId: string, checkId: string, signal: AbortSignal): Promise<ClusterCheckDetail> {
+export async function getUpgradeCheck(
+  cs: CsClient,
+  retry: RetryPolicy,
+  clusterId: string,
+  checkId: string,
+  signal: AbortSignal,
+): Promise<ClusterCheckDetail> {
   const { body } = await callRead(retry, () => cs.getClusterCheck(clusterId, checkId), signal);
-  const items = Object.entries(body?.checkItems ?? {}).flatMap(([category, list]) => (Array.isArray(list) ? list : []).map((raw) => checkItem(category, (raw ?? {}) as Record<string, unknown>)));
+  const items = Object.entries(body?.checkItems ?? {}).flatMap(([category, list]) =>
+    (Array.isArray(list) ? list : []).map((raw) => checkItem(category, (raw ?? {}) as Record<string, unknown>)),
+  );
   return {
     check_id: body?.checkId ?? checkId,
     status: body?.status ?? '',
@@ -137,7 +200,12 @@ export async function addonVersions(cs: CsClient, retry: RetryPolicy, clusterId:
     callRead(retry, () => cs.listAddons(new models.ListAddonsRequest({ clusterId })), signal),
   ]);
   const latest = new Map((catalogue.body?.addons ?? []).map((addon) => [addon.name ?? '', addon.version ?? '']));
-  return (installed.body?.addons ?? []).map((addon) => ({ name: addon.name ?? '', version: addon.version ?? '', state: addon.state ?? '', latest: latest.get(addon.name ?? '') ?? '' }));
+  return (installed.body?.addons ?? []).map((addon) => ({
+    name: addon.name ?? '',
+    version: addon.version ?? '',
+    state: addon.state ?? '',
+    latest: latest.get(addon.name ?? '') ?? '',
+  }));
 }
 
 export interface NodePoolVersion {
@@ -146,9 +214,18 @@ export interface NodePoolVersion {
   kubelet_version: string;
 }
 
-export async function nodePoolVersions(cs: CsClient, retry: RetryPolicy, clusterId: string, signal: AbortSignal): Promise<NodePoolVersion[]> {
+export async function nodePoolVersions(
+  cs: CsClient,
+  retry: RetryPolicy,
+  clusterId: string,
+  signal: AbortSignal,
+): Promise<NodePoolVersion[]> {
   const { models } = await loadCsSdk();
-  const { body } = await callRead(retry, () => cs.describeClusterNodePools(clusterId, new models.DescribeClusterNodePoolsRequest({})), signal);
+  const { body } = await callRead(
+    retry,
+    () => cs.describeClusterNodePools(clusterId, new models.DescribeClusterNodePoolsRequest({})),
+    signal,
+  );
   return (body?.nodepools ?? []).map((pool) => ({
     nodepool_id: pool.nodepoolInfo?.nodepoolId ?? '',
     name: pool.nodepoolInfo?.name ?? '',

@@ -48,8 +48,14 @@ function serveQuery(ctx: EmulatorContext, request: Acs3Request): void {
     ctx.callLog.settle(entry, { status });
     sendJson(request.res, status, body, requestId);
   };
-  if (!cluster) return answer(404, { status: 'error', errorType: 'not_found', error: 'no such Prometheus instance' });
-  if (request.req.headers.authorization !== armsTokenOf(cluster)) return answer(401, { status: 'error', errorType: 'unauthorized', error: 'invalid or missing token' });
+  if (!cluster) {
+    answer(404, { status: 'error', errorType: 'not_found', error: 'no such Prometheus instance' });
+    return;
+  }
+  if (request.req.headers.authorization !== armsTokenOf(cluster)) {
+    answer(401, { status: 'error', errorType: 'unauthorized', error: 'invalid or missing token' });
+    return;
+  }
   const params = request.url.searchParams;
   try {
     const data = metadata

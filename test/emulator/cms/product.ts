@@ -25,7 +25,7 @@ const METRICS: Record<string, { value: Metric; devices?: string[] }> = {
 
 function toMs(value: string | null, name: string): number {
   if (!value) throw new EmulatorError(400, 'InvalidParameter', `${name} is mandatory for this action.`);
-  const n = /^\d+$/.test(value) ? Number(value) : Date.parse(value.replace(' ', 'T') + 'Z');
+  const n = /^\d+$/.test(value) ? Number(value) : Date.parse(`${value.replace(' ', 'T')}Z`);
   if (!Number.isFinite(n)) throw new EmulatorError(400, 'InvalidParameter', `${name} is not a valid time.`);
   return n;
 }

@@ -52,7 +52,9 @@ function checksOf(cluster: ClusterRecord, now: number): CheckRecord[] {
   let found = checks.get(cluster);
   if (!found) {
     const created = now - 3 * 3600_000;
-    found = [{ check_id: newCheckId(cluster, created), type: 'ClusterUpgrade', target: '', options: { next_version: '1.34.1-aliyun.1' }, created }];
+    found = [
+      { check_id: newCheckId(cluster, created), type: 'ClusterUpgrade', target: '', options: { next_version: '1.34.1-aliyun.1' }, created },
+    ];
     checks.set(cluster, found);
   }
   return found;
@@ -83,11 +85,25 @@ function upgradeCheckItems(cluster: ClusterRecord, nextVersion: string): Record<
     ],
     Addon: [
       npd && npd.version < '1.2.26'
-        ? item('AddonCompatibility', 'error', 'ack-node-problem-detector', `ack-node-problem-detector ${npd.version} is not compatible with Kubernetes ${nextVersion}`, 'Upgrade ack-node-problem-detector to 1.2.26 or later before the upgrade.')
+        ? item(
+            'AddonCompatibility',
+            'error',
+            'ack-node-problem-detector',
+            `ack-node-problem-detector ${npd.version} is not compatible with Kubernetes ${nextVersion}`,
+            'Upgrade ack-node-problem-detector to 1.2.26 or later before the upgrade.',
+          )
         : item('AddonCompatibility', 'pass', 'addons', `every installed addon supports Kubernetes ${nextVersion}`),
     ],
     NodePool: behind.length
-      ? behind.map((pool) => item('NodePoolVersion', 'warning', pool.nodepool_id, `node pool ${pool.name} runs kubelet ${pool.kubelet_version} while the control plane runs ${cluster.current_version}`, 'Upgrade the node pool to the control plane version.'))
+      ? behind.map((pool) =>
+          item(
+            'NodePoolVersion',
+            'warning',
+            pool.nodepool_id,
+            `node pool ${pool.name} runs kubelet ${pool.kubelet_version} while the control plane runs ${cluster.current_version}`,
+            'Upgrade the node pool to the control plane version.',
+          ),
+        )
       : [item('NodePoolVersion', 'pass', 'node pools', 'every node pool runs the control plane version')],
   };
 }
@@ -102,7 +118,8 @@ function checkView(cluster: ClusterRecord, record: CheckRecord, request: CsReque
     created_at: iso(record.created),
     finished_at: done ? iso(record.created + checkDurationMs(request)) : '',
   };
-  if (withItems) view.check_items = done && record.type === 'ClusterUpgrade' ? upgradeCheckItems(cluster, record.options.next_version ?? '') : {};
+  if (withItems)
+    view.check_items = done && record.type === 'ClusterUpgrade' ? upgradeCheckItems(cluster, record.options.next_version ?? '') : {};
   return view;
 }
 
@@ -121,11 +138,21 @@ const routes: CsRoute[] = [
       const cluster = ownCluster(request);
       const { type, target, options } = request.body as { type?: unknown; target?: unknown; options?: unknown };
       if (typeof type !== 'string' || !CHECK_TYPES.includes(type)) throw invalid(`type must be one of ${CHECK_TYPES.join(', ')}.`);
-      if (type === 'NodePoolUpgrade' && typeof target !== 'string') throw invalid('target (the node pool id) is required for NodePoolUpgrade.');
-      if (options !== undefined && (typeof options !== 'object' || options === null || Object.values(options).some((value) => typeof value !== 'string'))) {
+      if (type === 'NodePoolUpgrade' && typeof target !== 'string')
+        throw invalid('target (the node pool id) is required for NodePoolUpgrade.');
+      if (
+        options !== undefined &&
+        (typeof options !== 'object' || options === null || Object.values(options).some((value) => typeof value !== 'string'))
+      ) {
         throw invalid('options must be a map of strings.');
       }
-      const record: CheckRecord = { check_id: newCheckId(cluster, request.now), type, target: typeof target === 'string' ? target : '', options: (options ?? {}) as Record<string, string>, created: request.now };
+      const record: CheckRecord = {
+        check_id: newCheckId(cluster, request.now),
+        type,
+        target: typeof target === 'string' ? target : '',
+        options: (options ?? {}) as Record<string, string>,
+        created: request.now,
+      };
       checksOf(cluster, request.now).unshift(record);
       return { check_id: record.check_id, request_id: request.requestId };
     },
@@ -139,7 +166,9 @@ const routes: CsRoute[] = [
       const cluster = ownCluster(request);
       const type = request.query.get('type');
       const target = request.query.get('target');
-      const matching = checksOf(cluster, request.now).filter((record) => (!type || record.type === type) && (!target || record.target === target));
+      const matching = checksOf(cluster, request.now).filter(
+        (record) => (!type || record.type === type) && (!target || record.target === target),
+      );
       return { checks: matching.map((record) => checkView(cluster, record, request, false)) };
     },
   },
@@ -170,8 +199,25 @@ const routes: CsRoute[] = [
         capabilities: {},
         meta_data: { KubernetesVersion: entry.version, SubClass: 'default' },
         runtimes: [{ name: 'containerd', version: '1.6.39' }],
-        images: [{ image_id: 'aliyun_3_x64_20G_alibase_20250629.vhd', image_name: 'Alibaba Cloud Linux 3.2104', platform: 'AliyunLinux', os_type: 'Linux', image_type: 'AliyunLinux3', image_category: 'system', architecture: 'x86_64', os_version: '3.2104' }],
-        ...(upgradable ? { upgradable_versions: KUBERNETES_VERSIONS.filter((next) => minorOf(next.version) === minorOf(entry.version) + 1).map((next) => next.version) } : {}),
+        images: [
+          {
+            image_id: 'aliyun_3_x64_20G_alibase_20250629.vhd',
+            image_name: 'Alibaba Cloud Linux 3.2104',
+            platform: 'AliyunLinux',
+            os_type: 'Linux',
+            image_type: 'AliyunLinux3',
+            image_category: 'system',
+            architecture: 'x86_64',
+            os_version: '3.2104',
+          },
+        ],
+        ...(upgradable
+          ? {
+              upgradable_versions: KUBERNETES_VERSIONS.filter((next) => minorOf(next.version) === minorOf(entry.version) + 1).map(
+                (next) => next.version,
+              ),
+            }
+          : {}),
       });
       if (asked) {
         const entry = KUBERNETES_VERSIONS.find((candidate) => candidate.version === asked);

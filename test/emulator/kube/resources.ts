@@ -11,7 +11,6 @@ export interface ResourceType {
 }
 
 const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-const RO = ['get', 'list', 'watch'];
 
 export const RESOURCE_TYPES: ResourceType[] = [
   { group: '', version: 'v1', resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true, shortNames: ['po'], verbs: RW },

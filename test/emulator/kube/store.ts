@@ -2,7 +2,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ResourceType } from './resources.ts';
 
-// biome-ignore lint: Kubernetes objects are free-form JSON.
 export type KubeObject = Record<string, any>;
 
 export class ObjectStore {

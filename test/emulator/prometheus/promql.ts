@@ -31,7 +31,6 @@ type Instant = Array<{ labels: Record<string, string>; value: number }>;
 type Value = { type: 'scalar'; value: number } | { type: 'vector'; series: Instant } | { type: 'range'; series: Array<{ labels: Record<string, string>; samples: Array<[number, number]> }> };
 
 const SCRAPE = 15;
-const LOOKBACK = 300;
 const AGGREGATIONS = new Set(['sum', 'avg', 'min', 'max', 'count']);
 const FUNCTIONS = new Set(['rate', 'irate', 'increase', 'abs']);
 

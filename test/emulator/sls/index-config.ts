@@ -17,18 +17,26 @@ function typeOf(values: string[]): 'long' | 'double' | 'text' {
 }
 
 export function indexOf(rows: LogRow[]): Record<string, unknown> {
-  if (rows.length === 0) throw new EmulatorError(404, 'IndexConfigNotExist', 'index config doesn\'t exist');
+  if (rows.length === 0) throw new EmulatorError(404, 'IndexConfigNotExist', "index config doesn't exist");
   const values = new Map<string, string[]>();
   for (const row of rows) {
     for (const [key, value] of Object.entries(row.fields)) {
       if (key.startsWith('__')) continue;
-      values.set(key, [...(values.get(key) ?? []), value].filter((v) => v !== ''));
+      values.set(
+        key,
+        [...(values.get(key) ?? []), value].filter((v) => v !== ''),
+      );
     }
   }
   const keys = Object.fromEntries(
     [...values.entries()].map(([key, seen]) => {
       const type = typeOf(seen);
-      return [key, type === 'text' ? { type, caseSensitive: false, chn: false, token: TOKEN, alias: '', doc_value: true } : { type, alias: '', doc_value: true }];
+      return [
+        key,
+        type === 'text'
+          ? { type, caseSensitive: false, chn: false, token: TOKEN, alias: '', doc_value: true }
+          : { type, alias: '', doc_value: true },
+      ];
     }),
   );
   return {

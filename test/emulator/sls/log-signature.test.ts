@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { EmulatorError } from '../http-util.ts';
+import type { EmulatorError } from '../http-util.ts';
 import { startEmulator, type Emulator } from '../index.ts';
 import { clusterIdFor, createDemoWorld } from '../world.ts';
 import { checkLogDate, logSignature, logStringToSign, verifyLogSignature } from './log-signature.ts';

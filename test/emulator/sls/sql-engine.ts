@@ -171,7 +171,7 @@ export async function runLogQuery(rows: TimedRow[], query: string, options: { li
     const insert = db.prepare(`INSERT INTO log VALUES (?${', ?'.repeat(columns.length)})`);
     for (const row of matching) insert.run([row.time, ...columns.map((c) => row.fields[c] ?? null)]);
     insert.free();
-    let result;
+    let result: ReturnType<typeof db.exec>;
     try {
       result = db.exec(withFrom(sql));
     } catch (error) {

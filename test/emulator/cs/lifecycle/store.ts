@@ -130,7 +130,7 @@ export function stageTime(ms: number): string {
  * next step (unless `advanceHeld` allowed one). A step that returns `'stop'` ends the work (a
  * failed task runs no further stage).
  */
-export function runSteps(store: LifecycleStore, stepMs: number, steps: Array<() => void | 'stop'>): void {
+export function runSteps(store: LifecycleStore, stepMs: number, steps: Array<() => unknown>): void {
   const [first, ...rest] = steps;
   if (!first) return;
   const timer = setTimeout(() => {
