@@ -78,9 +78,11 @@ describe('check_upgrade_readiness', () => {
 
   it('reuses a check that finished within the hour instead of starting another', async () => {
     stack.emulator.callLog.clear();
-    const r = await call({ cluster_id: PROD });
+    const r = await call({ cluster_id: PROD, target_version: '1.34' });
     assert.equal(r.isError, undefined, text(r));
+    assert.equal(r.structuredContent.target_version, '1.34.1-aliyun.1', 'a minor names the newest patch ACK offers');
     assert.equal(r.structuredContent.check.how, 'reused');
+    assert.match(text(r), /Pre-upgrade check \S+ \(finished within the hour, reused\): Succeeded/);
     assert.equal(stack.emulator.callLog.of('RunClusterCheck').length, 0);
   });
 
