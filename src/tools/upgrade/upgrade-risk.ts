@@ -57,7 +57,7 @@ function checkRisks(check: ClusterCheckDetail): Risk[] {
     }));
 }
 
-function deprecatedRisks(calls: DeprecatedApiCall[], targetMinor: number | undefined, days: number): Risk[] {
+function deprecatedRisks(calls: DeprecatedApiCall[], targetMinor: number | undefined, days: number, sampled: boolean): Risk[] {
   return calls.map((call) => {
     const removedMinor = minorOf(call.removed_release);
     const removed = removedMinor !== undefined && targetMinor !== undefined && removedMinor <= targetMinor;
@@ -65,7 +65,7 @@ function deprecatedRisks(calls: DeprecatedApiCall[], targetMinor: number | undef
     return {
       severity: removed ? 'blocker' : 'warning',
       area: 'deprecated API',
-      summary: `${call.resource} ${call.api} ${removed ? `is removed in ${call.removed_release}` : `is deprecated${call.removed_release ? ` (removed in ${call.removed_release})` : ' (no removal scheduled)'}`}; called ${call.calls} times in ${days} days by ${who}, last ${call.last_seen}`,
+      summary: `${call.resource} ${call.api} ${removed ? `is removed in ${call.removed_release}` : `is deprecated${call.removed_release ? ` (removed in ${call.removed_release})` : ' (no removal scheduled)'}`}; called ${sampled ? 'at least ' : ''}${call.calls} times in ${days} days${sampled ? ' (from the newest 100 audit records)' : ''} by ${who}, last ${call.last_seen}`,
       action: removed ? `Move ${who} to the API's successor before upgrading.` : `Plan to move ${who} to the API's successor.`,
     };
   });
@@ -135,7 +135,7 @@ export function assessReadiness(inputs: ReadinessInputs): Readiness {
       });
   };
   part('pre-upgrade check', inputs.check, checkRisks);
-  part('deprecated API', inputs.deprecated, (d) => deprecatedRisks(d.calls, minorOf(inputs.targetVersion), d.days));
+  part('deprecated API', inputs.deprecated, (d) => deprecatedRisks(d.calls, minorOf(inputs.targetVersion), d.days, d.sampled));
   part('addon', inputs.addons, addonRisks);
   part('node pool', inputs.nodePools, (pools) => nodePoolRisks(pools, inputs.currentVersion, inputs.targetVersion));
   const order = { blocker: 0, unknown: 1, warning: 2 };
