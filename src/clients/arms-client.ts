@@ -8,36 +8,19 @@
  */
 import type { Config } from '../config.ts';
 import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
-import { sdkClientConfig } from './sdk-client-config.ts';
+import { createSdkClient, sdkLoader } from './load-sdk.ts';
 
-interface OpenApiModule {
-  default: { default?: new (config: unknown) => GenericClient } | (new (config: unknown) => GenericClient);
-  $OpenApiUtil: {
-    Config: new (init: Record<string, unknown>) => unknown;
-    Params: new (init: Record<string, unknown>) => unknown;
-    OpenApiRequest: new (init: Record<string, unknown>) => unknown;
-  };
+interface OpenApiUtil {
+  Params: new (init: Record<string, unknown>) => unknown;
+  OpenApiRequest: new (init: Record<string, unknown>) => unknown;
 }
 
 interface GenericClient {
   callApi(params: unknown, request: unknown, runtime: unknown): Promise<{ body?: unknown; statusCode?: number }>;
 }
 
-interface Loaded {
-  Client: new (config: unknown) => GenericClient;
-  util: OpenApiModule['$OpenApiUtil'];
-}
-
-let loading: Promise<Loaded> | undefined;
-
-function load(): Promise<Loaded> {
-  loading ??= import('@alicloud/openapi-core').then((core) => {
-    const module = core as unknown as OpenApiModule;
-    const exported = module.default;
-    return { Client: (typeof exported === 'function' ? exported : exported.default)!, util: module.$OpenApiUtil };
-  });
-  return loading;
-}
+/** `@alicloud/openapi-core` itself: its generic client, and the request models (`$OpenApiUtil`). */
+const load = sdkLoader<new (config: unknown) => GenericClient, { $OpenApiUtil: OpenApiUtil }>(() => import('@alicloud/openapi-core'));
 
 export function armsEndpoint(config: Config, region: string): string {
   return config.endpoints.arms ?? `arms.${region}.aliyuncs.com`;
@@ -61,10 +44,11 @@ export interface ArmsClient {
 
 export async function createArmsClient(config: Config, credentials: AliyunCredentials, region: string): Promise<ArmsClient> {
   const sdk = await load();
-  const client = new sdk.Client(new sdk.util.Config(sdkClientConfig(config, credentials, armsEndpoint(config, region), region)));
+  const client = createSdkClient(sdk, config, credentials, armsEndpoint(config, region), region);
+  const util = sdk.models.$OpenApiUtil;
   return {
     async getPrometheusInstance(regionId, clusterId) {
-      const params = new sdk.util.Params({
+      const params = new util.Params({
         action: 'GetPrometheusInstance',
         version: '2019-08-08',
         protocol: config.endpointProtocol.toUpperCase(),
@@ -75,7 +59,7 @@ export async function createArmsClient(config: Config, credentials: AliyunCreden
         reqBodyType: 'formData',
         bodyType: 'json',
       });
-      const request = new sdk.util.OpenApiRequest({ query: { ClusterId: clusterId, RegionId: regionId } });
+      const request = new util.OpenApiRequest({ query: { ClusterId: clusterId, RegionId: regionId } });
       // The runtime options are only read (timeouts come from the client config): an empty object is the SDK's default.
       const answer = await client.callApi(params, request, {});
       return (answer.body ?? {}) as Awaited<ReturnType<ArmsClient['getPrometheusInstance']>>;

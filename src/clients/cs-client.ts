@@ -6,29 +6,13 @@
 import type * as CsModule from '@alicloud/cs20151215';
 import type { Config } from '../config.ts';
 import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
-import { sdkClientConfig } from './sdk-client-config.ts';
+import { createSdkClient, sdkLoader } from './load-sdk.ts';
 
 type CsClass = typeof CsModule.default.default;
 export type CsClient = InstanceType<CsClass>;
 export type CsModels = typeof CsModule.default;
 
-let loading: Promise<{ Client: CsClass; models: CsModels; Config: new (init: Record<string, unknown>) => unknown }> | undefined;
-
-export function loadCsSdk() {
-  loading ??= Promise.all([import('@alicloud/cs20151215'), import('@alicloud/openapi-core')]).then(([cs, core]) => {
-    // Node's native ESM puts the CommonJS exports on `default`; loaders differ on whether the
-    // class sits at `default` or `default.default`, so look for it.
-    const namespace = cs as unknown as { default: unknown };
-    const exported = namespace.default as CsClass | { default: CsClass };
-    const Client = typeof exported === 'function' ? exported : exported.default;
-    return {
-      Client,
-      models: (typeof exported === 'function' ? namespace : exported) as CsModels,
-      Config: (core as unknown as { $OpenApiUtil: { Config: new (init: Record<string, unknown>) => unknown } }).$OpenApiUtil.Config,
-    };
-  });
-  return loading;
-}
+export const loadCsSdk = sdkLoader<CsClass, CsModels>(() => import('@alicloud/cs20151215'));
 
 /**
  * The endpoint for a region, or the central endpoint when `region` is undefined:
@@ -44,7 +28,5 @@ export function csEndpoint(config: Config, region: string | undefined): string {
 }
 
 export async function createCsClient(config: Config, credentials: AliyunCredentials, region: string | undefined): Promise<CsClient> {
-  const sdk = await loadCsSdk();
-  const clientConfig = new sdk.Config(sdkClientConfig(config, credentials, csEndpoint(config, region), region ?? 'cn-hangzhou'));
-  return new sdk.Client(clientConfig as ConstructorParameters<CsClass>[0]);
+  return createSdkClient(await loadCsSdk(), config, credentials, csEndpoint(config, region), region ?? 'cn-hangzhou');
 }

@@ -11,7 +11,7 @@
 import type * as SlsModule from '@alicloud/sls20201230';
 import type { Config } from '../config.ts';
 import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
-import { sdkClientConfig } from './sdk-client-config.ts';
+import { commonJsExports, createSdkClient, type LoadedSdk, sdkLoader } from './load-sdk.ts';
 
 type SlsClass = typeof SlsModule.default.default;
 export type SlsClient = InstanceType<SlsClass>;
@@ -24,34 +24,15 @@ interface GatewayClass {
   new (): { modifyRequest(context: GatewayContext, attributes: unknown): Promise<void>; getHost(network: string, project: string, endpoint: string): Promise<string> };
 }
 
-interface LoadedSls {
-  Client: SlsClass;
-  models: SlsModels;
-  Config: new (init: Record<string, unknown>) => unknown;
-  Gateway: GatewayClass;
-}
+const loadSls = sdkLoader<SlsClass, SlsModels>(() => import('@alicloud/sls20201230'));
+let loading: Promise<LoadedSdk<SlsClass, SlsModels> & { Gateway: GatewayClass }> | undefined;
 
-let loading: Promise<LoadedSls> | undefined;
-
-function classOf<T>(module: unknown): T {
-  // Node's native ESM puts the CommonJS exports on `default`; the class sits at `default` or `default.default`.
-  const exported = (module as { default: unknown }).default as T | { default: T };
-  return (typeof exported === 'function' ? exported : (exported as { default: T }).default) as T;
-}
-
-export function loadSlsSdk(): Promise<LoadedSls> {
-  loading ??= Promise.all([import('@alicloud/sls20201230'), import('@alicloud/gateway-sls'), import('@alicloud/openapi-core')]).then(
-    ([sls, gateway, core]) => {
-      const namespace = sls as unknown as { default: unknown };
-      const exported = namespace.default as SlsClass | { default: SlsClass };
-      return {
-        Client: classOf<SlsClass>(sls),
-        models: (typeof exported === 'function' ? namespace : exported) as SlsModels,
-        Config: (core as unknown as { $OpenApiUtil: { Config: new (init: Record<string, unknown>) => unknown } }).$OpenApiUtil.Config,
-        Gateway: classOf<GatewayClass>(gateway),
-      };
-    },
-  );
+/** The SDK, and its gateway (`@alicloud/gateway-sls`: the `LOG` signature and the project's host). */
+export function loadSlsSdk() {
+  loading ??= Promise.all([loadSls(), import('@alicloud/gateway-sls')]).then(([sdk, gateway]) => ({
+    ...sdk,
+    Gateway: commonJsExports<GatewayClass, unknown>(gateway).Client,
+  }));
   return loading;
 }
 
@@ -90,8 +71,7 @@ export function slsAiEndpoint(config: Config, toolName: string, projectRegion: s
 
 async function create(config: Config, credentials: AliyunCredentials, endpoint: string, region: string): Promise<SlsClient> {
   const sdk = await loadSlsSdk();
-  const clientConfig = new sdk.Config(sdkClientConfig(config, credentials, endpoint, region));
-  const client = new sdk.Client(clientConfig as ConstructorParameters<SlsClass>[0]);
+  const client = createSdkClient(sdk, config, credentials, endpoint, region);
   if (!projectInHost(endpoint)) {
     // The SDK connects to `headers.host`, so that stays the IP; a second, capitalised `Host` entry,
     // set after signing (the `LOG` signature does not cover Host), is the header Node sends, last

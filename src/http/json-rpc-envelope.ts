@@ -12,6 +12,7 @@
  * - A batch with an invalid message is refused as a whole, naming the message: nothing in it runs.
  */
 import { cutShort } from '../text.ts';
+import { isPlainObject } from '../values.ts';
 
 export type RpcId = string | number;
 
@@ -20,9 +21,6 @@ export type EnvelopeProblem = { code: -32600 | -32602; message: string; id: RpcI
 const REQUEST_MEMBERS = new Set(['jsonrpc', 'id', 'method', 'params']);
 const RESULT_MEMBERS = new Set(['jsonrpc', 'id', 'result']);
 const ERROR_MEMBERS = new Set(['jsonrpc', 'id', 'error']);
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const isRpcId = (value: unknown): value is RpcId => typeof value === 'string' || Number.isSafeInteger(value);
 
@@ -44,7 +42,8 @@ function metaProblem(holder: Record<string, unknown>, where: string): string | u
   return undefined;
 }
 
-const bounded = (text: string) => JSON.stringify(cutShort(text, 40));
+/** A caller's member name, quoted and cut short, for a message. */
+const quotedShort = (text: string) => JSON.stringify(cutShort(text, 40));
 
 /** The problem with one message, or undefined when it is a valid JSON-RPC request, notification or response. */
 export function envelopeProblem(message: unknown): EnvelopeProblem | undefined {
@@ -58,7 +57,7 @@ export function envelopeProblem(message: unknown): EnvelopeProblem | undefined {
       return invalid('"id" must be a string or an integer (null is not allowed in requests); leave it out for a notification.');
     }
     const extra = unexpectedMember(message, REQUEST_MEMBERS);
-    if (extra !== undefined) return invalid(`unexpected member ${bounded(extra)}.`, id);
+    if (extra !== undefined) return invalid(`unexpected member ${quotedShort(extra)}.`, id);
     if (message.params !== undefined && !isPlainObject(message.params)) {
       return Array.isArray(message.params)
         ? { code: -32602, message: 'Invalid params: MCP takes named params (an object), not an array.', id }
@@ -73,7 +72,7 @@ export function envelopeProblem(message: unknown): EnvelopeProblem | undefined {
     const meta = metaProblem(message.result, 'result');
     if (meta) return invalid(meta, id);
     const extra = unexpectedMember(message, RESULT_MEMBERS);
-    return extra === undefined ? undefined : invalid(`unexpected member ${bounded(extra)}.`, id);
+    return extra === undefined ? undefined : invalid(`unexpected member ${quotedShort(extra)}.`, id);
   }
   if ('error' in message) {
     if ('id' in message && message.id !== null && !isRpcId(message.id)) return invalid('"id" must be a string, an integer or null.');
@@ -82,7 +81,7 @@ export function envelopeProblem(message: unknown): EnvelopeProblem | undefined {
       return invalid('"error" must be an object with an integer "code" and a string "message".', id);
     }
     const extra = unexpectedMember(message, ERROR_MEMBERS);
-    return extra === undefined ? undefined : invalid(`unexpected member ${bounded(extra)}.`, id);
+    return extra === undefined ? undefined : invalid(`unexpected member ${quotedShort(extra)}.`, id);
   }
   return invalid('a message needs a "method" (request or notification), or a "result" or "error" (response).', id);
 }

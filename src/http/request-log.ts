@@ -42,13 +42,10 @@ export function methodForLog(message: unknown): string {
   return typeof method === 'string' && MCP_METHODS.has(method) ? method : 'other';
 }
 
-export function bounded(value: string | undefined, max: number): string | undefined {
-  return value === undefined ? value : cutShort(value, max);
-}
-
 /** FC's request id of the request (`x-fc-request-id`), bounded: it is the caller's text off FC. */
 export function fcRequestId(headers: Headers): string | undefined {
-  return bounded(headers.get('x-fc-request-id') ?? undefined, 64);
+  const id = headers.get('x-fc-request-id');
+  return id === null ? undefined : cutShort(id, 64);
 }
 
 export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
@@ -61,7 +58,7 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
       logger.request({
         requestId: fcRequestId(c.req.raw.headers),
         method: c.req.method,
-        path: bounded(c.req.path, 128),
+        path: cutShort(c.req.path, 128),
         status: c.res.status,
         durationMs: Math.round(performance.now() - started),
         token: c.get('caller')?.tokenName,

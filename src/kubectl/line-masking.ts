@@ -9,10 +9,9 @@
  * in output-filter.linear.test.ts).
  */
 
-/** What a masked value is replaced with. */
-export const MASK = '<masked>';
+import { LAST_APPLIED, MASK } from './masking.ts';
 
-const LAST_APPLIED_KEY = 'kubectl.kubernetes.io/last-applied-configuration:';
+const LAST_APPLIED_KEY = `${LAST_APPLIED}:`;
 const YAML_DATA = /^(data|stringData):\s*$/;
 const YAML_KIND = /^kind: *["']?([^"'\s]*)["']?\s*$/;
 const YAML_KEY = /^("[^"]*"|'[^']*'|[^:]+):/;
@@ -20,7 +19,7 @@ const MANAGED_FIELDS = /^managedFields:\s*$/;
 const JSON_DATA = /^(\s*)"(?:data|stringData)":\s*\{\s*$/;
 const JSON_KIND = /^\s*"kind":\s*"((?:[^"\\]|\\.)*)"/;
 const JSON_MEMBER = /^(\s*"(?:[^"\\]|\\.)*":\s*)/;
-const JSON_LAST_APPLIED = /("kubectl\.kubernetes\.io\/last-applied-configuration":\s*)"(?:[^"\\\n]|\\.)*"?/g;
+const JSON_LAST_APPLIED = new RegExp(`("${LAST_APPLIED.replace(/[./]/g, '\\$&')}":\\s*)"(?:[^"\\\\\\n]|\\\\.)*"?`, 'g');
 
 interface Line {
   text: string;

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { stringify } from 'yaml';
 import { quadraticMaskKubectlOutput } from '../../test/support/quadratic-masking.ts';
-import { MASK, MASKED_DATA, maskKubectlOutput } from './output-filter.ts';
+import { MASK, MASKED_DATA } from './masking.ts';
+import { maskKubectlOutput } from './output-filter.ts';
 import { runKubectl } from './runner.ts';
 import { prng } from '../../test/support/prng.ts';
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BoundedBuffer, MASK, MASKED_DATA, maskKubectlOutput, NARROWING_HINT, truncationMarker } from './output-filter.ts';
+import { BoundedBuffer } from './bounded-buffer.ts';
+import { MASK, MASKED_DATA } from './masking.ts';
+import { maskKubectlOutput } from './output-filter.ts';
 
 const PLAINTEXT = 'S3cr3t-P@ssw0rd';
 const B64 = Buffer.from(PLAINTEXT).toString('base64');
@@ -205,13 +207,5 @@ describe('BoundedBuffer', () => {
 
   it('rejects a negative limit', () => {
     assert.throws(() => new BoundedBuffer(-1), RangeError);
-  });
-});
-
-describe('truncationMarker', () => {
-  it('says how much was left out and how to narrow', () => {
-    assert.equal(truncationMarker(4096, 'Use --tail=100.'), '\n[output truncated: 4096 more bytes not shown. Use --tail=100.]\n');
-    assert.match(truncationMarker(1), /-l <label-selector>, --field-selector/);
-    assert.ok(truncationMarker(1).includes(NARROWING_HINT));
   });
 });

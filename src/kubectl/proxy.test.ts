@@ -17,7 +17,7 @@ import { startFakeKubeApiServer, type FakeKubeApiServer } from '../../test/emula
 import { createLogger } from '../log.ts';
 import { executeKubectl } from './execute.ts';
 import { parseKubeconfig, type UpstreamCluster } from './kubeconfig.ts';
-import { MASKED_DATA } from './output-filter.ts';
+import { MASKED_DATA } from './masking.ts';
 import { findPrlimit } from './resource-limits.ts';
 import { jsonOnlyAccept, KubectlProxy, upstreamHeaders, type ProxyGrant, type ProxySession } from './proxy.ts';
 import { ALLOWED, REFUSED, REFUSED_UPGRADES } from './rest-policy.cases.ts';

@@ -14,7 +14,7 @@
  * and upstream request has an error path: a reset at any stage ends that request alone, never the process.
  * Plain requests: forward-request.ts; upgrades: upgrade-tunnel.ts; upstream agents: upstream-pool.ts.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, request as httpsRequest, type Server } from 'node:https';
@@ -22,6 +22,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { urlToHttpOptions } from 'node:url';
 import { createLogger, type Logger } from '../log.ts';
+import { sha256 } from '../values.ts';
 import { KubectlCallAudit } from './audit.ts';
 import { loopbackCertificate } from './loopback-tls.ts';
 import { forwardRequest } from './forward-request.ts';
@@ -58,9 +59,6 @@ export interface KubectlProxyOptions {
   auditLogger?: Logger;
 }
 
-function digest(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
 
 /** The request target's path, for the audit of a refused request (nothing was forwarded). */
 const refusedPath = (url: string): string => url.split('?')[0] ?? '';
@@ -119,7 +117,7 @@ export class KubectlProxy extends EventEmitter {
   async open(grant: ProxyGrant): Promise<ProxySession> {
     const { url, caPem } = await this.endpoint();
     const token = randomBytes(32).toString('base64url');
-    const key = digest(token);
+    const key = sha256(token).toString('hex');
     const session: Session = { grant, upstreamRequests: 0, refusedRequests: 0, inflight: new Set(), audit: new KubectlCallAudit(grant.audit, this.auditLogger), closed: false };
     this.sessions.set(key, session);
     return {
@@ -178,7 +176,7 @@ export class KubectlProxy extends EventEmitter {
 
   private session(req: IncomingMessage): Session | undefined {
     const token = bearer(req.headers);
-    const session = token ? this.sessions.get(digest(token)) : undefined;
+    const session = token ? this.sessions.get(sha256(token).toString('hex')) : undefined;
     return session && !session.closed ? session : undefined;
   }
 

@@ -5,7 +5,9 @@
  * stdout/stderr streamed into bounded buffers, then masked.
  */
 import { spawn } from 'node:child_process';
-import { BoundedBuffer, maskKubectlOutput } from './output-filter.ts';
+import { truncationNote } from '../text.ts';
+import { BoundedBuffer } from './bounded-buffer.ts';
+import { maskKubectlOutput } from './output-filter.ts';
 import { limitedCommand, limitFromExit, prlimitExecFailure, ResourceWatch, type KubectlLimits, type LimitExceeded, type ResourceUsage } from './resource-limits.ts';
 
 export interface KubectlInvocation {
@@ -157,7 +159,7 @@ export function runKubectl(invocation: KubectlInvocation): Promise<KubectlRun> {
         spawnError,
         stdout: out.text,
         stdoutDropped: out.dropped,
-        stderr: err.text + (err.dropped ? `\n[stderr cut: ${err.dropped} more bytes]` : ''),
+        stderr: err.text + (err.dropped ? `\n${truncationNote(`${err.dropped} more bytes of kubectl's messages not shown`)}` : ''),
         durationMs: Math.round(performance.now() - started),
       });
     });

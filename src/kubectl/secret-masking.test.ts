@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MASK, MASKED_DATA } from './output-filter.ts';
-import { LAST_APPLIED, maskLastApplied, maskSecretResponse, SecretMasker } from './secret-masking.ts';
+import { LAST_APPLIED, MASK, MASKED_DATA } from './masking.ts';
+import { maskLastApplied, maskSecretResponse, SecretMasker } from './secret-masking.ts';
 
 const PLAINTEXT = 'S3cr3t-P@ssw0rd';
 const B64 = Buffer.from(PLAINTEXT).toString('base64');

@@ -15,9 +15,7 @@
  * Malformed JSON ends the stream with an error: the proxy then cuts the response instead of passing anything on.
  */
 import { Transform, type TransformCallback } from 'node:stream';
-import { MASK, MASKED_DATA } from './output-filter.ts';
-
-export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+import { type Json, LAST_APPLIED, MASK, MASKED_DATA } from './masking.ts';
 
 /** Annotations are at most 256 KiB in total (API server validation); past this a last-applied value is just masked. */
 const MAX_ANNOTATION_BYTES = 512 * 1024;
@@ -26,9 +24,6 @@ const MAX_KEY_BYTES = 1024;
 const LONG_KEY = '\0long key';
 const MAX_LITERAL_CHARS = 64;
 const LITERAL = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)$/;
-
-// biome-ignore lint/suspicious/noExplicitAny: parsed JSON of any shape, walked by the masker
-type Json = any;
 
 /** The last-applied manifest of a Secret with its values masked, as JSON; `<masked>` when it is not a JSON object. */
 export function maskLastApplied(annotation: string): string {

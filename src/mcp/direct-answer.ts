@@ -11,6 +11,7 @@
 import type { AccessMode } from '../config.ts';
 import { INSTRUCTIONS, SERVER_CAPABILITIES, SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from './server-info.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
+import { isPlainObject } from '../values.ts';
 
 type Id = string | number;
 
@@ -19,9 +20,6 @@ export type DirectRequest =
   | { kind: 'initialize'; id: Id; protocolVersion: string }
   | { kind: 'tools/list'; id: Id }
   | { kind: 'tools/call'; id: Id; name: string; arguments: Record<string, unknown> | undefined };
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The message when it can be answered directly, else undefined (the SDK answers it). */
 export function directRequest(message: unknown, headers: Headers): DirectRequest | undefined {

@@ -269,7 +269,7 @@ describe('kubectl: bounds and deadline', () => {
   test('a large output is cut with a marker that says how much is missing and how to narrow', async () => {
     const result = await kubectl('small', 'get pods -A -o yaml');
     assert.equal(result.isError, undefined, text(result));
-    assert.match(text(result), /\n\[output truncated: \d+ more bytes not shown\. Narrow the query: -l <label-selector>, --field-selector/);
+    assert.match(text(result), /\n\[truncated: \d+ more bytes not shown; Narrow the query: -l <label-selector>, --field-selector/);
     assert.equal(result.structuredContent!.truncated, true);
     assert.ok(kube('small').requests.some((r) => r.path.startsWith('/api/v1/pods')));
     assert.ok(result.structuredContent!.omitted_bytes > 1000);

@@ -5,7 +5,7 @@
  * `data:` line looked at every line after it) and threw on a carriage return or deeply nested JSON. Not used by the
  * server.
  */
-import { MASK, MASKED_DATA } from '../../src/kubectl/output-filter.ts';
+import { MASK, MASKED_DATA } from '../../src/kubectl/masking.ts';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 

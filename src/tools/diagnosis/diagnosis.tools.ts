@@ -4,7 +4,7 @@ import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool, type ToolAnnotations } from '../define-tool.ts';
 import { CLUSTER_REGION } from '../ram.ts';
-import { boundText } from '../render.ts';
+import { boundText } from '../../text.ts';
 import { pollUntil, waitSecondsArg } from '../tasks/wait.ts';
 import { createDiagnosis, getDiagnosisResult, type DiagnosisResult } from './diagnosis.api.ts';
 

@@ -8,7 +8,8 @@ import type { KubectlSettings } from '../../config.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { parseKubectlCommand } from '../../kubectl/command-policy.ts';
 import { executeKubectl, kubectlCacheKey } from '../../kubectl/execute.ts';
-import { NARROWING_HINT, truncationMarker } from '../../kubectl/output-filter.ts';
+import { NARROWING_HINT } from '../../kubectl/output-filter.ts';
+import { truncationMarker } from '../../text.ts';
 import { findPrlimit } from '../../kubectl/resource-limits.ts';
 import { commandsAtOnce, SlotWaitEnded, slotWaitNote, type SlotGrant } from '../../kubectl/run-slots.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
@@ -175,7 +176,7 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
     });
   }
   const truncated = run.stdoutDropped > 0;
-  const shown = run.stdout + (truncated ? truncationMarker(run.stdoutDropped, NARROWING_HINT) : '');
+  const shown = run.stdout + (truncated ? `\n${truncationMarker(run.stdoutDropped, 'bytes', NARROWING_HINT)}\n` : '');
   const text = [shown.trimEnd(), stderr].filter(Boolean).join('\n') || '(kubectl printed nothing)';
   const waited = slotWaitNote(slot.waitedMs, settings.maxConcurrent);
   return {

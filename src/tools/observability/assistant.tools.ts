@@ -2,11 +2,25 @@
 import { z } from 'zod';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
+import type { ToolContext } from '../tool-context.ts';
 import { LOG_DISCOVERY, PROMETHEUS_DISCOVERY } from '../ram.ts';
 import { slsAiToolsAssistant } from './assistant.ts';
 import { findPrometheus } from './discovery.ts';
 import { logstoreArg, projectArg } from './query-args.ts';
 import { projectFor } from './sls.tools.ts';
+
+/** Which of the cluster's logstores a SQL helper is about. */
+const logstoreInput = {
+  logstore: logstoreArg.default('k8s-event'),
+  project: projectArg.optional(),
+  region: regionArg.optional(),
+};
+
+/** The cluster's region and the project holding the logstore (checked to be the cluster's). */
+async function logstoreScope(ctx: ToolContext, args: { cluster_id: string; logstore: string; project?: string; region?: string }) {
+  const region = await ctx.forCluster(args).region();
+  return { region, project: await projectFor(ctx, args.cluster_id, region, args.logstore, args.project) };
+}
 
 const answerShape = {
   cluster_id: z.string(),
@@ -27,17 +41,14 @@ export const slsTranslateTextToSqlTool = defineTool({
   input: {
     cluster_id: clusterIdArg,
     text: z.string().min(1).max(2000).describe('The question, in plain words'),
-    logstore: logstoreArg.default('k8s-event'),
-    project: projectArg.optional(),
-    region: regionArg.optional(),
+    ...logstoreInput,
   },
   output: answerShape,
   annotations: readOnlyTool,
   toolsets: ['logs'],
   ramActions: [...LOG_DISCOVERY, 'log:CallAiTools'],
   async run(args, ctx) {
-    const region = await ctx.forCluster(args).region();
-    const project = await projectFor(ctx, args.cluster_id, region, args.logstore, args.project);
+    const { region, project } = await logstoreScope(ctx, args);
     const result = await slsAiToolsAssistant(ctx).textToSql({ region, project: project.value, logstore: args.logstore, text: args.text });
     return {
       structured: { cluster_id: args.cluster_id, project: project.value, target: args.logstore, ...result },
@@ -56,17 +67,14 @@ export const slsDiagnoseQueryTool = defineTool({
     cluster_id: clusterIdArg,
     query: z.string().min(1).max(4000).describe('The query that failed'),
     error_message: z.string().min(1).max(4000).describe('The error it produced'),
-    logstore: logstoreArg.default('k8s-event'),
-    project: projectArg.optional(),
-    region: regionArg.optional(),
+    ...logstoreInput,
   },
   output: answerShape,
   annotations: readOnlyTool,
   toolsets: ['logs'],
   ramActions: [...LOG_DISCOVERY, 'log:CallAiTools'],
   async run(args, ctx) {
-    const region = await ctx.forCluster(args).region();
-    const project = await projectFor(ctx, args.cluster_id, region, args.logstore, args.project);
+    const { region, project } = await logstoreScope(ctx, args);
     const result = await slsAiToolsAssistant(ctx).diagnoseSql({
       region,
       project: project.value,

@@ -1,5 +1,6 @@
 /** cms_get_node_metrics: CloudMonitor metrics of the ECS instances behind a cluster's nodes. */
 import { z } from 'zod';
+import { truncationNote } from '../../text.ts';
 import { listNodes } from '../clusters/clusters.api.ts';
 import { clusterIdArg, nodePoolIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
@@ -90,7 +91,7 @@ export const cmsGetNodeMetricsTool = defineTool({
       more ? `nodes ${first + 1}-${first + nodes.length} of ${page.total_count} shown; page_number ${args.page_number + 1} shows the next, or pass nodepool_id to narrow` : '',
       complete ? '' : 'CloudMonitor had more datapoints than were read; use a larger period or a shorter range',
     ].filter(Boolean);
-    const truncation = notes.length ? `[truncated: ${notes.join('; ')}]` : null;
+    const truncation = notes.length ? truncationNote(notes.join('; ')) : null;
     const unit = metric.unit;
     const columns = metric.perDevice ? ['NODE', 'INSTANCE_ID', 'DEVICE', 'LATEST', 'MIN', 'MAX', 'AVG', 'POINTS'] : ['NODE', 'INSTANCE_ID', 'LATEST', 'MIN', 'MAX', 'AVG', 'POINTS'];
     const cells = rows.map((r) => [

@@ -1,5 +1,6 @@
 /** cms_execute_promql_query: PromQL on the cluster's managed Prometheus (SLS metricstore). */
 import { z } from 'zod';
+import { truncationNote } from '../../text.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
@@ -84,7 +85,7 @@ export const cmsExecutePromqlQueryTool = defineTool({
     let lines: string[];
     if (all) {
       const bounded = boundSeries(all, args.limit);
-      truncation = bounded.notes.length ? `[truncated: ${bounded.notes.join('; ')}]` : null;
+      truncation = bounded.notes.length ? truncationNote(bounded.notes.join('; ')) : null;
       result = bounded.series;
       lines = [`${data.resultType}: ${all.length} series from ${metricstore.value ? `${project.value}/${metricstore.value}` : `${project.value} (${project.source})`}`, ...all.slice(0, args.limit).map(summarise)];
       if (all.length === 0) lines.push('No series matched.');

@@ -1,5 +1,6 @@
 /** sls_execute_sql_query: a search or `search | SQL` on one of the cluster's logstores. */
 import { z } from 'zod';
+import { truncationNote } from '../../text.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { LOG_DISCOVERY } from '../ram.ts';
@@ -75,7 +76,7 @@ export const slsExecuteSqlQueryTool = defineTool({
     );
     const bounded = boundRows(result.rows, { limit: args.limit, query: args.query, hasSql: result.has_sql });
     const rows = bounded.rows;
-    const truncation = bounded.notes.length ? `[truncated: ${bounded.notes.join('; ')}]` : null;
+    const truncation = bounded.notes.length ? truncationNote(bounded.notes.join('; ')) : null;
     const where = `${project.value}/${args.logstore} (${region})`;
     const header = `${rows.length} rows from ${where}, ${new Date(range.from * 1000).toISOString()} .. ${new Date(range.to * 1000).toISOString()}; ` +
       `${result.complete ? 'complete' : `INCOMPLETE (progress ${result.progress}): retry or narrow the range for exact results`}; processed rows ${result.processed_rows}.`;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { CLUSTER_REGION } from '../ram.ts';
-import { boundText } from '../render.ts';
+import { boundText } from '../../text.ts';
 import { describeTask, taskFailed, taskFinished, taskStateUnknown, type TaskInfo } from './tasks.api.ts';
 import { pollUntil, waitSecondsArg } from './wait.ts';
 
