@@ -1,5 +1,6 @@
 /** query_audit_log: who did what in the cluster, from the API-server audit log (name and parameters as the official ACK MCP server's). */
 import { z } from 'zod';
+import { truncationNote } from '../../text.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { CLUSTER_REGION } from '../ram.ts';
@@ -83,7 +84,7 @@ export const queryAuditLogTool = defineTool({
     const region = await cluster.region();
     const { location, entries } = result;
     const truncation = result.more
-      ? `[truncated: more records match; showing ${entries.length} (limit ${args.limit}): narrow the filters or the time range]`
+      ? truncationNote(`more records match; showing ${entries.length} (limit ${args.limit}): narrow the filters or the time range`)
       : null;
     const window = `${new Date(range.from * 1000).toISOString()} .. ${new Date(range.to * 1000).toISOString()}`;
     const lines = [

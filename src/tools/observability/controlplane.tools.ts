@@ -1,5 +1,6 @@
 /** query_controlplane_logs: the logs of one control-plane component (name and parameters as the official ACK MCP server's). */
 import { z } from 'zod';
+import { truncationNote } from '../../text.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
@@ -86,7 +87,7 @@ export const queryControlPlaneLogsTool = defineTool({
       const seconds = Number(row.__time__);
       return Number.isFinite(seconds) && seconds > 0 ? { ...row, time: new Date(seconds * 1000).toISOString() } : row;
     });
-    const truncation = bounded.notes.length ? `[truncated: ${bounded.notes.join('; ')}]` : null;
+    const truncation = bounded.notes.length ? truncationNote(bounded.notes.join('; ')) : null;
     const header =
       `${rows.length} ${args.component_name} log lines from ${logs.project.value}/${logstore} (${region}), ` +
       `${new Date(range.from * 1000).toISOString()} .. ${new Date(range.to * 1000).toISOString()}${result.complete ? '' : `; INCOMPLETE (progress ${result.progress}): retry for exact results`}.`;

@@ -1,5 +1,6 @@
 /** sls_describe_logstore: the fields, types and a few sample rows of one of the cluster's logstores, to write correct queries. */
 import { z } from 'zod';
+import { truncationNote } from '../../text.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
@@ -101,7 +102,7 @@ export const slsDescribeLogstoreTool = defineTool({
       ...(index.fields.length > MAX_FIELDS ? [`${index.fields.length - MAX_FIELDS} more fields not shown`] : []),
       ...(cellsCut ? [`${cellsCut} sample values cut at ${SAMPLE_CELL} characters`] : []),
     ];
-    const truncation = notes.length ? `[truncated: ${notes.join('; ')}]` : null;
+    const truncation = notes.length ? truncationNote(notes.join('; ')) : null;
     const lines = [
       `${args.logstore} in ${project.value} (${region}): ${index.fields.length} indexed fields; full-text index ${index.full_text ? 'on' : 'off'}${index.ttl_days ? `; index kept ${index.ttl_days} days` : ''}.`,
       fields.length

@@ -1,5 +1,6 @@
 /** cms_list_metrics: the metric names on the cluster's Prometheus and their labels, to write correct PromQL. */
 import { z } from 'zod';
+import { truncationNote } from '../../text.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { PROMETHEUS_DISCOVERY } from '../ram.ts';
@@ -86,7 +87,7 @@ export const cmsListMetricsTool = defineTool({
       notes.push(`${value.matching - value.listed.length} more matching names not listed (limit ${args.limit}); narrow \`match\``);
     if (args.with_labels > 0 && value.listed.length > value.metrics.length)
       notes.push(`labels shown for the first ${value.metrics.length} names (with_labels ${args.with_labels})`);
-    const truncation = notes.length ? `[truncated: ${notes.join('; ')}]` : null;
+    const truncation = notes.length ? truncationNote(notes.join('; ')) : null;
     const where = metricstore.value ? `${project.value}/${metricstore.value}` : `${project.value} (${project.source})`;
     const lines = [`${value.matching} of ${value.total} metric names${args.match ? ` match "${args.match}"` : ''} on ${where}.`];
     for (const metric of value.metrics) {

@@ -1,4 +1,5 @@
 /** The readiness answer: structured content (bounded) and the text for the model, blockers first. */
+import { truncationNote } from '../../text.ts';
 import type { Readiness } from './upgrade-risk.ts';
 import type { ClusterCheckDetail } from './upgrade.api.ts';
 
@@ -20,7 +21,7 @@ export function renderReadiness(view: ReadinessView) {
   const notes: string[] = [];
   if (assessed.risks.length > MAX_RISKS) notes.push(`${assessed.risks.length - MAX_RISKS} more risks not shown`);
   if (check && check.items.length > MAX_ITEMS) notes.push(`${check.items.length - MAX_ITEMS} more check items not shown`);
-  const truncation = notes.length ? `[truncated: ${notes.join('; ')}]` : null;
+  const truncation = notes.length ? truncationNote(notes.join('; ')) : null;
   const risks = assessed.risks.slice(0, MAX_RISKS);
   const count = (severity: string) => assessed.risks.filter((risk) => risk.severity === severity).length;
   const lines = [
