@@ -7,7 +7,26 @@
  * `start`/`end` are accepted and checked (unix seconds or RFC 3339); every emulated series exists at every time.
  */
 import { parseTime } from './api-params.ts';
-import { PromError, seriesMatching, type Series } from './promql.ts';
+import { parsePromql, PromError, selects, type Series } from './promql.ts';
+
+/**
+ * The series a `match[]` selector picks, with Prometheus's errors: a selector that does not parse, or an expression
+ * that is not a plain selector, is `bad_data`.
+ */
+export function seriesMatching(selector: string, all: Series[]): Series[] {
+  let expr: ReturnType<typeof parsePromql>;
+  try {
+    expr = parsePromql(selector);
+  } catch (error) {
+    if (error instanceof PromError) throw new PromError('bad_data', `invalid parameter "match[]": ${error.message}`);
+    throw error;
+  }
+  if (expr.kind !== 'selector' || expr.range !== undefined) {
+    throw new PromError('bad_data', `invalid parameter "match[]": 1:1: parse error: expected a vector selector, got ${expr.kind}`);
+  }
+  const { matchers } = expr;
+  return all.filter((series) => selects(series, matchers));
+}
 
 export type MetadataAction = 'PrometheusSeries' | 'PrometheusLabelValues' | 'PrometheusLabels';
 

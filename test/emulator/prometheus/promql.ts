@@ -195,7 +195,7 @@ export function parsePromql(query: string): Expr {
 }
 
 // ---- evaluation -----------------------------------------------------------------------------
-function selects(series: Series, matchers: Matcher[]): boolean {
+export function selects(series: Series, matchers: Matcher[]): boolean {
   return matchers.every((m) => {
     const value = series.labels[m.name] ?? '';
     if (m.op === '=') return value === m.value;
@@ -332,20 +332,4 @@ export function rangeQuery(query: string, all: Series[], start: number, end: num
     }
   }
   return { resultType: 'matrix', result: [...out.values()] };
-}
-
-/**
- * The series a `match[]` selector picks (the metadata APIs: series, labels, label values), with Prometheus's errors:
- * a selector that does not parse, or an expression that is not a plain selector, is `bad_data`.
- */
-export function seriesMatching(selector: string, all: Series[]): Series[] {
-  let expr: Expr;
-  try {
-    expr = parsePromql(selector);
-  } catch (error) {
-    if (error instanceof PromError) throw new PromError('bad_data', `invalid parameter "match[]": ${error.message}`);
-    throw error;
-  }
-  if (expr.kind !== 'selector' || expr.range !== undefined) throw new PromError('bad_data', `invalid parameter "match[]": 1:1: parse error: expected a vector selector, got ${expr.kind}`);
-  return all.filter((series) => selects(series, expr.matchers));
 }
