@@ -86,6 +86,45 @@ describe('check_upgrade_readiness', () => {
     assert.equal(stack.emulator.callLog.of('RunClusterCheck').length, 0);
   });
 
+  it('streams progress while it waits for the check it started', async () => {
+    stack.emulator.env.clusterCheckMs = 3_600_000; // the check runs until the first notification arrived
+    const progress: Array<{ progress: number; total?: number; message?: string }> = [];
+    try {
+      const result = (await client.callTool(
+        { name: 'check_upgrade_readiness', arguments: { cluster_id: STAGING, new_check: true, wait_seconds: 60 } },
+        undefined,
+        {
+          onprogress: (notification) => {
+            progress.push(notification);
+            stack.emulator.env.clusterCheckMs = 0;
+          },
+        },
+      )) as unknown as Result;
+      assert.equal(result.isError, undefined, text(result));
+      assert.equal(result.structuredContent.check.status, 'Succeeded');
+      assert.equal(result.structuredContent.check.how, 'started');
+      assert.ok(progress.length >= 1);
+      assert.equal(progress[0]!.total, 60);
+      assert.match(progress[0]!.message ?? '', /pre-upgrade check \S+-clustercheck-\w+: Running/);
+    } finally {
+      stack.emulator.env.clusterCheckMs = 60;
+    }
+  });
+
+  it('answers at once without waiting, and says how to read the check later', async () => {
+    stack.emulator.env.clusterCheckMs = 3_600_000;
+    try {
+      const r = await call({ cluster_id: STAGING, new_check: true, wait_seconds: 0 });
+      assert.equal(r.isError, undefined, text(r));
+      assert.equal(r.structuredContent.verdict, 'incomplete');
+      const pending = r.structuredContent.risks.find((risk: any) => risk.area === 'pre-upgrade check');
+      assert.match(pending.summary, /^check \S+ is Running \(task running\)$/);
+      assert.match(pending.action, new RegExp(`Call again with check_id ${r.structuredContent.check.check_id}`));
+    } finally {
+      stack.emulator.env.clusterCheckMs = 60;
+    }
+  });
+
   it('refuses a target more than one minor ahead, starting nothing', async () => {
     stack.emulator.callLog.clear();
     const r = await call({ cluster_id: PROD, target_version: '1.35' });
