@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { toolCatalog } from '../src/mcp/catalog-instance.ts';
-import { servedReadOnly } from '../src/tools/define-tool.ts';
+import { isMutating, needsConfirmation, servedReadOnly } from '../src/tools/define-tool.ts';
 import { allTools } from '../src/tools/registry.ts';
 import { TOOLSET_PURPOSE, TOOLSETS } from '../src/toolsets.ts';
 
@@ -18,14 +18,14 @@ export function renderToolsTable(): string {
   const catalog = toolCatalog();
   const readWrite = catalog.list('read-write').tools;
   const rows = readWrite.map((tool) => {
-    const annotations = tool.annotations as { readOnlyHint: boolean; destructiveHint: boolean };
-    const kind = annotations.readOnlyHint ? 'read' : annotations.destructiveHint ? '**write, destructive**' : 'write';
+    const defined = allTools.find((candidate) => candidate.name === tool.name)!;
+    // A destructive tool is one a client should confirm with its user (needsConfirmation).
+    const kind = !isMutating(defined) ? 'read' : needsConfirmation(defined) ? '**write, destructive**' : 'write';
     const params = Object.keys((tool.inputSchema.properties ?? {}) as Record<string, unknown>)
       .map((name) => ((tool.inputSchema.required as string[] | undefined)?.includes(name) ? `\`${name}\`` : `\`${name}\`?`))
       .join(', ');
     const firstSentence = tool.description.split(/(?<=\.)\s/)[0] ?? tool.description;
-    const toolsets = allTools.find((defined) => defined.name === tool.name)!.toolsets.join(', ');
-    return `| \`${tool.name}\` | ${toolsets} | ${kind} | ${params} | ${firstSentence.replace(/\|/g, '\\|')} |`;
+    return `| \`${tool.name}\` | ${defined.toolsets.join(', ')} | ${kind} | ${params} | ${firstSentence.replace(/\|/g, '\\|')} |`;
   });
   const head = ['| tool | toolsets | kind | parameters (`?` optional) | what it does |', '|---|---|---|---|---|'];
   const toolsets = TOOLSETS.map((name) => `\`${name}\`: ${TOOLSET_PURPOSE[name]}`).join('; ');

@@ -92,10 +92,13 @@ export async function startServer(config: Config, options: AppOptions = {}): Pro
     url: `http://${host}:${port}`,
     port,
     services,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         server.close(() => resolve());
-      }),
+      });
+      // Only services this server created are its to stop.
+      if (!options.services) await services.close();
+    },
   };
 }

@@ -35,6 +35,8 @@ export interface ServerServices {
   /** The limiter of kubectl processes run at once (`KUBECTL_MAX_CONCURRENT`). */
   kubectlRunSlots: RunSlots;
   caches: ServerCaches;
+  /** Stops the kubectl proxy (if it was started): its listener, pooled upstream connections and tunnels. */
+  close(): Promise<void>;
 }
 
 export function createServerServices(options: { auditLogger: Logger }): ServerServices {
@@ -50,6 +52,9 @@ export function createServerServices(options: { auditLogger: Logger }): ServerSe
       kubeconfigs: new TtlCache(500),
       logProjects: new TtlCache(2000),
       accountIds: new TtlCache(2000),
+    },
+    async close() {
+      if (proxy) await (await proxy).close();
     },
   };
 }
