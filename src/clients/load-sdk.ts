@@ -9,8 +9,8 @@ import { sdkClientConfig } from './sdk-client-config.ts';
 
 export type OpenApiConfigClass = new (init: Record<string, unknown>) => unknown;
 
-// biome-ignore lint/suspicious/noExplicitAny: SDK client classes take their own Config type; any class qualifies.
-type ClientClass = abstract new (...args: any[]) => unknown;
+/** An SDK client class: each takes its own Config type, so any constructor qualifies. */
+type ClientClass = abstract new (...args: never[]) => unknown;
 
 export interface LoadedSdk<C extends ClientClass, M> {
   Client: C;
