@@ -11,12 +11,14 @@ import { nodePoolTools } from './nodepools/nodepools.tools.ts';
 import { observabilityTools } from './observability/index.ts';
 import { operatorTools } from './operator/index.ts';
 import { taskTools } from './tasks/tasks.tools.ts';
+import { upgradeTools } from './upgrade/index.ts';
 
 export const allTools: AnyToolDefinition[] = [...clusterTools];
 allTools.push(...nodePoolTools, ...taskTools, ...diagnosisTools);
 allTools.push(...observabilityTools);
 allTools.push(...kubectlTools);
 allTools.push(...operatorTools);
+allTools.push(...upgradeTools);
 
 /** The tools of the selected toolsets, in registry order (a tool in several toolsets once). */
 export function toolsFor(toolsets: readonly Toolset[]): AnyToolDefinition[] {

@@ -42,10 +42,10 @@ describe('tools/list', () => {
     });
   }
 
-  test('read-only mode lists exactly the read-only tools of read-write mode, plus read-only variants (kubectl)', async () => {
+  test('read-only mode lists exactly the read-only tools of read-write mode, plus read-only variants (kubectl, check_upgrade_readiness)', async () => {
     const all = await listTools(stacks['read-write']!);
     const readOnly = await listTools(stacks['read-only']!);
-    const variants = ['kubectl'];
+    const variants = ['kubectl', 'check_upgrade_readiness'];
     assert.deepEqual(
       readOnly.map((tool) => tool.name),
       all.filter((tool) => tool.annotations.readOnlyHint || variants.includes(tool.name)).map((tool) => tool.name),

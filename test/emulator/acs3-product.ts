@@ -16,7 +16,7 @@ export interface Acs3Operation {
   /** The RAM action checked against the key's policy; absent when the operation needs none (STS GetCallerIdentity). */
   ramAction?: string;
   mutating?: boolean;
-  run(caller: Caller, requestId: string): Record<string, unknown> | Promise<Record<string, unknown>>;
+  run(caller: Caller, requestId: string): Record<string, unknown> | unknown[] | Promise<Record<string, unknown> | unknown[]>;
 }
 
 export interface Acs3Request {
@@ -73,7 +73,7 @@ function answerFaultBefore(fault: FaultSpec, res: ServerResponse, requestId: str
 }
 
 /** Answers after the operation ran, as the fault (if any) says. */
-async function answerAfter(fault: FaultSpec | undefined, res: ServerResponse, answer: Record<string, unknown>, requestId: string, entry: CallRecord, ctx: EmulatorContext) {
+async function answerAfter(fault: FaultSpec | undefined, res: ServerResponse, answer: Record<string, unknown> | unknown[], requestId: string, entry: CallRecord, ctx: EmulatorContext) {
   const json = JSON.stringify(answer);
   switch (fault?.kind) {
     case 'empty-504':
@@ -134,7 +134,8 @@ export async function serveAcs3Operation(
     if (fault && answerFaultBefore(fault, res, requestId, entry, ctx)) return;
     if (operation.ramAction) authorize(caller, operation.ramAction, product);
     const answer = await operation.run(caller, requestId);
-    await answerAfter(fault, res, { ...answer, request_id: answer.request_id ?? requestId }, requestId, entry, ctx);
+    // An operation whose answer is a JSON array (DescribeKubernetesVersionMetadata) is sent as it is.
+    await answerAfter(fault, res, Array.isArray(answer) ? answer : { ...answer, request_id: answer.request_id ?? requestId }, requestId, entry, ctx);
   } catch (error) {
     const failure = error instanceof EmulatorError ? error : new EmulatorError(500, 'InternalError', String(error));
     ctx.callLog.settle(entry, { status: failure.status, errorCode: failure.code });

@@ -8,6 +8,7 @@ import { armsProduct } from './arms/product.ts';
 import { cmsProduct } from './cms/product.ts';
 import { registerAddonCsRoutes } from './cs/addons.ts';
 import { registerKubeconfigCsRoute } from './cs/kubeconfig.ts';
+import { registerUpgradeCsRoutes } from './cs/upgrade-checks.ts';
 import { startFakeKubeApiServer, type FakeKubeApiServer } from './kube/server.ts';
 import { startEmulator, type Emulator, type EmulatedProduct, type EmulatorOptions } from './index.ts';
 import { registerObservabilityCsRoutes } from './sls/cs-routes.ts';
@@ -29,6 +30,7 @@ export async function startFullEmulator(options: Omit<EmulatorOptions, 'products
   products.push(slsProduct, cmsProduct, stsProduct, armsProduct);
   registerObservabilityCsRoutes();
   registerKubeconfigCsRoute();
+  registerUpgradeCsRoutes();
   registerAddonCsRoutes();
   const kube = await startFakeKubeApiServer();
   const kubeEnv = { kubeApiServerUrl: kube.url, kubeconfigFor: (user: string, groups: string[]) => kube.kubeconfig(user, groups) };

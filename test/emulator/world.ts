@@ -37,6 +37,8 @@ export interface NodePoolRecord {
   state: 'active' | 'scaling' | 'removing' | 'deleting' | 'updating';
   vswitch_ids: string[];
   instance_charge_type: 'PostPaid' | 'PrePaid';
+  /** The pool's kubelet version (DescribeClusterNodePools `node_components`); unset: the cluster's current version. */
+  kubelet_version?: string;
 }
 
 export interface ClusterRecord {
@@ -105,7 +107,7 @@ export function makeNode(region: string, pool: NodePoolRecord, seed: string, cre
 function makeCluster(opts: {
   name: string;
   region: string;
-  pools: Array<{ name: string; size: number; types: string[]; charge?: 'PostPaid' | 'PrePaid'; isDefault?: boolean }>;
+  pools: Array<{ name: string; size: number; types: string[]; charge?: 'PostPaid' | 'PrePaid'; isDefault?: boolean; kubeletVersion?: string }>;
 }): ClusterRecord {
   const clusterId = clusterIdFor(opts.name);
   const cluster: ClusterRecord = {
@@ -133,6 +135,7 @@ function makeCluster(opts: {
       state: 'active',
       vswitch_ids: [`vsw-${stableHex(`vsw:${opts.name}`, 20)}`],
       instance_charge_type: spec.charge ?? 'PostPaid',
+      ...(spec.kubeletVersion ? { kubelet_version: spec.kubeletVersion } : {}),
     };
     cluster.nodepools.push(pool);
     for (let i = 0; i < spec.size; i += 1) cluster.nodes.push(makeNode(opts.region, pool, `${opts.name}:${spec.name}:${i}`));
@@ -176,7 +179,7 @@ export function createDemoWorld(now = Date.now()): World {
             region: 'cn-hangzhou',
             pools: [
               { name: 'default-nodepool', size: 3, types: ['ecs.g7.xlarge'], isDefault: true },
-              { name: 'gpu-pool', size: 1, types: ['ecs.gn7i-c8g1.2xlarge'], charge: 'PrePaid' },
+              { name: 'gpu-pool', size: 1, types: ['ecs.gn7i-c8g1.2xlarge'], charge: 'PrePaid', kubeletVersion: '1.32.7-aliyun.1' },
             ],
           }),
           makeCluster({

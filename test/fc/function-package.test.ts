@@ -238,6 +238,11 @@ describe('the built function package, run as Function Compute runs it', () => {
         ['list_cluster_events', () => base],
         ['list_cluster_addons', () => base],
         ['analyze_workload_cost', () => ({ ...base, namespace: 'default', workload_type: 'deployment', workload_name: 'web' })],
+        ['query_audit_log', () => ({ ...base, verbs: ['delete'] })],
+        ['query_controlplane_logs', () => ({ ...base, component_name: 'apiserver' })],
+        ['sls_describe_logstore', () => ({ ...base, logstore: 'k8s-event' })],
+        ['cms_list_metrics', () => ({ ...base, match: 'node_*' })],
+        ['check_upgrade_readiness', () => ({ ...base, wait_seconds: 0 })],
       ];
       const listed = await writer.post({ jsonrpc: '2.0', id: 0, method: 'tools/list' }, { ...auth, ...fcHeaders() });
       const names = (listed.body.result.tools as Array<{ name: string }>).map((tool) => tool.name).sort();

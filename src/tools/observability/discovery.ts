@@ -27,6 +27,8 @@ export interface Found<T> {
   source: string;
   /** Set when the lookup failed and a default was used: `{code}: {message}`. */
   failure?: string;
+  /** ACK said the feature is off (GetClusterAuditProject `audit_enabled: false`). */
+  disabled?: boolean;
 }
 
 /** Which of the cluster's projects holds a logstore. */
@@ -64,16 +66,17 @@ async function lookup(
   clusterId: string,
   role: 'control-plane' | 'audit',
   operation: string,
-  read: () => Promise<{ value: string | undefined; note?: string }>,
+  read: () => Promise<{ value: string | undefined; note?: string; disabled?: boolean }>,
 ): Promise<Found<string>> {
   const identity = await ctx.credentials();
   const ttlMs = credentialCacheTtlMs(identity, ctx.config.clusterRegionTtlMs, ctx.config.stsCacheMaxMs);
   const fallback = `default k8s-log-{cluster_id}`;
   return ctx.services.caches.logProjects.getOrLoad(`${identity.identityKey}:${clusterId}:${role}`, async () => {
     try {
-      const { value, note } = await read();
-      if (value) return { value: { value, source: note ? `${operation} (${note})` : operation }, ttlMs };
-      return { value: { value: defaultLogProject(clusterId), source: `${fallback} (${operation} named no project${note ? `; ${note}` : ''})` }, ttlMs };
+      const { value, note, disabled } = await read();
+      const off = disabled ? { disabled: true } : {};
+      if (value) return { value: { value, source: note ? `${operation} (${note})` : operation, ...off }, ttlMs };
+      return { value: { value: defaultLogProject(clusterId), source: `${fallback} (${operation} named no project${note ? `; ${note}` : ''})`, ...off }, ttlMs };
     } catch (error) {
       const failure = toToolFailure(error);
       if (isFatal(failure)) throw error;
@@ -104,7 +107,7 @@ export async function findProject(ctx: ToolContext, clusterId: string, region: s
     const cs = await client();
     const { body } = await callRead(ctx.retry, () => cs.getClusterAuditProject(clusterId), ctx.signal);
     const project = body?.slsProjectName?.trim() || undefined;
-    return body?.auditEnabled === false ? { value: project, note: 'audit_enabled is false' } : { value: project };
+    return body?.auditEnabled === false ? { value: project, note: 'audit_enabled is false', disabled: true } : { value: project };
   });
 }
 

@@ -105,7 +105,7 @@ export function prometheusQueryUrl(endpoint: PromEndpoint, request: PromRequest)
 
 interface PromAnswer {
   status?: string;
-  data?: PromData;
+  data?: unknown;
   errorType?: string;
   error?: string;
   warnings?: string[];
@@ -121,7 +121,11 @@ export async function queryPrometheus(
   request: PromRequest,
   signal: AbortSignal,
 ): Promise<{ data: PromData; warnings: string[] }> {
-  const url = prometheusQueryUrl(endpoint, request);
+  return prometheusGet<PromData>(config, retry, prometheusQueryUrl(endpoint, request), endpoint, signal);
+}
+
+/** One GET of the Prometheus HTTP API (query, series, label values…): its `data`, or its error as a ToolFailure. */
+export async function prometheusGet<T>(config: Config, retry: RetryPolicy, url: URL, endpoint: PromEndpoint, signal: AbortSignal): Promise<{ data: T; warnings: string[] }> {
   const answer = await callRead(
     retry,
     async () => {
@@ -143,7 +147,7 @@ export async function queryPrometheus(
     signal,
   );
   const { body, status, requestId } = answer;
-  if (body.status === 'success' && body.data) return { data: body.data, warnings: body.warnings ?? [] };
+  if (body.status === 'success' && body.data !== undefined) return { data: body.data as T, warnings: body.warnings ?? [] };
   if (body.errorType || body.error) {
     throw new ToolFailure(`Prometheus.${body.errorType ?? 'error'}`, body.error ?? 'Prometheus answered with an error.', { httpStatus: status, requestId });
   }

@@ -5,9 +5,8 @@ import { ToolFailure } from '../../errors/tool-failure.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { PROMETHEUS_DISCOVERY } from '../ram.ts';
-import { findArmsPrometheus, findPrometheus } from './discovery.ts';
-import { assertInClusterScope } from './project-scope.ts';
-import { armsPrometheusEndpoint, queryPrometheus, slsPrometheusEndpoint, type PromSample, type PromSeries } from './promql.api.ts';
+import { withClusterPrometheus } from './prometheus-target.ts';
+import { queryPrometheus, type PromSample, type PromSeries } from './promql.api.ts';
 import { boundSeries, summarise } from './promql-render.ts';
 import { limitArg, projectArg, timeRange, unixSecondsArg } from './query-args.ts';
 
@@ -76,35 +75,9 @@ export const cmsExecutePromqlQueryTool = defineTool({
       request = { query: args.query, time: args.time };
     }
     const region = await cluster.region();
-    const found = await findPrometheus(ctx, args.cluster_id, region, { project: args.project, metricstore: args.metricstore });
-    let { project, metricstore } = found;
-    await assertInClusterScope(ctx, args.cluster_id, region, { project: project.value, explicitProject: args.project !== undefined, store: metricstore.value, storeKind: 'metricstore' });
-    let answer: Awaited<ReturnType<typeof queryPrometheus>>;
-    try {
-      answer = await queryPrometheus(ctx.config, ctx.retry, slsPrometheusEndpoint(ctx.config, await ctx.credentials(), { region, project: project.value, metricstore: metricstore.value }), request, ctx.signal);
-    } catch (error) {
-      if (error instanceof ToolFailure && /ProjectNotExist|LogStoreNotExist|MetricStoreNotExist/.test(error.code)) {
-        // Not where the naming rule says: an older, ARMS-hosted instance? (only when nothing was named explicitly)
-        const arms = args.project || args.metricstore ? { missing: 'not asked: project or metricstore was given' } : await findArmsPrometheus(ctx, args.cluster_id, region);
-        if ('url' in arms) {
-          answer = await queryPrometheus(ctx.config, ctx.retry, armsPrometheusEndpoint(arms.url, arms.authToken), request, ctx.signal);
-          project = { value: arms.url, source: arms.source };
-          metricstore = { value: '', source: arms.source };
-        } else {
-          const missing = error.code === 'ProjectNotExist' ? `project ${project.value}` : `metricstore ${metricstore.value} in project ${project.value}`;
-          throw new ToolFailure(
-            'MetricstoreNotFound',
-            `No managed Prometheus data for cluster ${args.cluster_id}: ${missing} not found in ${region} (tried project from ${project.source}, metricstore from ${metricstore.source}; Log Service said ${error.code}: ${error.message}; ${arms.missing}).`,
-            {
-              requestId: error.details.requestId,
-              hint: 'Is Managed Service for Prometheus enabled for this cluster? For node CPU, memory, disk and network use cms_get_node_metrics (CloudMonitor) instead.',
-            },
-          );
-        }
-      } else {
-        throw error;
-      }
-    }
+    const { value: answer, project, metricstore } = await withClusterPrometheus(ctx, args.cluster_id, region, { project: args.project, metricstore: args.metricstore }, (endpoint) =>
+      queryPrometheus(ctx.config, ctx.retry, endpoint, request, ctx.signal),
+    );
     const { data } = answer;
     const all = Array.isArray(data.result[0]) || data.resultType === 'vector' || data.resultType === 'matrix' ? (data.result as PromSeries[]) : undefined;
     let truncation: string | null = null;

@@ -1,4 +1,4 @@
-/** Plain functions over the Log Service SDK: GetLogsV2 and ListLogStores, errors explained once. */
+/** Plain functions over the Log Service SDK: GetLogsV2, ListLogStores and GetIndex, errors explained once. */
 import { loadSlsSdk, type SlsClient } from '../../clients/sls-client.ts';
 import { toToolFailure } from '../../errors/map-error.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
@@ -102,6 +102,37 @@ export async function listStores(client: SlsClient, retry: RetryPolicy, project:
   try {
     const { body } = await callRead(retry, () => client.listLogStores(project, request), signal);
     return body?.logstores ?? [];
+  } catch (error) {
+    throw slsFailure(error, target);
+  }
+}
+
+export interface IndexField {
+  name: string;
+  type: string;
+  alias: string;
+  /** Analytics on (`doc_value`): the field can be used in SQL. */
+  sql: boolean;
+  /** Sub-keys of a `json` field that are indexed themselves. */
+  json_keys: string[];
+}
+
+export interface LogstoreIndex {
+  fields: IndexField[];
+  full_text: boolean;
+  ttl_days: number | null;
+}
+
+/** A logstore's index (GetIndex): its fields and types, whether full-text search is on. */
+export async function getIndex(client: SlsClient, retry: RetryPolicy, project: string, logstore: string, target: SlsTarget, signal?: AbortSignal): Promise<LogstoreIndex> {
+  try {
+    const { body } = await callRead(retry, () => client.getIndex(project, logstore), signal);
+    // The SDK casts the map's values as plain objects: the wire names (doc_value, json_keys) may be all there is.
+    const fields = Object.entries(body?.keys ?? {}).map(([name, raw]) => {
+      const key = (raw ?? {}) as { type?: string; alias?: string; docValue?: boolean; doc_value?: boolean; jsonKeys?: object; json_keys?: object };
+      return { name, type: key.type ?? 'text', alias: key.alias ?? '', sql: key.docValue ?? key.doc_value ?? false, json_keys: Object.keys(key.jsonKeys ?? key.json_keys ?? {}) };
+    });
+    return { fields: fields.sort((a, b) => a.name.localeCompare(b.name)), full_text: body?.line !== undefined && body.line !== null, ttl_days: body?.ttl ?? null };
   } catch (error) {
     throw slsFailure(error, target);
   }

@@ -17,6 +17,7 @@ import { EmulatorError, newRequestId, sendJson } from '../http-util.ts';
 import type { EmulatedProduct } from '../index.ts';
 import { instantParams, rangeParams } from '../prometheus/api-params.ts';
 import { instantQuery, PromError, rangeQuery } from '../prometheus/promql.ts';
+import { metadataActionOf, metadataAnswer } from '../prometheus/metadata-api.ts';
 import { seriesOf } from '../prometheus/series.ts';
 import { stableHex, type ClusterRecord, type World } from '../world.ts';
 
@@ -39,9 +40,10 @@ function findByKey(world: World, key: string): ClusterRecord | undefined {
 
 function serveQuery(ctx: EmulatorContext, request: Acs3Request): void {
   const requestId = newRequestId();
-  const match = /^\/api\/v1\/prometheus\/([^/]+)\/api\/v1\/(query|query_range)$/.exec(request.url.pathname);
+  const match = /^\/api\/v1\/prometheus\/([^/]+)\/api\/v1\/(query|query_range|series|labels|label\/[^/]+\/values)$/.exec(request.url.pathname);
   const cluster = match ? findByKey(ctx.world, match[1]!) : undefined;
-  const entry = ctx.callLog.add({ time: Date.now(), product: 'arms', action: match?.[2] === 'query_range' ? 'PrometheusQueryRange' : 'PrometheusQuery', method: request.req.method ?? 'GET', path: request.url.pathname, query: Object.fromEntries(request.url.searchParams), accessKeyId: '', status: 0 });
+  const metadata = match ? metadataActionOf(match[2]!) : undefined;
+  const entry = ctx.callLog.add({ time: Date.now(), product: 'arms', action: metadata ?? (match?.[2] === 'query_range' ? 'PrometheusQueryRange' : 'PrometheusQuery'), method: request.req.method ?? 'GET', path: request.url.pathname, query: Object.fromEntries(request.url.searchParams), accessKeyId: '', status: 0 });
   const answer = (status: number, body: unknown) => {
     ctx.callLog.settle(entry, { status });
     sendJson(request.res, status, body, requestId);
@@ -56,8 +58,9 @@ function serveQuery(ctx: EmulatorContext, request: Acs3Request): void {
   }
   const params = request.url.searchParams;
   try {
-    const data =
-      match![2] === 'query_range'
+    const data = metadata
+      ? metadataAnswer(match![2]!, params, seriesOf(cluster))
+      : match![2] === 'query_range'
         ? (() => {
             const t = rangeParams(params);
             return rangeQuery(params.get('query') ?? '', seriesOf(cluster), t.start, t.end, t.step);

@@ -40,7 +40,7 @@ export interface CsRoute {
   ramAction: string;
   /** True for operations that change the world (the fault injector's `slow` holds the answer back after them). */
   mutating?: boolean;
-  handle(request: CsRequest): Record<string, unknown> | Promise<Record<string, unknown>>;
+  handle(request: CsRequest): Record<string, unknown> | unknown[] | Promise<Record<string, unknown> | unknown[]>;
 }
 
 export function findCluster(request: CsRequest, clusterId = request.params.clusterId ?? ''): ClusterRecord {

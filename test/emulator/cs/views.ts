@@ -67,5 +67,6 @@ export function nodePoolView(cluster: ClusterRecord, pool: NodePoolRecord): Reco
       system_disk_size: 120,
     },
     kubernetes_config: { runtime: 'containerd', runtime_version: '1.6.39' },
+    node_components: [{ name: 'kubelet', version: pool.kubelet_version ?? cluster.current_version }],
   };
 }

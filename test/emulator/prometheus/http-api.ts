@@ -1,6 +1,6 @@
 /**
  * A metricstore's Prometheus HTTP API, as Log Service serves it:
- * `/prometheus/{project}/{metricstore}/api/v1/query[_range]` with HTTP Basic auth (AccessKey id,
+ * `/prometheus/{project}/{metricstore}/api/v1/query[_range]` (and the metadata endpoints of `metadata-api.ts`) with HTTP Basic auth (AccessKey id,
  * secret or `secret$securityToken`). Log Service's own failures (auth, RAM, unknown project or
  * metricstore) use its `errorCode` shape; query failures use Prometheus's (`status: error`, `bad_data`).
  */
@@ -10,6 +10,7 @@ import { EmulatorError } from '../http-util.ts';
 import { findAccessKey } from '../world.ts';
 import { authorizeLog, checkToken, header, resolveProject, send, storeResource, unknownAccessKey, type RecordFields } from '../sls/common.ts';
 import { instantParams, rangeParams } from './api-params.ts';
+import { metadataActionOf, metadataAnswer } from './metadata-api.ts';
 import { instantQuery, PromError, rangeQuery } from './promql.ts';
 import { seriesOf } from './series.ts';
 
@@ -18,8 +19,9 @@ const QUERY = { ramAction: 'log:GetLogStoreLogs' } as const;
 
 export async function servePrometheus(ctx: EmulatorContext, request: Acs3Request, requestId: string, record: RecordFields): Promise<void> {
   const { req, url } = request;
-  const match = /^\/prometheus\/([^/]+)\/([^/]+)\/api\/v1\/(query|query_range)$/.exec(url.pathname);
-  const action = match?.[3] === 'query_range' ? 'PrometheusQueryRange' : 'PrometheusQuery';
+  const match = /^\/prometheus\/([^/]+)\/([^/]+)\/api\/v1\/(query|query_range|series|labels|label\/[^/]+\/values)$/.exec(url.pathname);
+  const metadata = match ? metadataActionOf(match[3]!) : undefined;
+  const action = metadata ?? (match?.[3] === 'query_range' ? 'PrometheusQueryRange' : 'PrometheusQuery');
   record({ action });
   const basic = /^Basic (.+)$/.exec(header(req, 'authorization') ?? '');
   if (!basic) throw new EmulatorError(401, 'Unauthorized', 'Basic authentication is required.');
@@ -58,6 +60,17 @@ export async function servePrometheus(ctx: EmulatorContext, request: Acs3Request
       return { error: { status: 'error' as const, errorType: error.errorType, error: message } };
     }
   };
+  if (metadata) {
+    const listed = answer(() => metadataAnswer(match[3]!, params, seriesOf(cluster)), false);
+    if ('error' in listed) {
+      send(request, 400, listed.error, requestId);
+      record({ status: 400, errorCode: listed.error.errorType });
+      return;
+    }
+    send(request, 200, { status: 'success', data: listed.data }, requestId);
+    record({ status: 200 });
+    return;
+  }
   const times = answer(() => (match[3] === 'query_range' ? rangeParams(params) : instantParams(params, ctx.now() / 1000)), false);
   const result =
     'error' in times

@@ -195,7 +195,7 @@ export function parsePromql(query: string): Expr {
 }
 
 // ---- evaluation -----------------------------------------------------------------------------
-function selects(series: Series, matchers: Matcher[]): boolean {
+export function selects(series: Series, matchers: Matcher[]): boolean {
   return matchers.every((m) => {
     const value = series.labels[m.name] ?? '';
     if (m.op === '=') return value === m.value;

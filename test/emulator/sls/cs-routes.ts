@@ -1,6 +1,6 @@
 /** ACK operations that say where a cluster's logs live; pushed into `csRoutes` by `registerObservabilityCsRoutes`. */
 import { csRoutes, findCluster, type CsRoute } from '../cs/routes.ts';
-import { layoutOf } from './dataset.ts';
+import { auditEnabled, controlPlaneLogsEnabled, layoutOf } from './dataset.ts';
 
 const routes: CsRoute[] = [
   {
@@ -10,6 +10,8 @@ const routes: CsRoute[] = [
     ramAction: 'cs:CheckControlPlaneLogEnable',
     handle(request) {
       const cluster = findCluster(request);
+      // other-singapore has control-plane logging off: no components (what ACK answers then is unconfirmed).
+      if (!controlPlaneLogsEnabled(cluster)) return { log_project: '', log_ttl: '', aliuid: request.caller.account.accountId, components: [] };
       return { log_project: layoutOf(cluster).controlPlaneProject, log_ttl: '30', aliuid: request.caller.account.accountId, components: ['apiserver', 'kcm', 'scheduler'] };
     },
   },
@@ -20,6 +22,7 @@ const routes: CsRoute[] = [
     ramAction: 'cs:GetClusterAuditProject',
     handle(request) {
       const cluster = findCluster(request);
+      if (!auditEnabled(cluster)) return { sls_project_name: '', audit_enabled: false };
       return { sls_project_name: layoutOf(cluster).auditProject, audit_enabled: true };
     },
   },

@@ -4,6 +4,7 @@
  * container logs). Times are seconds before "now", so the default last hour always sees them.
  */
 import type { AccountRecord, ClusterRecord } from '../world.ts';
+import { auditRows, controlPlaneRows } from './control-plane-dataset.ts';
 
 export interface LogRow {
   ago: number;
@@ -38,6 +39,16 @@ export function prometheusProjectOf(account: AccountRecord, cluster: ClusterReco
   return `workspace-default-cms-${account.accountId}-${cluster.region_id}`;
 }
 
+/** Control-plane logging is on for every cluster but other-singapore (the "not enabled" case). */
+export function controlPlaneLogsEnabled(cluster: ClusterRecord): boolean {
+  return cluster.name !== 'other-singapore';
+}
+
+/** Cluster auditing is on for every cluster but other-singapore (GetClusterAuditProject `audit_enabled: false`). */
+export function auditEnabled(cluster: ClusterRecord): boolean {
+  return cluster.name !== 'other-singapore';
+}
+
 /** Only prod-hangzhou has managed Prometheus; the others have a workspace but no metricstore. */
 export function hasPrometheus(cluster: ClusterRecord): boolean {
   return cluster.name === 'prod-hangzhou';
@@ -49,8 +60,8 @@ export function logstoresIn(cluster: ClusterRecord, project: string): string[] |
   const layout = layoutOf(cluster);
   const stores: string[] = [];
   if (project === layout.logProject) stores.push('k8s-event', 'config-operation-log', ...(cluster.name === 'staging-beijing' ? ['nginx-ingress'] : []));
-  if (project === layout.auditProject) stores.push(`audit-${id}`);
-  if (project === layout.controlPlaneProject) stores.push(`apiserver-${id}`, `kcm-${id}`, `scheduler-${id}`);
+  if (project === layout.auditProject && auditEnabled(cluster)) stores.push(`audit-${id}`);
+  if (project === layout.controlPlaneProject && controlPlaneLogsEnabled(cluster)) stores.push(`apiserver-${id}`, `kcm-${id}`, `scheduler-${id}`);
   return stores.length ? stores : undefined;
 }
 
@@ -91,31 +102,7 @@ export function rowsOf(cluster: ClusterRecord, logstore: string): LogRow[] {
     }
     return rows;
   }
-  if (logstore === `audit-${id}`) {
-    const entry = (ago: number, verb: string, resource: string, namespace: string, name: string, user: string, code: number): LogRow => ({
-      ago,
-      fields: {
-        verb,
-        'objectRef.resource': resource,
-        'objectRef.namespace': namespace,
-        'objectRef.name': name,
-        'user.username': user,
-        'responseStatus.code': String(code),
-        sourceIPs: '10.0.0.8',
-        userAgent: user === 'kubernetes-admin' ? 'kubectl/v1.33.9 (linux/amd64)' : 'kube-controller-manager/v1.33.3',
-        __topic__: 'k8s-audit',
-      },
-    });
-    return [
-      entry(3100, 'get', 'pods', 'shop', CRASHING_POD, 'kubernetes-admin', 200),
-      entry(2950, 'delete', 'pods', 'shop', 'payment-api-7d9f8b6c5-old01', 'kubernetes-admin', 200),
-      entry(2500, 'update', 'deployments', 'shop', 'payment-api', 'kubernetes-admin', 200),
-      entry(2000, 'get', 'secrets', 'shop', 'payment-db', 'system:serviceaccount:shop:default', 403),
-      entry(1500, 'patch', 'configmaps', 'kube-system', 'coredns', 'kubernetes-admin', 200),
-      entry(900, 'list', 'nodes', '', '', 'system:kube-controller-manager', 200),
-      entry(300, 'create', 'pods/exec', 'shop', 'checkout-5b7c9-abcde', 'kubernetes-admin', 101),
-    ];
-  }
+  if (logstore === `audit-${id}`) return auditRows(id);
   if (logstore === 'nginx-ingress') {
     return Array.from({ length: 250 }, (_, i) => ({
       ago: 3000 - i * 10,
@@ -130,8 +117,7 @@ export function rowsOf(cluster: ClusterRecord, logstore: string): LogRow[] {
       },
     }));
   }
-  if (logstore === `apiserver-${id}`) {
-    return [{ ago: 1000, fields: { content: 'I1001 10:00:00.000000 1 trace.go:236] Trace[1]: "List" url:/api/v1/pods total time: 812ms' } }];
-  }
+  const controlPlane = controlPlaneRows(logstore, id);
+  if (controlPlane) return controlPlane;
   return [];
 }

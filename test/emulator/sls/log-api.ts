@@ -1,5 +1,5 @@
 /**
- * The Log Service API (`LOG`-signed): ListLogStores, GetLogsV2, CallAiTools. Order of checks, as
+ * The Log Service API (`LOG`-signed): ListLogStores, GetLogsV2, GetIndex (`index-config.ts`), CallAiTools. Order of checks, as
  * Log Service: signature → STS token → Date → faults → RAM (`Unauthorized`) → project → operation.
  */
 import type { Acs3Request } from '../acs3-product.ts';
@@ -8,6 +8,7 @@ import { EmulatorError } from '../http-util.ts';
 import { findAccessKey } from '../world.ts';
 import { authorizeLog, checkToken, header, resolveProject, send, storeResource, unknownAccessKey, type RecordFields } from './common.ts';
 import { rowsOf } from './dataset.ts';
+import { indexOf } from './index-config.ts';
 import { checkLogDate, parseLogAuthorization, verifyLogSignature } from './log-signature.ts';
 import { runLogQuery } from './sql-engine.ts';
 
@@ -16,6 +17,7 @@ const OPERATIONS = {
   ListLogStores: { ramAction: 'log:ListLogStores' },
   GetLogsV2: { ramAction: 'log:GetLogStoreLogs' },
   CallAiTools: { ramAction: 'log:CallAiTools' },
+  GetIndex: { ramAction: 'log:GetIndex' },
 } as const;
 type Operation = keyof typeof OPERATIONS;
 
@@ -46,7 +48,7 @@ function pageOf(query: URLSearchParams): { offset: number; size: number } {
  */
 function throttled(operation: Operation, kind: string): EmulatorError {
   if (kind === 'server-busy') return new EmulatorError(503, 'ServerBusy', 'The server is busy, please try again later.');
-  return operation === 'ListLogStores'
+  return operation === 'ListLogStores' || operation === 'GetIndex'
     ? new EmulatorError(403, 'MetaOperationQpsLimitExceeded', 'Qps limit for the meta operation is exceeded.')
     : new EmulatorError(403, 'ReadQuotaExceed', 'Project read quota exceed.');
 }
@@ -63,6 +65,8 @@ function jsonBody(body: Buffer): Record<string, unknown> {
 function operationOf(method: string, path: string): { operation: Operation; logstore?: string } | undefined {
   if (method === 'POST' && path === '/ml/tool/call') return { operation: 'CallAiTools' };
   if (method === 'GET' && path === '/logstores') return { operation: 'ListLogStores' };
+  const index = /^\/logstores\/([^/]+)\/index$/.exec(path);
+  if (method === 'GET' && index) return { operation: 'GetIndex', logstore: decodeURIComponent(index[1]!) };
   const logs = /^\/logstores\/([^/]+)\/logs$/.exec(path);
   if (method === 'POST' && logs) return { operation: 'GetLogsV2', logstore: decodeURIComponent(logs[1]!) };
   return undefined;
@@ -129,6 +133,11 @@ export async function serveSlsApi(ctx: EmulatorContext, request: Acs3Request, re
   const logstore = matched.logstore!;
   authorizeLog(found.key, ramAction, storeResource(found.account, owner, project, logstore));
   if (owner.kind !== 'log' || !owner.logstores.includes(logstore)) throw new EmulatorError(404, 'LogStoreNotExist', `logstore ${logstore} does not exist`);
+  if (operation === 'GetIndex') {
+    send(request, 200, indexOf(rowsOf(owner.cluster, logstore)), requestId);
+    record({ status: 200 });
+    return;
+  }
   const input = jsonBody(body) as { from?: number; to?: number; query?: string; line?: number; offset?: number; reverse?: boolean };
   record({ body: input });
   if (typeof input.from !== 'number' || typeof input.to !== 'number' || input.from >= input.to) throw new EmulatorError(400, 'ParameterInvalid', 'from and to must be set and from < to');

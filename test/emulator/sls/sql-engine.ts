@@ -68,7 +68,11 @@ function matchValue(value: string, pattern: string): boolean {
   const v = value.toLowerCase();
   const p = pattern.toLowerCase();
   if (p.endsWith('*')) return v.split(/[^a-z0-9_.-]+/).some((word) => word.startsWith(p.slice(0, -1))) || v.startsWith(p.slice(0, -1));
-  return v === p || v.split(/[^a-z0-9_.-]+/).includes(p) || (p.includes(' ') && v.includes(p));
+  if (v === p || v.split(/[^a-z0-9_.-]+/).includes(p) || (p.includes(' ') && v.includes(p))) return true;
+  // A phrase of several tokens ("system:serviceaccount:shop") matches the same tokens in a row, as Log Service does.
+  const words = v.split(/[^a-z0-9_.-]+/).filter(Boolean);
+  const phrase = p.split(/[^a-z0-9_.-]+/).filter(Boolean);
+  return phrase.length > 1 && words.some((_, at) => phrase.every((word, k) => words[at + k] === word));
 }
 
 function matches(node: Node, fields: Record<string, string>): boolean {
