@@ -3,6 +3,8 @@
  * `GET /healthz` answers without auth or cloud calls, everything else is a clear error.
  */
 import { Hono, type Context } from 'hono';
+import type { AccessTokenVerifier } from '../auth/access-token.ts';
+import { userCredentialSource } from '../auth/user-credentials.ts';
 import type { Config } from '../config.ts';
 import type { DefaultCredentialChain } from '../credentials/resolve-credentials.ts';
 import type { Logger } from '../log.ts';
@@ -13,10 +15,11 @@ import type { ToolCatalog } from '../mcp/tool-catalog.ts';
 import { toolContextFactory } from '../tools/create-tool-context.ts';
 import type { AppEnv } from './app-env.ts';
 import { oauthDiscoveryRoutes } from './auth-answers.ts';
-import { bearerAuth } from './bearer-auth.ts';
+import { callerAuth } from './caller-auth.ts';
 import { jsonRpcError } from './json-rpc-errors.ts';
 import { isResponse } from './json-rpc-envelope.ts';
 import { originGuard } from './origin-guard.ts';
+import { protectedResourceRoutes } from './protected-resource.ts';
 import { readJsonBody } from './read-json-body.ts';
 import { fcRequestId, methodForLog, requestLog } from './request-log.ts';
 
@@ -28,6 +31,8 @@ export interface AppDependencies {
   toolsList?: ToolsListJson;
   logger: Logger;
   defaultChain: DefaultCredentialChain;
+  /** Replaces the access-token check of AUTH_MODE oauth/both (tests); default: JWTs of OAUTH_ISSUER. */
+  accessTokenVerifier?: AccessTokenVerifier;
 }
 
 export const MCP_PATHS = ['/mcp', '/mcp/v1'] as const;
@@ -51,13 +56,16 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.use('*', originGuard(config));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  oauthDiscoveryRoutes(app);
+  if (config.oauth) protectedResourceRoutes(app, config.oauth, MCP_PATHS);
+  else oauthDiscoveryRoutes(app);
+  const authenticate = callerAuth(config, deps.accessTokenVerifier);
+  const userCredentials = config.oauth ? userCredentialSource(config) : undefined;
 
   const methodNotAllowed = (c: Context<AppEnv>) =>
     c.json(jsonRpcError(-32000, 'Method not allowed: this server is stateless; send JSON-RPC with POST.'), 405, { Allow: 'POST' });
 
   for (const path of MCP_PATHS) {
-    app.post(path, bearerAuth(config.authTokens), async function serveMcp(c) {
+    app.post(path, authenticate, async function serveMcp(c) {
       const body = await readJsonBody(c.req.raw, config.maxBodyBytes, config.maxBatchSize);
       if (!body.ok) return c.json(jsonRpcError(body.code, body.message, body.id ?? null), body.status);
       const { messages } = body;
@@ -77,7 +85,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
       const hooks: RequestHooks = {
         mode,
         signal: c.req.raw.signal,
-        makeContext: toolContextFactory({ config, headers: c.req.raw.headers, mode, defaultChain: deps.defaultChain, note }),
+        makeContext: toolContextFactory({ config, headers: c.req.raw.headers, mode, defaultChain: deps.defaultChain, note, user: caller.user, userCredentials }),
         onCallFinished(record) {
           calls.push(record);
           fields.calls = calls;

@@ -11,6 +11,8 @@ import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
 import { maskAccessKeyId } from '../credentials/aliyun-credentials.ts';
 import { CALLER_HEADERS, resolveCredentials, type DefaultCredentialChain } from '../credentials/resolve-credentials.ts';
 import { ToolFailure } from '../errors/tool-failure.ts';
+import type { CallerUser } from '../auth/caller-user.ts';
+import type { UserCredentialSource } from '../auth/user-credentials.ts';
 import type { ToolContext } from './tool-context.ts';
 
 export interface RequestScope {
@@ -19,6 +21,17 @@ export interface RequestScope {
   mode: AccessMode;
   defaultChain: DefaultCredentialChain;
   note: ToolContext['note'];
+  /** The signed-in user (AUTH_MODE oauth/both): every call then acts with the user's role session. */
+  user?: CallerUser | undefined;
+  userCredentials?: UserCredentialSource | undefined;
+}
+
+function signedInUsersCredentials(scope: RequestScope, user: CallerUser, source: UserCredentialSource): Promise<AliyunCredentials> {
+  if (Object.values(CALLER_HEADERS).some((name) => name !== CALLER_HEADERS.region && scope.headers.has(name))) {
+    return Promise.reject(new ToolFailure('CallerCredentialsNotAccepted', 'You are signed in: every call acts with your own role. Remove the X-Aliyun-Access-Key-* headers.'));
+  }
+  // The server's own credentials sign AssumeRole (OAUTH_ASSUME_WITH=role); AssumeRoleWithOIDC needs none.
+  return source.get(user, () => resolveCredentials(scope.headers, scope.config, scope.defaultChain));
 }
 
 function invalidRegion(value: string, where: string): ToolFailure {
@@ -29,7 +42,9 @@ function invalidRegion(value: string, where: string): ToolFailure {
 export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, progress: ToolContext['progress']) => ToolContext {
   let credentials: Promise<AliyunCredentials> | undefined;
   const getCredentials = () => {
-    credentials ??= resolveCredentials(scope.headers, scope.config, scope.defaultChain).then((resolved) => {
+    const { user, userCredentials } = scope;
+    const resolve = () => (user && userCredentials ? signedInUsersCredentials(scope, user, userCredentials) : resolveCredentials(scope.headers, scope.config, scope.defaultChain));
+    credentials ??= resolve().then((resolved) => {
       scope.note({ credentialSource: resolved.source, accessKeyId: maskAccessKeyId(resolved.accessKeyId) });
       return resolved;
     });
@@ -55,6 +70,7 @@ export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, p
       signal,
       progress,
       note: scope.note,
+      ...(scope.user ? { user: { subject: scope.user.subject, name: scope.user.name } } : {}),
       async cs(region) {
         if (!headerRegionValid) throw invalidRegion(headerRegion ?? '', 'X-Aliyun-Region');
         if (region !== undefined && !REGION_PATTERN.test(region)) throw invalidRegion(region, 'region');

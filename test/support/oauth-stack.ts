@@ -1,0 +1,99 @@
+/**
+ * The stack with the server as an OAuth protected resource: the demo authorization server (alice in group ops,
+ * bob in group dev), the emulator with the RAM roles they map to, and the server in AUTH_MODE oauth or both,
+ * acting for each user with the RAM role the mapping gives them. `signIn(user)` runs the flow an OAuth client
+ * runs (401 → protected resource metadata → authorization server metadata → registration → PKCE authorization
+ * with `login_hint` → token) over real HTTP and returns the access token.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { startDemoAuthorizationServer, type DemoAuthorizationServer } from '../emulator/idp/authorization-server.ts';
+import { DEMO_ROLES } from '../emulator/sts/roles.ts';
+import { rememberSecrets, startStack, type Stack, type StackOptions } from './stack.ts';
+
+export interface OAuthStack extends Stack {
+  idp: DemoAuthorizationServer;
+  signIn(user: string): Promise<string>;
+}
+
+/** A port free now, so that the resource URL (which tokens are issued for) is known before the server listens. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+export const ROLE_MAPPING = `groups=ops=>${DEMO_ROLES.ops.arn},read-write;groups=dev=>${DEMO_ROLES.dev.arn},read-only`;
+
+export async function startOAuthStack(options: StackOptions & { mode?: 'oauth' | 'both' } = {}): Promise<OAuthStack> {
+  const port = await freePort();
+  const resource = `http://127.0.0.1:${port}/mcp`;
+  const idp = await startDemoAuthorizationServer({ resources: [resource] });
+  const mode = options.mode ?? 'oauth';
+  /** The server's own identity (the function's role): a RAM user key of the demo account, trusted by both roles. */
+  const functionKey = { id: 'LTAI5tDemoAccessKeyId001', secret: 'DemoSecretAbcdefghijklmnopqrs01' };
+  const stack = await startStack({
+    defaultChain: { get: async () => ({ accessKeyId: functionKey.id, accessKeySecret: functionKey.secret }) },
+    ...options,
+    env: {
+      AUTH_MODE: mode,
+      ...(mode === 'oauth' ? { MCP_AUTH_TOKEN: '' } : {}),
+      OAUTH_ISSUER: idp.issuer,
+      OAUTH_RESOURCE: resource,
+      OAUTH_ROLE_MAPPING: ROLE_MAPPING,
+      OAUTH_ALLOW_HTTP_LOOPBACK: 'true',
+      CREDENTIAL_SOURCES: 'default',
+      PORT: String(port),
+      ...options.env,
+    },
+  });
+  const close = stack.close;
+  return {
+    ...stack,
+    idp,
+    async signIn(user) {
+      const challenge = await fetch(stack.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
+      const metadataUrl = /resource_metadata="([^"]+)"/.exec(challenge.headers.get('www-authenticate') ?? '')?.[1];
+      if (!metadataUrl) throw new Error(`no resource_metadata in the challenge (HTTP ${challenge.status})`);
+      const prm = (await (await fetch(metadataUrl)).json()) as { resource: string; authorization_servers: string[] };
+      const asMetadata = (await (await fetch(`${prm.authorization_servers[0]}/.well-known/oauth-authorization-server`)).json()) as Record<string, string>;
+      const redirectUri = 'http://127.0.0.1:1/callback';
+      const registration = await fetch(asMetadata.registration_endpoint!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ client_name: 'e2e', redirect_uris: [redirectUri], token_endpoint_auth_method: 'none' }),
+      });
+      const { client_id: clientId } = (await registration.json()) as { client_id: string };
+      const verifier = randomBytes(32).toString('base64url');
+      const authorize = new URL(asMetadata.authorization_endpoint!);
+      for (const [name, value] of Object.entries({
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: redirectUri,
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+        state: 'xyz',
+        resource: prm.resource,
+        login_hint: user,
+      })) authorize.searchParams.set(name, value);
+      const redirect = await fetch(authorize, { redirect: 'manual' });
+      const code = new URL(redirect.headers.get('location') ?? 'http://invalid/').searchParams.get('code');
+      if (!code) throw new Error(`no code for ${user}: ${redirect.status} ${redirect.headers.get('location')}`);
+      const tokenAnswer = await fetch(asMetadata.token_endpoint!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, client_id: clientId, redirect_uri: redirectUri, resource: prm.resource }),
+      });
+      const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
+      rememberSecrets(token);
+      return token;
+    },
+    async close() {
+      await close();
+      await idp.close();
+    },
+  };
+}
