@@ -26,7 +26,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export const ROLE_MAPPING = `groups=ops=>${DEMO_ROLES.ops.arn},read-write;groups=dev=>${DEMO_ROLES.dev.arn},read-only`;
+/** bob's mapping is read-write on purpose: his RAM role (read-only) is what refuses him, as the sandbox shows; carol (a minted token, group viewers) gets the read-only catalogue. */
+export const ROLE_MAPPING = `groups=ops=>${DEMO_ROLES.ops.arn},read-write;groups=dev=>${DEMO_ROLES.dev.arn},read-write;groups=viewers=>${DEMO_ROLES.dev.arn},read-only`;
 
 export async function startOAuthStack(options: StackOptions & { mode?: 'oauth' | 'both' } = {}): Promise<OAuthStack> {
   const port = await freePort();
