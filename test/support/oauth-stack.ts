@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startDemoAuthorizationServer, type DemoAuthorizationServer } from '../emulator/idp/authorization-server.ts';
-import { DEMO_ROLES } from '../emulator/sts/roles.ts';
+import { DEMO_ACCOUNT_ID, DEMO_OIDC_PROVIDER_ARN, DEMO_ROLES } from '../emulator/sts/roles.ts';
 import { rememberSecrets, startStack, type Stack, type StackOptions } from './stack.ts';
 
 export interface OAuthStack extends Stack {
@@ -29,7 +29,11 @@ async function freePort(): Promise<number> {
 /** bob's mapping is read-write on purpose: his RAM role (read-only) is what refuses him, as the sandbox shows; carol (a minted token, group viewers) gets the read-only catalogue. */
 export const ROLE_MAPPING = `groups=ops=>${DEMO_ROLES.ops.arn},read-write;groups=dev=>${DEMO_ROLES.dev.arn},read-write;groups=viewers=>${DEMO_ROLES.dev.arn},read-only`;
 
-export async function startOAuthStack(options: StackOptions & { mode?: 'oauth' | 'both' } = {}): Promise<OAuthStack> {
+/**
+ * `assumeWith: 'oidc'`: the server gets each user's session with AssumeRoleWithOIDC and the user's token; the demo
+ * authorization server is registered in the emulated account as the RAM OIDC provider the roles trust (either way).
+ */
+export async function startOAuthStack(options: StackOptions & { mode?: 'oauth' | 'both'; assumeWith?: 'role' | 'oidc' } = {}): Promise<OAuthStack> {
   const port = await freePort();
   const resource = `http://127.0.0.1:${port}/mcp`;
   const idp = await startDemoAuthorizationServer({ resources: [resource] });
@@ -46,11 +50,14 @@ export async function startOAuthStack(options: StackOptions & { mode?: 'oauth' |
       OAUTH_RESOURCE: resource,
       OAUTH_ROLE_MAPPING: ROLE_MAPPING,
       OAUTH_ALLOW_HTTP_LOOPBACK: 'true',
+      ...(options.assumeWith === 'oidc' ? { OAUTH_ASSUME_WITH: 'oidc', OAUTH_OIDC_PROVIDER_ARN: DEMO_OIDC_PROVIDER_ARN } : {}),
       CREDENTIAL_SOURCES: 'default',
       PORT: String(port),
       ...options.env,
     },
   });
+  const account = stack.emulator.world.accounts.find((candidate) => candidate.accountId === DEMO_ACCOUNT_ID)!;
+  (account.oidcProviders ??= []).push({ arn: DEMO_OIDC_PROVIDER_ARN, issuerUrl: idp.issuer, clientIds: [resource] });
   const close = stack.close;
   return {
     ...stack,
