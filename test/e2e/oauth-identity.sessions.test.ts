@@ -76,6 +76,7 @@ describe('OAUTH_ASSUME_WITH=oidc', () => {
       const listed = await call(bob, 'list_clusters', {});
       assert.equal(listed.isError, true);
       assert.match(text(listed), /AuthenticationFail\.OIDCToken\.AudienceNotMatch/);
+      assert.match(text(listed), /does not list this server's OAUTH_RESOURCE as a client id/);
     } finally {
       provider.clientIds = saved;
     }
