@@ -6,10 +6,9 @@
  * with `login_hint` → token) over real HTTP and returns the access token.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { freePort } from './free-port.ts';
 import { startDemoAuthorizationServer, type DemoAuthorizationServer } from '../emulator/idp/authorization-server.ts';
-import { DEMO_ACCOUNT_ID, DEMO_OIDC_PROVIDER_ARN, DEMO_ROLES } from '../emulator/sts/roles.ts';
+import { DEMO_ACCOUNT_ID, DEMO_OIDC_PROVIDER_ARN, DEMO_ROLE_MAPPING } from '../emulator/sts/roles.ts';
 import { rememberSecrets, startStack, type Stack, type StackOptions } from './stack.ts';
 
 export interface OAuthStack extends Stack {
@@ -17,17 +16,7 @@ export interface OAuthStack extends Stack {
   signIn(user: string): Promise<string>;
 }
 
-/** A port free now, so that the resource URL (which tokens are issued for) is known before the server listens. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
-
-/** bob's mapping is read-write on purpose: his RAM role (read-only) is what refuses him, as the sandbox shows; carol (a minted token, group viewers) gets the read-only catalogue. */
-export const ROLE_MAPPING = `groups=ops=>${DEMO_ROLES.ops.arn},read-write;groups=dev=>${DEMO_ROLES.dev.arn},read-write;groups=viewers=>${DEMO_ROLES.dev.arn},read-only`;
+export const ROLE_MAPPING = DEMO_ROLE_MAPPING;
 
 /**
  * `assumeWith: 'oidc'`: the server gets each user's session with AssumeRoleWithOIDC and the user's token; the demo

@@ -28,6 +28,11 @@ export interface AuthorizationServerOptions {
   resources: string[];
   port?: number;
   tokenLifetimeSeconds?: number;
+  /**
+   * Sandbox: take an unknown client_id with a loopback redirect_uri as registered. Clients such as mcp-remote keep a
+   * registration across runs, and the sandbox forgets its clients when it stops.
+   */
+  adoptUnknownLoopbackClients?: boolean;
 }
 
 export interface DemoAuthorizationServer {
@@ -135,8 +140,12 @@ export async function startDemoAuthorizationServer(options: AuthorizationServerO
 
   function authorize(url: URL, res: ServerResponse): void {
     const q = url.searchParams;
-    const client = clients.get(q.get('client_id') ?? '');
     const redirectUri = q.get('redirect_uri') ?? '';
+    const clientId = q.get('client_id') ?? '';
+    if (options.adoptUnknownLoopbackClients && /^[A-Za-z0-9_.-]{1,100}$/.test(clientId) && !clients.has(clientId) && redirectUriAllowed(redirectUri) && new URL(redirectUri).protocol === 'http:') {
+      clients.set(clientId, { redirectUris: [redirectUri], name: clientId });
+    }
+    const client = clients.get(clientId);
     if (!client || !client.redirectUris.includes(redirectUri)) return send(res, 400, '<p>Unknown client or redirect_uri.</p>');
     const back = new URL(redirectUri);
     const fail = (error: string, description: string) => {

@@ -33,3 +33,10 @@ export const DEMO_ROLES = {
 export function demoRoles(): RoleRecord[] {
   return Object.values(DEMO_ROLES).map(({ arn: _arn, ...record }) => ({ ...record, trustedAccounts: [...record.trustedAccounts], trustedOidcProviders: [...record.trustedOidcProviders], deniedActions: [...record.deniedActions] }));
 }
+
+/**
+ * `OAUTH_ROLE_MAPPING` of the sandbox and the tests. bob's mapping is read-write on purpose: his RAM role (read-only)
+ * is what refuses him; carol (a minted token, group viewers) gets the read-only catalogue.
+ */
+export const DEMO_ROLE_MAPPING =
+  `groups=ops=>${DEMO_ROLES.ops.arn},read-write;groups=dev=>${DEMO_ROLES.dev.arn},read-write;groups=viewers=>${DEMO_ROLES.dev.arn},read-only`;
