@@ -5,8 +5,7 @@
  * the user and the role; the request log line names the user (subject and display name, never the token).
  */
 import type { MiddlewareHandler } from 'hono';
-import { accessTokenVerifier, type AccessTokenVerifier } from '../auth/access-token.ts';
-import { issuerKeys } from '../auth/issuer-keys.ts';
+import type { AccessTokenVerifier } from '../auth/access-token.ts';
 import { mappingFor, noMappingMessage } from '../auth/role-mapping.ts';
 import type { Config } from '../config.ts';
 import type { AppEnv } from './app-env.ts';
@@ -16,7 +15,16 @@ import { challengeOauth, keysUnavailable, refuseUnmappedUser } from './protected
 export function callerAuth(config: Config, verifier?: AccessTokenVerifier): MiddlewareHandler<AppEnv> {
   const settings = config.oauth;
   if (config.authMode === 'token' || !settings) return bearerAuth(config.authTokens);
-  const verify = verifier ?? accessTokenVerifier(settings, issuerKeys(settings));
+  // jose (~0.2 s to load) is loaded with the first access token, never in AUTH_MODE=token.
+  let loading: Promise<AccessTokenVerifier> | undefined;
+  const verify: AccessTokenVerifier = async (token) => {
+    loading ??= verifier
+      ? Promise.resolve(verifier)
+      : Promise.all([import('../auth/access-token.ts'), import('../auth/issuer-keys.ts')]).then(([{ accessTokenVerifier }, { issuerKeys }]) =>
+          accessTokenVerifier(settings, issuerKeys(settings)),
+        );
+    return (await loading)(token);
+  };
   const matchStatic = staticTokenMatcher(config.authMode === 'both' ? config.authTokens : []);
   return async function authenticateCaller(c, next) {
     const presented = bearerTokenOf(c.req.header('authorization'));
