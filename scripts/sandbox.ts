@@ -77,6 +77,7 @@ const mcpUrl = `${server.url}/mcp`;
 // The Inspector version the test suite drives (test/clients), run by the Node >= 22 it needs: npx brings both.
 const clientTools = JSON.parse(readFileSync(new URL('../test/clients/package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
 const inspector = `npx -y -p node@22 -p @modelcontextprotocol/inspector@${clientTools.dependencies['@modelcontextprotocol/inspector']} mcp-inspector`;
+const mcpRemote = `npx -y -p node@22 -p mcp-remote@${clientTools.dependencies['mcp-remote']} mcp-remote`;
 const clusters = emulator.world.accounts[0]!.clusters.map((c) => `${c.cluster_id} (${c.name}, ${c.region_id})`).join('\n    ');
 // The server reaches ACK through CS_ENDPOINT (central) and CS_REGION_ENDPOINTS (one endpoint per emulated region).
 const regions = Object.entries(emulator.regionEndpoints).map(([region, endpoint]) => `${region} ${endpoint}`).join(', ');
@@ -97,7 +98,7 @@ Or from the command line:
 
 Or sign in as a person (OAuth; the demo authorization server at ${idp.issuer} lets you pick alice, who may scale
 node pools, or bob, whose read-only role RAM refuses every change):
-  npx -y -p node@22 mcp-remote ${mcpResource}
+  ${mcpRemote} ${mcpResource}
 
 Or with curl:
   curl -s ${mcpUrl} -H 'content-type: application/json' -H 'accept: application/json' -H 'authorization: Bearer ${token}' \\
