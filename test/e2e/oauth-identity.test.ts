@@ -70,6 +70,14 @@ describe('AUTH_MODE=oauth', () => {
     assert.deepEqual(stack.emulator.callLog.records, [], 'no upstream call for a refused token');
   });
 
+  test("a flood of tokens with made-up kids fetches the issuer's keys at most once", async () => {
+    const before = stack.idp.hits.get('/jwks') ?? 0;
+    const flood = await Promise.all(Array.from({ length: 30 }, (_, i) => stack.idp.mint('alice', {}, { kid: `flood-${i}` })));
+    const answers = await Promise.all(flood.map((token) => stack.post(listTools, { authorization: `Bearer ${token}` })));
+    assert.deepEqual([...new Set(answers.map((answer) => answer.status))], [401]);
+    assert.ok((stack.idp.hits.get('/jwks') ?? 0) - before <= 1, `JWKS fetched ${(stack.idp.hits.get('/jwks') ?? 0) - before} times`);
+  });
+
   test('alice signs in as an OAuth client does and scales with her own STS session of the ops role', async () => {
     const token = await stack.signIn('alice');
     const alice = await stack.client({ authorization: `Bearer ${token}` });
