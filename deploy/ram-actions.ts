@@ -62,3 +62,16 @@ export function ramPolicy(mode: 'read-only' | 'read-write', tools: readonly AnyT
     Statement: [...byResources.values()].map((group) => ({ Effect: 'Allow' as const, Action: group.actions, Resource: group.resources })),
   };
 }
+
+/**
+ * With signed-in users (AUTH_MODE oauth or both, OAUTH_ASSUME_WITH=role) the function's role also needs
+ * `sts:AssumeRole` on exactly the roles OAUTH_ROLE_MAPPING names, and on nothing else. In AUTH_MODE=oauth this is
+ * all it needs (every call acts with a user's role); in `both` it keeps the tools' policy for static-token callers.
+ * Each mapped role gets the tools' policy of its mapping's access mode and a trust policy naming the function's
+ * account (README, "Signed-in users").
+ */
+export function assumeMappedRolesStatement(roleArns: string[]): RamPolicy['Statement'][number] {
+  const unique = [...new Set(roleArns)].sort();
+  if (unique.length === 0) throw new Error('no mapped roles: OAUTH_ROLE_MAPPING names none');
+  return { Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: unique };
+}

@@ -6,6 +6,7 @@
  * application (deploy/fc-app) renders the same function with kubectl in its code package.
  */
 import { z } from 'zod';
+import { parseOAuthSettings } from '../src/auth/oauth-settings.ts';
 
 const arn = (kind: string, pattern: RegExp) => z.string().regex(pattern, `must be ${kind}`);
 const layerArn = arn('an FC layer ARN', /^acs:fc:[a-z0-9-]+:(\d+|official):layers\/[A-Za-z0-9_-]+\/versions\/\d+$/);
@@ -39,6 +40,17 @@ const environment = (kubectlPath: KubectlSource['path']) => z
   .catchall(z.string())
   .refine((env) => env.MCP_AUTH_TOKEN || env.MCP_AUTH_TOKENS || env.MCP_AUTH_BY_GATEWAY === 'true' || env.CREDENTIAL_SOURCES === 'caller', {
     message: 'an anonymous trigger needs MCP_AUTH_TOKEN(S), a gateway (MCP_AUTH_BY_GATEWAY=true) or CREDENTIAL_SOURCES=caller',
+  })
+  .superRefine((env, ctx) => {
+    // The server refuses these at start with the same message; caught here before a deploy.
+    try {
+      parseOAuthSettings(env);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+    if (env.AUTH_MODE === 'oauth' && (env.MCP_AUTH_TOKEN || env.MCP_AUTH_TOKENS)) {
+      ctx.addIssue({ code: 'custom', message: 'AUTH_MODE=oauth accepts no static tokens: deploy AUTH_MODE=both with a token, or a template without MCP_AUTH_TOKEN' });
+    }
   });
 
 const HttpTrigger = z.strictObject({

@@ -2,6 +2,7 @@
  * Every setting of the server, read from the environment once, validated, and frozen.
  * A setting that is wrong stops the start with a message that says how to fix it.
  */
+import { parseOAuthSettings, type AuthMode, type OAuthSettings } from './auth/oauth-settings.ts';
 import { REGION_PATTERN } from './cluster/region-id.ts';
 import { type KubectlSettings, parseKubectlSettings } from './kubectl-settings.ts';
 import { ConfigError, type Env, flag, integer, list } from './setting-values.ts';
@@ -11,7 +12,8 @@ import { parseToolsets, type Toolset } from './toolsets.ts';
 export { ConfigError, type KubectlSettings };
 
 export type AccessMode = 'read-only' | 'read-write';
-export type CredentialSource = 'caller' | 'function' | 'default';
+/** Where a request's credentials came from; `user`: the signed-in user's role session (AUTH_MODE oauth/both). */
+export type CredentialSource = 'caller' | 'function' | 'default' | 'user';
 
 export interface AuthToken {
   name: string;
@@ -30,6 +32,10 @@ export interface Config {
   toolsets: readonly Toolset[];
   confirmDestructive: ConfirmDestructive;
   authTokens: AuthToken[];
+  /** How callers authenticate (`AUTH_MODE`): static bearer tokens, OAuth access tokens (JWTs), or both. */
+  authMode: AuthMode;
+  /** The OAuth protected-resource settings (src/auth/oauth-settings.ts); undefined when `authMode` is token. */
+  oauth: OAuthSettings | undefined;
   /** Declared by the operator: a gateway in front (e.g. an FC JWT trigger) authenticates callers. */
   authByGateway: boolean;
   /** Where Alibaba Cloud credentials may come from, in order of preference. */
@@ -201,6 +207,12 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError(`ALIBABA_CLOUD_ENDPOINT_PROTOCOL must be https or http; got "${protocol}".`);
   }
   const onFc = runsOnFc(env);
+  let auth: ReturnType<typeof parseOAuthSettings>;
+  try {
+    auth = parseOAuthSettings(env);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   const config: Config = {
     host: env.HOST?.trim() || (onFc ? '0.0.0.0' : '127.0.0.1'),
     port: integer(env, 'FC_SERVER_PORT', integer(env, 'PORT', onFc ? 9000 : 8080, 0, 65535), 0, 65535),
@@ -208,6 +220,7 @@ export function loadConfig(env: Env = process.env): Config {
     toolsets: toolsets.toolsets,
     confirmDestructive,
     authTokens: parseAuthTokens(env),
+    ...auth,
     authByGateway: flag(env, 'MCP_AUTH_BY_GATEWAY'),
     credentialSources: parseCredentialSources(env),
     trustFcHeaders: env.TRUST_FC_HEADERS ? flag(env, 'TRUST_FC_HEADERS') : onFc,
@@ -250,6 +263,16 @@ export function loadConfig(env: Env = process.env): Config {
  * @throws ConfigError
  */
 export function assertSecureStartup(config: Config): void {
+  if (config.authMode === 'oauth' && config.authTokens.length > 0) {
+    throw new ConfigError('AUTH_MODE=oauth accepts no static tokens, but MCP_AUTH_TOKEN(S) is set: set AUTH_MODE=both to accept both, or remove the tokens.');
+  }
+  if (config.authMode === 'both' && config.authTokens.length === 0) {
+    throw new ConfigError('AUTH_MODE=both needs MCP_AUTH_TOKEN or MCP_AUTH_TOKENS for the static-token callers; without them set AUTH_MODE=oauth.');
+  }
+  if (config.oauth?.assumeWith === 'role' && !config.credentialSources.some((source) => source !== 'caller')) {
+    throw new ConfigError('OAUTH_ASSUME_WITH=role signs AssumeRole with the server\'s own credentials, but CREDENTIAL_SOURCES allows only caller: add function (or default), or use OAUTH_ASSUME_WITH=oidc.');
+  }
+  if (config.authMode !== 'token') return; // every caller is authenticated: by a token, or by the authorization server
   const actsWithOwnIdentity = config.credentialSources.some((source) => source !== 'caller');
   if (config.authTokens.length === 0 && !config.authByGateway && actsWithOwnIdentity) {
     throw new ConfigError(

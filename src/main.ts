@@ -29,7 +29,7 @@ export async function startFromEnvironment(options: StartOptions = {}): Promise<
     for (const use of applySettingAliases(process.env)) logger.warn('setting_alias', { ...use, message: describeAliasUse(use) });
     const config = loadConfig();
     const server = await startServer(config, { logger, toolsList: options.toolsList });
-    logger.event('listening', { url: server.url, accessMode: config.accessMode, credentialSources: config.credentialSources, tokens: config.authTokens.map((t) => t.name) });
+    logger.event('listening', { url: server.url, accessMode: config.accessMode, credentialSources: config.credentialSources, tokens: config.authTokens.map((t) => t.name), authMode: config.authMode, ...(config.oauth ? { issuer: config.oauth.issuer, resource: config.oauth.resource } : {}) });
     const stop = () => void server.close().then(() => process.exit(0));
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);

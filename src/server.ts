@@ -56,7 +56,7 @@ function listenError(error: NodeJS.ErrnoException, config: Config): Error {
 
 /** A server nobody authenticates: only callers' own keys can act (assertSecureStartup refuses anything else). */
 function isOpen(config: Config): boolean {
-  return config.authTokens.length === 0 && !config.authByGateway;
+  return config.authMode === 'token' && config.authTokens.length === 0 && !config.authByGateway;
 }
 
 export interface RunningServer {

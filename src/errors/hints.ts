@@ -29,6 +29,14 @@ const BY_CODE: Record<string, string> = {
   RequestTimeExpired: "The server's clock differs from Alibaba Cloud's by more than 15 minutes: check the system time.",
   InvalidParameter: 'Alibaba Cloud rejected the request as sent, so nothing was changed: check the arguments (list_nodepools / list_nodes show valid ids).',
   ProjectForbidden: 'The Log Service project is disabled (often an overdue payment): check the account in the Log Service console.',
+  // STS, getting a signed-in user's role session (AUTH_MODE oauth/both; the RAM error-code list of STS 2015-04-01).
+  'EntityNotExist.Role': "The RAM role your sign-in maps to does not exist: the operator must fix OAUTH_ROLE_MAPPING or create the role.",
+  'AuthenticationFail.NoPermission':
+    "RAM would not let your sign-in assume the mapped role: the role's trust policy must name the RAM OIDC provider of this server's OAUTH_OIDC_PROVIDER_ARN (operator).",
+  'AuthenticationFail.OIDCToken.AudienceNotMatch':
+    "RAM's OIDC provider does not list this server's OAUTH_RESOURCE as a client id (the tokens' aud): the operator must add it to the provider.",
+  'AuthenticationFail.OIDCToken.Expired': 'Your sign-in has expired: sign in again (your MCP client does this when it gets a 401).',
+  'AuthenticationFail.OIDCToken.InvalidSignature': "RAM could not verify your token with the OIDC provider's keys: the operator must check the provider's issuer URL and fingerprint.",
   // Emulator codes: ACK's own codes for these cases are not published. Any other code of the same
   // class gets the class hint below.
   ErrorNodePoolStateConflict:

@@ -3,16 +3,21 @@
  * `GET /healthz` answers without auth or cloud calls, everything else is a clear error.
  */
 import { Hono, type Context } from 'hono';
+import type { AccessTokenVerifier } from '../auth/access-token.ts';
 import { createMcpPipeline, type McpPipelineDependencies } from '../mcp/serve-request.ts';
 import type { AppEnv } from './app-env.ts';
 import { oauthDiscoveryRoutes } from './auth-answers.ts';
-import { bearerAuth } from './bearer-auth.ts';
+import { callerAuth } from './caller-auth.ts';
 import { jsonRpcError } from './json-rpc-errors.ts';
 import { originGuard } from './origin-guard.ts';
+import { protectedResourceRoutes } from './protected-resource.ts';
 import { readJsonBody } from './read-json-body.ts';
 import { fcRequestId, methodForLog, requestLog } from './request-log.ts';
 
-export type AppDependencies = McpPipelineDependencies;
+export interface AppDependencies extends McpPipelineDependencies {
+  /** Replaces the access-token check of AUTH_MODE oauth/both (tests); default: JWTs of OAUTH_ISSUER. */
+  accessTokenVerifier?: AccessTokenVerifier;
+}
 
 export const MCP_PATHS = ['/mcp', '/mcp/v1'] as const;
 
@@ -25,22 +30,26 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.use('*', originGuard(config));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  oauthDiscoveryRoutes(app);
+  if (config.oauth) protectedResourceRoutes(app, config.oauth, MCP_PATHS);
+  else oauthDiscoveryRoutes(app);
+  const authenticate = callerAuth(config, deps.accessTokenVerifier);
 
   const methodNotAllowed = (c: Context<AppEnv>) =>
     c.json(jsonRpcError(-32000, 'Method not allowed: this server is stateless; send JSON-RPC with POST.'), 405, { Allow: 'POST' });
 
   for (const path of MCP_PATHS) {
-    app.post(path, bearerAuth(config.authTokens), async function mcpEndpoint(c) {
+    app.post(path, authenticate, async function mcpEndpoint(c) {
       const body = await readJsonBody(c.req.raw, config.maxBodyBytes, config.maxBatchSize);
       if (!body.ok) return c.json(jsonRpcError(body.code, body.message, body.id ?? null), body.status);
       const fields = c.get('logFields');
       fields.rpc = body.messages.map(methodForLog);
+      const caller = c.get('caller');
       const answer = await serveMcp({
         request: c.req.raw,
         body: body.value,
         messages: body.messages,
-        readOnlyCaller: c.get('caller').readOnly,
+        readOnlyCaller: caller.readOnly,
+        user: caller.user,
         logFields: fields,
         requestId: fcRequestId(c.req.raw.headers),
       });

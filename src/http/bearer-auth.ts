@@ -10,22 +10,34 @@ import { sha256 } from '../values.ts';
 import type { AppEnv } from './app-env.ts';
 import { refuseCaller } from './auth-answers.ts';
 
+/** The bearer token of an `Authorization` header, or undefined. */
+export function bearerTokenOf(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+}
+
+/** Finds which configured static token `presented` is, in time that does not depend on which one matched. */
+export function staticTokenMatcher(tokens: AuthToken[]): (presented: string | undefined) => AuthToken | undefined {
+  const known = tokens.map((token) => ({ token, digest: sha256(token.token) }));
+  return (presented) => {
+    const hashed = presented === undefined ? undefined : sha256(presented);
+    let found: AuthToken | undefined;
+    for (const entry of known) {
+      if (hashed && timingSafeEqual(hashed, entry.digest)) found ??= entry.token;
+    }
+    return found;
+  };
+}
+
 export function bearerAuth(tokens: AuthToken[]): MiddlewareHandler<AppEnv> {
-  const known = tokens.map((token) => ({ ...token, digest: sha256(token.token) }));
+  const match = staticTokenMatcher(tokens);
   return async function authenticateCaller(c, next) {
-    if (known.length === 0) {
+    if (tokens.length === 0) {
       c.set('caller', { tokenName: 'anonymous', readOnly: false });
       return next();
     }
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const presented = match ? sha256(match[1]!) : undefined;
-    // Compare against every token so the time taken does not depend on which one matched.
-    let found: (typeof known)[number] | undefined;
-    for (const token of known) {
-      if (presented && timingSafeEqual(presented, token.digest)) found ??= token;
-    }
-    if (!found) return refuseCaller(c, match ? 'invalid_token' : 'missing_token');
+    const presented = bearerTokenOf(c.req.header('authorization'));
+    const found = match(presented);
+    if (!found) return refuseCaller(c, presented !== undefined ? 'invalid_token' : 'missing_token');
     c.set('caller', { tokenName: found.name, readOnly: found.readOnly });
     return next();
   };

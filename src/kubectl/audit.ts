@@ -13,6 +13,8 @@ import { decodeSegments, restTarget, type RestRule } from './rest-policy.ts';
 export interface KubectlAuditSubject {
   cluster: string;
   identity: string;
+  /** The signed-in user (AUTH_MODE oauth/both): subject and display name, never the token. */
+  user?: { sub: string; name?: string } | undefined;
 }
 
 /** Bounds of one call's audit line. */

@@ -8,6 +8,8 @@
 import type { Config } from '../config.ts';
 import type { DefaultCredentialChain } from '../credentials/resolve-credentials.ts';
 import type { Logger } from '../log.ts';
+import type { CallerUser } from '../auth/caller-user.ts';
+import { userCredentialSource } from '../auth/user-credentials.ts';
 import type { ServerServices } from '../services.ts';
 import { toolContextFactory } from '../tools/create-tool-context.ts';
 import type { CallRecord, RequestHooks } from './build-server.ts';
@@ -35,8 +37,10 @@ export interface McpRequest {
   body: unknown;
   /** The body's messages (one, or a batch's), each a valid JSON-RPC envelope. */
   messages: unknown[];
-  /** The authenticated caller may only read (a read-only token). */
+  /** The authenticated caller may only read (a read-only token, or a user mapped to read-only). */
   readOnlyCaller: boolean;
+  /** The signed-in user (AUTH_MODE oauth/both); every call then acts with the user's role session. */
+  user?: CallerUser | undefined;
   /** The request's log line: the pipeline adds the calls' outcomes. */
   logFields: Record<string, unknown>;
   requestId?: string;
@@ -64,8 +68,10 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
   const { config, logger } = deps;
   let listed = deps.toolsList;
   const toolsList = async () => (listed ??= toolsListJson(await deps.catalog()));
+  // Signed-in users' role sessions, cached per user until they expire (AUTH_MODE oauth/both).
+  const userCredentials = config.oauth ? userCredentialSource(config) : undefined;
 
-  return async function serveMcp({ request, body, messages, readOnlyCaller, logFields: fields, requestId }) {
+  return async function serveMcp({ request, body, messages, readOnlyCaller, user, logFields: fields, requestId }) {
     const mode = config.accessMode === 'read-only' || readOnlyCaller ? 'read-only' : 'read-write';
     const stream = wantsProgressStream(request.headers.get('accept') ?? '', messages);
     const direct = stream ? undefined : directRequest(body, request.headers);
@@ -80,7 +86,7 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
     const hooks: RequestHooks = {
       mode,
       signal: request.signal,
-      makeContext: toolContextFactory({ config, services: deps.services, headers: request.headers, mode, defaultChain: deps.defaultChain, note }),
+      makeContext: toolContextFactory({ config, services: deps.services, headers: request.headers, mode, defaultChain: deps.defaultChain, note, user, userCredentials }),
       onCallFinished(record) {
         calls.push(record);
         fields.calls = calls;

@@ -15,6 +15,8 @@ import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
 import { maskAccessKeyId } from '../credentials/aliyun-credentials.ts';
 import { CALLER_HEADERS, type DefaultCredentialChain, resolveCredentials } from '../credentials/resolve-credentials.ts';
 import { ToolFailure } from '../errors/tool-failure.ts';
+import type { CallerUser } from '../auth/caller-user.ts';
+import type { UserCredentialSource } from '../auth/user-credentials.ts';
 import type { ServerServices } from '../services.ts';
 import type { ClusterScope, ToolContext } from './tool-context.ts';
 
@@ -25,6 +27,17 @@ export interface RequestScope {
   mode: AccessMode;
   defaultChain: DefaultCredentialChain;
   note: ToolContext['note'];
+  /** The signed-in user (AUTH_MODE oauth/both): every call then acts with the user's role session. */
+  user?: CallerUser | undefined;
+  userCredentials?: UserCredentialSource | undefined;
+}
+
+function signedInUsersCredentials(scope: RequestScope, user: CallerUser, source: UserCredentialSource): Promise<AliyunCredentials> {
+  if (Object.values(CALLER_HEADERS).some((name) => name !== CALLER_HEADERS.region && scope.headers.has(name))) {
+    return Promise.reject(new ToolFailure('CallerCredentialsNotAccepted', 'You are signed in: every call acts with your own role. Remove the X-Aliyun-Access-Key-* headers.'));
+  }
+  // The server's own credentials sign AssumeRole (OAUTH_ASSUME_WITH=role); AssumeRoleWithOIDC needs none.
+  return source.get(user, () => resolveCredentials(scope.headers, scope.config, scope.defaultChain));
 }
 
 function invalidRegion(value: string, where: string): ToolFailure {
@@ -65,7 +78,9 @@ function clusterScope(
 export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, progress: ToolContext['progress']) => ToolContext {
   let credentials: Promise<AliyunCredentials> | undefined;
   const getCredentials = () => {
-    credentials ??= resolveCredentials(scope.headers, scope.config, scope.defaultChain).then((resolved) => {
+    const { user, userCredentials } = scope;
+    const resolve = () => (user && userCredentials ? signedInUsersCredentials(scope, user, userCredentials) : resolveCredentials(scope.headers, scope.config, scope.defaultChain));
+    credentials ??= resolve().then((resolved) => {
       scope.note({ credentialSource: resolved.source, accessKeyId: maskAccessKeyId(resolved.accessKeyId) });
       return resolved;
     });
@@ -98,6 +113,7 @@ export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, p
       signal,
       progress,
       note: scope.note,
+      ...(scope.user ? { user: { subject: scope.user.subject, name: scope.user.name } } : {}),
       // `this`: the context the handler holds (the call runner wraps `note` to record the cluster per call).
       forCluster(args) {
         this.note({ cluster: args.cluster_id });

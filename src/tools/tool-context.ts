@@ -55,6 +55,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** Sends a progress notification when the client asked for them; otherwise does nothing. */
   progress(progress: number, total: number | undefined, message: string): Promise<void>;
+  /** The signed-in user (AUTH_MODE oauth/both), named in audit lines; absent for static-token callers. */
+  user?: { subject: string; name: string | undefined };
   /** Adds fields to this request's log line (cluster id, upstream request id…). */
   note(fields: Record<string, string | number | boolean | undefined>): void;
 }

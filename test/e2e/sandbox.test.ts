@@ -117,4 +117,26 @@ describe('npm run sandbox', () => {
     const unauthorised = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(unauthorised.status, 401);
   });
+
+  test('prints the mcp-remote sign-in command; its demo authorization server offers alice and bob and signs one in by login_hint', async () => {
+    const { url, banner } = await startSandbox({});
+    assert.ok(banner.includes(`npx -y -p node@22 -p mcp-remote@${PINNED['mcp-remote']} mcp-remote ${url}`), banner);
+    const challenge = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(challenge.status, 401);
+    const metadataUrl = /resource_metadata="([^"]+)"/.exec(challenge.headers.get('www-authenticate') ?? '')?.[1];
+    const { authorization_servers: [issuer] } = (await (await fetch(metadataUrl!)).json()) as { authorization_servers: string[] };
+    const registration = await fetch(`${issuer}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ redirect_uris: ['http://127.0.0.1:1/cb'] }),
+    });
+    const { client_id: clientId } = (await registration.json()) as { client_id: string };
+    const authorize = `${issuer}/authorize?response_type=code&client_id=${clientId}&redirect_uri=${encodeURIComponent('http://127.0.0.1:1/cb')}&code_challenge=${'a'.repeat(43)}&code_challenge_method=S256&resource=${encodeURIComponent(url)}`;
+    const page = await (await fetch(authorize)).text();
+    assert.match(page, /Alice Ops<\/a> \(groups: ops\)/);
+    assert.match(page, /Bob Dev<\/a> \(groups: dev\)/);
+    const signedIn = await fetch(`${authorize}&login_hint=alice`, { redirect: 'manual' });
+    assert.equal(signedIn.status, 302);
+    assert.match(signedIn.headers.get('location') ?? '', /^http:\/\/127\.0\.0\.1:1\/cb\?code=/);
+  });
 });

@@ -68,6 +68,18 @@ function assertOneLine(stderr: string, pattern: RegExp): void {
 }
 
 describe('starting the server', () => {
+  test('AUTH_MODE=oauth with a mapping to a malformed ARN: one line naming it, exit 78', async () => {
+    const { child, output } = await run({
+      AUTH_MODE: 'oauth',
+      OAUTH_ISSUER: 'https://idp.example.com',
+      OAUTH_RESOURCE: 'https://mcp.example.com/mcp',
+      OAUTH_ROLE_MAPPING: 'groups=ops=>acs:ram::123:role/ops',
+    });
+    const [code] = (await once(child, 'exit')) as [number];
+    assert.equal(code, 78);
+    assertOneLine(output().stderr, /^ack-mcp-server: OAUTH_ROLE_MAPPING: "acs:ram::123:role\/ops" is not a RAM role ARN/);
+  });
+
   test('with no token and the function role allowed, it refuses to start and says how to fix it', async () => {
     const { child, output } = await run({});
     const [code] = (await once(child, 'exit')) as [number];

@@ -14,6 +14,7 @@ import { startEmulator, type Emulator, type EmulatedProduct, type EmulatorOption
 import { registerObservabilityCsRoutes } from './sls/cs-routes.ts';
 import { slsProduct } from './sls/product.ts';
 import { stsProduct } from './sts/product.ts';
+import { DEMO_ROLES, KUBE_WRITE_VERBS } from './sts/roles.ts';
 
 export interface FullEmulator extends Emulator {
   /** Environment settings that wire the MCP server to this emulator. */
@@ -33,6 +34,8 @@ export async function startFullEmulator(options: Omit<EmulatorOptions, 'products
   registerUpgradeCsRoutes();
   registerAddonCsRoutes();
   const kube = await startFakeKubeApiServer();
+  // The read-only role's RBAC in every cluster: no Kubernetes writes.
+  kube.rbac.forbid(DEMO_ROLES.dev.roleId, KUBE_WRITE_VERBS);
   const kubeEnv = { kubeApiServerUrl: kube.url, kubeconfigFor: (user: string, groups: string[]) => kube.kubeconfig(user, groups) };
   const emulator = await startEmulator({ ...options, env: { ...kubeEnv, ...options.env }, products });
   const serverEnv: Record<string, string> = {

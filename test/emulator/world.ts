@@ -3,6 +3,7 @@
  * ACK clusters, node pools and nodes each account owns. Mutable: operations change it.
  */
 import { createHash } from 'node:crypto';
+import { demoRoles } from './sts/roles.ts';
 
 export interface AccessKey {
   accessKeyId: string;
@@ -12,6 +13,29 @@ export interface AccessKey {
   expiresAt?: number;
   /** RAM actions (e.g. `cs:ScaleClusterNodePool`) this key is denied. */
   deniedActions?: string[];
+  /** Set on the keys STS issued for a role session (AssumeRole, AssumeRoleWithOIDC). */
+  assumedRole?: { roleName: string; roleId: string; sessionName: string };
+}
+
+/** A RAM role of an account: who may assume it (trust policy) and what its sessions are denied (its RAM policy). */
+export interface RoleRecord {
+  roleName: string;
+  roleId: string;
+  /** Trust policy: RAM identities of these accounts may AssumeRole it (with sts:AssumeRole allowed to them). */
+  trustedAccounts: string[];
+  /** Trust policy: tokens of these RAM OIDC providers (ARNs) may AssumeRoleWithOIDC it. */
+  trustedOidcProviders: string[];
+  /** RAM actions its sessions are denied. */
+  deniedActions: string[];
+  /** MaxSessionDuration (seconds). */
+  maxSessionSeconds: number;
+}
+
+/** A RAM OIDC provider: tokens of `issuerUrl` whose `aud` is one of `clientIds`. */
+export interface OidcProviderRecord {
+  arn: string;
+  issuerUrl: string;
+  clientIds: string[];
 }
 
 export interface NodeRecord {
@@ -63,6 +87,8 @@ export interface AccountRecord {
   clusters: ClusterRecord[];
   /** ECS instances the account may have (all its clusters' nodes count); unset means unlimited. A scale-out beyond it fails. */
   ecsInstanceQuota?: number;
+  roles?: RoleRecord[];
+  oidcProviders?: OidcProviderRecord[];
 }
 
 export interface World {
@@ -153,6 +179,7 @@ export function createDemoWorld(now = Date.now()): World {
       {
         accountId: '1234567890123456',
         name: 'demo',
+        roles: demoRoles(),
         accessKeys: [
           { accessKeyId: 'LTAI5tDemoAccessKeyId001', accessKeySecret: 'DemoSecretAbcdefghijklmnopqrs01' },
           {

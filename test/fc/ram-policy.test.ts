@@ -38,6 +38,8 @@ describe('RAM policy of the function role', () => {
 
   it('grants every RAM action the emulator enforces for the cloud operations', async () => {
     const granted = actionsOf('read-write');
+    // sts:AssumeRole (signed-in users' sessions) is granted on the mapped roles only: deploy/oauth-policy.ts, tested below.
+    granted.add('sts:AssumeRole');
     for await (const file of files(join(REPO_ROOT, 'test', 'emulator'))) {
       const text = await readFile(file, 'utf8');
       for (const [, action] of text.matchAll(/ramAction:\s*'([a-z]+:[A-Za-z0-9]+)'/g)) {
@@ -71,5 +73,21 @@ describe('RAM policy of the function role', () => {
       assert.match(error.stderr, /^ram-policy: TOOLSETS names unknown toolset "pods"; the toolsets are clusters, nodepools/);
       return true;
     });
+  });
+});
+
+describe('RAM policy of the function role with signed-in users', () => {
+  const mapping = 'groups=ops=>acs:ram::1234567890123456:role/ack-ops,read-write;groups=dev=>acs:ram::1234567890123456:role/ack-dev;sub=x=>acs:ram::1234567890123456:role/ack-ops';
+  it('oauth: sts:AssumeRole on exactly the mapped roles and nothing else', async () => {
+    const { functionRolePolicy } = await import('../../deploy/oauth-policy.ts');
+    assert.deepEqual(functionRolePolicy('oauth', 'read-only', mapping).Statement, [
+      { Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: ['acs:ram::1234567890123456:role/ack-dev', 'acs:ram::1234567890123456:role/ack-ops'] },
+    ]);
+  });
+  it("both: the mode's tool policy plus that one statement", async () => {
+    const { functionRolePolicy } = await import('../../deploy/oauth-policy.ts');
+    const policy = functionRolePolicy('both', 'read-only', mapping);
+    assert.deepEqual(policy.Statement.slice(0, -1), ramPolicy('read-only').Statement);
+    assert.deepEqual(policy.Statement.at(-1)?.Action, ['sts:AssumeRole']);
   });
 });

@@ -139,3 +139,29 @@ describe('deployment files around s.yaml', () => {
     assert.equal(await ignored('tenants/example.env'), false, 'the example stays committed');
   });
 });
+
+describe('s.yaml with signed-in users', () => {
+  const oauth = {
+    ACK_MCP_AUTH_MODE: 'both',
+    ACK_MCP_OAUTH_ISSUER: 'https://example.aliyunidaas.com/api/v2/app_abc/oidc',
+    ACK_MCP_OAUTH_RESOURCE: 'https://ack-mcp-team-e.cn-beijing.fcapp.run/mcp',
+    ACK_MCP_OAUTH_ROLE_MAPPING: 'groups=ops=>acs:ram::1234567890123456:role/ack-ops,read-write;groups=dev=>acs:ram::1234567890123456:role/ack-dev',
+  };
+  it('renders the issuer, resource and mapping into the function, which the server accepts', async () => {
+    const props = await render('s.yaml', tenantEnv('team-e', oauth));
+    const env = props.environmentVariables;
+    assert.equal(env.AUTH_MODE, 'both');
+    assert.equal(env.OAUTH_ISSUER, oauth.ACK_MCP_OAUTH_ISSUER);
+    assert.equal(env.OAUTH_RESOURCE, oauth.ACK_MCP_OAUTH_RESOURCE);
+    assert.equal(env.OAUTH_ROLE_MAPPING, oauth.ACK_MCP_OAUTH_ROLE_MAPPING);
+    assert.equal(env.OAUTH_ASSUME_WITH, 'role');
+  });
+  it('defaults to static tokens only, and the schema refuses a mapping to a malformed ARN', async () => {
+    assert.equal((await render('s.yaml', tenantEnv('team-f'))).environmentVariables.AUTH_MODE, 'token');
+    const result = await renderTemplate('s.yaml', tenantEnv('team-g', { ...oauth, ACK_MCP_OAUTH_ROLE_MAPPING: 'groups=ops=>acs:ram::12:role/x' }));
+    assert.ok(result.ok, result.output);
+    const parsed = RenderedTemplate.safeParse(result.template);
+    assert.equal(parsed.success, false);
+    assert.match(JSON.stringify(parsed.error?.issues), /is not a RAM role ARN/);
+  });
+});

@@ -118,7 +118,7 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
         upstream,
         policy: { mode: ctx.accessMode, allowSecrets: settings.allowSecrets, allowExec: settings.allowExec, allowPrivileged: settings.allowPrivileged },
         poolKey: perClusterKey,
-        audit: { cluster: args.cluster_id, identity: identityKey.slice(0, 12) },
+        audit: { cluster: args.cluster_id, identity: identityKey.slice(0, 12), ...(ctx.user ? { user: { sub: ctx.user.subject, ...(ctx.user.name ? { name: ctx.user.name } : {}) } } : {}) },
       },
       cacheKey: perClusterKey,
       proxy: await ctx.services.kubectlProxy(),

@@ -11,6 +11,8 @@ import { csRoutes, findCluster, type CsRoute } from './routes.ts';
 
 /** The Kubernetes user name the emulator gives a caller. */
 export function kubeUserOf(caller: Pick<Caller, 'account' | 'key'>): string {
+  // A role session's kubeconfig is the role's (ACK's RBAC binds RAM roles, not sessions): every session of a role is one user.
+  if (caller.key.assumedRole) return caller.key.assumedRole.roleId;
   return `${caller.account.accountId}-${stableHex(`kube-user:${caller.key.accessKeyId}`, 8)}`;
 }
 
