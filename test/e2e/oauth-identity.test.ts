@@ -57,6 +57,9 @@ describe('AUTH_MODE=oauth', () => {
       ['from another issuer', await stack.idp.mint('alice', { iss: 'https://evil.example.com' }), /another authorization server/],
       ['unknown kid', await stack.idp.mint('alice', {}, { kid: 'made-up' }), /not signed by one of the issuer's keys/],
       ['tampered', `${header}.${b64({ iss: stack.idp.issuer, aud: stack.mcpUrl, sub: 'alice', groups: ['ops'], exp: now + 600 })}.${signature}`, /signature does not verify/],
+      ['garbage in three parts', 'a.b.c', /malformed/],
+      ['of 15,000 characters', `${'e'.repeat(7_500)}.${'f'.repeat(7_498)}.x`, /malformed/],
+      ['opaque', 'an-opaque-access-token-0123456789', /not a JWT \(opaque access tokens are not supported\)/],
       ['alg none', `${b64({ alg: 'none' })}.${b64({ iss: stack.idp.issuer, aud: stack.mcpUrl, sub: 'alice', groups: ['ops'], exp: now + 600 })}.`, /algorithm|malformed/],
     ];
     stack.emulator.callLog.clear();
