@@ -58,6 +58,14 @@ export async function cacheDirectory(cacheKey: string): Promise<string> {
   return privateDirectory(join(root, createHash('sha256').update(cacheKey).digest('hex').slice(0, 32)));
 }
 
+/**
+ * Start the loopback proxy (its certificate and listener) now, so that a process's first kubectl call does not wait
+ * for it after the kubeconfig has come: call it before fetching the kubeconfig. Failures surface in `executeKubectl`.
+ */
+export function warmKubectlProxy(proxy: KubectlProxy = kubectlProxy()): void {
+  proxy.endpoint().catch(() => undefined);
+}
+
 export async function executeKubectl(options: ExecuteKubectlOptions): Promise<KubectlExecution> {
   const proxy = options.proxy ?? kubectlProxy();
   const cacheDir = await cacheDirectory(options.cacheKey);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { KubectlSettings } from '../../config.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { parseKubectlCommand } from '../../kubectl/command-policy.ts';
-import { executeKubectl, kubectlCacheKey } from '../../kubectl/execute.ts';
+import { executeKubectl, kubectlCacheKey, warmKubectlProxy } from '../../kubectl/execute.ts';
 import { NARROWING_HINT, truncationMarker } from '../../kubectl/output-filter.ts';
 import { findPrlimit } from '../../kubectl/resource-limits.ts';
 import { commandsAtOnce, kubectlRunSlots, SlotWaitEnded, slotWaitNote, type SlotGrant } from '../../kubectl/run-slots.ts';
@@ -96,6 +96,7 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
   const deadline = started + timeoutSeconds * 1000;
   ctx.note({ cluster: args.cluster_id, kubectl: parsed.subcommand });
 
+  warmKubectlProxy(); // in parallel with the kubeconfig fetch (a process's first call)
   const upstream = await clusterUpstream(ctx, args.cluster_id, args.region);
   const { identityKey } = await ctx.credentials();
   const perClusterKey = kubectlCacheKey(identityKey, args.cluster_id, upstream.server);
