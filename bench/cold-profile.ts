@@ -5,7 +5,8 @@
  * - its first `tools/call list_nodepools`, then its first `kubectl get pods` and the first kubectl call of another
  *   identity, each with a timeline: the emulated cloud's calls and the fake API server's requests, from arrival to
  *   answer, against the moment the call was sent;
- * - the CPU profile of the process (self time by bundled module and by function, top rows), written at SIGTERM.
+ * - then, in a fresh process, 2,000 warm `tools/call list_nodepools` (8 at a time): where a warm call's CPU goes;
+ * - the CPU profile of each process (self time by bundled module and by function, top rows), written at SIGTERM.
  * PROFILE_DIR keeps the .cpuprofile files (open them in Chrome DevTools); otherwise they are deleted.
  */
 import { spawn } from 'node:child_process';
@@ -13,6 +14,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFullEmulator } from '../test/emulator/full-emulator.ts';
+import { runLoad } from './load.ts';
 import { fcEnvironment, fcNodeBinary, fcRequestHeaders, freePort, prepareFcPackage } from '../test/fc/fc-instance.ts';
 
 const TOKEN = 'bench-token-0123456789abcdef0123';
@@ -103,7 +105,7 @@ function timeline(since: number): string {
   return [...cloud, ...kube].sort((a, b) => a.at - b.at).map((entry) => `    +${String(entry.at).padStart(5)} ms${entry.end !== undefined ? ` → +${entry.end} ms` : '           '}  ${entry.what}`).join('\n');
 }
 
-async function scenario(title: string, steps: Array<{ label: string; body: unknown; headers: Record<string, string> }>): Promise<void> {
+async function scenario(title: string, steps: Array<{ label: string; body: unknown; headers: Record<string, string>; load?: number }>): Promise<void> {
   const port = await freePort();
   const dir = await mkdtemp(join(profileDir, 'run-'));
   const env = {
@@ -128,6 +130,11 @@ async function scenario(title: string, steps: Array<{ label: string; body: unkno
   });
   console.log(`\n## ${title}\n  spawn → listening: ${(performance.now() - spawned).toFixed(0)} ms`);
   for (const step of steps) {
+    if (step.load) {
+      const result = await runLoad({ port, body: JSON.stringify(step.body), headers: { authorization: `Bearer ${TOKEN}`, ...step.headers }, concurrency: 8, requests: step.load, maxMs: 60_000 });
+      console.log(`  ${step.label}: ${result.ok} ok, ${result.failed} failed, ${result.rps.toFixed(0)} req/s`);
+      continue;
+    }
     const since = Date.now();
     const answer = await post(port, step.body, step.headers);
     const failed = /"isError":true/.test(answer.text) ? ` FAILED: ${answer.text.slice(0, 200)}` : '';
@@ -149,6 +156,8 @@ try {
     { label: 'kubectl get pods (same identity, warm)', body: call('kubectl', { cluster_id: cluster, command: 'get pods -n default' }), headers: roleHeaders() },
     { label: 'kubectl get pods (another identity)', body: call('kubectl', { cluster_id: cluster, command: 'get pods -n default' }), headers: fcRequestHeaders(account.accountId, otherKey) },
   ]);
+  const nodepools = call('list_nodepools', { cluster_id: cluster });
+  await scenario('warm tools/call list_nodepools', [{ label: '2,000 calls, 8 at a time', body: nodepools, headers: roleHeaders(), load: 2_000 }]);
 } finally {
   await emulator.close();
   await pkg.remove();

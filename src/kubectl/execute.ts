@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { proxyKubeconfig } from './kubeconfig.ts';
+import { proxyKubeconfig } from './proxy-kubeconfig.ts';
 import { kubectlProxy, type KubectlProxy, type ProxyGrant } from './proxy.ts';
 import type { KubectlLimits } from './resource-limits.ts';
 import { runKubectl, type KubectlRun } from './runner.ts';

@@ -7,7 +7,7 @@ import { loadCsSdk, type CsClient } from '../../clients/cs-client.ts';
 import { TtlCache } from '../../cache/ttl-cache.ts';
 import { confirmClusterRegion, regionClaim } from '../../cluster/cluster-region.ts';
 import { credentialCacheTtlMs } from '../../credentials/aliyun-credentials.ts';
-import { parseKubeconfig, type UpstreamCluster } from '../../kubectl/kubeconfig.ts';
+import type { UpstreamCluster } from '../../kubectl/kubeconfig.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
 import type { ToolContext } from '../tool-context.ts';
 
@@ -15,6 +15,9 @@ import type { ToolContext } from '../tool-context.ts';
 export const KUBECONFIG_RENEW_MARGIN_MS = 5 * 60_000;
 
 const kubeconfigs = new TtlCache<UpstreamCluster>(500);
+
+/** The kubeconfig parser and its YAML library, loaded by the first kubectl call (no other tool needs them). */
+export const loadKubeconfigParser = () => import('../../kubectl/kubeconfig.ts');
 
 export interface UserKubeconfig {
   config: string;
@@ -72,6 +75,7 @@ export async function clusterUpstream(ctx: ToolContext, clusterId: string, regio
       ctx.signal,
     );
     const ttlMs = credentialCacheTtlMs(await ctx.credentials(), kubeconfigTtlMs(answer.expiresAt, settings.kubeconfigMinutes), ctx.config.stsCacheMaxMs);
+    const { parseKubeconfig } = await loadKubeconfigParser();
     return { value: parseKubeconfig(answer.config), ttlMs };
   });
 }

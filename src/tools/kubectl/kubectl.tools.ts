@@ -14,7 +14,7 @@ import { commandsAtOnce, kubectlRunSlots, SlotWaitEnded, slotWaitNote, type Slot
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, type ToolAnswer } from '../define-tool.ts';
 import type { ToolContext } from '../tool-context.ts';
-import { clusterUpstream, forgetClusterUpstream } from './kubectl.api.ts';
+import { clusterUpstream, forgetClusterUpstream, loadKubeconfigParser } from './kubectl.api.ts';
 
 const MAX_MANIFEST_CHARS = 512 * 1024;
 
@@ -96,7 +96,9 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
   const deadline = started + timeoutSeconds * 1000;
   ctx.note({ cluster: args.cluster_id, kubectl: parsed.subcommand });
 
-  warmKubectlProxy(); // in parallel with the kubeconfig fetch (a process's first call)
+  // A process's first call: the proxy starts and the kubeconfig parser loads while the kubeconfig is fetched.
+  warmKubectlProxy();
+  loadKubeconfigParser().catch(() => undefined);
   const upstream = await clusterUpstream(ctx, args.cluster_id, args.region);
   const { identityKey } = await ctx.credentials();
   const perClusterKey = kubectlCacheKey(identityKey, args.cluster_id, upstream.server);
