@@ -13,6 +13,12 @@
  *   Http2ServerRequest` checks: the server is created with `node:http` (FC speaks HTTP/1.1 to the
  *   instance), so no request is ever an HTTP/2 one, and loading the http2 module costs a cold start ~7 ms.
  *
+ * - what @darabonba/typescript (the @alicloud SDKs' runtime) requires for features the server never uses: `ws` and
+ *   `socks-proxy-agent` (with `ip-address`, `smart-buffer`) for its WebSocket client (`websocket.js`), `moment` for its
+ *   `$dara.Date` (`date.js`): ~180 KB that every first cloud call parsed (docs/performance.md). Each is used only inside
+ *   functions of those files, never at load; the stand-ins throw if one is ever called, so a change fails loudly in
+ *   the FC-faithful test instead of silently.
+ *
  * The build refuses to run if source code starts to use the first two (`z.locales`, `AjvJsonSchemaValidator`).
  */
 import type { Plugin } from 'esbuild';
@@ -39,10 +45,24 @@ export async function assertTrimmedModulesUnused(srcDir: string): Promise<void> 
   }
 }
 
+const DARABONBA_UNUSED: Record<string, string> = {
+  ws: 'module.exports = class WebSocket { constructor() { throw new Error(NOT_BUNDLED); } };',
+  'socks-proxy-agent': 'exports.SocksProxyAgent = class SocksProxyAgent { constructor() { throw new Error(NOT_BUNDLED); } };',
+  moment: 'module.exports = function moment() { throw new Error(NOT_BUNDLED); };',
+};
+const DARABONBA_IMPORTER = /[\\/]@darabonba[\\/]typescript[\\/]dist[\\/](websocket|date)\.js$/;
+
 export function trimUnusedModules(): Plugin {
   return {
     name: 'trim-unused-modules',
     setup(build) {
+      build.onResolve({ filter: /^(ws|socks-proxy-agent|moment)$/ }, (args) =>
+        DARABONBA_IMPORTER.test(args.importer) ? { path: args.path, namespace: 'darabonba-unused' } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'darabonba-unused' }, (args) => ({
+        contents: `const NOT_BUNDLED = "${args.path} is not bundled: @darabonba/typescript's WebSocket client and Date are not used (scripts/build/trim-modules.ts)";\n${DARABONBA_UNUSED[args.path]}`,
+        loader: 'js',
+      }));
       build.onResolve({ filter: /^(node:)?http2$/ }, (args) =>
         /[\\/]@hono[\\/]node-server[\\/]/.test(args.importer) ? { path: 'http2-stand-in', namespace: 'trim-unused-modules' } : undefined,
       );
