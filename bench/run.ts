@@ -10,21 +10,20 @@
  * is passed to the server (the kubectl concurrency limit), and the memory rows name it.
  * The load average is printed with the table: the machine is shared, and ratios are only as good as its quiet.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { readFile, realpath } from 'node:fs/promises';
-import { Agent } from 'node:http';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setTimeout as delay } from 'node:timers/promises';
 import { build } from 'esbuild';
 import { MAX_CODE_ZIP_BYTES, NODE_TARGET } from '../scripts/build/function-package.ts';
 import { trimUnusedModules } from '../scripts/build/trim-modules.ts';
 import { startFullEmulator } from '../test/emulator/full-emulator.ts';
 import { fcEnvironment, fcNodeBinary, fcRequestHeaders, freePort, prepareFcPackage, startFcInstance } from '../test/fc/fc-instance.ts';
 import { measureColdKubectl } from './cold-kubectl.ts';
-import { median, post, runLoad, type LoadOptions, type LoadResult } from './load.ts';
+import { benchProcesses } from './spawn.ts';
+import { median, runLoad, type LoadOptions, type LoadResult } from './load.ts';
 import { cpuMs, samplePeak, treeMemory } from './proc.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -44,47 +43,7 @@ const row = (figure: string, measured: string, reference: string, ratio: string,
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
 
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-}
-
-/** Every figure must come from the same Node: refuse to report otherwise. */
-const expectedExe = realpath(NODE);
-async function assertRunsOnBenchNode(pid: number, what: string): Promise<void> {
-  const exe = await realpath(`/proc/${pid}/exe`);
-  if (exe !== (await expectedExe)) throw new Error(`${what} runs ${exe}, not ${await expectedExe}`);
-}
-
-/** Spawn → first answered POST whose body passes `ready`, in ms. Polls with fresh connections. */
-async function coldStart(command: string, args: string[], env: Record<string, string>, port: number, body: string, headers: Record<string, string>, ready: (body: string) => boolean): Promise<number> {
-  const agent = new Agent({ keepAlive: false });
-  const started = performance.now();
-  const child = spawn(command, args, { env: { PATH, ...env }, stdio: 'ignore' });
-  try {
-    for (let attempt = 0; attempt < 20_000; attempt += 1) {
-      if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}`);
-      try {
-        const response = await post(agent, port, '/mcp', body, headers);
-        if (response.status === 200 && ready(response.body)) {
-          const ms = performance.now() - started;
-          await assertRunsOnBenchNode(child.pid!, command);
-          return ms;
-        }
-      } catch (error) {
-        if (error instanceof Error && error.message.includes(' runs ')) throw error;
-        // not listening yet
-      }
-      await delay(1);
-    }
-    throw new Error(`${command} did not answer`);
-  } finally {
-    agent.destroy();
-    await stop(child);
-  }
-}
+const { stop, assertRunsOnBenchNode, coldStart } = benchProcesses(NODE, PATH);
 
 const rpc = (method: string, params: unknown = {}) => JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
 const callTool = (name: string, args: Record<string, unknown>) => rpc('tools/call', { name, arguments: args });
