@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { REPO_ROOT } from './function-package.ts';
-import { clientMethods, pruneModelIndex, reachableModels, sourceIdentifiers } from './prune-sdk-models.ts';
+import { clientMethods, pruneClientMethods, pruneModelIndex, reachableModels, sourceIdentifiers } from './prune-sdk-models.ts';
 
 const client = `class Client extends openapi_core_1.default {
     constructor(config) {
@@ -52,6 +52,16 @@ describe('prune-sdk-models', () => {
     assert.match(pruned, /exports, "DescribeThingResponse"/);
     assert.doesNotMatch(pruned, /DeleteThing|DescribeThingRequest/);
     assert.match(pruned, /"use strict";\nObject\.defineProperty\(exports, "__esModule"/);
+  });
+
+  test('cuts the client class to its constructor and the methods the source reaches, keeping what surrounds the class', () => {
+    const file = `"use strict";\nconst x = 1;\n${client.replace('super(config);', 'super(config);\n        this.setUp();').replace('    async deleteThing', '    setUp() {\n        return 1;\n    }\n    async deleteThing')}\nexports.default = Client;\n`;
+    const pruned = pruneClientMethods(file, new Set(['describeThing']));
+    assert.deepEqual([...clientMethods(pruned).keys()], ['constructor', 'describeThingWithOptions', 'describeThing', 'setUp']);
+    assert.match(pruned, /^"use strict";\nconst x = 1;\nclass Client extends openapi_core_1\.default \{\n/);
+    assert.match(pruned, /\n\}\nexports\.default = Client;\n$/);
+    assert.doesNotMatch(pruned, /deleteThing/);
+    assert.throws(() => pruneClientMethods('module.exports = {};', new Set()), /not in the expected shape/);
   });
 
   test('refuses an index of another shape (an SDK update must not silently drop models)', () => {

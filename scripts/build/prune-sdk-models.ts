@@ -15,6 +15,10 @@
  * Model files require what they nest (`require("./X")`), so esbuild still bundles those. A model
  * left out is `undefined` on the index; the FC-faithful test (test/fc/) calls every tool on the
  * built package, so a missing one fails there, not on FC.
+ *
+ * The client class (`dist/client.js`, one method per operation: 300-500 KB per SDK) is cut the same way: it keeps its
+ * constructor and the methods the server can reach (as above, and what the constructor calls). A fresh instance then
+ * compiles a tenth of it on its first call of the product, and keeps less code in memory (docs/performance.md).
  */
 import type { Plugin } from 'esbuild';
 import { readdir, readFile } from 'node:fs/promises';
@@ -70,6 +74,39 @@ export function reachableModels(clientJs: string, identifiers: Set<string>, mode
   return models;
 }
 
+/** The methods of `methods` reachable from `roots` through `this.X` (calls and references). */
+function reachableMethods(methods: Map<string, string>, roots: Iterable<string>): Set<string> {
+  const pending = [...roots].filter((name) => methods.has(name));
+  const visited = new Set<string>();
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    if (visited.has(name)) continue;
+    visited.add(name);
+    for (const match of (methods.get(name) ?? '').matchAll(/this\.([\w$]+)/g)) if (methods.has(match[1]!)) pending.push(match[1]!);
+  }
+  return visited;
+}
+
+const CLASS_START = /^class Client extends [\w$.]+ \{\n/m;
+
+/**
+ * `client.js` with only the constructor and the methods reachable from it and from the server's identifiers.
+ * @throws Error when the file is not in the shape this plugin knows (an SDK update cannot silently drop methods).
+ */
+export function pruneClientMethods(clientJs: string, identifiers: Set<string>): string {
+  const start = CLASS_START.exec(clientJs);
+  const end = start ? clientJs.indexOf('\n}\n', start.index) : -1;
+  if (!start || end < 0) throw new Error('prune-sdk-models: client.js is not in the expected shape (SDK layout changed?)');
+  const bodyStart = start.index + start[0].length;
+  const methods = clientMethods(clientJs.slice(bodyStart, end + 1));
+  if (!methods.has('constructor')) throw new Error('prune-sdk-models: client.js has no constructor where expected (SDK layout changed?)');
+  const keep = reachableMethods(methods, ['constructor', ...[...methods.keys()].filter((name) => identifiers.has(name))]);
+  const kept = [...methods].filter(([name]) => keep.has(name)).map(([, text]) => text.replace(/\n*$/, '\n'));
+  return `${clientJs.slice(0, bodyStart)}${kept.join('')}${clientJs.slice(end + 1)}`;
+}
+
+const CLIENT_FILE = new RegExp(`[\\\\/]@alicloud[\\\\/](${PRUNED_SDKS.join('|')})[\\\\/]dist[\\\\/]client\\.js$`);
+
 const REQUIRE_LINE = /^var ([\w$]+) = require\("\.\/([\w$]+)"\);$/;
 const EXPORT_LINE = /^Object\.defineProperty\(exports, "([\w$]+)", \{ enumerable: true, get: function \(\) \{ return ([\w$]+)\.[\w$]+; \} \}\);$/;
 
@@ -104,6 +141,10 @@ export function pruneSdkModels(srcDir: string): Plugin {
         const modelNames = new Set([...modelJs.matchAll(EXPORT_LINE_GLOBAL)].map((match) => match[1]!));
         const keep = reachableModels(clientJs, await (identifiers ??= sourceIdentifiers(srcDir)), modelNames);
         return { contents: pruneModelIndex(modelJs, keep), loader: 'js', resolveDir: dirname(args.path) };
+      });
+      build.onLoad({ filter: CLIENT_FILE }, async (args) => {
+        const clientJs = await readFile(args.path, 'utf8');
+        return { contents: pruneClientMethods(clientJs, await (identifiers ??= sourceIdentifiers(srcDir))), loader: 'js', resolveDir: dirname(args.path) };
       });
     },
   };

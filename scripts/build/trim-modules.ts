@@ -14,6 +14,13 @@
  *   Http2ServerRequest` checks: the server is created with `node:http` (FC speaks HTTP/1.1 to the
  *   instance), so no request is ever an HTTP/2 one, and loading the http2 module costs a cold start ~7 ms.
  *
+ * - what @darabonba/typescript (the @alicloud SDKs' runtime) requires for features no bundled SDK calls: `ws` and
+ *   `socks-proxy-agent` (with `ip-address`, `smart-buffer`) for its WebSocket client (`websocket.js`), `moment` for
+ *   `$dara.Date` (`date.js`), `lodash` for `$dara.merge` (`func.js`), and xml2js's `xmlbuilder` for `$dara.XML.toXML`
+ *   (XML parsing stays): ~320 KB that every first cloud call parsed (docs/performance.md). Each is used only inside
+ *   functions of those files, never at load; the stand-ins throw if one is ever called, so a change fails loudly in
+ *   the FC-faithful test instead of silently.
+ *
  * The build refuses to run if source code starts to use the first two (`z.locales`, `AjvJsonSchemaValidator`).
  */
 import type { Plugin } from 'esbuild';
@@ -40,10 +47,26 @@ export async function assertTrimmedModulesUnused(srcDir: string): Promise<void> 
   }
 }
 
+/** Module → [the only importer it is replaced for, its stand-in]. */
+const SDK_RUNTIME_UNUSED: Record<string, [RegExp, string]> = {
+  ws: [/[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]websocket\.js$/, 'module.exports = class WebSocket { constructor() { throw new Error(NOT_BUNDLED); } };'],
+  'socks-proxy-agent': [/[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]websocket\.js$/, 'exports.SocksProxyAgent = class SocksProxyAgent { constructor() { throw new Error(NOT_BUNDLED); } };'],
+  moment: [/[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]date\.js$/, 'module.exports = function moment() { throw new Error(NOT_BUNDLED); };'],
+  lodash: [/[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]func\.js$/, 'exports.merge = function merge() { throw new Error(NOT_BUNDLED); };'],
+  xmlbuilder: [/[\\/]xml2js[\\/]lib[\\/]builder\.js$/, 'exports.create = function create() { throw new Error(NOT_BUNDLED); };'],
+};
+
 export function trimUnusedModules(): Plugin {
   return {
     name: 'trim-unused-modules',
     setup(build) {
+      build.onResolve({ filter: /^(ws|socks-proxy-agent|moment|lodash|xmlbuilder)$/ }, (args) =>
+        SDK_RUNTIME_UNUSED[args.path]![0].test(args.importer) ? { path: args.path, namespace: 'sdk-runtime-unused' } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'sdk-runtime-unused' }, (args) => ({
+        contents: `const NOT_BUNDLED = "${args.path} is not bundled: the SDK runtime feature that needs it is not used (scripts/build/trim-modules.ts)";\n${SDK_RUNTIME_UNUSED[args.path]![1]}`,
+        loader: 'js',
+      }));
       build.onResolve({ filter: /^(node:)?http2$/ }, (args) =>
         /[\\/]@hono[\\/]node-server[\\/]/.test(args.importer) ? { path: 'http2-stand-in', namespace: 'trim-unused-modules' } : undefined,
       );

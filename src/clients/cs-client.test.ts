@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ConfigError, loadConfig } from '../config.ts';
-import { csEndpoint } from './cs-client.ts';
+import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
+import { createCsClient, csEndpoint } from './cs-client.ts';
 
 const base = { CREDENTIAL_SOURCES: 'caller' };
 
@@ -46,5 +47,31 @@ describe('csEndpoint', () => {
     ] as const) {
       assert.throws(() => loadConfig({ ...base, CS_REGION_ENDPOINTS: value }), (error: unknown) => error instanceof ConfigError && message.test(error.message), value);
     }
+  });
+});
+
+describe('createCsClient', () => {
+  const credentials = (identityKey: string, expiresAt?: number): AliyunCredentials => ({
+    accessKeyId: `AK-${identityKey}`,
+    accessKeySecret: 'secret',
+    securityToken: undefined,
+    source: 'caller',
+    identityKey,
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+  });
+
+  test('reuses a client for the same configuration, credential and region, and never shares one across them', async () => {
+    const config = loadConfig({ ...base, CS_ENDPOINT: '127.0.0.1:9000' });
+    const alice = await createCsClient(config, credentials('alice'), 'cn-hangzhou');
+    assert.equal(await createCsClient(config, credentials('alice'), 'cn-hangzhou'), alice);
+    assert.notEqual(await createCsClient(config, credentials('bob'), 'cn-hangzhou'), alice, 'another credential: another client');
+    assert.notEqual(await createCsClient(config, credentials('alice'), 'cn-beijing'), alice, 'another region: another client');
+    assert.notEqual(await createCsClient(loadConfig({ ...base, CS_ENDPOINT: '127.0.0.1:9000' }), credentials('alice'), 'cn-hangzhou'), alice, 'another configuration');
+  });
+
+  test('does not keep a client for a credential about to expire', async () => {
+    const config = loadConfig(base);
+    const expiring = credentials('carol', Date.now() + 1_000);
+    assert.notEqual(await createCsClient(config, expiring, 'cn-hangzhou'), await createCsClient(config, expiring, 'cn-hangzhou'));
   });
 });

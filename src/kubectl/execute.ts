@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { proxyKubeconfig } from './kubeconfig.ts';
+import { proxyKubeconfig } from './proxy-kubeconfig.ts';
 import type { KubectlProxy, ProxyGrant } from './proxy.ts';
 import type { KubectlLimits } from './resource-limits.ts';
 import { runKubectl, type KubectlRun } from './runner.ts';
@@ -57,6 +57,14 @@ export function kubectlCacheKey(identityKey: string, clusterId: string, server: 
 export async function cacheDirectory(cacheKey: string): Promise<string> {
   const root = await privateDirectory(join(tmpdir(), CACHE_ROOT));
   return privateDirectory(join(root, createHash('sha256').update(cacheKey).digest('hex').slice(0, 32)));
+}
+
+/**
+ * Start the loopback proxy (its certificate and listener) now, so that a process's first kubectl call does not wait
+ * for it after the kubeconfig has come: call it before fetching the kubeconfig. Failures surface in `executeKubectl`.
+ */
+export function warmKubectlProxy(proxy: Promise<KubectlProxy>): void {
+  proxy.then((started) => started.endpoint()).catch(() => undefined);
 }
 
 export async function executeKubectl(options: ExecuteKubectlOptions): Promise<KubectlExecution> {

@@ -3,7 +3,8 @@ import { X509Certificate } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { parse } from 'yaml';
 import { ToolFailure } from '../errors/tool-failure.ts';
-import { parseKubeconfig, proxyKubeconfig } from './kubeconfig.ts';
+import { parseKubeconfig } from './kubeconfig.ts';
+import { proxyKubeconfig } from './proxy-kubeconfig.ts';
 import { loopbackCertificate } from './loopback-tls.ts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');

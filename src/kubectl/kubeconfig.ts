@@ -1,7 +1,7 @@
 /**
- * Kubeconfigs in and out: `parseKubeconfig` reads the one ACK returns (kept in memory only, never shown, never
- * given to kubectl); `proxyKubeconfig` writes the one kubectl gets, which names the loopback proxy and a per-call
- * token and holds no cluster credential.
+ * The kubeconfig ACK returns, read: `parseKubeconfig` (kept in memory only, never shown, never given to kubectl).
+ * Imported only dynamically, by the first kubectl call (`loadKubeconfigParser`): it and its YAML library (~110 KB)
+ * stay out of what every other tool's first call loads. The kubeconfig kubectl gets: ./proxy-kubeconfig.ts.
  */
 import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
@@ -65,28 +65,4 @@ export function parseKubeconfig(text: string): UpstreamCluster {
   const tlsServerName = typeof cluster['tls-server-name'] === 'string' ? cluster['tls-server-name'] : undefined;
   const fingerprint = createHash('sha256').update(`${server}\0${caPem ?? ''}\0${clientCertPem ?? ''}\0${clientKeyPem ?? ''}\0${token ?? ''}`).digest('hex').slice(0, 32);
   return { server, caPem, tlsServerName, clientCertPem, clientKeyPem, token, fingerprint };
-}
-
-/** The kubeconfig kubectl gets: the loopback proxy, its certificate and a per-call token, nothing else. */
-export function proxyKubeconfig(proxyUrl: string, proxyCaPem: string, token: string): string {
-  return [
-    'apiVersion: v1',
-    'kind: Config',
-    'clusters:',
-    '- name: ack',
-    '  cluster:',
-    `    server: ${proxyUrl}`,
-    `    certificate-authority-data: ${Buffer.from(proxyCaPem).toString('base64')}`,
-    'users:',
-    '- name: ack-mcp',
-    '  user:',
-    `    token: ${token}`,
-    'contexts:',
-    '- name: ack',
-    '  context:',
-    '    cluster: ack',
-    '    user: ack-mcp',
-    'current-context: ack',
-    '',
-  ].join('\n');
 }

@@ -6,6 +6,7 @@
  * destroyed once its last request ends (a long call with the old credential is never cut).
  */
 import { Agent } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import type { UpstreamCluster } from './kubeconfig.ts';
 
 /** How many agents are kept (bounded while they are idle). */
@@ -23,14 +24,22 @@ export interface AgentLease {
   release(): void;
 }
 
+/**
+ * One TLS context per agent, made once: without it every new connection parses the CA, certificate and key again and
+ * builds a new trust store (measured: the largest share of the proxy's own CPU on a cold kubectl call, which opens
+ * several connections at once for discovery).
+ */
 function newAgent(upstream: UpstreamCluster): Agent {
+  const secureContext = createSecureContext({
+    ...(upstream.caPem ? { ca: upstream.caPem } : {}),
+    ...(upstream.clientCertPem ? { cert: upstream.clientCertPem, key: upstream.clientKeyPem } : {}),
+  });
   return new Agent({
     keepAlive: true,
     maxSockets: 16,
     maxFreeSockets: 4,
     timeout: 60_000,
-    ...(upstream.caPem ? { ca: upstream.caPem } : {}),
-    ...(upstream.clientCertPem ? { cert: upstream.clientCertPem, key: upstream.clientKeyPem } : {}),
+    secureContext,
     ...(upstream.tlsServerName ? { servername: upstream.tlsServerName } : {}),
   });
 }

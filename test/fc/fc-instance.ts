@@ -39,10 +39,10 @@ export interface FcPackage {
   remove(): Promise<void>;
 }
 
-/** Builds the code package and the layer into a temporary directory and unpacks both as FC does. */
-export async function prepareFcPackage(): Promise<FcPackage> {
+/** Builds the code package (minified unless told otherwise) and the layer into a temporary directory and unpacks both as FC does. */
+export async function prepareFcPackage(options: { minify?: boolean } = {}): Promise<FcPackage> {
   const root = await mkdtemp(join(tmpdir(), 'ack-mcp-fc-'));
-  const build = await buildFunctionPackage({ codeDir: join(root, 'build', 'code'), zipPath: join(root, 'build', 'code.zip') });
+  const build = await buildFunctionPackage({ codeDir: join(root, 'build', 'code'), zipPath: join(root, 'build', 'code.zip'), ...options });
   const layerZip = await buildLayerZip({ output: join(root, 'build', 'layer.zip') });
   const codeDir = join(root, 'code');
   const optDir = join(root, 'opt');

@@ -5,12 +5,15 @@
  */
 import { loadCsSdk, type CsClient } from '../../clients/cs-client.ts';
 import { credentialCacheTtlMs } from '../../credentials/aliyun-credentials.ts';
-import { parseKubeconfig, type UpstreamCluster } from '../../kubectl/kubeconfig.ts';
+import type { UpstreamCluster } from '../../kubectl/kubeconfig.ts';
 import { callRead, type RetryPolicy } from '../../upstream/call-upstream.ts';
 import type { ClusterScope, ToolContext } from '../tool-context.ts';
 
 /** Renew a kubeconfig this long before ACK says it expires (at most half its lifetime). */
 export const KUBECONFIG_RENEW_MARGIN_MS = 5 * 60_000;
+
+/** The kubeconfig parser and its YAML library, loaded by the first kubectl call (no other tool needs them). */
+export const loadKubeconfigParser = () => import('../../kubectl/kubeconfig.ts');
 
 export interface UserKubeconfig {
   config: string;
@@ -68,6 +71,7 @@ export async function clusterUpstream(ctx: ToolContext, cluster: ClusterScope): 
       ctx.signal,
     );
     const ttlMs = credentialCacheTtlMs(await ctx.credentials(), kubeconfigTtlMs(answer.expiresAt, settings.kubeconfigMinutes), ctx.config.stsCacheMaxMs);
+    const { parseKubeconfig } = await loadKubeconfigParser();
     return { value: parseKubeconfig(answer.config), ttlMs };
   });
 }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { KubectlSettings } from '../../config.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { parseKubectlCommand } from '../../kubectl/command-policy.ts';
-import { executeKubectl, kubectlCacheKey } from '../../kubectl/execute.ts';
+import { executeKubectl, kubectlCacheKey, warmKubectlProxy } from '../../kubectl/execute.ts';
 import { NARROWING_HINT } from '../../kubectl/output-filter.ts';
 import { truncationMarker } from '../../text.ts';
 import { findPrlimit } from '../../kubectl/resource-limits.ts';
@@ -16,7 +16,7 @@ import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, type ToolAnswer } from '../define-tool.ts';
 import { CLUSTER_REGION } from '../ram.ts';
 import type { ToolContext } from '../tool-context.ts';
-import { clusterUpstream, forgetClusterUpstream } from './kubectl.api.ts';
+import { clusterUpstream, forgetClusterUpstream, loadKubeconfigParser } from './kubectl.api.ts';
 
 const MAX_MANIFEST_CHARS = 512 * 1024;
 
@@ -99,6 +99,9 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
   const cluster = ctx.forCluster(args);
   ctx.note({ kubectl: parsed.subcommand });
 
+  // A process's first call: the proxy starts and the kubeconfig parser loads while the kubeconfig is fetched.
+  warmKubectlProxy(ctx.services.kubectlProxy());
+  loadKubeconfigParser().catch(() => undefined);
   const upstream = await clusterUpstream(ctx, cluster);
   const { identityKey } = await ctx.credentials();
   const perClusterKey = kubectlCacheKey(identityKey, args.cluster_id, upstream.server);

@@ -1,5 +1,5 @@
 /** Request handlers: discovery, RBAC refusals, CRUD with selectors and tables, watch (one event), logs, scale, access reviews. */
-import { apiGroupList, apiResourceList, coreVersions, SERVER_VERSION } from './discovery.ts';
+import { AGGREGATED_DISCOVERY_TYPE, aggregatedDiscovery, apiGroupList, apiResourceList, coreVersions, SERVER_VERSION, wantsAggregatedDiscovery } from './discovery.ts';
 import { openApiV3Document, openApiV3Index } from './openapi.ts';
 import { jsonPatch, mergePatch } from './patch.ts';
 import { decodeSelfSubjectAccessReview } from './protobuf.ts';
@@ -72,6 +72,9 @@ export class KubeApiHandlers {
     const path = req.url.pathname.replace(/\/+$/, '') || '/';
     if (req.method === 'GET') {
       if (path === '/version') return { status: 200, body: SERVER_VERSION };
+      if ((path === '/api' || path === '/apis') && wantsAggregatedDiscovery(req.accept)) {
+        return { status: 200, body: aggregatedDiscovery(path === '/api'), contentType: AGGREGATED_DISCOVERY_TYPE };
+      }
       if (path === '/api') return { status: 200, body: coreVersions() };
       if (path === '/apis') return { status: 200, body: apiGroupList() };
       if (path === '/openapi/v3') return { status: 200, body: openApiV3Index() };

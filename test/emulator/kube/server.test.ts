@@ -191,4 +191,22 @@ describe('fake Kubernetes API server with real kubectl 1.33', () => {
       kube.clearHang();
     }
   });
+  it('discovers the cluster with aggregated discovery (two requests) as a 1.33 API server offers it, and lists its resources from it', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'fake-kube-discovery-'));
+    try {
+      const before = kube.requests.length;
+      const r = await kubectl(['get', 'deployments', '-n', 'default', `--cache-dir=${cacheDir}`]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^NAME\s+READY/);
+      const discovery = kube.requests.slice(before).filter((q) => q.path.startsWith('/api?') || q.path.startsWith('/apis?') || /^\/apis?\/[^?]*\?/.test(q.path) && !q.path.includes('/namespaces/'));
+      assert.deepEqual(discovery.map((q) => q.path.split('?')[0]).sort(), ['/api', '/apis']);
+      assert.ok(discovery.every((q) => q.accept.startsWith('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList')));
+      const resources = await kubectl(['api-resources', `--cache-dir=${cacheDir}`]);
+      assert.equal(resources.code, 0, resources.stderr);
+      assert.match(resources.stdout, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
+      assert.match(resources.stdout, /^selfsubjectaccessreviews\s+authorization\.k8s\.io\/v1\s+false\s+SelfSubjectAccessReview$/m);
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
 });
