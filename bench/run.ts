@@ -213,7 +213,7 @@ try {
   const cpu = { echoServer: [] as number[], echoBench: [] as number[], callServer: [] as number[], callBench: [] as number[], callWall: [] as number[] };
   const callBody = callTool('list_nodepools', { cluster_id: clusters[0]!.cluster_id });
   const load = { concurrency: CONCURRENCY, requests: WARM_REQUESTS, maxMs: WARM_MAX_MS };
-  // The same calls as a 2026-07-28 client sends them (envelope in _meta, the revision's headers; always the SDK's path),
+  // The same calls as a 2026-07-28 client sends them (envelope in _meta, the revision's headers; tools/call takes the SDK's path),
   // and the 2025 call in a one-element batch (the SDK's path instead of the direct answer).
   const modern = (method: string, params: Record<string, unknown>) => ({
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { ...params, _meta: MODERN_ENVELOPE } }),
@@ -259,7 +259,7 @@ try {
   const echoMedian = median(echoRps);
   const modernRow = (figure: string, ratios: number[], target: boolean) =>
     row(figure, fmt(median(ratios) * echoMedian), `${fmt(echoMedian)} req/s Hono echo`, fmt(median(ratios), 3), target ? '≥ 0.25' : '—', target ? median(ratios) >= 0.25 : undefined);
-  modernRow(`warm tools/list req/s, ${MODERN_REVISION} (the SDK's path)`, modernListRps, true);
+  modernRow(`warm tools/list req/s, ${MODERN_REVISION}`, modernListRps, true);
   modernRow(`warm tools/call list_nodepools req/s, ${MODERN_REVISION} (the SDK's path)`, modernCallRps, true);
   modernRow('warm tools/call list_nodepools req/s, 2025 one-element batch (information: the SDK\'s path instead of the direct answer)', batchedCallRps, false);
   // Where the CPU of a warm tools/call goes (2 cores): the server, and this process, which runs the

@@ -70,6 +70,11 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
   const toolsList = async () => (listed ??= toolsListJson(await deps.catalog()));
   // Signed-in users' role sessions, cached per user until they expire (AUTH_MODE oauth/both).
   const userCredentials = config.oauth ? userCredentialSource(config) : undefined;
+  let modernListed: ToolsListJson | undefined;
+  const modernToolsList = async () => {
+    const legacy = await toolsList();
+    return (modernListed ??= { 'read-only': modernToolsListJson(legacy['read-only']), 'read-write': modernToolsListJson(legacy['read-write']) });
+  };
 
   return async function serveMcp({ request, body, messages, readOnlyCaller, user, logFields: fields, requestId }) {
     const mode = config.accessMode === 'read-only' || readOnlyCaller ? 'read-only' : 'read-write';
@@ -79,7 +84,7 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
     if (direct?.kind === 'initialize') return json(responseJson(direct.id, initializeResultJson(direct.protocolVersion)));
     if (direct?.kind === 'tools/list') return json(responseJson(direct.id, (await toolsList())[mode]));
     const modernListId = direct || Array.isArray(body) ? undefined : modernToolsListId(body as Record<string, unknown>, request.headers);
-    if (modernListId !== undefined) return json(responseJson(modernListId, modernToolsListJson((await toolsList())[mode])));
+    if (modernListId !== undefined) return json(responseJson(modernListId, (await modernToolsList())[mode]));
 
     const calls: CallRecord[] = [];
     const note = (extra: Record<string, unknown>) => Object.assign(fields, extra);
