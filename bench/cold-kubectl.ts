@@ -44,7 +44,9 @@ export async function measureColdKubectl(options: ColdKubectlOptions): Promise<C
   const dir = await mkdtemp(join(tmpdir(), 'bench-cold-kubectl-'));
   try {
     const kubeconfig = join(dir, 'kubeconfig');
-    await writeFile(kubeconfig, emulator.kube.kubeconfig(kubeUserOf({ account, key: options.first }), ['system:authenticated']), { mode: 0o600 });
+    await writeFile(kubeconfig, emulator.kube.kubeconfig(kubeUserOf({ account, key: options.first }), ['system:authenticated']), {
+      mode: 0o600,
+    });
     const direct = () =>
       new Promise<number>((resolve, reject) => {
         const started = performance.now();
@@ -61,14 +63,28 @@ export async function measureColdKubectl(options: ColdKubectlOptions): Promise<C
       const directMs = await direct();
       const port = await freePort();
       const instanceTmp = await mkdtemp(join(dir, 'instance-'));
-      const instance = await startFcInstance({ codeDir: options.codeDir, env: { ...options.serverEnv(port), TMPDIR: instanceTmp }, port, node: options.node });
+      const instance = await startFcInstance({
+        codeDir: options.codeDir,
+        env: { ...options.serverEnv(port), TMPDIR: instanceTmp },
+        port,
+        node: options.node,
+      });
       try {
         const call = async (key: AccessKey) => {
           const started = performance.now();
-          const body = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'kubectl', arguments: { cluster_id: clusterId, command: COMMAND } } };
-          const response = await instance.post(body, { authorization: `Bearer ${options.token}`, ...fcRequestHeaders(account.accountId, key) });
+          const body = {
+            jsonrpc: '2.0',
+            id: 1,
+            method: 'tools/call',
+            params: { name: 'kubectl', arguments: { cluster_id: clusterId, command: COMMAND } },
+          };
+          const response = await instance.post(body, {
+            authorization: `Bearer ${options.token}`,
+            ...fcRequestHeaders(account.accountId, key),
+          });
           const ms = performance.now() - started;
-          if (response.status !== 200 || response.body?.result === undefined || response.body.result.isError === true) throw new Error(`cold kubectl call failed: ${response.text.slice(0, 300)}`);
+          if (response.status !== 200 || response.body?.result === undefined || response.body.result.isError === true)
+            throw new Error(`cold kubectl call failed: ${response.text.slice(0, 300)}`);
           return ms;
         };
         runs.push({ directMs, firstMs: await call(options.first), otherMs: await call(options.other) });

@@ -38,11 +38,14 @@ async function moduleMap(dir: string): Promise<Map<string, string[]>> {
   for (const file of files) {
     const lines = (await readFile(join(dir, file), 'utf8')).split('\n');
     let current = '(bundle glue)';
-    map.set(file, lines.map((line) => {
-      const marker = /^\/\/ ((?:node_modules|src|functions)\/\S+)$/.exec(line);
-      if (marker) current = marker[1]!.replace(/^node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, '$1');
-      return current;
-    }));
+    map.set(
+      file,
+      lines.map((line) => {
+        const marker = /^\/\/ ((?:node_modules|src|functions)\/\S+)$/.exec(line);
+        if (marker) current = marker[1]!.replace(/^node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, '$1');
+        return current;
+      }),
+    );
   }
   return map;
 }
@@ -50,7 +53,9 @@ async function moduleMap(dir: string): Promise<Map<string, string[]>> {
 function summarise(profile: CpuProfile, modules: Map<string, string[]>, codeDir: string, top = 15): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<number, number>();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => {
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const byModule = new Map<string, number>();
   const byFunction = new Map<string, number>();
   let total = 0;
@@ -67,7 +72,11 @@ function summarise(profile: CpuProfile, modules: Map<string, string[]>, codeDir:
     byFunction.set(name, (byFunction.get(name) ?? 0) + us);
   }
   const rows = (map: Map<string, number>) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, us]) => `    ${(us / 1000).toFixed(1).padStart(7)} ms  ${name}`).join('\n');
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => `    ${(us / 1000).toFixed(1).padStart(7)} ms  ${name}`)
+      .join('\n');
   return `  CPU samples: ${(total / 1000).toFixed(0)} ms in all\n  self time by module:\n${rows(byModule)}\n  self time by function:\n${rows(byFunction)}`;
 }
 
@@ -90,22 +99,44 @@ async function post(port: number, body: unknown, headers: Record<string, string>
   const started = performance.now();
   const response = await fetch(`http://127.0.0.1:${port}/mcp`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${TOKEN}`, ...headers },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      authorization: `Bearer ${TOKEN}`,
+      ...headers,
+    },
     body: JSON.stringify(body),
   });
   const text = await response.text();
   return { ms: performance.now() - started, text };
 }
-const call = (name: string, args: Record<string, unknown>) => ({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } });
+const call = (name: string, args: Record<string, unknown>) => ({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});
 
 /** What the emulated cloud and the fake API server saw after `since` (ms since epoch), relative to it. */
 function timeline(since: number): string {
-  const cloud = emulator.callLog.records.filter((record) => record.time >= since).map((record) => ({ at: record.time - since, end: (done.get(record) ?? record.time) - since, what: `cloud ${record.action}` }));
-  const kube = emulator.kube.requests.filter((request) => request.time >= since).map((request) => ({ at: request.time - since, end: undefined, what: `kube ${request.method} ${request.path.slice(0, 70)}` }));
-  return [...cloud, ...kube].sort((a, b) => a.at - b.at).map((entry) => `    +${String(entry.at).padStart(5)} ms${entry.end !== undefined ? ` → +${entry.end} ms` : '           '}  ${entry.what}`).join('\n');
+  const cloud = emulator.callLog.records
+    .filter((record) => record.time >= since)
+    .map((record) => ({ at: record.time - since, end: (done.get(record) ?? record.time) - since, what: `cloud ${record.action}` }));
+  const kube = emulator.kube.requests
+    .filter((request) => request.time >= since)
+    .map((request) => ({ at: request.time - since, end: undefined, what: `kube ${request.method} ${request.path.slice(0, 70)}` }));
+  return [...cloud, ...kube]
+    .sort((a, b) => a.at - b.at)
+    .map(
+      (entry) => `    +${String(entry.at).padStart(5)} ms${entry.end !== undefined ? ` → +${entry.end} ms` : '           '}  ${entry.what}`,
+    )
+    .join('\n');
 }
 
-async function scenario(title: string, steps: Array<{ label: string; body: unknown; headers: Record<string, string>; load?: number }>): Promise<void> {
+async function scenario(
+  title: string,
+  steps: Array<{ label: string; body: unknown; headers: Record<string, string>; load?: number }>,
+): Promise<void> {
   const port = await freePort();
   const dir = await mkdtemp(join(profileDir, 'run-'));
   const env = {
@@ -119,7 +150,10 @@ async function scenario(title: string, steps: Array<{ label: string; body: unkno
     KUBECTL_PATH: join(pkg.optDir, 'bin', 'kubectl'),
   };
   const spawned = performance.now();
-  const child = spawn(NODE, ['--cpu-prof', `--cpu-prof-dir=${dir}`, join(pkg.codeDir, 'index.mjs')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(NODE, ['--cpu-prof', `--cpu-prof-dir=${dir}`, join(pkg.codeDir, 'index.mjs')], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const logs: string[] = [];
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -131,7 +165,14 @@ async function scenario(title: string, steps: Array<{ label: string; body: unkno
   console.log(`\n## ${title}\n  spawn → listening: ${(performance.now() - spawned).toFixed(0)} ms`);
   for (const step of steps) {
     if (step.load) {
-      const result = await runLoad({ port, body: JSON.stringify(step.body), headers: { authorization: `Bearer ${TOKEN}`, ...step.headers }, concurrency: 8, requests: step.load, maxMs: 60_000 });
+      const result = await runLoad({
+        port,
+        body: JSON.stringify(step.body),
+        headers: { authorization: `Bearer ${TOKEN}`, ...step.headers },
+        concurrency: 8,
+        requests: step.load,
+        maxMs: 60_000,
+      });
       console.log(`  ${step.label}: ${result.ok} ok, ${result.failed} failed, ${result.rps.toFixed(0)} req/s`);
       continue;
     }
@@ -150,14 +191,30 @@ async function scenario(title: string, steps: Array<{ label: string; body: unkno
 
 try {
   const roleHeaders = () => fcRequestHeaders(account.accountId, role);
-  await scenario('first tools/call list_nodepools of a fresh instance', [{ label: 'list_nodepools', body: call('list_nodepools', { cluster_id: cluster }), headers: roleHeaders() }]);
+  await scenario('first tools/call list_nodepools of a fresh instance', [
+    { label: 'list_nodepools', body: call('list_nodepools', { cluster_id: cluster }), headers: roleHeaders() },
+  ]);
   await scenario('first kubectl call of a fresh instance, then another identity', [
-    { label: 'kubectl get pods (first of the process)', body: call('kubectl', { cluster_id: cluster, command: 'get pods -n default' }), headers: roleHeaders() },
-    { label: 'kubectl get pods (same identity, warm)', body: call('kubectl', { cluster_id: cluster, command: 'get pods -n default' }), headers: roleHeaders() },
-    { label: 'kubectl get pods (another identity)', body: call('kubectl', { cluster_id: cluster, command: 'get pods -n default' }), headers: fcRequestHeaders(account.accountId, otherKey) },
+    {
+      label: 'kubectl get pods (first of the process)',
+      body: call('kubectl', { cluster_id: cluster, command: 'get pods -n default' }),
+      headers: roleHeaders(),
+    },
+    {
+      label: 'kubectl get pods (same identity, warm)',
+      body: call('kubectl', { cluster_id: cluster, command: 'get pods -n default' }),
+      headers: roleHeaders(),
+    },
+    {
+      label: 'kubectl get pods (another identity)',
+      body: call('kubectl', { cluster_id: cluster, command: 'get pods -n default' }),
+      headers: fcRequestHeaders(account.accountId, otherKey),
+    },
   ]);
   const nodepools = call('list_nodepools', { cluster_id: cluster });
-  await scenario('warm tools/call list_nodepools', [{ label: '2,000 calls, 8 at a time', body: nodepools, headers: roleHeaders(), load: 2_000 }]);
+  await scenario('warm tools/call list_nodepools', [
+    { label: '2,000 calls, 8 at a time', body: nodepools, headers: roleHeaders(), load: 2_000 },
+  ]);
 } finally {
   await emulator.close();
   await pkg.remove();

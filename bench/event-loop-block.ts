@@ -69,11 +69,18 @@ const dir = await mkdtemp(join(tmpdir(), 'bench-loop-'));
 const root = fileURLToPath(new URL('..', import.meta.url));
 await build({
   stdin: {
-    contents: "export { maskKubectlOutput } from './src/kubectl/output-filter.ts'; export { runKubectl } from './src/kubectl/runner.ts'; export { quadraticMaskKubectlOutput } from './test/support/quadratic-masking.ts';",
+    contents:
+      "export { maskKubectlOutput } from './src/kubectl/output-filter.ts'; export { runKubectl } from './src/kubectl/runner.ts'; export { quadraticMaskKubectlOutput } from './test/support/quadratic-masking.ts';",
     resolveDir: root,
     loader: 'ts',
   },
-  bundle: true, minify: true, keepNames: false, platform: 'node', format: 'esm', outfile: join(dir, 'bundle.mjs'), logLevel: 'warning',
+  bundle: true,
+  minify: true,
+  keepNames: false,
+  platform: 'node',
+  format: 'esm',
+  outfile: join(dir, 'bundle.mjs'),
+  logLevel: 'warning',
 });
 const { maskKubectlOutput, runKubectl, quadraticMaskKubectlOutput } = (await import(pathToFileURL(join(dir, 'bundle.mjs')).href)) as {
   maskKubectlOutput: typeof MaskKubectlOutput;
@@ -84,8 +91,11 @@ try {
   const kubectlPath = join(dir, 'kubectl');
   await writeFile(kubectlPath, `#!${process.execPath}\nrequire('fs').createReadStream(process.argv[2]).pipe(process.stdout);\n`);
   await chmod(kubectlPath, 0o755);
-  for (let i = 0; i < 10; i++) for (const printed of Object.values(OUTPUTS)) timings(() => maskKubectlOutput(printed.slice(0, KEPT), { cut: true })); // JIT warm
-  console.log(`| kubectl output | masking it (CPU), before: min / median | now: min / median | worst event-loop block, ${CALLS} calls at once |`);
+  for (let i = 0; i < 10; i++)
+    for (const printed of Object.values(OUTPUTS)) timings(() => maskKubectlOutput(printed.slice(0, KEPT), { cut: true })); // JIT warm
+  console.log(
+    `| kubectl output | masking it (CPU), before: min / median | now: min / median | worst event-loop block, ${CALLS} calls at once |`,
+  );
   console.log('|---|---|---|---|');
   for (const [name, printed] of Object.entries(OUTPUTS)) {
     const kept = printed.slice(0, KEPT);
@@ -94,7 +104,17 @@ try {
     const before = timings(() => quadraticMaskKubectlOutput(kept, { cut }));
     const file = join(dir, `${Object.keys(OUTPUTS).indexOf(name)}.txt`);
     await writeFile(file, printed);
-    const run = () => runKubectl({ kubectlPath, args: [file], kubeconfigPath: join(dir, 'k'), cacheDir: dir, homeDir: dir, timeoutSeconds: 60, maxOutputBytes: 20_000, limits: { memoryMb: 4096, cpuSeconds: 60, prlimitPath: undefined } });
+    const run = () =>
+      runKubectl({
+        kubectlPath,
+        args: [file],
+        kubeconfigPath: join(dir, 'k'),
+        cacheDir: dir,
+        homeDir: dir,
+        timeoutSeconds: 60,
+        maxOutputBytes: 20_000,
+        limits: { memoryMb: 4096, cpuSeconds: 60, prlimitPath: undefined },
+      });
     await run();
     const block = await worstBlock(() => Promise.all(Array.from({ length: CALLS }, run)));
     console.log(`| ${name} | ${before} | ${now} | ${block} |`);

@@ -41,7 +41,10 @@ const dir = await mkdtemp(join(tmpdir(), 'bench-kubectl-'));
 
 try {
   const call = async (client: Client) => {
-    const result = (await client.callTool({ name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command: COMMAND.join(' ') } })) as { isError?: boolean; content: Array<{ text: string }> };
+    const result = (await client.callTool({
+      name: 'kubectl',
+      arguments: { cluster_id: cluster.cluster_id, command: COMMAND.join(' ') },
+    })) as { isError?: boolean; content: Array<{ text: string }> };
     if (result.isError) throw new Error(`kubectl tool failed: ${result.content[0]?.text}`);
   };
 
@@ -52,7 +55,9 @@ try {
 
   // Direct kubectl: the same user, kubeconfig and a warm cache of its own, against the same API server.
   const kubeconfig = join(dir, 'kubeconfig');
-  await writeFile(kubeconfig, kube.kubeconfig(kubeUserOf({ account, key: account.accessKeys[0]! }), ['system:authenticated']), { mode: 0o600 });
+  await writeFile(kubeconfig, kube.kubeconfig(kubeUserOf({ account, key: account.accessKeys[0]! }), ['system:authenticated']), {
+    mode: 0o600,
+  });
   const kubectlPath = stack.emulator.serverEnv.KUBECTL_PATH!;
   const direct = () =>
     new Promise<void>((resolve, reject) => {
@@ -81,7 +86,9 @@ try {
   console.log(`  warm tool call (MCP → proxy → kubectl)  ${ms(median(toolMs))}`);
   console.log(`  direct kubectl, warm cache             ${ms(median(directMs))}`);
   console.log(`  ratio warm tool ÷ direct                ${ratio.toFixed(2)}×  (target ≤ 1.3×) ${ratio <= 1.3 ? 'ok' : 'MISSED'}`);
-  console.log(`  API-server requests per warm call       ${median(upstream)} (max ${Math.max(...upstream)}; target 1) ${Math.max(...upstream) === 1 ? 'ok' : 'MISSED'}`);
+  console.log(
+    `  API-server requests per warm call       ${median(upstream)} (max ${Math.max(...upstream)}; target 1) ${Math.max(...upstream) === 1 ? 'ok' : 'MISSED'}`,
+  );
   console.log(`  cold call, first of the process         ${ms(coldFirst)}`);
   console.log(`  cold call, first of another identity    ${ms(median(coldOthers))}`);
 } finally {

@@ -108,7 +108,13 @@ export async function samplePeak<T>(root: number, until: Promise<T>, intervalMs 
   };
   while (!done) {
     await take();
-    await Promise.race([result.then(() => undefined, () => undefined), new Promise((resolve) => setTimeout(resolve, intervalMs))]);
+    await Promise.race([
+      result.then(
+        () => undefined,
+        () => undefined,
+      ),
+      new Promise((resolve) => setTimeout(resolve, intervalMs)),
+    ]);
   }
   return { peak, result: await result };
 }

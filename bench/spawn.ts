@@ -24,7 +24,15 @@ export function benchProcesses(node: string, path: string) {
   }
 
   /** Spawn → first answered POST whose body passes `ready`, in ms. Polls with fresh connections. */
-  async function coldStart(command: string, args: string[], env: Record<string, string>, port: number, body: string, headers: Record<string, string>, ready: (body: string) => boolean): Promise<number> {
+  async function coldStart(
+    command: string,
+    args: string[],
+    env: Record<string, string>,
+    port: number,
+    body: string,
+    headers: Record<string, string>,
+    ready: (body: string) => boolean,
+  ): Promise<number> {
     const agent = new Agent({ keepAlive: false });
     const started = performance.now();
     const child = spawn(command, args, { env: { PATH: path, ...env }, stdio: 'ignore' });

@@ -55,11 +55,19 @@ export async function renderTemplate(template: string, env: Record<string, strin
  * its publish.yaml. `s init` deletes the directory it initialized from, so it is given a copy.
  * Returns what `s` printed.
  */
-export async function initApplication(application: string, into: string, parameters: Record<string, string>): Promise<{ ok: boolean; output: string }> {
+export async function initApplication(
+  application: string,
+  into: string,
+  parameters: Record<string, string>,
+): Promise<{ ok: boolean; output: string }> {
   const copy = await mkdtemp(join(tmpdir(), 's-app-'));
   try {
     await cp(application, copy, { recursive: true });
-    const { code, stdout, stderr } = await runS(['init', '--uri', copy, '-d', into, '--parameters', JSON.stringify(parameters), '-y'], REPO_ROOT, {});
+    const { code, stdout, stderr } = await runS(
+      ['init', '--uri', copy, '-d', into, '--parameters', JSON.stringify(parameters), '-y'],
+      REPO_ROOT,
+      {},
+    );
     return { ok: code === 0, output: `${stdout}\n${stderr}` };
   } finally {
     await rm(copy, { recursive: true, force: true });

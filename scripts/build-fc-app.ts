@@ -9,5 +9,12 @@ import { buildFunctionPackage, REPO_ROOT } from './build/function-package.ts';
 
 const pkg = await buildFunctionPackage();
 const outDir = join(REPO_ROOT, 'dist', 'fc-app');
-const app = await buildFcApplication({ codeDir: pkg.codeDir, kubectl: await ensureKubectl(), templateDir: join(REPO_ROOT, 'deploy', 'fc-app'), outDir });
-console.log(`FC application: ${relative(REPO_ROOT, outDir)}/ (code zip ${(app.codeZipBytes / 1024 / 1024).toFixed(2)} MB with bin/kubectl)`);
+const app = await buildFcApplication({
+  codeDir: pkg.codeDir,
+  kubectl: await ensureKubectl(),
+  templateDir: join(REPO_ROOT, 'deploy', 'fc-app'),
+  outDir,
+});
+console.log(
+  `FC application: ${relative(REPO_ROOT, outDir)}/ (code zip ${(app.codeZipBytes / 1024 / 1024).toFixed(2)} MB with bin/kubectl)`,
+);

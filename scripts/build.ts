@@ -11,6 +11,8 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;
 
 const pkg = await buildFunctionPackage();
 console.log(`code package: ${relative(REPO_ROOT, pkg.codeDir)}/`);
-console.log(`code zip:     ${relative(REPO_ROOT, pkg.zipPath)} ${mb(pkg.zipBytes)} (${pkg.zipBytes} bytes; budget ${mb(MAX_CODE_ZIP_BYTES)})`);
+console.log(
+  `code zip:     ${relative(REPO_ROOT, pkg.zipPath)} ${mb(pkg.zipBytes)} (${pkg.zipBytes} bytes; budget ${mb(MAX_CODE_ZIP_BYTES)})`,
+);
 const layer = await buildLayerZip();
 console.log(`kubectl layer: ${relative(REPO_ROOT, layer)} ${mb((await stat(layer)).size)} (kubectl ${KUBECTL_VERSION}, bin/kubectl 0755)`);

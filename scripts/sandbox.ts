@@ -27,7 +27,8 @@ function fail(message: string, code: number): never {
 
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 0);
 const emulator = await startFullEmulator({ port: emulatorPort }).catch((error: NodeJS.ErrnoException) => {
-  if (error.code === 'EADDRINUSE') fail(`EMULATOR_PORT ${emulatorPort} is already in use: set another or leave it unset (any free port).`, 1);
+  if (error.code === 'EADDRINUSE')
+    fail(`EMULATOR_PORT ${emulatorPort} is already in use: set another or leave it unset (any free port).`, 1);
   throw error;
 });
 const demoKey = emulator.world.accounts[0]!.accessKeys[0]!;
@@ -35,10 +36,12 @@ const demoKey = emulator.world.accounts[0]!.accessKeys[0]!;
 const port = Number(process.env.PORT ?? 8080) || (await freePort());
 const mcpResource = `http://127.0.0.1:${port}/mcp`;
 const idpPort = Number(process.env.OAUTH_DEMO_PORT ?? (port === 8080 ? 8081 : 0));
-const idp = await startDemoAuthorizationServer({ resources: [mcpResource], port: idpPort, adoptUnknownLoopbackClients: true }).catch((error: NodeJS.ErrnoException) => {
-  if (error.code === 'EADDRINUSE') fail(`OAUTH_DEMO_PORT ${idpPort} is already in use: set another (0: any free port).`, 1);
-  throw error;
-});
+const idp = await startDemoAuthorizationServer({ resources: [mcpResource], port: idpPort, adoptUnknownLoopbackClients: true }).catch(
+  (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') fail(`OAUTH_DEMO_PORT ${idpPort} is already in use: set another (0: any free port).`, 1);
+    throw error;
+  },
+);
 const demoAccount = emulator.world.accounts.find((account) => account.accountId === DEMO_ACCOUNT_ID)!;
 (demoAccount.oidcProviders ??= []).push({ arn: DEMO_OIDC_PROVIDER_ARN, issuerUrl: idp.issuer, clientIds: [mcpResource] });
 
@@ -75,12 +78,16 @@ try {
 }
 const mcpUrl = `${server.url}/mcp`;
 // The Inspector version the test suite drives (test/clients), run by the Node >= 22 it needs: npx brings both.
-const clientTools = JSON.parse(readFileSync(new URL('../test/clients/package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> };
+const clientTools = JSON.parse(readFileSync(new URL('../test/clients/package.json', import.meta.url), 'utf8')) as {
+  dependencies: Record<string, string>;
+};
 const inspector = `npx -y -p node@22 -p @modelcontextprotocol/inspector@${clientTools.dependencies['@modelcontextprotocol/inspector']} mcp-inspector`;
 const mcpRemote = `npx -y -p node@22 -p mcp-remote@${clientTools.dependencies['mcp-remote']} mcp-remote`;
 const clusters = emulator.world.accounts[0]!.clusters.map((c) => `${c.cluster_id} (${c.name}, ${c.region_id})`).join('\n    ');
 // The server reaches ACK through CS_ENDPOINT (central) and CS_REGION_ENDPOINTS (one endpoint per emulated region).
-const regions = Object.entries(emulator.regionEndpoints).map(([region, endpoint]) => `${region} ${endpoint}`).join(', ');
+const regions = Object.entries(emulator.regionEndpoints)
+  .map(([region, endpoint]) => `${region} ${endpoint}`)
+  .join(', ');
 
 process.stderr.write(`
 ACK MCP sandbox is running (emulated Alibaba Cloud at ${emulator.url}, mode ${config.accessMode}, toolsets ${config.toolsets.join(',')};

@@ -6,14 +6,17 @@ const token = 'a-long-enough-token-0001';
 
 describe('loadConfig', () => {
   test('refuses to start open when the server would act with its own identity', () => {
-    assert.throws(() => loadConfig({}), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /Refusing to start/);
-      assert.match(error.message, /MCP_AUTH_TOKEN/);
-      assert.match(error.message, /MCP_AUTH_BY_GATEWAY=true/);
-      assert.match(error.message, /CREDENTIAL_SOURCES=caller/);
-      return true;
-    });
+    assert.throws(
+      () => loadConfig({}),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /Refusing to start/);
+        assert.match(error.message, /MCP_AUTH_TOKEN/);
+        assert.match(error.message, /MCP_AUTH_BY_GATEWAY=true/);
+        assert.match(error.message, /CREDENTIAL_SOURCES=caller/);
+        return true;
+      },
+    );
     assert.throws(() => loadConfig({ CREDENTIAL_SOURCES: 'caller,function' }), /Refusing to start/);
   });
 
@@ -35,9 +38,15 @@ describe('loadConfig', () => {
   });
 
   test('rejects short tokens, malformed entries and duplicate names, without echoing the token', () => {
-    assert.throws(() => loadConfig({ MCP_AUTH_TOKEN: 'short' }), (error: Error) => /shorter than 16/.test(error.message) && !error.message.includes('short"'));
+    assert.throws(
+      () => loadConfig({ MCP_AUTH_TOKEN: 'short' }),
+      (error: Error) => /shorter than 16/.test(error.message) && !error.message.includes('short"'),
+    );
     for (const unrendered of ["${secret('authToken')", "${env('ACK_MCP_AUTH_TOKEN')}", '{{ authToken }}-padding-padding']) {
-      assert.throws(() => loadConfig({ MCP_AUTH_TOKEN: unrendered }), (error: Error) => /unrendered template expression/.test(error.message) && !error.message.includes(unrendered));
+      assert.throws(
+        () => loadConfig({ MCP_AUTH_TOKEN: unrendered }),
+        (error: Error) => /unrendered template expression/.test(error.message) && !error.message.includes(unrendered),
+      );
     }
     assert.throws(() => loadConfig({ MCP_AUTH_TOKENS: `ops:${token}:admin` }), /name:token:read-only/);
     assert.throws(() => loadConfig({ MCP_AUTH_TOKENS: `ops:${token},ops:${token}z` }), /used twice/);
@@ -46,7 +55,10 @@ describe('loadConfig', () => {
   test('validates modes, sources, numbers and flags with messages naming the setting', () => {
     const base = { MCP_AUTH_TOKEN: token };
     assert.throws(() => loadConfig({ ...base, ACCESS_MODE: 'admin' }), /ACCESS_MODE must be read-only or read-write/);
-    assert.throws(() => loadConfig({ ...base, CONFIRM_DESTRUCTIVE: 'sometimes' }), /CONFIRM_DESTRUCTIVE must be never, when-supported or always/);
+    assert.throws(
+      () => loadConfig({ ...base, CONFIRM_DESTRUCTIVE: 'sometimes' }),
+      /CONFIRM_DESTRUCTIVE must be never, when-supported or always/,
+    );
     assert.equal(loadConfig(base).confirmDestructive, 'when-supported');
     assert.equal(loadConfig({ ...base, CONFIRM_DESTRUCTIVE: 'always' }).confirmDestructive, 'always');
     assert.throws(() => loadConfig({ ...base, CREDENTIAL_SOURCES: 'caller,magic' }), /CREDENTIAL_SOURCES accepts/);
@@ -62,7 +74,8 @@ describe('loadConfig', () => {
     assert.throws(
       () => loadConfig({ ...base, TOOLSETS: 'kubectl,pods,x' }),
       (error: Error) =>
-        error.message === 'TOOLSETS names unknown toolsets "pods", "x"; the toolsets are clusters, nodepools, diagnosis, kubectl, logs, metrics (comma-separated; unset: all).',
+        error.message ===
+        'TOOLSETS names unknown toolsets "pods", "x"; the toolsets are clusters, nodepools, diagnosis, kubectl, logs, metrics (comma-separated; unset: all).',
     );
   });
 
@@ -83,7 +96,13 @@ describe('loadConfig', () => {
     assert.equal(kubectl({ KUBECTL_MAX_CONCURRENT: '32' }).maxMemoryMb, 64);
     assert.equal(kubectl({ FC_FUNCTION_MEMORY_SIZE: '1024' }).maxMemoryMb, 256);
     assert.equal(kubectl({ FC_FUNCTION_MEMORY_SIZE: 'lots' }).maxMemoryMb, 128);
-    assert.deepEqual([kubectl({ KUBECTL_MAX_MEMORY_MB: '300', KUBECTL_MAX_CPU_SECONDS: '5' }).maxMemoryMb, kubectl({ KUBECTL_MAX_CPU_SECONDS: '5' }).maxCpuSeconds], [300, 5]);
+    assert.deepEqual(
+      [
+        kubectl({ KUBECTL_MAX_MEMORY_MB: '300', KUBECTL_MAX_CPU_SECONDS: '5' }).maxMemoryMb,
+        kubectl({ KUBECTL_MAX_CPU_SECONDS: '5' }).maxCpuSeconds,
+      ],
+      [300, 5],
+    );
     assert.throws(() => kubectl({ KUBECTL_MAX_MEMORY_MB: '32' }), /KUBECTL_MAX_MEMORY_MB must be an integer from 64 to 16384; got "32"/);
     assert.throws(() => kubectl({ KUBECTL_MAX_CPU_SECONDS: '0' }), /KUBECTL_MAX_CPU_SECONDS must be an integer from 1 to 3600/);
   });
@@ -93,6 +112,9 @@ describe('DEFAULT_REGION', () => {
   test('is unset by default, a region id when given, and refused with the setting named otherwise', () => {
     assert.equal(loadConfig({ MCP_AUTH_TOKEN: token }).defaultRegion, undefined);
     assert.equal(loadConfig({ MCP_AUTH_TOKEN: token, DEFAULT_REGION: ' ap-southeast-1 ' }).defaultRegion, 'ap-southeast-1');
-    assert.throws(() => loadConfig({ MCP_AUTH_TOKEN: token, DEFAULT_REGION: 'cs.cn-hangzhou.aliyuncs.com' }), /^ConfigError: DEFAULT_REGION must be a region id such as cn-hangzhou; got "cs\.cn-hangzhou\.aliyuncs\.com"\.$/);
+    assert.throws(
+      () => loadConfig({ MCP_AUTH_TOKEN: token, DEFAULT_REGION: 'cs.cn-hangzhou.aliyuncs.com' }),
+      /^ConfigError: DEFAULT_REGION must be a region id such as cn-hangzhou; got "cs\.cn-hangzhou\.aliyuncs\.com"\.$/,
+    );
   });
 });

@@ -98,19 +98,17 @@ export interface Config {
   allowedHosts: string[];
 }
 
-
 const lower = (value: string) => value.toLowerCase();
 
 const MIN_TOKEN_LENGTH = 16;
 
 function checkToken(token: string, where: string): string {
   if (token.length < MIN_TOKEN_LENGTH) {
-    throw new ConfigError(
-      `${where} is shorter than ${MIN_TOKEN_LENGTH} characters. Use a random token, e.g. \`openssl rand -hex 32\`.`,
-    );
+    throw new ConfigError(`${where} is shorter than ${MIN_TOKEN_LENGTH} characters. Use a random token, e.g. \`openssl rand -hex 32\`.`);
   }
   // A deploy template's expression left unrendered (`${env(...)}`, `${secret(...)}`) is public text, not a secret.
-  if (/\$\{|\{\{/.test(token)) throw new ConfigError(`${where} looks like an unrendered template expression, not a token: check the deployment's settings.`);
+  if (/\$\{|\{\{/.test(token))
+    throw new ConfigError(`${where} looks like an unrendered template expression, not a token: check the deployment's settings.`);
   return token;
 }
 
@@ -122,14 +120,16 @@ function parseAuthTokens(env: Env): AuthToken[] {
   const tokens: AuthToken[] = [];
   const single = env.MCP_AUTH_TOKEN?.trim();
   if (single) tokens.push({ name: 'default', token: checkToken(single, 'MCP_AUTH_TOKEN'), readOnly: false });
-  for (const entry of (env.MCP_AUTH_TOKENS ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of (env.MCP_AUTH_TOKENS ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [name, token, mode, ...rest] = entry.split(':');
     if (!name || !token || rest.length > 0 || (mode !== undefined && mode !== 'read-only' && mode !== 'read-write')) {
-      throw new ConfigError(
-        'MCP_AUTH_TOKENS entries must be `name:token` or `name:token:read-only`, separated by commas.',
-      );
+      throw new ConfigError('MCP_AUTH_TOKENS entries must be `name:token` or `name:token:read-only`, separated by commas.');
     }
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) throw new ConfigError(`MCP_AUTH_TOKENS: token name "${name}" must be 1-64 of [A-Za-z0-9_.-].`);
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name))
+      throw new ConfigError(`MCP_AUTH_TOKENS: token name "${name}" must be 1-64 of [A-Za-z0-9_.-].`);
     if (tokens.some((existing) => existing.name === name)) throw new ConfigError(`MCP_AUTH_TOKENS: token name "${name}" is used twice.`);
     tokens.push({ name, token: checkToken(token, `MCP_AUTH_TOKENS entry "${name}"`), readOnly: mode === 'read-only' });
   }
@@ -155,7 +155,8 @@ export function runsOnFc(env: Env): boolean {
 
 function parseDefaultRegion(env: Env): string | undefined {
   const region = env.DEFAULT_REGION?.trim();
-  if (region && !REGION_PATTERN.test(region)) throw new ConfigError(`DEFAULT_REGION must be a region id such as cn-hangzhou; got "${cutShort(region, 40)}".`);
+  if (region && !REGION_PATTERN.test(region))
+    throw new ConfigError(`DEFAULT_REGION must be a region id such as cn-hangzhou; got "${cutShort(region, 40)}".`);
   return region || undefined;
 }
 
@@ -169,8 +170,12 @@ const HOST_PORT = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252}[A-Za-z0-9])?(:\d{1,5})?$/;
 function parseRegionEndpoints(env: Env): { csRegions: Readonly<Record<string, string>>; csRegionTemplate: string | undefined } {
   const csRegions: Record<string, string> = {};
   let csRegionTemplate: string | undefined;
-  const usage = 'CS_REGION_ENDPOINTS entries are `region=host[:port]` (e.g. `cn-hangzhou=cs.cn-hangzhou.aliyuncs.com`) or `*=host-with-{region}`, separated by commas';
-  for (const entry of (env.CS_REGION_ENDPOINTS ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+  const usage =
+    'CS_REGION_ENDPOINTS entries are `region=host[:port]` (e.g. `cn-hangzhou=cs.cn-hangzhou.aliyuncs.com`) or `*=host-with-{region}`, separated by commas';
+  for (const entry of (env.CS_REGION_ENDPOINTS ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const eq = entry.indexOf('=');
     const region = entry.slice(0, eq).trim();
     const host = entry.slice(eq + 1).trim();
@@ -183,7 +188,8 @@ function parseRegionEndpoints(env: Env): { csRegions: Readonly<Record<string, st
       continue;
     }
     if (!REGION_PATTERN.test(region)) throw new ConfigError(`CS_REGION_ENDPOINTS: "${region}" is not a region id such as cn-hangzhou.`);
-    if (!HOST_PORT.test(host)) throw new ConfigError(`CS_REGION_ENDPOINTS: the endpoint of ${region} must be host[:port] (no scheme or path); got "${host}".`);
+    if (!HOST_PORT.test(host))
+      throw new ConfigError(`CS_REGION_ENDPOINTS: the endpoint of ${region} must be host[:port] (no scheme or path); got "${host}".`);
     if (csRegions[region]) throw new ConfigError(`CS_REGION_ENDPOINTS names ${region} twice.`);
     csRegions[region] = host;
   }
@@ -246,11 +252,26 @@ export function loadConfig(env: Env = process.env): Config {
     stsCacheMaxMs: integer(env, 'STS_CACHE_MAX_SECONDS', 300, 0, 86_400) * 1000,
     defaultRegion: parseDefaultRegion(env),
     kubectl: parseKubectlSettings(env),
-    slsAllowedProjects: list(env, 'SLS_ALLOWED_PROJECTS', /^[a-z0-9*][a-z0-9*-]{0,127}$/, 'Log Service project names or patterns with * (e.g. k8s-log-*)'),
+    slsAllowedProjects: list(
+      env,
+      'SLS_ALLOWED_PROJECTS',
+      /^[a-z0-9*][a-z0-9*-]{0,127}$/,
+      'Log Service project names or patterns with * (e.g. k8s-log-*)',
+    ),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 32 * 1024 * 1024),
     maxBatchSize: integer(env, 'MAX_BATCH_SIZE', 20, 1, 100),
-    allowedOrigins: list(env, 'ALLOWED_ORIGINS', /^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i, 'origins scheme://host[:port] (e.g. https://console.example.com)').map(lower),
-    allowedHosts: list(env, 'ALLOWED_HOSTS', /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i, 'host names host[:port] (e.g. mcp.example.com)').map(lower),
+    allowedOrigins: list(
+      env,
+      'ALLOWED_ORIGINS',
+      /^https?:\/\/(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i,
+      'origins scheme://host[:port] (e.g. https://console.example.com)',
+    ).map(lower),
+    allowedHosts: list(
+      env,
+      'ALLOWED_HOSTS',
+      /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i,
+      'host names host[:port] (e.g. mcp.example.com)',
+    ).map(lower),
   };
   assertSecureStartup(config);
   return Object.freeze(config);
@@ -264,13 +285,19 @@ export function loadConfig(env: Env = process.env): Config {
  */
 export function assertSecureStartup(config: Config): void {
   if (config.authMode === 'oauth' && config.authTokens.length > 0) {
-    throw new ConfigError('AUTH_MODE=oauth accepts no static tokens, but MCP_AUTH_TOKEN(S) is set: set AUTH_MODE=both to accept both, or remove the tokens.');
+    throw new ConfigError(
+      'AUTH_MODE=oauth accepts no static tokens, but MCP_AUTH_TOKEN(S) is set: set AUTH_MODE=both to accept both, or remove the tokens.',
+    );
   }
   if (config.authMode === 'both' && config.authTokens.length === 0) {
-    throw new ConfigError('AUTH_MODE=both needs MCP_AUTH_TOKEN or MCP_AUTH_TOKENS for the static-token callers; without them set AUTH_MODE=oauth.');
+    throw new ConfigError(
+      'AUTH_MODE=both needs MCP_AUTH_TOKEN or MCP_AUTH_TOKENS for the static-token callers; without them set AUTH_MODE=oauth.',
+    );
   }
   if (config.oauth?.assumeWith === 'role' && !config.credentialSources.some((source) => source !== 'caller')) {
-    throw new ConfigError('OAUTH_ASSUME_WITH=role signs AssumeRole with the server\'s own credentials, but CREDENTIAL_SOURCES allows only caller: add function (or default), or use OAUTH_ASSUME_WITH=oidc.');
+    throw new ConfigError(
+      "OAUTH_ASSUME_WITH=role signs AssumeRole with the server's own credentials, but CREDENTIAL_SOURCES allows only caller: add function (or default), or use OAUTH_ASSUME_WITH=oidc.",
+    );
   }
   if (config.authMode !== 'token') return; // every caller is authenticated: by a token, or by the authorization server
   const actsWithOwnIdentity = config.credentialSources.some((source) => source !== 'caller');
@@ -280,7 +307,7 @@ export function assertSecureStartup(config: Config): void {
         "server's own Alibaba Cloud identity (function role or default credential chain). Do one of: " +
         'set MCP_AUTH_TOKEN (e.g. `openssl rand -hex 32`) or MCP_AUTH_TOKENS; ' +
         'set MCP_AUTH_BY_GATEWAY=true if a gateway in front (an FC JWT trigger) authenticates callers; ' +
-        'or set CREDENTIAL_SOURCES=caller so that only callers\' own X-Aliyun-* keys are used.',
+        "or set CREDENTIAL_SOURCES=caller so that only callers' own X-Aliyun-* keys are used.",
     );
   }
 }

@@ -23,7 +23,7 @@ async function directoryWith(content?: string): Promise<string> {
 }
 
 const PYTHON_ENV = [
-  '# the Python server\'s .env',
+  "# the Python server's .env",
   'HTTP_PORT=8080',
   'ALIYUN_REGION="cn-beijing"',
   "MCP_AUTH_TOKEN='your-secret-token'",
@@ -73,11 +73,14 @@ describe('loadEnvFile', () => {
   test('a .env that cannot be read stops the start with one line saying what to do', async () => {
     const dir = await directoryWith();
     await mkdir(join(dir, '.env'));
-    assert.throws(() => loadEnvFile({}, dir), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /^Cannot read .*\.env \(EISDIR\): fix its permissions, or remove it/);
-      return true;
-    });
+    assert.throws(
+      () => loadEnvFile({}, dir),
+      (error: unknown) => {
+        assert.ok(error instanceof ConfigError);
+        assert.match(error.message, /^Cannot read .*\.env \(EISDIR\): fix its permissions, or remove it/);
+        return true;
+      },
+    );
     const big = await directoryWith(`A=${'x'.repeat(1024 * 1024)}\n`);
     assert.throws(() => loadEnvFile({}, big), /\.env is 1048579 bytes, more than a settings file holds/);
   });

@@ -36,7 +36,8 @@ export function loadEnvFile(env: Env, directory: string): EnvFileLoad | undefine
   let text: string;
   try {
     const size = statSync(path).size;
-    if (size > MAX_ENV_FILE_BYTES) throw new ConfigError(`${path} is ${size} bytes, more than a settings file holds (1 MiB at most). Remove or fix it.`);
+    if (size > MAX_ENV_FILE_BYTES)
+      throw new ConfigError(`${path} is ${size} bytes, more than a settings file holds (1 MiB at most). Remove or fix it.`);
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (error instanceof ConfigError) throw error;

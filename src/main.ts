@@ -29,7 +29,14 @@ export async function startFromEnvironment(options: StartOptions = {}): Promise<
     for (const use of applySettingAliases(process.env)) logger.warn('setting_alias', { ...use, message: describeAliasUse(use) });
     const config = loadConfig();
     const server = await startServer(config, { logger, toolsList: options.toolsList });
-    logger.event('listening', { url: server.url, accessMode: config.accessMode, credentialSources: config.credentialSources, tokens: config.authTokens.map((t) => t.name), authMode: config.authMode, ...(config.oauth ? { issuer: config.oauth.issuer, resource: config.oauth.resource } : {}) });
+    logger.event('listening', {
+      url: server.url,
+      accessMode: config.accessMode,
+      credentialSources: config.credentialSources,
+      tokens: config.authTokens.map((t) => t.name),
+      authMode: config.authMode,
+      ...(config.oauth ? { issuer: config.oauth.issuer, resource: config.oauth.resource } : {}),
+    });
     const stop = () => void server.close().then(() => process.exit(0));
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
@@ -43,4 +50,5 @@ export async function startFromEnvironment(options: StartOptions = {}): Promise<
 }
 
 // Started directly (npm start, tsx src/main.ts), not imported by the FC entry (whose bundle is index.mjs).
-if (import.meta.url.endsWith('/main.ts') && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await startFromEnvironment({ envFile: true });
+if (import.meta.url.endsWith('/main.ts') && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  await startFromEnvironment({ envFile: true });

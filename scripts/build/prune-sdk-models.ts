@@ -108,7 +108,8 @@ export function pruneClientMethods(clientJs: string, identifiers: Set<string>): 
 const CLIENT_FILE = new RegExp(`[\\\\/]@alicloud[\\\\/](${PRUNED_SDKS.join('|')})[\\\\/]dist[\\\\/]client\\.js$`);
 
 const REQUIRE_LINE = /^var ([\w$]+) = require\("\.\/([\w$]+)"\);$/;
-const EXPORT_LINE = /^Object\.defineProperty\(exports, "([\w$]+)", \{ enumerable: true, get: function \(\) \{ return ([\w$]+)\.[\w$]+; \} \}\);$/;
+const EXPORT_LINE =
+  /^Object\.defineProperty\(exports, "([\w$]+)", \{ enumerable: true, get: function \(\) \{ return ([\w$]+)\.[\w$]+; \} \}\);$/;
 
 /**
  * `model.js` with only the exports in `keep` (and the requires they read).
@@ -118,7 +119,8 @@ export function pruneModelIndex(modelJs: string, keep: Set<string>): string {
   const lines = modelJs.split('\n');
   const exports = lines.map((line) => EXPORT_LINE.exec(line)).filter((match) => match !== null);
   const requires = lines.map((line) => REQUIRE_LINE.exec(line)).filter((match) => match !== null);
-  if (exports.length === 0 || requires.length === 0) throw new Error('prune-sdk-models: model.js is not in the expected shape (SDK layout changed?)');
+  if (exports.length === 0 || requires.length === 0)
+    throw new Error('prune-sdk-models: model.js is not in the expected shape (SDK layout changed?)');
   const keptVars = new Set(exports.filter((match) => keep.has(match[1]!)).map((match) => match[2]!));
   return lines
     .filter((line) => {
@@ -137,14 +139,21 @@ export function pruneSdkModels(srcDir: string): Plugin {
     setup(build) {
       let identifiers: Promise<Set<string>> | undefined;
       build.onLoad({ filter: MODEL_INDEX }, async (args) => {
-        const [modelJs, clientJs] = await Promise.all([readFile(args.path, 'utf8'), readFile(join(dirname(dirname(args.path)), 'client.js'), 'utf8')]);
+        const [modelJs, clientJs] = await Promise.all([
+          readFile(args.path, 'utf8'),
+          readFile(join(dirname(dirname(args.path)), 'client.js'), 'utf8'),
+        ]);
         const modelNames = new Set([...modelJs.matchAll(EXPORT_LINE_GLOBAL)].map((match) => match[1]!));
         const keep = reachableModels(clientJs, await (identifiers ??= sourceIdentifiers(srcDir)), modelNames);
         return { contents: pruneModelIndex(modelJs, keep), loader: 'js', resolveDir: dirname(args.path) };
       });
       build.onLoad({ filter: CLIENT_FILE }, async (args) => {
         const clientJs = await readFile(args.path, 'utf8');
-        return { contents: pruneClientMethods(clientJs, await (identifiers ??= sourceIdentifiers(srcDir))), loader: 'js', resolveDir: dirname(args.path) };
+        return {
+          contents: pruneClientMethods(clientJs, await (identifiers ??= sourceIdentifiers(srcDir))),
+          loader: 'js',
+          resolveDir: dirname(args.path),
+        };
       });
     },
   };

@@ -28,7 +28,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const ZOD_LOCALES = /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
-const AJV_PROVIDER = /[\\/]@modelcontextprotocol[\\/](sdk[\\/]dist[\\/]esm[\\/]validation[\\/]ajv-provider\.js|server[\\/]dist[\\/]ajvProvider-[\w-]+\.mjs)$/;
+const AJV_PROVIDER =
+  /[\\/]@modelcontextprotocol[\\/](sdk[\\/]dist[\\/]esm[\\/]validation[\\/]ajv-provider\.js|server[\\/]dist[\\/]ajvProvider-[\w-]+\.mjs)$/;
 
 async function* sourceFiles(dir: string): AsyncGenerator<string> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -42,16 +43,27 @@ async function* sourceFiles(dir: string): AsyncGenerator<string> {
 export async function assertTrimmedModulesUnused(srcDir: string): Promise<void> {
   for await (const file of sourceFiles(srcDir)) {
     const text = await readFile(file, 'utf8');
-    if (/\bz\.locales\b|zod\/v4\/locales|zod\/locales/.test(text)) throw new Error(`${file} uses zod locales, which the bundle leaves out (scripts/build/trim-modules.ts)`);
-    if (/AjvJsonSchemaValidator|from 'ajv'/.test(text)) throw new Error(`${file} uses Ajv, which the bundle leaves out (scripts/build/trim-modules.ts)`);
+    if (/\bz\.locales\b|zod\/v4\/locales|zod\/locales/.test(text))
+      throw new Error(`${file} uses zod locales, which the bundle leaves out (scripts/build/trim-modules.ts)`);
+    if (/AjvJsonSchemaValidator|from 'ajv'/.test(text))
+      throw new Error(`${file} uses Ajv, which the bundle leaves out (scripts/build/trim-modules.ts)`);
   }
 }
 
 /** Module → [the only importer it is replaced for, its stand-in]. */
 const SDK_RUNTIME_UNUSED: Record<string, [RegExp, string]> = {
-  ws: [/[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]websocket\.js$/, 'module.exports = class WebSocket { constructor() { throw new Error(NOT_BUNDLED); } };'],
-  'socks-proxy-agent': [/[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]websocket\.js$/, 'exports.SocksProxyAgent = class SocksProxyAgent { constructor() { throw new Error(NOT_BUNDLED); } };'],
-  moment: [/[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]date\.js$/, 'module.exports = function moment() { throw new Error(NOT_BUNDLED); };'],
+  ws: [
+    /[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]websocket\.js$/,
+    'module.exports = class WebSocket { constructor() { throw new Error(NOT_BUNDLED); } };',
+  ],
+  'socks-proxy-agent': [
+    /[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]websocket\.js$/,
+    'exports.SocksProxyAgent = class SocksProxyAgent { constructor() { throw new Error(NOT_BUNDLED); } };',
+  ],
+  moment: [
+    /[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]date\.js$/,
+    'module.exports = function moment() { throw new Error(NOT_BUNDLED); };',
+  ],
   lodash: [/[\\/]@darabonba[\\/]typescript[\\/]dist[\\/]func\.js$/, 'exports.merge = function merge() { throw new Error(NOT_BUNDLED); };'],
   xmlbuilder: [/[\\/]xml2js[\\/]lib[\\/]builder\.js$/, 'exports.create = function create() { throw new Error(NOT_BUNDLED); };'],
 };

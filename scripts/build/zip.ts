@@ -19,7 +19,10 @@ async function walk(root: string, dir: string, out: Zippable): Promise<void> {
       out[`${name}/`] = [new Uint8Array(0), { os: 3, attrs: (0o40000 | (mode & 0o777)) * 0x10000, mtime: FIXED_MTIME }];
       await walk(root, path, out);
     } else if (entry.isFile()) {
-      out[name] = [new Uint8Array(await readFile(path)), { os: 3, attrs: (0o100000 | (mode & 0o777)) * 0x10000, mtime: FIXED_MTIME, level: 9 }];
+      out[name] = [
+        new Uint8Array(await readFile(path)),
+        { os: 3, attrs: (0o100000 | (mode & 0o777)) * 0x10000, mtime: FIXED_MTIME, level: 9 },
+      ];
     }
   }
 }

@@ -32,7 +32,8 @@ describe('access tokens (JWT) of the configured issuer', () => {
       if (req.url === '/.well-known/oauth-authorization-server') {
         return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
       }
-      if (req.url === '/jwks') return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] }));
+      if (req.url === '/jwks')
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [publicJwk] }));
       res.writeHead(404).end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -73,7 +74,11 @@ describe('access tokens (JWT) of the configured issuer', () => {
     ['for another resource', () => token({ aud: 'https://other.example.com/mcp' }), /another resource/],
     ['from another issuer', () => token({ iss: 'https://evil.example.com' }), /another authorization server/],
     ['signed by another key with a known kid', () => token({}, { key: otherKey }), /signature does not verify/],
-    ['unsigned (alg none)', async () => `${b64({ alg: 'none' })}.${b64({ iss: issuer, aud: RESOURCE, sub: 'x', exp: 9e9 })}.`, /algorithm|malformed/],
+    [
+      'unsigned (alg none)',
+      async () => `${b64({ alg: 'none' })}.${b64({ iss: issuer, aud: RESOURCE, sub: 'x', exp: 9e9 })}.`,
+      /algorithm|malformed/,
+    ],
     [
       'HS256 keyed with the public key',
       async () => {

@@ -33,8 +33,9 @@ export function looksLikeJwt(token: string): boolean {
 
 function reasonOf(error: unknown): TokenCheck {
   if (error instanceof KeysUnavailable) return { ok: false, kind: 'unavailable', reason: error.message };
-  if (error instanceof errors.JWKSTimeout) return { ok: false, kind: 'unavailable', reason: "the issuer's keys could not be fetched in time" };
-  if (error instanceof errors.JWKSInvalid || error instanceof errors.JOSENotSupported && /JSON Web Key Set|JWK/.test(error.message)) {
+  if (error instanceof errors.JWKSTimeout)
+    return { ok: false, kind: 'unavailable', reason: "the issuer's keys could not be fetched in time" };
+  if (error instanceof errors.JWKSInvalid || (error instanceof errors.JOSENotSupported && /JSON Web Key Set|JWK/.test(error.message))) {
     return { ok: false, kind: 'unavailable', reason: "the issuer's key set is not usable" };
   }
   if (error instanceof errors.JWTExpired) return { ok: false, kind: 'invalid_token', reason: 'the token has expired' };
@@ -45,10 +46,14 @@ function reasonOf(error: unknown): TokenCheck {
     if (claim === 'iss') return { ok: false, kind: 'invalid_token', reason: 'the token was issued by another authorization server (iss)' };
     return { ok: false, kind: 'invalid_token', reason: `the token's ${claim} claim is not acceptable` };
   }
-  if (error instanceof errors.JWKSNoMatchingKey) return { ok: false, kind: 'invalid_token', reason: "the token is not signed by one of the issuer's keys" };
-  if (error instanceof errors.JOSEAlgNotAllowed) return { ok: false, kind: 'invalid_token', reason: 'the token is signed with an algorithm this server does not accept' };
-  if (error instanceof errors.JWSSignatureVerificationFailed) return { ok: false, kind: 'invalid_token', reason: 'the token signature does not verify' };
-  if (error instanceof TypeError || error instanceof errors.JOSEError) return { ok: false, kind: 'invalid_token', reason: 'the token is malformed' };
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return { ok: false, kind: 'invalid_token', reason: "the token is not signed by one of the issuer's keys" };
+  if (error instanceof errors.JOSEAlgNotAllowed)
+    return { ok: false, kind: 'invalid_token', reason: 'the token is signed with an algorithm this server does not accept' };
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return { ok: false, kind: 'invalid_token', reason: 'the token signature does not verify' };
+  if (error instanceof TypeError || error instanceof errors.JOSEError)
+    return { ok: false, kind: 'invalid_token', reason: 'the token is malformed' };
   if (error instanceof Error && /fetch|network|ECONN|ENOTFOUND|abort/i.test(`${error.name} ${error.message}`)) {
     return { ok: false, kind: 'unavailable', reason: "the issuer's keys could not be fetched" };
   }
@@ -59,7 +64,8 @@ export type AccessTokenVerifier = (token: string) => Promise<TokenCheck>;
 
 export function accessTokenVerifier(settings: OAuthSettings, keys: JWTVerifyGetKey): AccessTokenVerifier {
   return async function verifyAccessToken(token) {
-    if (!looksLikeJwt(token)) return { ok: false, kind: 'invalid_token', reason: 'the token is not a JWT (opaque access tokens are not supported)' };
+    if (!looksLikeJwt(token))
+      return { ok: false, kind: 'invalid_token', reason: 'the token is not a JWT (opaque access tokens are not supported)' };
     try {
       const { payload } = await jwtVerify(token, keys, {
         issuer: settings.issuer,
@@ -72,7 +78,8 @@ export function accessTokenVerifier(settings: OAuthSettings, keys: JWTVerifyGetK
         return { ok: false, kind: 'invalid_token', reason: 'the token is not valid yet' };
       }
       const subject = String(payload.sub);
-      if (!/^[\x20-\x7e]{1,255}$/.test(subject)) return { ok: false, kind: 'invalid_token', reason: 'the token subject (sub) is not printable text' };
+      if (!/^[\x20-\x7e]{1,255}$/.test(subject))
+        return { ok: false, kind: 'invalid_token', reason: 'the token subject (sub) is not printable text' };
       const rawName = payload[settings.displayNameClaim];
       const name = typeof rawName === 'string' ? rawName.replace(/[^\x20-\x7e\u00a0-\uffff]/g, '').slice(0, 64) || undefined : undefined;
       return { ok: true, user: { subject, name, claims: payload, token, expiresAt: (payload.exp as number) * 1000 } };

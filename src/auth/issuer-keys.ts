@@ -64,12 +64,19 @@ async function discoverJwksUri(issuer: string, fetchImpl: Fetch): Promise<string
 }
 
 /** The key lookup `jwtVerify` takes, for the configured issuer. */
-export function issuerKeys(settings: Pick<OAuthSettings, 'issuer' | 'jwksUri'>, fetchImpl: Fetch = fetch): JWTVerifyGetKey & { fetchAttempts(): number } {
+export function issuerKeys(
+  settings: Pick<OAuthSettings, 'issuer' | 'jwksUri'>,
+  fetchImpl: Fetch = fetch,
+): JWTVerifyGetKey & { fetchAttempts(): number } {
   const gated = rateLimitedFetch(fetchImpl);
   let keySet: Promise<JWTVerifyGetKey> | undefined;
   const load = () =>
     (keySet ??= (settings.jwksUri ? Promise.resolve(settings.jwksUri) : discoverJwksUri(settings.issuer, gated)).then((uri) =>
-      createRemoteJWKSet(new URL(uri), { cooldownDuration: MIN_FETCH_INTERVAL_MS, timeoutDuration: FETCH_TIMEOUT_MS, [customFetch]: gated }),
+      createRemoteJWKSet(new URL(uri), {
+        cooldownDuration: MIN_FETCH_INTERVAL_MS,
+        timeoutDuration: FETCH_TIMEOUT_MS,
+        [customFetch]: gated,
+      }),
     )).catch((error: unknown) => {
       keySet = undefined; // discovery failed: the gate decides when it may be tried again
       throw error;

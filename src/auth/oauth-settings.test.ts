@@ -57,8 +57,16 @@ describe('AUTH_MODE and the OAuth settings', () => {
     ['oidc without a provider', { ...base, OAUTH_ASSUME_WITH: 'oidc' }, /needs OAUTH_OIDC_PROVIDER_ARN/],
     ['oauth with static tokens', { ...base, MCP_AUTH_TOKEN: 'a-token-of-sixteen-chars' }, /AUTH_MODE=oauth accepts no static tokens/],
     ['both without static tokens', { ...base, AUTH_MODE: 'both' }, /AUTH_MODE=both needs MCP_AUTH_TOKEN/],
-    ['OAuth settings in token mode', { MCP_AUTH_TOKEN: 'a-token-of-sixteen-chars', OAUTH_ISSUER: 'https://idp.example.com' }, /OAUTH_ISSUER set but AUTH_MODE is token/],
-    ['AssumeRole without own credentials', { ...base, CREDENTIAL_SOURCES: 'caller' }, /OAUTH_ASSUME_WITH=role signs AssumeRole with the server's own credentials/],
+    [
+      'OAuth settings in token mode',
+      { MCP_AUTH_TOKEN: 'a-token-of-sixteen-chars', OAUTH_ISSUER: 'https://idp.example.com' },
+      /OAUTH_ISSUER set but AUTH_MODE is token/,
+    ],
+    [
+      'AssumeRole without own credentials',
+      { ...base, CREDENTIAL_SOURCES: 'caller' },
+      /OAUTH_ASSUME_WITH=role signs AssumeRole with the server's own credentials/,
+    ],
     ['an unknown mode', { ...base, AUTH_MODE: 'jwt' }, /AUTH_MODE must be token, oauth or both/],
   ];
   for (const [what, env, message] of incoherent) {
@@ -75,7 +83,10 @@ describe('role mapping', () => {
     assert.equal(mappingFor({ groups: 'opsx', sub: 'dave' }, mappings), undefined);
   });
   it('names the claims looked at when nothing maps', () => {
-    assert.match(noMappingMessage({ groups: ['guests'] }, mappings), /claim groups \(\["guests"\]\), realm_access\.roles \(absent\), sub \(absent\)/);
+    assert.match(
+      noMappingMessage({ groups: ['guests'] }, mappings),
+      /claim groups \(\["guests"\]\), realm_access\.roles \(absent\), sub \(absent\)/,
+    );
   });
 });
 

@@ -47,7 +47,7 @@ type Env = Record<string, string | undefined>;
 export const ROLE_ARN = /^acs:ram::\d{16}:role\/[A-Za-z0-9._-]{1,64}$/;
 const OIDC_PROVIDER_ARN = /^acs:ram::\d{16}:oidc-provider\/[A-Za-z0-9._-]{1,128}$/;
 const SAFE_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
-const CLAIM_NAME = /^[A-Za-z0-9_:.\/-]{1,128}$/;
+const CLAIM_NAME = /^[A-Za-z0-9_:./-]{1,128}$/;
 
 function httpsUrl(value: string, name: string, allowHttpLoopback: boolean): string {
   let url: URL;
@@ -72,13 +72,18 @@ function httpsUrl(value: string, name: string, allowHttpLoopback: boolean): stri
 export function parseRoleMapping(raw: string): RoleMapping[] {
   const usage = 'OAUTH_ROLE_MAPPING entries are claim=value=>acs:ram::<account id>:role/<name>[,read-only|,read-write], separated by ;';
   const mappings: RoleMapping[] = [];
-  for (const entry of raw.split(';').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(';')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const match = /^([^=\s]+)=([^=>\s][^>]*?)=>([^,\s]+)(?:,(read-only|read-write))?$/.exec(entry);
     if (!match) throw new OAuthSettingsError(`${usage}; got "${entry.slice(0, 160)}".`);
     const [, claim, value, roleArn, access] = match as unknown as [string, string, string, string, AccessMode | undefined];
     if (!CLAIM_NAME.test(claim)) throw new OAuthSettingsError(`OAUTH_ROLE_MAPPING: "${claim.slice(0, 60)}" is not a claim name.`);
     if (!ROLE_ARN.test(roleArn)) {
-      throw new OAuthSettingsError(`OAUTH_ROLE_MAPPING: "${roleArn.slice(0, 120)}" is not a RAM role ARN (acs:ram::<16-digit account id>:role/<name>).`);
+      throw new OAuthSettingsError(
+        `OAUTH_ROLE_MAPPING: "${roleArn.slice(0, 120)}" is not a RAM role ARN (acs:ram::<16-digit account id>:role/<name>).`,
+      );
     }
     mappings.push({ claim, value, roleArn, access: access ?? 'read-only' });
   }
@@ -87,7 +92,8 @@ export function parseRoleMapping(raw: string): RoleMapping[] {
 
 function parseMode(env: Env): AuthMode {
   const mode = env.AUTH_MODE?.trim() || 'token';
-  if (mode !== 'token' && mode !== 'oauth' && mode !== 'both') throw new OAuthSettingsError(`AUTH_MODE must be token, oauth or both; got "${mode.slice(0, 40)}".`);
+  if (mode !== 'token' && mode !== 'oauth' && mode !== 'both')
+    throw new OAuthSettingsError(`AUTH_MODE must be token, oauth or both; got "${mode.slice(0, 40)}".`);
   return mode;
 }
 
@@ -96,34 +102,55 @@ export function parseOAuthSettings(env: Env): { authMode: AuthMode; oauth: OAuth
   const authMode = parseMode(env);
   const named = ['OAUTH_ISSUER', 'OAUTH_RESOURCE', 'OAUTH_ROLE_MAPPING'].filter((name) => env[name]?.trim());
   if (authMode === 'token') {
-    if (named.length > 0) throw new OAuthSettingsError(`${named.join(', ')} set but AUTH_MODE is token: set AUTH_MODE=oauth or both, or remove them.`);
+    if (named.length > 0)
+      throw new OAuthSettingsError(`${named.join(', ')} set but AUTH_MODE is token: set AUTH_MODE=oauth or both, or remove them.`);
     return { authMode, oauth: undefined };
   }
   const allowHttp = env.OAUTH_ALLOW_HTTP_LOOPBACK?.trim() === 'true';
   const issuerRaw = env.OAUTH_ISSUER?.trim();
-  if (!issuerRaw) throw new OAuthSettingsError(`AUTH_MODE=${authMode} needs OAUTH_ISSUER, the authorization server whose tokens are accepted.`);
+  if (!issuerRaw)
+    throw new OAuthSettingsError(`AUTH_MODE=${authMode} needs OAUTH_ISSUER, the authorization server whose tokens are accepted.`);
   const resourceRaw = env.OAUTH_RESOURCE?.trim();
-  if (!resourceRaw) throw new OAuthSettingsError(`AUTH_MODE=${authMode} needs OAUTH_RESOURCE, this endpoint's public URL (https://<host>/mcp): tokens must be issued for it.`);
+  if (!resourceRaw)
+    throw new OAuthSettingsError(
+      `AUTH_MODE=${authMode} needs OAUTH_RESOURCE, this endpoint's public URL (https://<host>/mcp): tokens must be issued for it.`,
+    );
   const mappingRaw = env.OAUTH_ROLE_MAPPING?.trim();
-  if (!mappingRaw) throw new OAuthSettingsError(`AUTH_MODE=${authMode} needs OAUTH_ROLE_MAPPING (claim=value=>RAM role ARN;…): without it no signed-in user could act.`);
-  const algorithms = (env.OAUTH_ALGORITHMS?.trim() || 'RS256,ES256').split(',').map((part) => part.trim()).filter(Boolean);
+  if (!mappingRaw)
+    throw new OAuthSettingsError(
+      `AUTH_MODE=${authMode} needs OAUTH_ROLE_MAPPING (claim=value=>RAM role ARN;…): without it no signed-in user could act.`,
+    );
+  const algorithms = (env.OAUTH_ALGORITHMS?.trim() || 'RS256,ES256')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   for (const alg of algorithms) {
-    if (!SAFE_ALGORITHMS.includes(alg)) throw new OAuthSettingsError(`OAUTH_ALGORITHMS accepts ${SAFE_ALGORITHMS.join(', ')} (public-key algorithms only); got "${alg.slice(0, 20)}".`);
+    if (!SAFE_ALGORITHMS.includes(alg))
+      throw new OAuthSettingsError(
+        `OAUTH_ALGORITHMS accepts ${SAFE_ALGORITHMS.join(', ')} (public-key algorithms only); got "${alg.slice(0, 20)}".`,
+      );
   }
   const assumeWith = env.OAUTH_ASSUME_WITH?.trim() || 'role';
-  if (assumeWith !== 'role' && assumeWith !== 'oidc') throw new OAuthSettingsError(`OAUTH_ASSUME_WITH must be role or oidc; got "${assumeWith.slice(0, 20)}".`);
+  if (assumeWith !== 'role' && assumeWith !== 'oidc')
+    throw new OAuthSettingsError(`OAUTH_ASSUME_WITH must be role or oidc; got "${assumeWith.slice(0, 20)}".`);
   const providerArn = env.OAUTH_OIDC_PROVIDER_ARN?.trim() || undefined;
-  if (assumeWith === 'oidc' && !providerArn) throw new OAuthSettingsError('OAUTH_ASSUME_WITH=oidc needs OAUTH_OIDC_PROVIDER_ARN (acs:ram::<account id>:oidc-provider/<name>).');
-  if (providerArn && !OIDC_PROVIDER_ARN.test(providerArn)) throw new OAuthSettingsError(`OAUTH_OIDC_PROVIDER_ARN must look like acs:ram::<16-digit account id>:oidc-provider/<name>; got "${providerArn.slice(0, 120)}".`);
+  if (assumeWith === 'oidc' && !providerArn)
+    throw new OAuthSettingsError('OAUTH_ASSUME_WITH=oidc needs OAUTH_OIDC_PROVIDER_ARN (acs:ram::<account id>:oidc-provider/<name>).');
+  if (providerArn && !OIDC_PROVIDER_ARN.test(providerArn))
+    throw new OAuthSettingsError(
+      `OAUTH_OIDC_PROVIDER_ARN must look like acs:ram::<16-digit account id>:oidc-provider/<name>; got "${providerArn.slice(0, 120)}".`,
+    );
   const number = (name: string, fallback: number, min: number, max: number) => {
     const raw = env[name]?.trim();
     if (!raw) return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new OAuthSettingsError(`${name} must be an integer from ${min} to ${max}; got "${raw.slice(0, 20)}".`);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new OAuthSettingsError(`${name} must be an integer from ${min} to ${max}; got "${raw.slice(0, 20)}".`);
     return value;
   };
   const displayNameClaim = env.OAUTH_NAME_CLAIM?.trim() || 'name';
-  if (!CLAIM_NAME.test(displayNameClaim)) throw new OAuthSettingsError(`OAUTH_NAME_CLAIM must be a claim name; got "${displayNameClaim.slice(0, 60)}".`);
+  if (!CLAIM_NAME.test(displayNameClaim))
+    throw new OAuthSettingsError(`OAUTH_NAME_CLAIM must be a claim name; got "${displayNameClaim.slice(0, 60)}".`);
   const jwksRaw = env.OAUTH_JWKS_URI?.trim();
   return {
     authMode,

@@ -43,7 +43,14 @@ async function stsClient(config: Config, credentials: AliyunCredentials | undefi
   const endpoint = stsEndpoint(config, region);
   const settings = credentials
     ? sdkClientConfig(config, credentials, endpoint, region ?? 'cn-hangzhou')
-    : { endpoint, regionId: region ?? 'cn-hangzhou', protocol: config.endpointProtocol, readTimeout: config.upstream.readTimeoutMs, connectTimeout: config.upstream.readTimeoutMs, userAgent: 'ack-mcp-server' };
+    : {
+        endpoint,
+        regionId: region ?? 'cn-hangzhou',
+        protocol: config.endpointProtocol,
+        readTimeout: config.upstream.readTimeoutMs,
+        connectTimeout: config.upstream.readTimeoutMs,
+        userAgent: 'ack-mcp-server',
+      };
   return new sdk.Client(new sdk.Config(settings) as ConstructorParameters<typeof sdk.Client>[0]);
 }
 
@@ -76,7 +83,11 @@ export function userCredentialSource(config: Config): UserCredentialSource {
           session = normalise(session);
         } else {
           const client = await stsClient(config, await serverCredentials());
-          const request = new sdk.models.AssumeRoleRequest({ roleArn: user.roleArn, roleSessionName: sessionName, durationSeconds: oauth.sessionSeconds });
+          const request = new sdk.models.AssumeRoleRequest({
+            roleArn: user.roleArn,
+            roleSessionName: sessionName,
+            durationSeconds: oauth.sessionSeconds,
+          });
           session = normalise((await client.assumeRole(request)).body?.credentials as StsSession | undefined);
         }
         const credentials = credentialsOf(session);

@@ -7,10 +7,12 @@ function setup(maxEntries = 10) {
   const clock = { now: 1_000_000 };
   const cache = new TtlCache<string>(maxEntries, () => clock.now);
   const loads: string[] = [];
-  const loader = (key: string, ttlMs = 1000) => async () => {
-    loads.push(key);
-    return { value: `${key}#${loads.length}`, ttlMs };
-  };
+  const loader =
+    (key: string, ttlMs = 1000) =>
+    async () => {
+      loads.push(key);
+      return { value: `${key}#${loads.length}`, ttlMs };
+    };
   return { clock, cache, loads, loader };
 }
 

@@ -39,7 +39,10 @@ export interface PrometheusInstance {
 
 export interface ArmsClient {
   /** GetPrometheusInstance; for ACK (`aliyun-cs`) instances the Prometheus instance id is the cluster id. */
-  getPrometheusInstance(region: string, clusterId: string): Promise<{ Code?: number; Message?: string; RequestId?: string; Data?: PrometheusInstance | null }>;
+  getPrometheusInstance(
+    region: string,
+    clusterId: string,
+  ): Promise<{ Code?: number; Message?: string; RequestId?: string; Data?: PrometheusInstance | null }>;
 }
 
 export async function createArmsClient(config: Config, credentials: AliyunCredentials, region: string): Promise<ArmsClient> {

@@ -45,7 +45,11 @@ describe('csEndpoint', () => {
       ['cn-hangzhou=a:1,cn-hangzhou=b:2', /names cn-hangzhou twice/],
       ['*=cs.example.com', /the \* entry must be a host\[:port\] containing \{region\}/],
     ] as const) {
-      assert.throws(() => loadConfig({ ...base, CS_REGION_ENDPOINTS: value }), (error: unknown) => error instanceof ConfigError && message.test(error.message), value);
+      assert.throws(
+        () => loadConfig({ ...base, CS_REGION_ENDPOINTS: value }),
+        (error: unknown) => error instanceof ConfigError && message.test(error.message),
+        value,
+      );
     }
   });
 });
@@ -66,7 +70,11 @@ describe('createCsClient', () => {
     assert.equal(await createCsClient(config, credentials('alice'), 'cn-hangzhou'), alice);
     assert.notEqual(await createCsClient(config, credentials('bob'), 'cn-hangzhou'), alice, 'another credential: another client');
     assert.notEqual(await createCsClient(config, credentials('alice'), 'cn-beijing'), alice, 'another region: another client');
-    assert.notEqual(await createCsClient(loadConfig({ ...base, CS_ENDPOINT: '127.0.0.1:9000' }), credentials('alice'), 'cn-hangzhou'), alice, 'another configuration');
+    assert.notEqual(
+      await createCsClient(loadConfig({ ...base, CS_ENDPOINT: '127.0.0.1:9000' }), credentials('alice'), 'cn-hangzhou'),
+      alice,
+      'another configuration',
+    );
   });
 
   test('does not keep a client for a credential about to expire', async () => {

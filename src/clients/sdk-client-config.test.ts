@@ -10,7 +10,13 @@ import { createCsClient, loadCsSdk } from './cs-client.ts';
 import { createSlsClient, loadSlsSdk } from './sls-client.ts';
 import { createStsClient } from './sts-client.ts';
 
-const credentials: AliyunCredentials = { accessKeyId: 'LTAI5tUnitTestKey000001', accessKeySecret: 's', securityToken: undefined, source: 'caller', identityKey: 'k' };
+const credentials: AliyunCredentials = {
+  accessKeyId: 'LTAI5tUnitTestKey000001',
+  accessKeySecret: 's',
+  securityToken: undefined,
+  source: 'caller',
+  identityKey: 'k',
+};
 
 /** Runs `call` against a local server that answers `body` after `delayMs`, with a connect timeout far below it. */
 async function slowAnswer<T>(body: unknown, call: (endpoint: string) => Promise<T>): Promise<T> {
@@ -62,10 +68,13 @@ describe('an answer slower than the connect timeout but within the read timeout 
   });
 
   test('STS', async () => {
-    const answer = await slowAnswer({ AccountId: '1234567890123456', Arn: 'acs:ram::1234567890123456:root', RequestId: 'R1' }, async (endpoint) => {
-      const sts = await createStsClient(configFor('STS_ENDPOINT', endpoint), credentials, undefined);
-      return sts.getCallerIdentity();
-    });
+    const answer = await slowAnswer(
+      { AccountId: '1234567890123456', Arn: 'acs:ram::1234567890123456:root', RequestId: 'R1' },
+      async (endpoint) => {
+        const sts = await createStsClient(configFor('STS_ENDPOINT', endpoint), credentials, undefined);
+        return sts.getCallerIdentity();
+      },
+    );
     assert.equal(answer.body?.accountId, '1234567890123456');
   });
 

@@ -5,7 +5,12 @@
 import type { Config } from '../config.ts';
 import type { AliyunCredentials } from '../credentials/aliyun-credentials.ts';
 
-export function sdkClientConfig(config: Config, credentials: AliyunCredentials, endpoint: string, regionId: string): Record<string, unknown> {
+export function sdkClientConfig(
+  config: Config,
+  credentials: AliyunCredentials,
+  endpoint: string,
+  regionId: string,
+): Record<string, unknown> {
   return {
     accessKeyId: credentials.accessKeyId,
     accessKeySecret: credentials.accessKeySecret,

@@ -21,7 +21,10 @@ interface GatewayContext {
   request: { hostMap?: Record<string, string>; headers: Record<string, string> };
 }
 interface GatewayClass {
-  new (): { modifyRequest(context: GatewayContext, attributes: unknown): Promise<void>; getHost(network: string, project: string, endpoint: string): Promise<string> };
+  new (): {
+    modifyRequest(context: GatewayContext, attributes: unknown): Promise<void>;
+    getHost(network: string, project: string, endpoint: string): Promise<string>;
+  };
 }
 
 const loadSls = sdkLoader<SlsClass, SlsModels>(() => import('@alicloud/sls20201230'));
@@ -97,7 +100,12 @@ export function createSlsClient(config: Config, credentials: AliyunCredentials, 
 }
 
 /** A client for CallAiTools of one AI tool (see `slsAiEndpoint`). */
-export function createSlsAiClient(config: Config, credentials: AliyunCredentials, toolName: string, projectRegion: string): Promise<SlsClient> {
+export function createSlsAiClient(
+  config: Config,
+  credentials: AliyunCredentials,
+  toolName: string,
+  projectRegion: string,
+): Promise<SlsClient> {
   const { endpoint, region } = slsAiEndpoint(config, toolName, projectRegion);
   return create(config, credentials, endpoint, region);
 }

@@ -53,15 +53,27 @@ export async function describeClusterSummary(
 export async function lookUpClusterRegion(ctx: RegionLookup, clusterId: string): Promise<string> {
   const identity = await ctx.credentials();
   const ttlMs = () => credentialCacheTtlMs(identity, ctx.config.clusterRegionTtlMs, ctx.config.stsCacheMaxMs);
-  const summary = await describeClusterSummary(ctx.services.caches.clusterSummaries, identity.identityKey, clusterId, () => ctx.cs(undefined), ctx.retry, ttlMs, ctx.signal);
+  const summary = await describeClusterSummary(
+    ctx.services.caches.clusterSummaries,
+    identity.identityKey,
+    clusterId,
+    () => ctx.cs(undefined),
+    ctx.retry,
+    ttlMs,
+    ctx.signal,
+  );
   if (!summary.regionId) throw new ToolFailure('ClusterRegionUnknown', `ACK did not report a region for cluster ${clusterId}.`);
   return summary.regionId;
 }
 
 export function regionMismatch(clusterId: string, actual: string, used: string, source: string): ToolFailure {
-  return new ToolFailure('ClusterRegionMismatch', `ACK reports cluster ${clusterId} in region ${actual}, but this call used region ${used} (from ${source}).`, {
-    hint: `Omit the region (the server then finds the cluster's region itself) or pass region ${actual}. Nothing was changed.`,
-  });
+  return new ToolFailure(
+    'ClusterRegionMismatch',
+    `ACK reports cluster ${clusterId} in region ${actual}, but this call used region ${used} (from ${source}).`,
+    {
+      hint: `Omit the region (the server then finds the cluster's region itself) or pass region ${actual}. Nothing was changed.`,
+    },
+  );
 }
 
 /**

@@ -19,7 +19,10 @@ export interface AliyunCredentials {
 const processKey = randomBytes(32);
 
 export function identityKeyOf(accessKeyId: string, accessKeySecret: string, securityToken?: string): string {
-  return createHmac('sha256', processKey).update(`${accessKeyId}\0${accessKeySecret}\0${securityToken ?? ''}`).digest('hex').slice(0, 32);
+  return createHmac('sha256', processKey)
+    .update(`${accessKeyId}\0${accessKeySecret}\0${securityToken ?? ''}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 export function makeCredentials(

@@ -7,8 +7,19 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../config.ts';
 import { ToolFailure } from '../errors/tool-failure.ts';
-import { CREDENTIAL_EXPIRY_MARGIN_MS, credentialCacheTtlMs, identityKeyOf, makeCredentials, maskAccessKeyId } from './aliyun-credentials.ts';
-import { createDefaultCredentialChain, describeChainFailure, resolveCredentials, type DefaultCredentialChain } from './resolve-credentials.ts';
+import {
+  CREDENTIAL_EXPIRY_MARGIN_MS,
+  credentialCacheTtlMs,
+  identityKeyOf,
+  makeCredentials,
+  maskAccessKeyId,
+} from './aliyun-credentials.ts';
+import {
+  createDefaultCredentialChain,
+  describeChainFailure,
+  resolveCredentials,
+  type DefaultCredentialChain,
+} from './resolve-credentials.ts';
 
 const token = 'a-long-enough-token-0001';
 const noChain: DefaultCredentialChain = { get: () => Promise.reject(new Error('none')) };
@@ -22,7 +33,7 @@ function config(extra: Record<string, string> = {}) {
 }
 
 describe('resolveCredentials', () => {
-  test('prefers the caller\'s headers, then the function role, then the default chain', async () => {
+  test("prefers the caller's headers, then the function role, then the default chain", async () => {
     const all = config({ TRUST_FC_HEADERS: 'true' });
     assert.equal((await resolveCredentials(new Headers({ ...caller, ...fc }), all, chain, roleEnv)).source, 'caller');
     const fromFc = await resolveCredentials(new Headers(fc), all, chain, roleEnv);
@@ -38,7 +49,7 @@ describe('resolveCredentials', () => {
     assert.equal(resolved.accessKeyId, roleEnv.ALIBABA_CLOUD_ACCESS_KEY_ID);
   });
 
-  test('a role-only deployment refuses callers\' headers instead of silently using its role', async () => {
+  test("a role-only deployment refuses callers' headers instead of silently using its role", async () => {
     const roleOnly = config({ CREDENTIAL_SOURCES: 'function' });
     await assert.rejects(resolveCredentials(new Headers(caller), roleOnly, chain, roleEnv), (error: unknown) => {
       assert.ok(error instanceof ToolFailure);
@@ -49,7 +60,10 @@ describe('resolveCredentials', () => {
 
   test('a caller-only deployment never falls back to its own identity', async () => {
     const callerOnly = config({ CREDENTIAL_SOURCES: 'caller' });
-    await assert.rejects(resolveCredentials(new Headers(), callerOnly, chain, roleEnv), /No Alibaba Cloud credentials.*X-Aliyun-Access-Key-Id/);
+    await assert.rejects(
+      resolveCredentials(new Headers(), callerOnly, chain, roleEnv),
+      /No Alibaba Cloud credentials.*X-Aliyun-Access-Key-Id/,
+    );
   });
 
   test('identity keys are one-way and distinguish secrets; masks keep only the ends', () => {
@@ -57,7 +71,11 @@ describe('resolveCredentials', () => {
     assert.equal(key.length, 32);
     assert.ok(!key.includes('caller-secret') && !key.includes('LTAI'));
     assert.notEqual(key, identityKeyOf('LTAI5tCallerKey000000000', 'other-secret'));
-    assert.notEqual(identityKeyOf('STS.Key', 'secret', 'token-1'), identityKeyOf('STS.Key', 'secret', 'token-2'), 'the security token is part of the identity');
+    assert.notEqual(
+      identityKeyOf('STS.Key', 'secret', 'token-1'),
+      identityKeyOf('STS.Key', 'secret', 'token-2'),
+      'the security token is part of the identity',
+    );
     assert.notEqual(identityKeyOf('STS.Key', 'secret', 'token-1'), identityKeyOf('STS.Key', 'secret'));
     assert.equal(maskAccessKeyId('LTAI5tCallerKey000000000'), 'LTAI5t****0000');
   });
@@ -75,9 +93,9 @@ describe('resolveCredentials', () => {
   });
 });
 
-describe('how long an identity\'s cache entries may live', () => {
+describe("how long an identity's cache entries may live", () => {
   const now = 1_800_000_000_000;
-  test('an AccessKey: the entry\'s own TTL', () => {
+  test("an AccessKey: the entry's own TTL", () => {
     assert.equal(credentialCacheTtlMs(makeCredentials('caller', 'LTAI5tKey', 's', undefined), 3_600_000, 300_000, now), 3_600_000);
   });
   test('an STS credential whose expiry is unknown: at most STS_CACHE_MAX_SECONDS', () => {
@@ -96,11 +114,19 @@ describe('how long an identity\'s cache entries may live', () => {
 });
 
 describe('the default chain tells the expiry of an STS session', () => {
-  test('read from @alicloud/credentials\' session (a credentials URI serving an STS token), matched to its AccessKey', async () => {
+  test("read from @alicloud/credentials' session (a credentials URI serving an STS token), matched to its AccessKey", async () => {
     const expiration = '2031-01-02T03:04:05Z';
     const server = createServer((_req, res) => {
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ Code: 'Success', AccessKeyId: 'STS.UriSession0001', AccessKeySecret: 'uri-secret', SecurityToken: 'uri-token', Expiration: expiration }));
+      res.end(
+        JSON.stringify({
+          Code: 'Success',
+          AccessKeyId: 'STS.UriSession0001',
+          AccessKeySecret: 'uri-secret',
+          SecurityToken: 'uri-token',
+          Expiration: expiration,
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const home = await mkdtemp(join(tmpdir(), 'chain-home-'));
@@ -113,7 +139,12 @@ describe('the default chain tells the expiry of an STS session', () => {
     });
     try {
       const found = await createDefaultCredentialChain().get();
-      assert.deepEqual(found, { accessKeyId: 'STS.UriSession0001', accessKeySecret: 'uri-secret', securityToken: 'uri-token', expiresAt: Date.parse(expiration) });
+      assert.deepEqual(found, {
+        accessKeyId: 'STS.UriSession0001',
+        accessKeySecret: 'uri-secret',
+        securityToken: 'uri-token',
+        expiresAt: Date.parse(expiration),
+      });
     } finally {
       process.env = saved;
       server.close();

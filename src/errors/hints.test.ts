@@ -10,7 +10,10 @@ describe('hintFor', () => {
     assert.match(hintFor('Unauthorized', 401, 'AccessKeyId not found: LTAI5tXXX')!, /AccessKey id is not known/);
     assert.match(hintFor('Unauthorized', 401, 'AccessKeyId is disabled: LTAI5tXXX')!, /AccessKey is disabled/);
     assert.match(hintFor('Unauthorized', 401, 'The project does not belong to you.')!, /belongs to another Alibaba Cloud account/);
-    assert.match(hintFor('Unauthorized', 401, 'denied by sts or ram, action: log:GetLogStoreLogs, resource: acs:log:…')!, /RAM does not allow/);
+    assert.match(
+      hintFor('Unauthorized', 401, 'denied by sts or ram, action: log:GetLogStoreLogs, resource: acs:log:…')!,
+      /RAM does not allow/,
+    );
     assert.match(hintFor('Unauthorized', 401, 'something new')!, /Log Service refused these credentials/);
   });
 
@@ -27,7 +30,7 @@ describe('hintFor', () => {
     assert.equal(isRamDenial('Forbidden.RAM', 403, 'User not authorized to operate on the specified resource'), true);
   });
 
-  it('classifies codes it does not know by HTTP status and message (the emulator\'s invented ACK codes included)', () => {
+  it("classifies codes it does not know by HTTP status and message (the emulator's invented ACK codes included)", () => {
     assert.match(hintFor('ErrorTaskNotExist', 404, 'no such task')!, /does not exist: check the id/);
     assert.match(hintFor('NodePoolNotFound', 400, 'x')!, /does not exist/);
     assert.match(hintFor('ErrorNodepoolBusy', 400, 'the node pool is busy')!, /Another operation is still in progress/);
@@ -38,7 +41,14 @@ describe('hintFor', () => {
   });
 
   it('counts Log Service quota answers as throttling (aliyun-log-go-sdk error_code.go)', () => {
-    for (const code of ['ReadQuotaExceed', 'WriteQuotaExceed', 'ShardReadQuotaExceed', 'MetaOperationQpsLimitExceeded', 'ServerBusy', 'Throttling.User']) {
+    for (const code of [
+      'ReadQuotaExceed',
+      'WriteQuotaExceed',
+      'ShardReadQuotaExceed',
+      'MetaOperationQpsLimitExceeded',
+      'ServerBusy',
+      'Throttling.User',
+    ]) {
       assert.equal(isThrottlingAnswer(code, 403), true, code);
       assert.match(hintFor(code, 403, '')!, /throttling/);
     }

@@ -27,16 +27,18 @@ const BY_CODE: Record<string, string> = {
   'InvalidSecurityToken.MismatchWithAccessKey': 'The STS token belongs to a different AccessKey: send the matching set.',
   'InvalidTimeStamp.Expired': "The server's clock differs from Alibaba Cloud's: check the system time.",
   RequestTimeExpired: "The server's clock differs from Alibaba Cloud's by more than 15 minutes: check the system time.",
-  InvalidParameter: 'Alibaba Cloud rejected the request as sent, so nothing was changed: check the arguments (list_nodepools / list_nodes show valid ids).',
+  InvalidParameter:
+    'Alibaba Cloud rejected the request as sent, so nothing was changed: check the arguments (list_nodepools / list_nodes show valid ids).',
   ProjectForbidden: 'The Log Service project is disabled (often an overdue payment): check the account in the Log Service console.',
   // STS, getting a signed-in user's role session (AUTH_MODE oauth/both; the RAM error-code list of STS 2015-04-01).
-  'EntityNotExist.Role': "The RAM role your sign-in maps to does not exist: the operator must fix OAUTH_ROLE_MAPPING or create the role.",
+  'EntityNotExist.Role': 'The RAM role your sign-in maps to does not exist: the operator must fix OAUTH_ROLE_MAPPING or create the role.',
   'AuthenticationFail.NoPermission':
     "RAM would not let your sign-in assume the mapped role: the role's trust policy must name the RAM OIDC provider of this server's OAUTH_OIDC_PROVIDER_ARN (operator).",
   'AuthenticationFail.OIDCToken.AudienceNotMatch':
     "RAM's OIDC provider does not list this server's OAUTH_RESOURCE as a client id (the tokens' aud): the operator must add it to the provider.",
   'AuthenticationFail.OIDCToken.Expired': 'Your sign-in has expired: sign in again (your MCP client does this when it gets a 401).',
-  'AuthenticationFail.OIDCToken.InvalidSignature': "RAM could not verify your token with the OIDC provider's keys: the operator must check the provider's issuer URL and fingerprint.",
+  'AuthenticationFail.OIDCToken.InvalidSignature':
+    "RAM could not verify your token with the OIDC provider's keys: the operator must check the provider's issuer URL and fingerprint.",
   // Emulator codes: ACK's own codes for these cases are not published. Any other code of the same
   // class gets the class hint below.
   ErrorNodePoolStateConflict:
@@ -52,14 +54,26 @@ const THROTTLED = 'Alibaba Cloud is throttling this account: wait a few seconds 
 
 /** Log Service's 401 `Unauthorized`, by message (first match wins). */
 const LOG_UNAUTHORIZED: Array<[RegExp, string]> = [
-  [/security token .*invalid/i, 'The STS token is not valid for this AccessKey: send the matching X-Aliyun-Security-Token, or fresh STS credentials.'],
+  [
+    /security token .*invalid/i,
+    'The STS token is not valid for this AccessKey: send the matching X-Aliyun-Security-Token, or fresh STS credentials.',
+  ],
   [/security token .*expired/i, 'The STS token has expired: obtain fresh STS credentials and retry.'],
   [/security token .*required/i, 'STS AccessKeys (STS.…) need X-Aliyun-Security-Token as well.'],
   [/accesskeyid not found/i, 'The AccessKey id is not known to Alibaba Cloud: check X-Aliyun-Access-Key-Id or the function role.'],
   [/accesskeyid is disabled/i, 'The AccessKey is disabled: enable it or use another.'],
-  [/project does not belong to you/i, 'The project exists but belongs to another Alibaba Cloud account: check the project name, or use credentials of the account that owns it.'],
-  [/service has been forbidden/i, 'Log Service is disabled for this account (often an overdue payment): check the account in the Log Service console.'],
-  [/denied by sts or ram/i, 'RAM does not allow this Log Service action for this identity: grant it (see the README\'s RAM policy), or use another identity.'],
+  [
+    /project does not belong to you/i,
+    'The project exists but belongs to another Alibaba Cloud account: check the project name, or use credentials of the account that owns it.',
+  ],
+  [
+    /service has been forbidden/i,
+    'Log Service is disabled for this account (often an overdue payment): check the account in the Log Service console.',
+  ],
+  [
+    /denied by sts or ram/i,
+    "RAM does not allow this Log Service action for this identity: grant it (see the README's RAM policy), or use another identity.",
+  ],
 ];
 
 /** The `cs:…` / `log:…` action a RAM denial names, when it names one. */
@@ -79,7 +93,8 @@ export function isRamDenial(code: string | undefined, status: number | undefined
 }
 
 /** Throttling codes of the ACS gateway and of Log Service. */
-const THROTTLING_CODES = /^(Throttling(\..+)?|ReadQuotaExceed|WriteQuotaExceed|ShardReadQuotaExceed|ShardWriteQuotaExceed|MetaOperationQpsLimitExceeded|ServerBusy)$/;
+const THROTTLING_CODES =
+  /^(Throttling(\..+)?|ReadQuotaExceed|WriteQuotaExceed|ShardReadQuotaExceed|ShardWriteQuotaExceed|MetaOperationQpsLimitExceeded|ServerBusy)$/;
 
 /** True when the answer refused the request for rate reasons, before running it. */
 export function isThrottlingAnswer(code: string | undefined, status: number | undefined): boolean {
@@ -91,7 +106,10 @@ export function hintFor(code: string | undefined, status: number | undefined, me
   if (code && BY_CODE[code]) return BY_CODE[code];
   if (isThrottlingAnswer(code, status)) return THROTTLED;
   if (code === 'Unauthorized') {
-    return LOG_UNAUTHORIZED.find(([pattern]) => pattern.test(message))?.[1] ?? 'Log Service refused these credentials: check the AccessKey, the STS token and the RAM policy of this identity.';
+    return (
+      LOG_UNAUTHORIZED.find(([pattern]) => pattern.test(message))?.[1] ??
+      'Log Service refused these credentials: check the AccessKey, the STS token and the RAM policy of this identity.'
+    );
   }
   if (code === 'InvalidAccessKeyId') {
     return /service has not opened/i.test(message)
@@ -104,9 +122,14 @@ export function hintFor(code: string | undefined, status: number | undefined, me
   if (status === 404 || (code && /NotFound|NotExist/i.test(code))) {
     return 'Alibaba Cloud says it does not exist: check the id, and that it belongs to the account of these credentials and to the region asked.';
   }
-  if (status === 409 || /Conflict|Busy|InProgress|StateNotAllowed/i.test(code ?? '') || /still running|in progress|conflict|is busy|not allowed in (the )?current state/i.test(message)) {
+  if (
+    status === 409 ||
+    /Conflict|Busy|InProgress|StateNotAllowed/i.test(code ?? '') ||
+    /still running|in progress|conflict|is busy|not allowed in (the )?current state/i.test(message)
+  ) {
     return 'Another operation is still in progress on this resource. Nothing was changed: wait for it to finish (describe_task_info, list_nodepools), then retry.';
   }
-  if (status === 401 || status === 403) return 'Alibaba Cloud refused these credentials for this action: check the AccessKey, the STS token and the RAM policy of this identity.';
+  if (status === 401 || status === 403)
+    return 'Alibaba Cloud refused these credentials for this action: check the AccessKey, the STS token and the RAM policy of this identity.';
   return undefined;
 }

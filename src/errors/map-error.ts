@@ -30,7 +30,17 @@ function upstreamMessage(error: SdkLikeError): string {
   return raw.replace(/^code: \d+, /, '').replace(/ request id: \S*$/, '') || 'The upstream request failed.';
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /** Codes Node gives a failed `connect()` or name lookup: no byte of the request left the machine. */
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
@@ -129,7 +139,12 @@ export function toToolFailure(error: unknown, unexpected?: (error: unknown) => v
       status >= 500
         ? 'Alibaba Cloud (or a gateway in front of it) had a temporary failure: retry shortly.'
         : 'The request was refused without a reason Alibaba Cloud documents: check the arguments, and that CS_ENDPOINT / CS_REGION_ENDPOINTS point at Alibaba Cloud.';
-    return new ToolFailure(`Upstream${status}`, message, { requestId: upstreamRequestId(error), hint, httpStatus: status, retryable: status >= 500 });
+    return new ToolFailure(`Upstream${status}`, message, {
+      requestId: upstreamRequestId(error),
+      hint,
+      httpStatus: status,
+      retryable: status >= 500,
+    });
   }
   if (isAbort(error)) {
     return new ToolFailure('Cancelled', 'The call was cancelled (the client went away or gave up) before it finished.', {
@@ -137,7 +152,9 @@ export function toToolFailure(error: unknown, unexpected?: (error: unknown) => v
     });
   }
   if (isNetworkOrTimeout(error)) {
-    const why = neverSent(error) ? `the connection could not be opened (${networkCode(error) ?? 'connect failed'})` : 'it did not answer in time or the connection failed';
+    const why = neverSent(error)
+      ? `the connection could not be opened (${networkCode(error) ?? 'connect failed'})`
+      : 'it did not answer in time or the connection failed';
     return new ToolFailure('UpstreamUnreachable', `Alibaba Cloud could not be reached: ${why}.`, {
       hint: 'Retry shortly; if it persists, check the network path from the function to Alibaba Cloud endpoints.',
       retryable: true,

@@ -10,7 +10,12 @@ export class ToolFailure extends Error {
   constructor(
     readonly code: string,
     message: string,
-    readonly details: { requestId?: string | undefined; hint?: string | undefined; httpStatus?: number | undefined; retryable?: boolean | undefined } = {},
+    readonly details: {
+      requestId?: string | undefined;
+      hint?: string | undefined;
+      httpStatus?: number | undefined;
+      retryable?: boolean | undefined;
+    } = {},
   ) {
     super(message);
   }

@@ -59,7 +59,9 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     app.on(['GET', 'DELETE', 'PUT', 'PATCH', 'OPTIONS'], path, methodNotAllowed);
   }
 
-  app.notFound((c) => c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}. The MCP endpoint is POST /mcp.` }, 404));
+  app.notFound((c) =>
+    c.json({ error: 'not_found', message: `No route for ${c.req.method} ${c.req.path}. The MCP endpoint is POST /mcp.` }, 404),
+  );
   app.onError((error, c) => {
     logger.error('unhandled_http_error', error, { path: c.req.path });
     return c.json(jsonRpcError(-32603, 'Internal error. The failure was logged.'), 500);

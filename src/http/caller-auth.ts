@@ -20,8 +20,8 @@ export function callerAuth(config: Config, verifier?: AccessTokenVerifier): Midd
   const verify: AccessTokenVerifier = async (token) => {
     loading ??= verifier
       ? Promise.resolve(verifier)
-      : Promise.all([import('../auth/access-token.ts'), import('../auth/issuer-keys.ts')]).then(([{ accessTokenVerifier }, { issuerKeys }]) =>
-          accessTokenVerifier(settings, issuerKeys(settings)),
+      : Promise.all([import('../auth/access-token.ts'), import('../auth/issuer-keys.ts')]).then(
+          ([{ accessTokenVerifier }, { issuerKeys }]) => accessTokenVerifier(settings, issuerKeys(settings)),
         );
     return (await loading)(token);
   };

@@ -36,9 +36,11 @@ function metaProblem(holder: Record<string, unknown>, where: string): string | u
   const meta = holder._meta;
   if (meta === undefined) return undefined;
   if (!isPlainObject(meta)) return `${where}._meta must be an object.`;
-  if (meta.progressToken !== undefined && !isRpcId(meta.progressToken)) return `${where}._meta.progressToken must be a string or an integer.`;
+  if (meta.progressToken !== undefined && !isRpcId(meta.progressToken))
+    return `${where}._meta.progressToken must be a string or an integer.`;
   const task = meta[RELATED_TASK];
-  if (task !== undefined && !(isPlainObject(task) && typeof task.taskId === 'string')) return `${where}._meta["${RELATED_TASK}"] needs a string taskId.`;
+  if (task !== undefined && !(isPlainObject(task) && typeof task.taskId === 'string'))
+    return `${where}._meta["${RELATED_TASK}"] needs a string taskId.`;
   return undefined;
 }
 

@@ -38,7 +38,13 @@ export function protectedResourceRoutes(app: Hono<AppEnv>, settings: OAuthSettin
   app.get(WELL_KNOWN, answer);
   for (const path of mcpPaths) app.get(`${WELL_KNOWN}${path}`, answer);
   const elsewhere = (c: Context<AppEnv>) =>
-    c.json({ error: 'not_found', message: `This server is an OAuth protected resource; its authorization server is ${settings.issuer} (see ${WELL_KNOWN}/mcp).` }, 404);
+    c.json(
+      {
+        error: 'not_found',
+        message: `This server is an OAuth protected resource; its authorization server is ${settings.issuer} (see ${WELL_KNOWN}/mcp).`,
+      },
+      404,
+    );
   for (const name of ['oauth-authorization-server', 'openid-configuration']) {
     app.get(`/.well-known/${name}`, elsewhere);
     app.get(`/.well-known/${name}/*`, elsewhere);
@@ -76,7 +82,11 @@ export function refuseUnmappedUser(c: Context<AppEnv>, message: string): Respons
 export function keysUnavailable(c: Context<AppEnv>, reason: string): Response {
   c.set('rejection', 'issuer_keys_unavailable');
   c.set('logFields', Object.assign(c.get('logFields'), { issuerKeys: reason }));
-  return c.json(jsonRpcError(-32603, "Service unavailable: the authorization server's signing keys cannot be fetched now; try again in a minute."), 503, {
-    'Retry-After': '60',
-  });
+  return c.json(
+    jsonRpcError(-32603, "Service unavailable: the authorization server's signing keys cannot be fetched now; try again in a minute."),
+    503,
+    {
+      'Retry-After': '60',
+    },
+  );
 }

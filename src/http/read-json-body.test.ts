@@ -17,9 +17,18 @@ describe('readJsonBody: nesting', () => {
       call(`{"region":${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`),
     ]) {
       const result = await readJsonBody(post(body), 4 << 20, 20);
-      assert.deepEqual(result, { ok: false, status: 400, code: -32600, message: `Invalid Request: the body nests deeper than ${MAX_JSON_DEPTH} levels.` });
+      assert.deepEqual(result, {
+        ok: false,
+        status: 400,
+        code: -32600,
+        message: `Invalid Request: the body nests deeper than ${MAX_JSON_DEPTH} levels.`,
+      });
     }
-    assert.deepEqual(parse.mock.calls.filter((call) => String(call.arguments[0]).length > 1000), [], 'no body was parsed');
+    assert.deepEqual(
+      parse.mock.calls.filter((call) => String(call.arguments[0]).length > 1000),
+      [],
+      'no body was parsed',
+    );
   });
 
   test('brackets inside strings (escaped quotes included) do not count', async () => {
@@ -57,7 +66,11 @@ describe('readJsonBody: refused bodies are read to their end, so the client gets
 
   test('a declared length over the limit: 413, the body read', async () => {
     const { stream, seen } = countingBody(2 << 20);
-    const result = await readJsonBody(request(stream, { 'content-type': 'application/json', 'content-length': String(2 << 20) }), 1 << 20, 20);
+    const result = await readJsonBody(
+      request(stream, { 'content-type': 'application/json', 'content-length': String(2 << 20) }),
+      1 << 20,
+      20,
+    );
     assert.deepEqual([result.ok, !result.ok && result.status], [false, 413]);
     assert.equal(seen.bytes, 2 << 20);
   });

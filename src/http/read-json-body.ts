@@ -21,7 +21,8 @@ function nestsDeeperThan(bytes: Uint8Array, max: number): boolean {
   for (let i = 0; i < bytes.length; i += 1) {
     const byte = bytes[i];
     if (inString) {
-      if (byte === 0x5c) i += 1; // backslash: skip the escaped byte
+      if (byte === 0x5c)
+        i += 1; // backslash: skip the escaped byte
       else if (byte === 0x22) inString = false;
     } else if (byte === 0x22) inString = true;
     else if (byte === 0x7b || byte === 0x5b) {
@@ -62,7 +63,8 @@ async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, limi
 export async function readJsonBody(request: Request, maxBytes: number, maxBatch: number): Promise<BodyResult> {
   const declared = Number(request.headers.get('content-length') ?? 'NaN');
   const refuse = async <T extends BodyResult>(answer: T): Promise<T> => {
-    if (request.body && !request.bodyUsed && !(declared > DISCARD_LIMIT_BYTES)) await discardRest(request.body.getReader(), DISCARD_LIMIT_BYTES);
+    if (request.body && !request.bodyUsed && !(declared > DISCARD_LIMIT_BYTES))
+      await discardRest(request.body.getReader(), DISCARD_LIMIT_BYTES);
     return answer;
   };
   if (!isJsonContentType(request.headers.get('content-type'))) {

@@ -26,29 +26,48 @@ let kubectlPath: string;
 const lines: string[] = [];
 
 function grant(policy: RestPolicy): ProxyGrant {
-  return { upstream: parseKubeconfig(kube.kubeconfig('alice')), policy, poolKey: 'audit', audit: { cluster: 'c-audit', identity: 'id-audit' } };
+  return {
+    upstream: parseKubeconfig(kube.kubeconfig('alice')),
+    policy,
+    poolKey: 'audit',
+    audit: { cluster: 'c-audit', identity: 'id-audit' },
+  };
 }
 
 /** `count` requests on one session, a few at a time over kept-alive connections; resolves with their statuses. */
 async function burst(session: ProxySession, count: number, method: (i: number) => string, path: (i: number) => string): Promise<number[]> {
   const { port } = new URL(session.url);
   const agent = new Agent({ keepAlive: true, maxSockets: 8, ca: session.caPem });
-  const one = (i: number) => new Promise<number>((resolve, reject) => {
-    const req = request({ hostname: '127.0.0.1', port, path: path(i), method: method(i), agent, headers: { authorization: `Bearer ${session.token}` } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+  const one = (i: number) =>
+    new Promise<number>((resolve, reject) => {
+      const req = request(
+        { hostname: '127.0.0.1', port, path: path(i), method: method(i), agent, headers: { authorization: `Bearer ${session.token}` } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end();
     });
-    req.on('error', reject);
-    req.end();
-  });
   const statuses: number[] = [];
-  for (let i = 0; i < count; i += 8) statuses.push(...(await Promise.all(Array.from({ length: Math.min(8, count - i) }, (_, j) => one(i + j)))));
+  for (let i = 0; i < count; i += 8)
+    statuses.push(...(await Promise.all(Array.from({ length: Math.min(8, count - i) }, (_, j) => one(i + j)))));
   agent.destroy();
   return statuses;
 }
 
 async function run(args: string[], policy: RestPolicy) {
-  return executeKubectl({ kubectlPath, args, timeoutSeconds: 120, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() }, grant: grant(policy), cacheKey: 'audit-test', proxy });
+  return executeKubectl({
+    kubectlPath,
+    args,
+    timeoutSeconds: 120,
+    maxOutputBytes: 20_000,
+    limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() },
+    grant: grant(policy),
+    cacheKey: 'audit-test',
+    proxy,
+  });
 }
 
 before(async () => {
@@ -66,9 +85,16 @@ beforeEach(() => {
 });
 
 describe('kubectl audit: one bounded line per call', () => {
-  test(`a session of ${THOUSANDS} requests, reads and refused deletes of as many objects: one bounded line`, { timeout: 120_000 }, async () => {
+  test(`a session of ${THOUSANDS} requests, reads and refused deletes of as many objects: one bounded line`, {
+    timeout: 120_000,
+  }, async () => {
     const session = await proxy.open(grant(READ_ONLY));
-    const statuses = await burst(session, THOUSANDS, (i) => (i % 3 === 2 ? 'DELETE' : 'GET'), (i) => `/api/v1/namespaces/default/configmaps/object-${i}`);
+    const statuses = await burst(
+      session,
+      THOUSANDS,
+      (i) => (i % 3 === 2 ? 'DELETE' : 'GET'),
+      (i) => `/api/v1/namespaces/default/configmaps/object-${i}`,
+    );
     session.close();
     const refused = statuses.filter((status) => status === 403).length;
     assert.equal(refused, Math.floor(THOUSANDS / 3));
@@ -76,13 +102,21 @@ describe('kubectl audit: one bounded line per call', () => {
     const line = JSON.parse(lines[0]!);
     assert.equal(line.event, 'kubectl_api_requests');
     assert.deepEqual([line.cluster, line.identity], ['c-audit', 'id-audit']);
-    assert.deepEqual([line.requests, line.refused, line.unfinished, line.refusalsLeftOut], [THOUSANDS, refused, 0, refused - AUDIT_LIMITS.refusals]);
+    assert.deepEqual(
+      [line.requests, line.refused, line.unfinished, line.refusalsLeftOut],
+      [THOUSANDS, refused, 0, refused - AUDIT_LIMITS.refusals],
+    );
     assert.deepEqual(line.counts, { 'GET configmaps': THOUSANDS - refused, 'DELETE configmaps': refused });
     assert.deepEqual(line.statuses, { 404: THOUSANDS - refused, 403: refused });
     assert.equal(line.first.length, AUDIT_LIMITS.firstRequests);
     assert.equal(line.first[2], 'DELETE /api/v1/namespaces/default/configmaps/object-2');
     assert.equal(line.refusals.length, AUDIT_LIMITS.refusals);
-    assert.deepEqual(line.refusals[0], { method: 'DELETE', path: '/api/v1/namespaces/default/configmaps/object-2', rule: 'mode', status: 403 });
+    assert.deepEqual(line.refusals[0], {
+      method: 'DELETE',
+      path: '/api/v1/namespaces/default/configmaps/object-2',
+      rule: 'mode',
+      status: 403,
+    });
     assert.ok(lines[0]!.length < 8192, `${lines[0]!.length} characters`);
   });
 
@@ -94,7 +128,10 @@ describe('kubectl audit: one bounded line per call', () => {
     assert.deepEqual([line.requests, line.refused, line.unfinished], [NAMES.length, 0, 0]);
     assert.deepEqual(line.counts, { 'GET configmaps': NAMES.length });
     assert.deepEqual(line.statuses, { 404: NAMES.length });
-    assert.deepEqual(line.first, NAMES.slice(0, AUDIT_LIMITS.firstRequests).map((name) => `GET /api/v1/namespaces/default/configmaps/${name}`));
+    assert.deepEqual(
+      line.first,
+      NAMES.slice(0, AUDIT_LIMITS.firstRequests).map((name) => `GET /api/v1/namespaces/default/configmaps/${name}`),
+    );
   });
 
   test(`real kubectl: a read-only delete of ${NAMES.length} names is one line listing the refusals`, { timeout: 120_000 }, async () => {
@@ -102,9 +139,17 @@ describe('kubectl audit: one bounded line per call', () => {
     assert.equal(result.upstreamRequests, 0);
     assert.equal(lines.length, 1, `${lines.length} audit lines`);
     const line = JSON.parse(lines[0]!);
-    assert.deepEqual([line.requests, line.refused, line.refusalsLeftOut], [NAMES.length, NAMES.length, NAMES.length - AUDIT_LIMITS.refusals]);
+    assert.deepEqual(
+      [line.requests, line.refused, line.refusalsLeftOut],
+      [NAMES.length, NAMES.length, NAMES.length - AUDIT_LIMITS.refusals],
+    );
     assert.deepEqual(line.statuses, { 403: NAMES.length });
-    assert.deepEqual(line.refusals[0], { method: 'DELETE', path: '/api/v1/namespaces/default/configmaps/missing-0', rule: 'mode', status: 403 });
+    assert.deepEqual(line.refusals[0], {
+      method: 'DELETE',
+      path: '/api/v1/namespaces/default/configmaps/missing-0',
+      rule: 'mode',
+      status: 403,
+    });
   });
 
   test('auditedResource names resources, subresources and groups, and buckets discovery and other paths', () => {

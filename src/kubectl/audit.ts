@@ -60,7 +60,8 @@ export class KubectlCallAudit {
   /** The policy refused the request counted last with `request()`. */
   refusal(method: string, path: string, rule: RestRule, status: number): void {
     this.refused += 1;
-    if (this.refusals.length < AUDIT_LIMITS.refusals) this.refusals.push({ method, path: path.slice(0, AUDIT_LIMITS.pathChars), rule, status });
+    if (this.refusals.length < AUDIT_LIMITS.refusals)
+      this.refusals.push({ method, path: path.slice(0, AUDIT_LIMITS.pathChars), rule, status });
     this.answer(status, 0);
   }
 

@@ -5,7 +5,15 @@
  * (command-rules.ts): target and credential flags, files written or read, verbosity, interactive and unbounded flags.
  */
 import {
-  FALSE_VALUES, FILE_WRITE_FLAGS, GLOBAL_LONG, GLOBAL_SHORTS, INTERACTIVE_FLAGS, LOCAL_FILE_FLAGS, TARGET_FLAGS, type CommandNode, type Shorts,
+  FALSE_VALUES,
+  FILE_WRITE_FLAGS,
+  GLOBAL_LONG,
+  GLOBAL_SHORTS,
+  INTERACTIVE_FLAGS,
+  LOCAL_FILE_FLAGS,
+  TARGET_FLAGS,
+  type CommandNode,
+  type Shorts,
 } from './command-rules.ts';
 import { refuse, type KubectlCommandRefused, type KubectlPolicyOptions } from './command-result.ts';
 
@@ -27,14 +35,20 @@ export const normalizeLong = (name: string): string => name.replace(/_/g, '-').t
 function checkFlag(ctx: ParseState, name: string, display: string, value: string | undefined): KubectlCommandRefused | undefined {
   const cmd = ctx.path.join(' ');
   if (TARGET_FLAGS.has(name) || name.startsWith('auth-provider')) {
-    return refuse('target', `Refused ${display}: this server chooses the cluster and the identity kubectl uses. Pass cluster_id to choose the cluster and drop the flag.`);
+    return refuse(
+      'target',
+      `Refused ${display}: this server chooses the cluster and the identity kubectl uses. Pass cluster_id to choose the cluster and drop the flag.`,
+    );
   }
   if (FILE_WRITE_FLAGS.has(name)) {
     return refuse('file-write', `Refused ${display}: it makes kubectl write files on the server. Drop the flag.`);
   }
   if (name === 'v') {
     if (value === undefined || !/^\d+$/.test(value) || Number(value) > 4) {
-      return refuse('verbosity', `Refused ${display}${value !== undefined ? ` ${value}` : ''}: verbosity is capped at -v=4 (higher levels print request and response bodies). Use -v=4 or less.`);
+      return refuse(
+        'verbosity',
+        `Refused ${display}${value !== undefined ? ` ${value}` : ''}: verbosity is capped at -v=4 (higher levels print request and response bodies). Use -v=4 or less.`,
+      );
     }
     return undefined;
   }
@@ -42,10 +56,16 @@ function checkFlag(ctx: ParseState, name: string, display: string, value: string
   if (name === 'filename') {
     if (value !== '-') {
       const what = value !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? 'URLs' : 'local files';
-      return refuse('local-file', `Refused ${display} ${value ?? ''}: kubectl cannot read ${what} here. Put the YAML or JSON in the \`manifest\` argument and use \`-f -\`.`);
+      return refuse(
+        'local-file',
+        `Refused ${display} ${value ?? ''}: kubectl cannot read ${what} here. Put the YAML or JSON in the \`manifest\` argument and use \`-f -\`.`,
+      );
     }
     if (!ctx.opts.hasManifest) {
-      return refuse('local-file', 'Refused `-f -` without a manifest: put the YAML or JSON in the `manifest` argument, which is fed to kubectl on stdin.');
+      return refuse(
+        'local-file',
+        'Refused `-f -` without a manifest: put the YAML or JSON in the `manifest` argument, which is fed to kubectl on stdin.',
+      );
     }
     ctx.readsManifest = true;
     return undefined;
@@ -53,7 +73,10 @@ function checkFlag(ctx: ParseState, name: string, display: string, value: string
   if (name === 'output' && value !== undefined) {
     const format = normalizeLong(value.split('=')[0] ?? '');
     if (format.endsWith('file')) {
-      return refuse('local-file', `Refused ${display} ${value}: template files are read from disk. Use the inline form, e.g. -o jsonpath='{...}' or -o go-template='...'.`);
+      return refuse(
+        'local-file',
+        `Refused ${display} ${value}: template files are read from disk. Use the inline form, e.g. -o jsonpath='{...}' or -o go-template='...'.`,
+      );
     }
     return undefined;
   }
@@ -65,10 +88,16 @@ function checkFlag(ctx: ParseState, name: string, display: string, value: string
     return refuse('interactive', `Refused ${display}${cmd ? ` on ${cmd}` : ''}: ${INTERACTIVE_FLAGS[name]}`);
   }
   if (name === 'follow' && !isFalse) {
-    return refuse('unbounded', `Refused ${display}: following logs never ends. Use \`logs <pod> --tail=100\` or \`--since=10m\` and call again for newer lines.`);
+    return refuse(
+      'unbounded',
+      `Refused ${display}: following logs never ends. Use \`logs <pod> --tail=100\` or \`--since=10m\` and call again for newer lines.`,
+    );
   }
   if ((name === 'watch' || name === 'watch-only') && cmd !== 'rollout status' && !isFalse) {
-    return refuse('unbounded', `Refused ${display}: watching never ends. Run a plain \`${cmd || 'get'}\` and call again to see changes (or \`events --for <kind>/<name>\`).`);
+    return refuse(
+      'unbounded',
+      `Refused ${display}: watching never ends. Run a plain \`${cmd || 'get'}\` and call again to see changes (or \`events --for <kind>/<name>\`).`,
+    );
   }
   return undefined;
 }
@@ -97,7 +126,11 @@ export function readFlagToken(ctx: ParseState, token: string, next: string | und
     // Flags we refuse whatever their value: no need to know their arity.
     const early = checkFlag(ctx, name, display, undefined);
     if (early && early.rule !== 'verbosity' && early.rule !== 'local-file') return { consumed: 0, refusal: early };
-    const arity = GLOBAL_LONG[name] ?? ctx.node?.longs?.[name] ?? (ctx.node?.switches?.includes(name) ? false : undefined) ?? Object.values(shorts).find((s) => s.long === name)?.value;
+    const arity =
+      GLOBAL_LONG[name] ??
+      ctx.node?.longs?.[name] ??
+      (ctx.node?.switches?.includes(name) ? false : undefined) ??
+      Object.values(shorts).find((s) => s.long === name)?.value;
     if (arity === true) {
       if (next === undefined) {
         return { consumed: 0, refusal: refuse('flag-syntax', `Refused ${display}: it needs a value. Write ${display}=<value>.`) };
@@ -116,7 +149,10 @@ export function readFlagToken(ctx: ParseState, token: string, next: string | und
       const where = ctx.path.length ? ` for ${ctx.path.join(' ')}` : ' before the subcommand';
       return {
         consumed: 0,
-        refusal: refuse('flag-syntax', `Refused ${token}: -${letter} is not a short flag this tool accepts${where}. Use the long form (--name=value), after the subcommand.`),
+        refusal: refuse(
+          'flag-syntax',
+          `Refused ${token}: -${letter} is not a short flag this tool accepts${where}. Use the long form (--name=value), after the subcommand.`,
+        ),
       };
     }
     const display = `-${letter}`;

@@ -234,12 +234,27 @@ const ACCEPTED_CASES: Accepted[] = [
   ['--namespace=kube-system get pods', RO, ['--namespace=kube-system', 'get', 'pods'], 'get'],
   ['get pods -nkube-system -owide', RO, ['get', 'pods', '-nkube-system', '-owide'], 'get'],
   ["get pods -o jsonpath='{.items[*].metadata.name}'", RO, ['get', 'pods', '-o', 'jsonpath={.items[*].metadata.name}'], 'get'],
-  ['get pods -o "custom-columns=NAME:.metadata.name,NODE:.spec.nodeName"', RO, ['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,NODE:.spec.nodeName'], 'get'],
-  ["get pods -l 'app in (web,api)' --field-selector status.phase!=Running", RO, ['get', 'pods', '-l', 'app in (web,api)', '--field-selector', 'status.phase!=Running'], 'get'],
+  [
+    'get pods -o "custom-columns=NAME:.metadata.name,NODE:.spec.nodeName"',
+    RO,
+    ['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,NODE:.spec.nodeName'],
+    'get',
+  ],
+  [
+    "get pods -l 'app in (web,api)' --field-selector status.phase!=Running",
+    RO,
+    ['get', 'pods', '-l', 'app in (web,api)', '--field-selector', 'status.phase!=Running'],
+    'get',
+  ],
   ['get pods -v=4', RO, ['get', 'pods', '-v=4'], 'get'],
   ['get pods --watch=false', RO, ['get', 'pods', '--watch=false'], 'get'],
   ['get pods --show-labels', RO, ['get', 'pods', '--show-labels'], 'get'],
-  ['drain n1 --ignore-daemonsets --delete-emptydir-data --force', RW, ['drain', 'n1', '--ignore-daemonsets', '--delete-emptydir-data', '--force'], 'drain'],
+  [
+    'drain n1 --ignore-daemonsets --delete-emptydir-data --force',
+    RW,
+    ['drain', 'n1', '--ignore-daemonsets', '--delete-emptydir-data', '--force'],
+    'drain',
+  ],
   ['apply -f - --server-side --force-conflicts', RW_M, ['apply', '-f', '-', '--server-side', '--force-conflicts'], 'apply'],
   ['describe pod crashy -n default', RO, ['describe', 'pod', 'crashy', '-n', 'default'], 'describe'],
   ['logs crashy --tail=50 --previous', RO, ['logs', 'crashy', '--tail=50', '--previous'], 'logs'],
@@ -314,9 +329,91 @@ describe('parseKubectlCommand accepts', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Property test: accepted args are exactly the generated tokens, and never contain a refused piece.
 
-const HEADS = ['get', 'describe', 'logs', 'events', 'top', 'auth', 'rollout', 'apply', 'create', 'delete', 'scale', 'exec', 'config', 'plugin-x', 'cluster-info', 'kubectl'];
-const SAFE = ['pods', 'pod', 'web', 'deploy/web', 'can-i', 'status', 'history', 'deployment', 'token', 'dump', '-A', '-n', 'kube-system', '-nkube-system', '-o', 'wide', '-ojson', '-l', 'app=web', '--tail=10', '-p', '-c', 'app', '-v=3', '--', '-', '-f', "it's", 'a b', '--namespace=default', '--show-labels', '--watch=false', '-q'];
-const UNSAFE = ['--server=https://evil', '-s', 'https://evil', '-sv', '--token=x', '--kubeconfig=/x', '--as=admin', '--as-group', '--SERVER=x', '--client_key=/k', '--raw=/x', '-k', '-R', '--from-file=/x', '-v=9', '-v9', '--cache-dir=/x', '--log-file=/x', '-ojsonpath-file=/x', '-f/etc/passwd', '--watch', '-w', '--follow', '-it', '--overrides={}', '--insecure-skip-tls-verify', '--user=u', '--patch-file=/x', '--patch_file=/x', '--insecure-skip-tls-verify-backend'];
+const HEADS = [
+  'get',
+  'describe',
+  'logs',
+  'events',
+  'top',
+  'auth',
+  'rollout',
+  'apply',
+  'create',
+  'delete',
+  'scale',
+  'exec',
+  'config',
+  'plugin-x',
+  'cluster-info',
+  'kubectl',
+];
+const SAFE = [
+  'pods',
+  'pod',
+  'web',
+  'deploy/web',
+  'can-i',
+  'status',
+  'history',
+  'deployment',
+  'token',
+  'dump',
+  '-A',
+  '-n',
+  'kube-system',
+  '-nkube-system',
+  '-o',
+  'wide',
+  '-ojson',
+  '-l',
+  'app=web',
+  '--tail=10',
+  '-p',
+  '-c',
+  'app',
+  '-v=3',
+  '--',
+  '-',
+  '-f',
+  "it's",
+  'a b',
+  '--namespace=default',
+  '--show-labels',
+  '--watch=false',
+  '-q',
+];
+const UNSAFE = [
+  '--server=https://evil',
+  '-s',
+  'https://evil',
+  '-sv',
+  '--token=x',
+  '--kubeconfig=/x',
+  '--as=admin',
+  '--as-group',
+  '--SERVER=x',
+  '--client_key=/k',
+  '--raw=/x',
+  '-k',
+  '-R',
+  '--from-file=/x',
+  '-v=9',
+  '-v9',
+  '--cache-dir=/x',
+  '--log-file=/x',
+  '-ojsonpath-file=/x',
+  '-f/etc/passwd',
+  '--watch',
+  '-w',
+  '--follow',
+  '-it',
+  '--overrides={}',
+  '--insecure-skip-tls-verify',
+  '--user=u',
+  '--patch-file=/x',
+  '--patch_file=/x',
+  '--insecure-skip-tls-verify-backend',
+];
 /** Pieces that must never be in accepted args before a `--` terminator, whatever their position. */
 const NEVER_ACCEPTED = new Set(UNSAFE.filter((p) => p.startsWith('-')));
 
@@ -327,7 +424,7 @@ function shellQuote(token: string): string {
 describe('parseKubectlCommand property: checked tokens are the spawned tokens', () => {
   it('holds for 20000 random commands', () => {
     const random = prng(0xac1);
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     const modes: KubectlPolicyOptions[] = [RO, RO_M, RW, RW_M, RW_EXEC];
     let accepted = 0;
     for (let n = 0; n < 20000; n++) {

@@ -28,7 +28,14 @@ import { refuse, type KubectlCommandResult, type KubectlPolicyOptions } from './
 import { tokenizeCommand } from './command-tokenizer.ts';
 import { walkCommand } from './command-walker.ts';
 
-export type { KubectlCommandAccepted, KubectlCommandRefused, KubectlCommandResult, KubectlMode, KubectlPolicyOptions, KubectlRule } from './command-result.ts';
+export type {
+  KubectlCommandAccepted,
+  KubectlCommandRefused,
+  KubectlCommandResult,
+  KubectlMode,
+  KubectlPolicyOptions,
+  KubectlRule,
+} from './command-result.ts';
 export { tokenizeCommand, type TokenizeResult } from './command-tokenizer.ts';
 
 /**
@@ -49,7 +56,10 @@ export function parseKubectlCommand(command: string, opts: KubectlPolicyOptions)
   const start = tokens[0] === 'kubectl' ? 1 : 0;
   const args = Object.freeze(tokens.slice(start));
   if (args.length === 0) {
-    return refuse('subcommand', `No kubectl subcommand given. Start with one of: ${READ_LIST}${opts.mode === 'read-write' ? `, ${WRITE_LIST}` : ''}.`);
+    return refuse(
+      'subcommand',
+      `No kubectl subcommand given. Start with one of: ${READ_LIST}${opts.mode === 'read-write' ? `, ${WRITE_LIST}` : ''}.`,
+    );
   }
   return walkCommand(args, opts);
 }

@@ -25,23 +25,66 @@ export type KubectlRule =
  * the subcommand is still being found (cobra skips a flag's value there) and just before `--`.
  */
 export const GLOBAL_LONG: Record<string, boolean> = {
-  namespace: true, 'request-timeout': true, v: true, vmodule: true, 'log-flush-frequency': true,
-  'warnings-as-errors': false, 'match-server-version': false, 'disable-compression': false, help: false,
+  namespace: true,
+  'request-timeout': true,
+  v: true,
+  vmodule: true,
+  'log-flush-frequency': true,
+  'warnings-as-errors': false,
+  'match-server-version': false,
+  'disable-compression': false,
+  help: false,
 };
 const CREATE_LONG: Record<string, boolean> = {
-  filename: true, kustomize: true, output: true, selector: true, template: true, 'field-manager': true, raw: true,
-  recursive: false, 'dry-run': false, validate: false, 'save-config': false, 'show-managed-fields': false,
-  'allow-missing-template-keys': false, edit: false, 'windows-line-endings': false,
+  filename: true,
+  kustomize: true,
+  output: true,
+  selector: true,
+  template: true,
+  'field-manager': true,
+  raw: true,
+  recursive: false,
+  'dry-run': false,
+  validate: false,
+  'save-config': false,
+  'show-managed-fields': false,
+  'allow-missing-template-keys': false,
+  edit: false,
+  'windows-line-endings': false,
 };
 const APPLY_LONG: Record<string, boolean> = {
-  filename: true, kustomize: true, output: true, selector: true, template: true, 'field-manager': true,
-  'grace-period': true, 'prune-allowlist': true, subresource: true, timeout: true,
-  all: false, 'allow-missing-template-keys': false, cascade: false, 'dry-run': false, force: false,
-  'force-conflicts': false, 'openapi-patch': false, overwrite: false, prune: false, recursive: false,
-  'server-side': false, 'show-managed-fields': false, validate: false, wait: false,
+  filename: true,
+  kustomize: true,
+  output: true,
+  selector: true,
+  template: true,
+  'field-manager': true,
+  'grace-period': true,
+  'prune-allowlist': true,
+  subresource: true,
+  timeout: true,
+  all: false,
+  'allow-missing-template-keys': false,
+  cascade: false,
+  'dry-run': false,
+  force: false,
+  'force-conflicts': false,
+  'openapi-patch': false,
+  overwrite: false,
+  prune: false,
+  recursive: false,
+  'server-side': false,
+  'show-managed-fields': false,
+  validate: false,
+  wait: false,
 };
 const EXEC_LONG: Record<string, boolean> = {
-  container: true, filename: true, 'pod-running-timeout': true, quiet: false, stdin: false, tty: false,
+  container: true,
+  filename: true,
+  'pod-running-timeout': true,
+  quiet: false,
+  stdin: false,
+  tty: false,
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -91,7 +134,8 @@ const PRINTS = ['allow-missing-template-keys', 'show-managed-fields'];
 const CHANGES = [...PRINTS, 'all', 'local', 'recursive'];
 const CREATES = [...PRINTS, 'save-config'];
 
-const createChild = (extra: Shorts = {}, switches: readonly string[] = CREATES): CommandNode => leaf('write', { o: S.o, ...extra }, switches);
+const createChild = (extra: Shorts = {}, switches: readonly string[] = CREATES): CommandNode =>
+  leaf('write', { o: S.o, ...extra }, switches);
 const createChildren: Record<string, CommandNode> = {};
 for (const names of [
   ['deployment', 'deploy'],
@@ -127,12 +171,33 @@ const LABELS = [...CHANGES, 'all-namespaces', 'list', 'overwrite'];
 export const COMMANDS: Record<string, CommandNode> = {
   // read
   get: leaf('read', { A: S.A, f: S.f, k: S.k, L: S.L, o: S.o, R: S.R, l: S.l, w: S.w }, [
-    ...PRINTS, 'all-namespaces', 'ignore-not-found', 'no-headers', 'output-watch-events', 'recursive', 'server-print', 'show-kind', 'show-labels', 'watch', 'watch-only',
+    ...PRINTS,
+    'all-namespaces',
+    'ignore-not-found',
+    'no-headers',
+    'output-watch-events',
+    'recursive',
+    'server-print',
+    'show-kind',
+    'show-labels',
+    'watch',
+    'watch-only',
   ]),
   describe: leaf('read', { A: S.A, f: S.f, k: S.k, R: S.R, l: S.l }, ['all-namespaces', 'recursive', 'show-events']),
-  explain: { ...leaf('read', { o: S.o }, ['recursive']), longs: { recursive: false, 'api-version': true, output: true }, allows: ['recursive'] },
+  explain: {
+    ...leaf('read', { o: S.o }, ['recursive']),
+    longs: { recursive: false, 'api-version': true, output: true },
+    allows: ['recursive'],
+  },
   logs: leaf('read', { c: S.c, f: { long: 'follow', value: false }, p: { long: 'previous', value: false }, l: S.l }, [
-    'all-containers', 'all-pods', 'follow', 'ignore-errors', 'insecure-skip-tls-verify-backend', 'prefix', 'previous', 'timestamps',
+    'all-containers',
+    'all-pods',
+    'follow',
+    'ignore-errors',
+    'insecure-skip-tls-verify-backend',
+    'prefix',
+    'previous',
+    'timestamps',
   ]),
   events: leaf('read', { A: S.A, o: S.o, w: S.w }, [...PRINTS, 'all-namespaces', 'no-headers', 'watch']),
   'api-resources': leaf('read', { o: S.o }, ['cached', 'namespaced', 'no-headers']),
@@ -155,12 +220,18 @@ export const COMMANDS: Record<string, CommandNode> = {
     childOptional: true,
     children: {},
     refusedChildren: {
-      dump: { rule: 'interactive', advice: 'It dumps the whole cluster and can write files. Use `get` or `describe` on the objects you need, or `events -A`.' },
+      dump: {
+        rule: 'interactive',
+        advice: 'It dumps the whole cluster and can write files. Use `get` or `describe` on the objects you need, or `events -A`.',
+      },
     },
   },
   auth: {
     shorts: {},
-    children: { 'can-i': leaf('read', { A: S.A, q: S.q }, ['all-namespaces', 'list', 'no-headers', 'quiet']), whoami: leaf('read', { o: S.o }, PRINTS) },
+    children: {
+      'can-i': leaf('read', { A: S.A, q: S.q }, ['all-namespaces', 'list', 'no-headers', 'quiet']),
+      whoami: leaf('read', { o: S.o }, PRINTS),
+    },
     refusedChildren: { reconcile: { rule: 'subcommand', advice: 'Apply RBAC objects with `apply -f -` and a manifest instead.' } },
   },
   rollout: {
@@ -181,11 +252,23 @@ export const COMMANDS: Record<string, CommandNode> = {
     access: 'write',
     shorts: FKORL,
     longs: APPLY_LONG,
-    switches: [...CHANGES.filter((name) => name !== 'local'), 'force', 'force-conflicts', 'openapi-patch', 'overwrite', 'prune', 'server-side', 'wait'],
+    switches: [
+      ...CHANGES.filter((name) => name !== 'local'),
+      'force',
+      'force-conflicts',
+      'openapi-patch',
+      'overwrite',
+      'prune',
+      'server-side',
+      'wait',
+    ],
     childOptional: true,
     children: {},
     refusedChildren: {
-      'view-last-applied': { rule: 'subcommand', advice: 'It prints the last-applied annotation, which can hold Secret plaintext. Use `get <kind> <name> -o yaml`.' },
+      'view-last-applied': {
+        rule: 'subcommand',
+        advice: 'It prints the last-applied annotation, which can hold Secret plaintext. Use `get <kind> <name> -o yaml`.',
+      },
       'edit-last-applied': { rule: 'interactive', advice: 'It opens an editor. Use `apply -f -` with a manifest.' },
       'set-last-applied': { rule: 'subcommand', advice: 'Use `apply -f -` with a manifest.' },
     },
@@ -209,7 +292,12 @@ export const COMMANDS: Record<string, CommandNode> = {
     shorts: {},
     children: {
       image: leaf('write', FKORL, CHANGES),
-      env: leaf('write', { ...FKORL, c: { long: 'containers', value: true }, e: { long: 'env', value: true } }, [...CHANGES, 'list', 'overwrite', 'resolve']),
+      env: leaf('write', { ...FKORL, c: { long: 'containers', value: true }, e: { long: 'env', value: true } }, [
+        ...CHANGES,
+        'list',
+        'overwrite',
+        'resolve',
+      ]),
       resources: leaf('write', { ...FKORL, c: { long: 'containers', value: true } }, CHANGES),
       selector: leaf('write', FKORL, CHANGES),
       serviceaccount: leaf('write', FKORL, CHANGES),
@@ -221,9 +309,22 @@ export const COMMANDS: Record<string, CommandNode> = {
   uncordon: leaf('write', { l: S.l }),
   drain: leaf('write', { l: S.l }, ['delete-emptydir-data', 'disable-eviction', 'force', 'ignore-daemonsets']),
   taint: leaf('write', { o: S.o, l: S.l }, [...PRINTS, 'all', 'overwrite']),
-  delete: leaf('write', { A: S.A, ...FKORL, i: { long: 'interactive', value: false } }, ['all', 'all-namespaces', 'force', 'ignore-not-found', 'interactive', 'now', 'recursive', 'wait']),
+  delete: leaf('write', { A: S.A, ...FKORL, i: { long: 'interactive', value: false } }, [
+    'all',
+    'all-namespaces',
+    'force',
+    'ignore-not-found',
+    'interactive',
+    'now',
+    'recursive',
+    'wait',
+  ]),
   exec: {
-    ...leaf('exec', { c: S.c, f: S.f, q: S.q, i: { long: 'stdin', value: false }, t: { long: 'tty', value: false } }, ['quiet', 'stdin', 'tty']),
+    ...leaf('exec', { c: S.c, f: S.f, q: S.q, i: { long: 'stdin', value: false }, t: { long: 'tty', value: false } }, [
+      'quiet',
+      'stdin',
+      'tty',
+    ]),
     longs: EXEC_LONG,
   },
 };
@@ -236,7 +337,8 @@ export const INTERACTIVE_COMMANDS: Record<string, string> = {
   proxy: 'It runs a local API proxy that never exits. Read through this tool instead: `get`, `describe`, `api-resources`.',
   cp: 'It copies local files. Not available through this tool.',
   debug: 'It starts an interactive debug container. Use `describe`, `logs --previous` and `events`.',
-  config: 'The server chooses the cluster and the identity; kubeconfig is never shown. Pass a different cluster_id to target another cluster.',
+  config:
+    'The server chooses the cluster and the identity; kubeconfig is never shown. Pass a different cluster_id to target another cluster.',
   plugin: 'Plugins are not available.',
   kuberc: 'kuberc preferences are not available.',
   kustomize: 'It reads local files. Render manifests yourself and pass them with `apply -f -`.',
@@ -248,8 +350,10 @@ export const INTERACTIVE_COMMANDS: Record<string, string> = {
 /** Other built-ins that exist but are not offered. */
 export const UNOFFERED_COMMANDS = new Set(['replace', 'diff', 'wait', 'expose', 'autoscale', 'certificate', 'convert', 'help', 'options']);
 
-export const READ_LIST = 'get, describe, explain, logs, top, events, api-resources, api-versions, version, cluster-info, auth can-i, auth whoami, rollout status, rollout history';
-export const WRITE_LIST = 'apply, create, patch, label, annotate, scale, set, rollout restart, rollout undo, cordon, uncordon, delete, drain, taint';
+export const READ_LIST =
+  'get, describe, explain, logs, top, events, api-resources, api-versions, version, cluster-info, auth can-i, auth whoami, rollout status, rollout history';
+export const WRITE_LIST =
+  'apply, create, patch, label, annotate, scale, set, rollout restart, rollout undo, cordon, uncordon, delete, drain, taint';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Flags (rules 2, 4, 5, 6)
@@ -263,12 +367,35 @@ export const GLOBAL_SHORTS: Shorts = {
 };
 
 export const TARGET_FLAGS = new Set([
-  'server', 'kubeconfig', 'context', 'cluster', 'user', 'token', 'username', 'password',
-  'certificate-authority', 'client-certificate', 'client-key', 'insecure-skip-tls-verify', 'tls-server-name',
+  'server',
+  'kubeconfig',
+  'context',
+  'cluster',
+  'user',
+  'token',
+  'username',
+  'password',
+  'certificate-authority',
+  'client-certificate',
+  'client-key',
+  'insecure-skip-tls-verify',
+  'tls-server-name',
   'insecure-skip-tls-verify-backend', // logs: skip verifying the kubelet the logs come from
-  'as', 'as-group', 'as-uid', 'as-user-extra',
+  'as',
+  'as-group',
+  'as-uid',
+  'as-user-extra',
 ]);
-export const FILE_WRITE_FLAGS = new Set(['cache-dir', 'log-file', 'log-dir', 'log-file-max-size', 'profile', 'profile-output', 'kuberc', 'output-directory']);
+export const FILE_WRITE_FLAGS = new Set([
+  'cache-dir',
+  'log-file',
+  'log-dir',
+  'log-file-max-size',
+  'profile',
+  'profile-output',
+  'kuberc',
+  'output-directory',
+]);
 export const LOCAL_FILE_FLAGS: Record<string, string> = {
   kustomize: 'Render the manifests yourself and pass them in `manifest` with `-f -`.',
   recursive: 'Pass the manifests in `manifest` with `-f -`.',
@@ -276,7 +403,7 @@ export const LOCAL_FILE_FLAGS: Record<string, string> = {
   'from-env-file': 'Use `--from-literal=key=value`, or pass a full manifest with `apply -f -`.',
   cert: 'Pass a Secret manifest (type kubernetes.io/tls) with `apply -f -` instead.',
   key: 'Pass a Secret manifest (type kubernetes.io/tls) with `apply -f -` instead.',
-  'patch-file': "Pass the patch inline: `-p '{\"spec\":{...}}'` (with `--type=json|merge|strategic`).",
+  'patch-file': 'Pass the patch inline: `-p \'{"spec":{...}}\'` (with `--type=json|merge|strategic`).',
   raw: 'Arbitrary API paths are not available. Use `get <kind>` with -o json/yaml.',
   'template-file': 'Use `-o jsonpath=...` or `-o go-template=...` inline.',
 };
@@ -289,6 +416,7 @@ export const INTERACTIVE_FLAGS: Record<string, string> = {
   attach: 'Attaching is not available.',
   rm: 'It deletes the pod once an attached session ends, and attaching is not available. Create pods with `apply -f -` and remove them with `delete`.',
   overrides: 'Pod overrides are not available; pass a full manifest with `apply -f -`.',
-  privileged: 'This server enforces the Kubernetes Pod Security Standards "baseline" profile on every pod it creates (no privileged containers, host namespaces or hostPath); where the operator allows privileged workloads (KUBECTL_ALLOW_PRIVILEGED=true), pass a full manifest with `apply -f -`.',
+  privileged:
+    'This server enforces the Kubernetes Pod Security Standards "baseline" profile on every pod it creates (no privileged containers, host namespaces or hostPath); where the operator allows privileged workloads (KUBECTL_ALLOW_PRIVILEGED=true), pass a full manifest with `apply -f -`.',
 };
 export const FALSE_VALUES = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);

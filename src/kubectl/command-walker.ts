@@ -21,7 +21,10 @@ function enterCommand(ctx: ParseState, name: string): KubectlCommandRefused | un
     }
     if (name in INTERACTIVE_COMMANDS) return refuse('interactive', `Refused \`${name}\`: ${INTERACTIVE_COMMANDS[name]}`);
     if (UNOFFERED_COMMANDS.has(name)) {
-      return refuse('subcommand', `Refused \`${name}\`: not offered by this tool. Read-only commands: ${READ_LIST}. Read-write deployments also allow: ${WRITE_LIST}.`);
+      return refuse(
+        'subcommand',
+        `Refused \`${name}\`: not offered by this tool. Read-only commands: ${READ_LIST}. Read-write deployments also allow: ${WRITE_LIST}.`,
+      );
     }
     return refuse(
       'subcommand',
@@ -61,7 +64,10 @@ function checkAccess(ctx: ParseState): KubectlCommandRefused | undefined {
     return undefined;
   }
   if (node.access === 'write' && ctx.opts.mode !== 'read-write') {
-    return refuse('mode', `Refused \`${cmd}\`: this server runs kubectl read-only, and \`${cmd}\` changes the cluster. Available: ${READ_LIST}. Writes need a deployment configured read-write.`);
+    return refuse(
+      'mode',
+      `Refused \`${cmd}\`: this server runs kubectl read-only, and \`${cmd}\` changes the cluster. Available: ${READ_LIST}. Writes need a deployment configured read-write.`,
+    );
   }
   return undefined;
 }
@@ -85,7 +91,10 @@ export function walkCommand(args: readonly string[], opts: KubectlPolicyOptions)
     const token = args[i]!;
     if (token === '--') {
       if (previousAmbiguous) {
-        return refuse('flag-syntax', `Refused ${previousAmbiguous} right before \`--\`: it is unclear whether kubectl takes \`--\` as its value. Write ${previousAmbiguous}=<value>.`);
+        return refuse(
+          'flag-syntax',
+          `Refused ${previousAmbiguous} right before \`--\`: it is unclear whether kubectl takes \`--\` as its value. Write ${previousAmbiguous}=<value>.`,
+        );
       }
       terminator = i;
       break;
@@ -96,7 +105,10 @@ export function walkCommand(args: readonly string[], opts: KubectlPolicyOptions)
       if (flag.refusal) return flag.refusal;
       if (flag.ambiguous) {
         if (!resolved) {
-          return refuse('flag-syntax', `Refused ${flag.ambiguous} before the subcommand is complete: kubectl might take the next word as its value. Put the subcommand first (e.g. \`get pods ${flag.ambiguous}=...\`) or write ${flag.ambiguous}=<value>.`);
+          return refuse(
+            'flag-syntax',
+            `Refused ${flag.ambiguous} before the subcommand is complete: kubectl might take the next word as its value. Put the subcommand first (e.g. \`get pods ${flag.ambiguous}=...\`) or write ${flag.ambiguous}=<value>.`,
+          );
         }
         previousAmbiguous = flag.ambiguous;
       }
@@ -106,7 +118,10 @@ export function walkCommand(args: readonly string[], opts: KubectlPolicyOptions)
         if (value.startsWith('-') && value !== '-') {
           const again = readFlagToken(ctx, value, undefined);
           if (again.refusal && again.refusal.rule !== 'flag-syntax') return again.refusal;
-          return refuse('flag-syntax', `Refused ${token} ${value}: a value that starts with "-" reads like a flag. Write ${token}=${value} if you mean it as the value.`);
+          return refuse(
+            'flag-syntax',
+            `Refused ${token} ${value}: a value that starts with "-" reads like a flag. Write ${token}=${value} if you mean it as the value.`,
+          );
         }
         i++;
       }
@@ -126,11 +141,17 @@ export function walkCommand(args: readonly string[], opts: KubectlPolicyOptions)
   }
   if (previousAmbiguous) {
     // kubectl would take whatever follows as its value: the server's own flags, were they placed after the caller's.
-    return refuse('flag-syntax', `Refused ${previousAmbiguous} at the end of the command: it may need a value, and none follows. Write ${previousAmbiguous}=<value> (or ${previousAmbiguous}=true for a switch).`);
+    return refuse(
+      'flag-syntax',
+      `Refused ${previousAmbiguous} at the end of the command: it may need a value, and none follows. Write ${previousAmbiguous}=<value> (or ${previousAmbiguous}=true for a switch).`,
+    );
   }
   if (!resolved) {
     if (ctx.node === undefined) {
-      return refuse('subcommand', `No kubectl subcommand given. Start with one of: ${READ_LIST}${opts.mode === 'read-write' ? `, ${WRITE_LIST}` : ''}.`);
+      return refuse(
+        'subcommand',
+        `No kubectl subcommand given. Start with one of: ${READ_LIST}${opts.mode === 'read-write' ? `, ${WRITE_LIST}` : ''}.`,
+      );
     }
     if (!ctx.node.childOptional) {
       const cmd = ctx.path.join(' ');
@@ -142,7 +163,10 @@ export function walkCommand(args: readonly string[], opts: KubectlPolicyOptions)
   }
   const subcommand = ctx.path.join(' ');
   if (terminator >= 0 && ctx.node!.access !== 'exec') {
-    return refuse('flag-syntax', `Refused \`--\` in \`${subcommand}\`: it is only used to separate the container command in \`exec <pod> -- <command>\`. Remove it.`);
+    return refuse(
+      'flag-syntax',
+      `Refused \`--\` in \`${subcommand}\`: it is only used to separate the container command in \`exec <pod> -- <command>\`. Remove it.`,
+    );
   }
   if (ctx.readsManifest && ctx.node!.access === 'exec') {
     return refuse('local-file', 'Refused `-f -` on exec: stdin is not available to exec. Name the pod instead.');

@@ -49,7 +49,12 @@ export function forwardRequest(options: ForwardOptions, mayRetry = true): void {
       // Fail closed: a Secret in a form the masking stream cannot read (protobuf, YAML, compressed) is not passed on.
       answer.resume();
       finish(502);
-      replyStatus(res, 502, 'BadGateway', "the MCP server's kubectl policy only passes Secret responses it can mask (uncompressed JSON); the API server sent another form, and nothing of it was passed on.");
+      replyStatus(
+        res,
+        502,
+        'BadGateway',
+        "the MCP server's kubectl policy only passes Secret responses it can mask (uncompressed JSON); the API server sent another form, and nothing of it was passed on.",
+      );
       return;
     }
     const headers = responseHeaders(answer.headers);
@@ -77,7 +82,9 @@ export function forwardRequest(options: ForwardOptions, mayRetry = true): void {
       return;
     }
     finish(502);
-    const message = session.closed ? 'the kubectl call ended' : `the MCP server could not reach the cluster's API server (${error.code ?? 'connection failed'})`;
+    const message = session.closed
+      ? 'the kubectl call ended'
+      : `the MCP server could not reach the cluster's API server (${error.code ?? 'connection failed'})`;
     replyStatus(res, 502, 'ServiceUnavailable', message);
   });
   // kubectl went away (killed at its deadline, or reset): stop the upstream request too.

@@ -14,7 +14,9 @@ function kubeconfig(user: Record<string, unknown>, cluster: Record<string, unkno
   return JSON.stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'kubernetes', cluster: { server: 'https://47.96.0.1:6443', 'certificate-authority-data': b64('CA PEM'), ...cluster } }],
+    clusters: [
+      { name: 'kubernetes', cluster: { server: 'https://47.96.0.1:6443', 'certificate-authority-data': b64('CA PEM'), ...cluster } },
+    ],
     users: [{ name: 'u', user }],
     contexts: [{ name: 'ctx', context: { cluster: 'kubernetes', user: 'u' } }],
     'current-context': 'ctx',
@@ -52,7 +54,11 @@ describe('parseKubeconfig', () => {
     test(`refuses ${what} without quoting the content`, () => {
       assert.throws(
         () => parseKubeconfig(text),
-        (error: unknown) => error instanceof ToolFailure && error.code === 'KubeconfigUnusable' && message.test(error.message) && !error.message.includes('47.96'),
+        (error: unknown) =>
+          error instanceof ToolFailure &&
+          error.code === 'KubeconfigUnusable' &&
+          message.test(error.message) &&
+          !error.message.includes('47.96'),
       );
     });
   }

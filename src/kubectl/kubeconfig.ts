@@ -28,7 +28,8 @@ function unusable(reason: string): ToolFailure {
   });
 }
 
-const b64 = (value: unknown): string | undefined => (typeof value === 'string' && value ? Buffer.from(value, 'base64').toString('utf8') : undefined);
+const b64 = (value: unknown): string | undefined =>
+  typeof value === 'string' && value ? Buffer.from(value, 'base64').toString('utf8') : undefined;
 
 /**
  * Read the cluster, CA and client credential of the current context.
@@ -45,7 +46,8 @@ export function parseKubeconfig(text: string): UpstreamCluster {
   const clusters = (doc.clusters ?? []) as Named<{ cluster?: Record<string, unknown> }>;
   const users = (doc.users ?? []) as Named<{ user?: Record<string, unknown> }>;
   const contexts = (doc.contexts ?? []) as Named<{ context?: { cluster?: string; user?: string } }>;
-  const context = contexts.find((c) => c.name === doc['current-context'])?.context ?? (contexts.length === 1 ? contexts[0]!.context : undefined);
+  const context =
+    contexts.find((c) => c.name === doc['current-context'])?.context ?? (contexts.length === 1 ? contexts[0]!.context : undefined);
   const cluster = (context ? clusters.find((c) => c.name === context.cluster) : clusters.length === 1 ? clusters[0] : undefined)?.cluster;
   const user = (context ? users.find((u) => u.name === context.user) : users.length === 1 ? users[0] : undefined)?.user;
   if (!cluster || !user) throw unusable('it names no cluster and user for its current context');
@@ -63,6 +65,9 @@ export function parseKubeconfig(text: string): UpstreamCluster {
   if (!token && !(clientCertPem && clientKeyPem)) throw unusable('it holds neither a client certificate and key nor a token');
   const caPem = b64(cluster['certificate-authority-data']);
   const tlsServerName = typeof cluster['tls-server-name'] === 'string' ? cluster['tls-server-name'] : undefined;
-  const fingerprint = createHash('sha256').update(`${server}\0${caPem ?? ''}\0${clientCertPem ?? ''}\0${clientKeyPem ?? ''}\0${token ?? ''}`).digest('hex').slice(0, 32);
+  const fingerprint = createHash('sha256')
+    .update(`${server}\0${caPem ?? ''}\0${clientCertPem ?? ''}\0${clientKeyPem ?? ''}\0${token ?? ''}`)
+    .digest('hex')
+    .slice(0, 32);
   return { server, caPem, tlsServerName, clientCertPem, clientKeyPem, token, fingerprint };
 }

@@ -68,7 +68,9 @@ function lastKindBetween(kinds: Array<[number, string]> | undefined, from: numbe
  */
 function yamlSecretData(lines: Line[], cut: boolean): boolean[] {
   const n = lines.length;
-  const data = lines.map((line) => (line.content.startsWith('data:') || line.content.startsWith('stringData:')) && YAML_DATA.test(line.content));
+  const data = lines.map(
+    (line) => (line.content.startsWith('data:') || line.content.startsWith('stringData:')) && YAML_DATA.test(line.content),
+  );
   const kindsAt = new Map<number, Array<[number, string]>>();
   lines.forEach((line, at) => {
     const kind = line.content.startsWith('kind:') ? YAML_KIND.exec(line.content)?.[1] : undefined;

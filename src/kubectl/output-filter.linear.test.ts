@@ -18,22 +18,80 @@ import { prng } from '../../test/support/prng.ts';
 const B64 = Buffer.from('S3cr3t-P@ssw0rd').toString('base64');
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlLXZhbHVl';
 const YAML_PIECES = [
-  'apiVersion: v1', 'kind: Secret', 'kind: ConfigMap', 'kind: List', "kind: 'Secret'", 'kind: "Secret"', 'kind:  Secret  ', 'data:', 'stringData:',
-  'data: {}', 'items:', 'metadata:', 'annotations:', 'kubectl.kubernetes.io/last-applied-configuration: |', 'kubectl.kubernetes.io/last-applied-configuration: {"kind":"Secret"}',
-  'managedFields:', 'manager: kubectl', 'name: web', `password: ${B64}`, 'token: abc.def.ghi', 'type: Opaque', 'key: value', '"quoted key": v', "'single': v",
-  'Annotations:  a: b', 'Data', '====', 'password:  15 bytes', '', '   ', 'x', 'finalizers:', 'spec:', `release: ${B64}`, 'no colon here',
+  'apiVersion: v1',
+  'kind: Secret',
+  'kind: ConfigMap',
+  'kind: List',
+  "kind: 'Secret'",
+  'kind: "Secret"',
+  'kind:  Secret  ',
+  'data:',
+  'stringData:',
+  'data: {}',
+  'items:',
+  'metadata:',
+  'annotations:',
+  'kubectl.kubernetes.io/last-applied-configuration: |',
+  'kubectl.kubernetes.io/last-applied-configuration: {"kind":"Secret"}',
+  'managedFields:',
+  'manager: kubectl',
+  'name: web',
+  `password: ${B64}`,
+  'token: abc.def.ghi',
+  'type: Opaque',
+  'key: value',
+  '"quoted key": v',
+  "'single': v",
+  'Annotations:  a: b',
+  'Data',
+  '====',
+  'password:  15 bytes',
+  '',
+  '   ',
+  'x',
+  'finalizers:',
+  'spec:',
+  `release: ${B64}`,
+  'no colon here',
 ];
 const JSON_PIECES = [
-  '{', '}', '},', '[', ']', '],', '"data": {', '"stringData": {', '"kind": "Secret",', '"kind": "ConfigMap",', '"kind": "Secret"', `"password": "${B64}",`, '"a": "b"',
-  '"managedFields": [', '"items": [', '"metadata": {', '"kubectl.kubernetes.io/last-applied-configuration": "{\\"kind\\":\\"Secret\\"}",', '"x": 1,', `"${B64}"`,
+  '{',
+  '}',
+  '},',
+  '[',
+  ']',
+  '],',
+  '"data": {',
+  '"stringData": {',
+  '"kind": "Secret",',
+  '"kind": "ConfigMap",',
+  '"kind": "Secret"',
+  `"password": "${B64}",`,
+  '"a": "b"',
+  '"managedFields": [',
+  '"items": [',
+  '"metadata": {',
+  '"kubectl.kubernetes.io/last-applied-configuration": "{\\"kind\\":\\"Secret\\"}",',
+  '"x": 1,',
+  `"${B64}"`,
 ];
 const CREDENTIAL_PIECES = [
-  'Bearer abcdefghijkl', JWT, `-eyJ-eyJ${JWT.slice(3)}`, `x-${JWT}`, 'LTAI5tQ7xYzAbCdEfGh', 'STS.abcdefghijklmnopqr', 'CAISabcdefghijklmnopqrstuvwxyz', 'access_key_secret=abc',
-  'SecurityToken: xyz', MASKED_DATA, 'client-key-data: LS0tLS1C', 'token: "quoted-value"',
+  'Bearer abcdefghijkl',
+  JWT,
+  `-eyJ-eyJ${JWT.slice(3)}`,
+  `x-${JWT}`,
+  'LTAI5tQ7xYzAbCdEfGh',
+  'STS.abcdefghijklmnopqr',
+  'CAISabcdefghijklmnopqrstuvwxyz',
+  'access_key_secret=abc',
+  'SecurityToken: xyz',
+  MASKED_DATA,
+  'client-key-data: LS0tLS1C',
+  'token: "quoted-value"',
 ];
 
 function generatedText(random: () => number): string {
-  const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const lines: string[] = [];
   for (let i = Math.floor(random() * 40); i >= 0; i--) {
     const indent = ' '.repeat(random() < 0.7 ? 2 * Math.floor(random() * 5) : Math.floor(random() * 10));
@@ -53,13 +111,23 @@ function printedObjects(random: () => number): { text: string; cut: boolean } {
     kind,
     metadata: {
       name: 'web',
-      annotations: random() < 0.5 ? { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ kind, stringData: { a: 'plain' } }) } : { note: 'kept' },
+      annotations:
+        random() < 0.5
+          ? { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ kind, stringData: { a: 'plain' } }) }
+          : { note: 'kept' },
       ...(random() < 0.5 ? { finalizers: ['a', 'b'], managedFields: [{ manager: 'kubectl', fieldsV1: { 'f:data': {} } }] } : {}),
     },
     ...(random() < 0.3 ? { stringData: { token: 'plain-token' } } : {}),
   });
   const kinds = ['Secret', 'ConfigMap', 'Pod'];
-  const value = random() < 0.5 ? object(kinds[Math.floor(random() * 3)]!) : { apiVersion: 'v1', items: [object('ConfigMap'), object('Secret'), object('Pod')].slice(0, 1 + Math.floor(random() * 3)), kind: 'List' };
+  const value =
+    random() < 0.5
+      ? object(kinds[Math.floor(random() * 3)]!)
+      : {
+          apiVersion: 'v1',
+          items: [object('ConfigMap'), object('Secret'), object('Pod')].slice(0, 1 + Math.floor(random() * 3)),
+          kind: 'List',
+        };
   const text = random() < 0.5 ? stringify(value, { indentSeq: false }) : `${JSON.stringify(value, null, 4)}\n`;
   if (random() < 0.5) return { text, cut: false };
   return { text: text.slice(0, Math.floor(random() * text.length)), cut: true };
@@ -85,7 +153,8 @@ function regexExecutions(run: () => void): number {
 const HOSTILE: Record<string, (n: number) => string> = {
   'go-template {{range N}}data:{{"\\n"}}{{end}}': (n) => 'data:\n'.repeat(n),
   'list items that each hold a data block': (n) => '- data:\n  x: 1\n'.repeat(n),
-  'data blocks at many indents, then kind: Secret': (n) => `${Array.from({ length: n }, (_, i) => `${' '.repeat(i % 40)}data:\n`).join('')}kind: Secret\n`,
+  'data blocks at many indents, then kind: Secret': (n) =>
+    `${Array.from({ length: n }, (_, i) => `${' '.repeat(i % 40)}data:\n`).join('')}kind: Secret\n`,
   'JSON data members without a kind': (n) => '    "data": {\n'.repeat(n),
   'JSON managedFields never closed': (n) => '"managedFields": [\n'.repeat(n),
   'YAML managedFields keys': (n) => 'managedFields:\n'.repeat(n),
@@ -153,9 +222,21 @@ describe('maskKubectlOutput never throws', () => {
     const dir = await mkdtemp(join(tmpdir(), 'kubectl-output-test-'));
     try {
       const kubectlPath = join(dir, 'kubectl');
-      await writeFile(kubectlPath, `#!${process.execPath}\nprocess.stdout.write('building\\r 50%\\r100%\\r\\n' + '['.repeat(20000) + ']'.repeat(20000));\n`);
+      await writeFile(
+        kubectlPath,
+        `#!${process.execPath}\nprocess.stdout.write('building\\r 50%\\r100%\\r\\n' + '['.repeat(20000) + ']'.repeat(20000));\n`,
+      );
       await chmod(kubectlPath, 0o755);
-      const run = await runKubectl({ kubectlPath, args: ['logs', 'web'], kubeconfigPath: join(dir, 'k'), cacheDir: join(dir, 'c'), homeDir: dir, timeoutSeconds: 30, maxOutputBytes: 1000, limits: { memoryMb: 4096, cpuSeconds: 30, prlimitPath: undefined } });
+      const run = await runKubectl({
+        kubectlPath,
+        args: ['logs', 'web'],
+        kubeconfigPath: join(dir, 'k'),
+        cacheDir: join(dir, 'c'),
+        homeDir: dir,
+        timeoutSeconds: 30,
+        maxOutputBytes: 1000,
+        limits: { memoryMb: 4096, cpuSeconds: 30, prlimitPath: undefined },
+      });
       assert.equal(run.exitCode, 0);
       assert.ok(run.stdout.startsWith('building\r 50%\r100%\r\n[[['), run.stdout.slice(0, 40));
       assert.ok(run.stdoutDropped > 0);

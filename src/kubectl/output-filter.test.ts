@@ -6,7 +6,12 @@ import { maskKubectlOutput } from './output-filter.ts';
 
 const PLAINTEXT = 'S3cr3t-P@ssw0rd';
 const B64 = Buffer.from(PLAINTEXT).toString('base64');
-const LAST_APPLIED = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-credentials' }, stringData: { password: PLAINTEXT } });
+const LAST_APPLIED = JSON.stringify({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'db-credentials' },
+  stringData: { password: PLAINTEXT },
+});
 
 const secretYaml = `apiVersion: v1
 data:
@@ -81,7 +86,17 @@ kind: List
         apiVersion: 'v1',
         kind: 'List',
         items: [
-          { apiVersion: 'v1', kind: 'Secret', data: { password: B64 }, stringData: { token: PLAINTEXT }, metadata: { name: 's', annotations: { 'kubectl.kubernetes.io/last-applied-configuration': LAST_APPLIED }, managedFields: [{ manager: 'kubectl' }] } },
+          {
+            apiVersion: 'v1',
+            kind: 'Secret',
+            data: { password: B64 },
+            stringData: { token: PLAINTEXT },
+            metadata: {
+              name: 's',
+              annotations: { 'kubectl.kubernetes.io/last-applied-configuration': LAST_APPLIED },
+              managedFields: [{ manager: 'kubectl' }],
+            },
+          },
           { apiVersion: 'v1', kind: 'ConfigMap', data: { mode: 'fast' }, metadata: { name: 'c' } },
         ],
       },
@@ -160,7 +175,16 @@ kind: List
       'password:  15 bytes',
     ].join('\n');
     const out = maskKubectlOutput(text);
-    for (const leaked of ['LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t', 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==', 'abcdef.0123456789abcdef', 'sk-0123456789abcdefghij', jwt, '5tQ7xYzAbCdEfGhIjKlM', '8gF1q6Ft5B2yfSjIr5bQKNvKq6lx0', 'q6Ft5B2yfSjIr5bQKNvKq6lx0']) {
+    for (const leaked of [
+      'LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t',
+      'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==',
+      'abcdef.0123456789abcdef',
+      'sk-0123456789abcdefghij',
+      jwt,
+      '5tQ7xYzAbCdEfGhIjKlM',
+      '8gF1q6Ft5B2yfSjIr5bQKNvKq6lx0',
+      'q6Ft5B2yfSjIr5bQKNvKq6lx0',
+    ]) {
       assert.ok(!out.includes(leaked), `leaked ${leaked}:\n${out}`);
     }
     assert.match(out, /client-key-data: <masked>/);

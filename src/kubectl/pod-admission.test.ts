@@ -9,8 +9,18 @@ import { checkRestRequest } from './rest-policy.ts';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 const body = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
-const PRIVILEGED_POD = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] } };
-const PLAIN_DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2, template: { spec: { containers: [{ name: 'web', image: 'nginx' }] } } } };
+const PRIVILEGED_POD = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'p' },
+  spec: { containers: [{ name: 'c', image: 'busybox', securityContext: { privileged: true } }] },
+};
+const PLAIN_DEPLOYMENT = {
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'web' },
+  spec: { replicas: 2, template: { spec: { containers: [{ name: 'web', image: 'nginx' }] } } },
+};
 
 describe('pod admission: request bodies', () => {
   test('create of a privileged pod: 403 naming the field, the profile and the setting', () => {
@@ -18,7 +28,10 @@ describe('pod admission: request bodies', () => {
     assert.equal(verdict.ok, false);
     if (verdict.ok) return;
     assert.equal(verdict.status, 403);
-    assert.match(verdict.message, /spec\.containers\[0\]\.securityContext\.privileged=true \(privileged containers\) is not allowed by the Kubernetes Pod Security Standards "baseline" profile/);
+    assert.match(
+      verdict.message,
+      /spec\.containers\[0\]\.securityContext\.privileged=true \(privileged containers\) is not allowed by the Kubernetes Pod Security Standards "baseline" profile/,
+    );
     assert.match(verdict.message, /KUBECTL_ALLOW_PRIVILEGED=true/);
   });
 
@@ -28,17 +41,84 @@ describe('pod admission: request bodies', () => {
   });
 
   const PATCHES: Array<[string, string, unknown, string | undefined]> = [
-    ['strategic merge adding hostNetwork', 'application/strategic-merge-patch+json', { spec: { template: { spec: { hostNetwork: true } } } }, 'spec.template.spec.hostNetwork'],
-    ['strategic merge with directives, privileged by name', 'application/strategic-merge-patch+json', { spec: { template: { spec: { "$setElementOrder/containers": [{ name: 'web' }], containers: [{ name: 'web', securityContext: { privileged: true } }] } } } }, 'spec.template.spec.containers[0].securityContext.privileged'],
-    ['merge patch with a hostPath volume', 'application/merge-patch+json', { spec: { template: { spec: { volumes: [{ name: 'root', hostPath: { path: '/' } }] } } } }, 'spec.template.spec.volumes[0].hostPath'],
-    ['JSON patch adding hostNetwork', 'application/json-patch+json', [{ op: 'test', path: '/spec/replicas', value: 2 }, { op: 'add', path: '/spec/template/spec/hostNetwork', value: true }], 'spec.template.spec.hostNetwork'],
-    ['JSON patch replacing a capability by index', 'application/json-patch+json', [{ op: 'replace', path: '/spec/template/spec/containers/0/securityContext/capabilities/add/0', value: 'SYS_ADMIN' }], 'spec.template.spec.containers[0].securityContext.capabilities.add[0]'],
-    ['JSON patch appending a privileged container', 'application/json-patch+json', [{ op: 'add', path: '/spec/template/spec/containers/-', value: { name: 'x', securityContext: { privileged: true } } }], 'spec.template.spec.containers[-].securityContext.privileged'],
-    ['JSON patch replacing the whole spec', 'application/json-patch+json', [{ op: 'replace', path: '/spec', value: { template: { spec: { hostPID: true } } } }], 'spec.template.spec.hostPID'],
-    ['JSON patch with an escaped annotation key', 'application/json-patch+json', [{ op: 'add', path: '/spec/template/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1web', value: 'unconfined' }], 'spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/web"]'],
-    ['server-side apply (JSON, as kubectl sends it)', 'application/apply-patch+yaml', { apiVersion: 'apps/v1', kind: 'Deployment', spec: { template: { spec: { hostIPC: true } } } }, 'spec.template.spec.hostIPC'],
-    ['strategic merge changing only the image', 'application/strategic-merge-patch+json', { spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:2' }] } } } }, undefined],
-    ['JSON patch removing hostNetwork', 'application/json-patch+json', [{ op: 'remove', path: '/spec/template/spec/hostNetwork' }], undefined],
+    [
+      'strategic merge adding hostNetwork',
+      'application/strategic-merge-patch+json',
+      { spec: { template: { spec: { hostNetwork: true } } } },
+      'spec.template.spec.hostNetwork',
+    ],
+    [
+      'strategic merge with directives, privileged by name',
+      'application/strategic-merge-patch+json',
+      {
+        spec: {
+          template: {
+            spec: {
+              '$setElementOrder/containers': [{ name: 'web' }],
+              containers: [{ name: 'web', securityContext: { privileged: true } }],
+            },
+          },
+        },
+      },
+      'spec.template.spec.containers[0].securityContext.privileged',
+    ],
+    [
+      'merge patch with a hostPath volume',
+      'application/merge-patch+json',
+      { spec: { template: { spec: { volumes: [{ name: 'root', hostPath: { path: '/' } }] } } } },
+      'spec.template.spec.volumes[0].hostPath',
+    ],
+    [
+      'JSON patch adding hostNetwork',
+      'application/json-patch+json',
+      [
+        { op: 'test', path: '/spec/replicas', value: 2 },
+        { op: 'add', path: '/spec/template/spec/hostNetwork', value: true },
+      ],
+      'spec.template.spec.hostNetwork',
+    ],
+    [
+      'JSON patch replacing a capability by index',
+      'application/json-patch+json',
+      [{ op: 'replace', path: '/spec/template/spec/containers/0/securityContext/capabilities/add/0', value: 'SYS_ADMIN' }],
+      'spec.template.spec.containers[0].securityContext.capabilities.add[0]',
+    ],
+    [
+      'JSON patch appending a privileged container',
+      'application/json-patch+json',
+      [{ op: 'add', path: '/spec/template/spec/containers/-', value: { name: 'x', securityContext: { privileged: true } } }],
+      'spec.template.spec.containers[-].securityContext.privileged',
+    ],
+    [
+      'JSON patch replacing the whole spec',
+      'application/json-patch+json',
+      [{ op: 'replace', path: '/spec', value: { template: { spec: { hostPID: true } } } }],
+      'spec.template.spec.hostPID',
+    ],
+    [
+      'JSON patch with an escaped annotation key',
+      'application/json-patch+json',
+      [{ op: 'add', path: '/spec/template/metadata/annotations/container.apparmor.security.beta.kubernetes.io~1web', value: 'unconfined' }],
+      'spec.template.metadata.annotations["container.apparmor.security.beta.kubernetes.io/web"]',
+    ],
+    [
+      'server-side apply (JSON, as kubectl sends it)',
+      'application/apply-patch+yaml',
+      { apiVersion: 'apps/v1', kind: 'Deployment', spec: { template: { spec: { hostIPC: true } } } },
+      'spec.template.spec.hostIPC',
+    ],
+    [
+      'strategic merge changing only the image',
+      'application/strategic-merge-patch+json',
+      { spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:2' }] } } } },
+      undefined,
+    ],
+    [
+      'JSON patch removing hostNetwork',
+      'application/json-patch+json',
+      [{ op: 'remove', path: '/spec/template/spec/hostNetwork' }],
+      undefined,
+    ],
     ['merge patch of replicas (kubectl scale on the object)', 'application/merge-patch+json', { spec: { replicas: 5 } }, undefined],
   ];
   for (const [what, type, patch, refusedPath] of PATCHES) {
@@ -46,14 +126,31 @@ describe('pod admission: request bodies', () => {
       const verdict = judgePodWrite('PATCH', { 'content-type': `${type}; charset=utf-8` }, body(patch), 'template');
       if (!refusedPath) return assert.deepEqual(verdict, { ok: true });
       assert.equal(verdict.ok, false);
-      if (!verdict.ok) assert.deepEqual(verdict.violations.map((v) => v.path), [refusedPath]);
+      if (!verdict.ok)
+        assert.deepEqual(
+          verdict.violations.map((v) => v.path),
+          [refusedPath],
+        );
     });
   }
 
   test('a JSON-patch move or copy into the pod spec is refused (its value is not in the request)', () => {
-    const verdict = judgePodWrite('PATCH', { 'content-type': 'application/json-patch+json' }, body([{ op: 'copy', from: '/spec/template/spec/containers/0', path: '/spec/template/spec/initContainers/0' }]), 'template');
+    const verdict = judgePodWrite(
+      'PATCH',
+      { 'content-type': 'application/json-patch+json' },
+      body([{ op: 'copy', from: '/spec/template/spec/containers/0', path: '/spec/template/spec/initContainers/0' }]),
+      'template',
+    );
     assert.equal(verdict.ok ? 0 : verdict.status, 403);
-    assert.deepEqual(judgePodWrite('PATCH', { 'content-type': 'application/json-patch+json' }, body([{ op: 'copy', from: '/metadata/labels/a', path: '/metadata/labels/b' }]), 'template'), { ok: true });
+    assert.deepEqual(
+      judgePodWrite(
+        'PATCH',
+        { 'content-type': 'application/json-patch+json' },
+        body([{ op: 'copy', from: '/metadata/labels/a', path: '/metadata/labels/b' }]),
+        'template',
+      ),
+      { ok: true },
+    );
   });
 
   const UNREADABLE: Array<[string, string, Record<string, string>, string | Buffer, number]> = [
@@ -64,7 +161,13 @@ describe('pod admission: request bodies', () => {
     ['a create body as a patch type', 'POST', { 'content-type': 'application/merge-patch+json' }, '{}', 415],
     ['invalid JSON', 'POST', JSON_TYPE, '{"spec":', 400],
     ['invalid UTF-8', 'POST', JSON_TYPE, Buffer.from([0x7b, 0xff, 0x7d]), 400],
-    ['server-side apply in YAML that is not JSON (`yes` would be true)', 'PATCH', { 'content-type': 'application/apply-patch+yaml' }, 'spec:\n  template:\n    spec:\n      hostNetwork: yes\n', 415],
+    [
+      'server-side apply in YAML that is not JSON (`yes` would be true)',
+      'PATCH',
+      { 'content-type': 'application/apply-patch+yaml' },
+      'spec:\n  template:\n    spec:\n      hostNetwork: yes\n',
+      415,
+    ],
     ['a YAML create body', 'PUT', { 'content-type': 'application/yaml' }, 'spec: {}\n---\nspec:\n  hostPID: true\n', 415],
     ['a JSON patch that is not a list', 'PATCH', { 'content-type': 'application/json-patch+json' }, '{"op":"add"}', 400],
     ['a JSON-patch op without a path', 'PATCH', { 'content-type': 'application/json-patch+json' }, '[{"op":"add","value":true}]', 400],

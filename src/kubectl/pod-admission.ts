@@ -56,7 +56,10 @@ export const EPHEMERAL_REFUSAL_MESSAGE =
   'Use logs, describe and events to inspect the pod.';
 
 function mediaType(contentType: string | undefined): string {
-  return String(contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return String(contentType ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
 }
 
 /**
@@ -69,7 +72,11 @@ function parseDocument(text: string, yaml: boolean): { value: unknown } | Admiss
     return { value: JSON.parse(text) };
   } catch {
     return yaml
-      ? unreadable(415, 'UnsupportedMediaType', 'only JSON bodies are read (kubectl sends JSON, also for server-side apply); this one is YAML or not valid.')
+      ? unreadable(
+          415,
+          'UnsupportedMediaType',
+          'only JSON bodies are read (kubectl sends JSON, also for server-side apply); this one is YAML or not valid.',
+        )
       : unreadable(400, 'BadRequest', 'the body is not valid JSON.');
   }
 }
@@ -78,7 +85,10 @@ function parseDocument(text: string, yaml: boolean): { value: unknown } | Admiss
 function pointerKeys(pointer: string): string[] | undefined {
   if (pointer === '') return [];
   if (!pointer.startsWith('/')) return undefined;
-  return pointer.slice(1).split('/').map((key) => key.replaceAll('~1', '/').replaceAll('~0', '~'));
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((key) => key.replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 /** The sparse object a value at `keys` makes (list indexes become object keys; pod-security reads both). */
@@ -86,7 +96,8 @@ function sparse(keys: string[], value: unknown): unknown {
   return keys.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value);
 }
 
-const overlaps = (a: readonly string[], b: readonly string[]) => a.slice(0, b.length).every((key, i) => key === b[i]) || b.slice(0, a.length).every((key, i) => key === a[i]);
+const overlaps = (a: readonly string[], b: readonly string[]) =>
+  a.slice(0, b.length).every((key, i) => key === b[i]) || b.slice(0, a.length).every((key, i) => key === a[i]);
 
 /** What a JSON patch sets, one sparse object per operation; a refusal for what cannot be checked. */
 function jsonPatchObjects(ops: unknown, shape: PodShape): unknown[] | AdmissionRefusal {
@@ -109,7 +120,11 @@ function jsonPatchObjects(ops: unknown, shape: PodShape): unknown[] | AdmissionR
       case 'copy': {
         const from = typeof fields.from === 'string' ? pointerKeys(fields.from) : undefined;
         if (!from || overlaps(keys, podKeys) || overlaps(from, podKeys)) {
-          return unreadable(403, 'Forbidden', `a JSON-patch "${fields.op}" into or out of a pod spec cannot be checked against the Pod Security Standards; use "add" or "replace" with the value.`);
+          return unreadable(
+            403,
+            'Forbidden',
+            `a JSON-patch "${fields.op}" into or out of a pod spec cannot be checked against the Pod Security Standards; use "add" or "replace" with the value.`,
+          );
         }
         break;
       }
@@ -124,15 +139,32 @@ function jsonPatchObjects(ops: unknown, shape: PodShape): unknown[] | AdmissionR
  * Judge a write to a resource of `shape` from its body.
  * @returns `{ ok: true }` when baseline allows everything it sets, else the refusal to answer with.
  */
-export function judgePodWrite(method: string, headers: { 'content-type'?: string; 'content-encoding'?: string }, body: Buffer, shape: PodShape): { ok: true } | AdmissionRefusal {
-  const encoding = String(headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+export function judgePodWrite(
+  method: string,
+  headers: { 'content-type'?: string; 'content-encoding'?: string },
+  body: Buffer,
+  shape: PodShape,
+): { ok: true } | AdmissionRefusal {
+  const encoding = String(headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   if (encoding !== 'identity') return unreadable(415, 'UnsupportedMediaType', `a ${encoding}-encoded body cannot be checked.`);
   const type = mediaType(headers['content-type']);
   const patch = method.toUpperCase() === 'PATCH';
   const readable = patch
-    ? ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml']
+    ? [
+        'application/json-patch+json',
+        'application/merge-patch+json',
+        'application/strategic-merge-patch+json',
+        'application/apply-patch+yaml',
+      ]
     : ['application/json', 'application/yaml'];
-  if (!readable.includes(type)) return unreadable(415, 'UnsupportedMediaType', `a body of type "${type.slice(0, 60) || 'none'}" cannot be checked (${readable.join(', ')} can).`);
+  if (!readable.includes(type))
+    return unreadable(
+      415,
+      'UnsupportedMediaType',
+      `a body of type "${type.slice(0, 60) || 'none'}" cannot be checked (${readable.join(', ')} can).`,
+    );
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);

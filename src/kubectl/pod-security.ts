@@ -53,15 +53,35 @@ export function podSpecPath(shape: PodShape): readonly string[] {
 
 /** Capabilities baseline allows a container to add (the container runtimes' default set). */
 export const BASELINE_CAPABILITIES: ReadonlySet<string> = new Set([
-  'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID',
-  'SETPCAP', 'SETUID', 'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
 ]);
 
 /** The "safe" sysctls baseline allows (namespaced, isolated from other pods). */
 export const SAFE_SYSCTLS: ReadonlySet<string> = new Set([
-  'kernel.shm_rmid_forced', 'net.ipv4.ip_local_port_range', 'net.ipv4.ip_unprivileged_port_start', 'net.ipv4.tcp_syncookies',
-  'net.ipv4.ping_group_range', 'net.ipv4.ip_local_reserved_ports', 'net.ipv4.tcp_keepalive_time', 'net.ipv4.tcp_fin_timeout',
-  'net.ipv4.tcp_keepalive_intvl', 'net.ipv4.tcp_keepalive_probes', 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem',
+  'kernel.shm_rmid_forced',
+  'net.ipv4.ip_local_port_range',
+  'net.ipv4.ip_unprivileged_port_start',
+  'net.ipv4.tcp_syncookies',
+  'net.ipv4.ping_group_range',
+  'net.ipv4.ip_local_reserved_ports',
+  'net.ipv4.tcp_keepalive_time',
+  'net.ipv4.tcp_fin_timeout',
+  'net.ipv4.tcp_keepalive_intvl',
+  'net.ipv4.tcp_keepalive_probes',
+  'net.ipv4.tcp_rmem',
+  'net.ipv4.tcp_wmem',
 ]);
 
 const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
@@ -124,13 +144,15 @@ function checkSecurityContext(context: unknown, base: string, out: Findings, con
     const capabilities = context.capabilities;
     if (isFields(capabilities)) {
       for (const [index, name] of entries(capabilities.add)) {
-        if (!(typeof name === 'string' && BASELINE_CAPABILITIES.has(name))) out.add(`${base}.capabilities.add[${index}]`, 'capabilities', name);
+        if (!(typeof name === 'string' && BASELINE_CAPABILITIES.has(name)))
+          out.add(`${base}.capabilities.add[${index}]`, 'capabilities', name);
       }
     }
   } else {
     for (const [index, sysctl] of entries(context.sysctls)) {
       const name = isFields(sysctl) ? sysctl.name : sysctl;
-      if (!absent(name) && !(typeof name === 'string' && SAFE_SYSCTLS.has(name))) out.add(`${base}.sysctls[${index}].name`, 'sysctls', name);
+      if (!absent(name) && !(typeof name === 'string' && SAFE_SYSCTLS.has(name)))
+        out.add(`${base}.sysctls[${index}].name`, 'sysctls', name);
     }
   }
 }
@@ -163,7 +185,8 @@ function checkAnnotations(meta: unknown, base: string, out: Findings): void {
   for (const [key, value] of Object.entries(meta.annotations)) {
     const path = `${base}.annotations[${JSON.stringify(key)}]`;
     if (key.startsWith('container.apparmor.security.beta.kubernetes.io/')) {
-      if (!absent(value) && !(value === 'runtime/default' || (typeof value === 'string' && value.startsWith('localhost/')))) out.add(path, 'AppArmor', value);
+      if (!absent(value) && !(value === 'runtime/default' || (typeof value === 'string' && value.startsWith('localhost/'))))
+        out.add(path, 'AppArmor', value);
     } else if (key === 'seccomp.security.alpha.kubernetes.io/pod' || key.startsWith('container.seccomp.security.alpha.kubernetes.io/')) {
       if (typeof value === 'string' && value.toLowerCase() === 'unconfined') out.add(path, 'seccomp', value);
     }

@@ -5,8 +5,17 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 const HOP_BY_HOP = new Set([
-  'connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer',
-  'transfer-encoding', 'upgrade', 'host', 'authorization',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'authorization',
 ]);
 
 /** Header names a `Connection` header lists (hop-by-hop by declaration). */
@@ -57,7 +66,9 @@ export function jsonOnlyAccept(accept: string | string[] | undefined): string {
 
 /** Whether a response to a Secret request is one the masking stream can read: JSON, not compressed. */
 export function maskable(headers: IncomingHttpHeaders): boolean {
-  const encoding = String(headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const encoding = String(headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
   return /^application\/json(?:\s*;|$)/i.test(String(headers['content-type'] ?? '')) && encoding === 'identity';
 }
 

@@ -17,11 +17,23 @@ const pods = () => findResourceType('', 'v1', 'pods')!;
 
 function open(allowPrivileged = false): Promise<ProxySession> {
   const upstream = parseKubeconfig(kube.kubeconfig('alice'));
-  return proxy.open({ upstream, policy: { mode: 'read-write', allowSecrets: false, allowExec: false, allowPrivileged }, poolKey: 'id-alice\0c', audit: { cluster: 'c', identity: 'id-alice' } });
+  return proxy.open({
+    upstream,
+    policy: { mode: 'read-write', allowSecrets: false, allowExec: false, allowPrivileged },
+    poolKey: 'id-alice\0c',
+    audit: { cluster: 'c', identity: 'id-alice' },
+  });
 }
 
 /** Send `parts` as the body, chunked (no content-length) unless `length` is given; resolves with the answer. */
-function send(session: ProxySession, method: string, path: string, contentType: string, parts: Array<string | Buffer>, length?: number): Promise<{ status: number; body: any }> {
+function send(
+  session: ProxySession,
+  method: string,
+  path: string,
+  contentType: string,
+  parts: Array<string | Buffer>,
+  length?: number,
+): Promise<{ status: number; body: any }> {
   const { hostname, port } = new URL(session.url);
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { authorization: `Bearer ${session.token}`, 'content-type': contentType };
@@ -37,7 +49,13 @@ function send(session: ProxySession, method: string, path: string, contentType: 
   });
 }
 
-const pod = (name: string, spec: Record<string, unknown>) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec } });
+const pod = (name: string, spec: Record<string, unknown>) =>
+  JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default' },
+    spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec },
+  });
 const CREATE = '/api/v1/namespaces/default/pods';
 
 before(async () => {
@@ -71,7 +89,10 @@ describe('proxy: pod admission on the wire', () => {
     assert.equal((await send(session, 'POST', CREATE, 'application/json', [chunked.slice(0, 10), chunked.slice(10)])).status, 201);
     const whole = pod('whole', { hostNetwork: false });
     assert.equal((await send(session, 'POST', CREATE, 'application/json', [whole], Buffer.byteLength(whole))).status, 201);
-    assert.deepEqual(kube.requests.map((r) => r.method), ['POST', 'POST']);
+    assert.deepEqual(
+      kube.requests.map((r) => r.method),
+      ['POST', 'POST'],
+    );
     assert.equal(kube.store.get(pods(), 'default', 'chunked')?.spec.containers[0].image, 'busybox');
     assert.equal(kube.store.get(pods(), 'default', 'whole')?.spec.hostNetwork, false);
     session.close();
@@ -79,7 +100,10 @@ describe('proxy: pod admission on the wire', () => {
 
   test('a body over the limit gets 413 (declared or streamed) and the proxy keeps serving', async () => {
     const session = await open();
-    const declared = await send(session, 'POST', CREATE, 'application/json', ['{}'], MAX_ADMISSION_BODY_BYTES + 1).catch(() => ({ status: 0, body: null }));
+    const declared = await send(session, 'POST', CREATE, 'application/json', ['{}'], MAX_ADMISSION_BODY_BYTES + 1).catch(() => ({
+      status: 0,
+      body: null,
+    }));
     // The answer comes before the (never sent) body: either the 413 or a cut connection, never a forward.
     assert.equal(declared.status, 413);
     const big = Buffer.alloc(MAX_ADMISSION_BODY_BYTES + 1024, 0x20);

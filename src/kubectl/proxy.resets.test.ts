@@ -84,7 +84,8 @@ function closedByProxy(raw: Socket): Promise<void> {
 }
 
 /** Resolves when `socket` has closed (whether or not with an error). */
-const closed = (socket: Socket): Promise<void> => new Promise((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
+const closed = (socket: Socket): Promise<void> =>
+  new Promise((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));
 
 /** Reset (RST) the connection and wait until the proxy has dealt with it. */
 async function reset(raw: Socket): Promise<void> {
@@ -96,12 +97,15 @@ async function reset(raw: Socket): Promise<void> {
 function get(session: ProxySession, path: string): Promise<{ status: number; text: string }> {
   const { port } = new URL(session.url);
   return new Promise((resolve, reject) => {
-    const req = request({ hostname: '127.0.0.1', port, path, ca: session.caPem, agent: false, headers: { authorization: `Bearer ${session.token}` } }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', reject);
-    });
+    const req = request(
+      { hostname: '127.0.0.1', port, path, ca: session.caPem, agent: false, headers: { authorization: `Bearer ${session.token}` } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -163,13 +167,20 @@ before(async () => {
       heldUpgrades.push(socket);
       return;
     }
-    socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n');
+    socket.write(
+      'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n',
+    );
     socket.pipe(socket);
   });
   await new Promise<void>((resolve) => tunnel.listen(0, '127.0.0.1', resolve));
   tunnelUpstream = {
     server: `https://127.0.0.1:${(tunnel.address() as AddressInfo).port}`,
-    caPem: ca.certPem, tlsServerName: undefined, clientCertPem: undefined, clientKeyPem: undefined, token: 'tunnel-token', fingerprint: 'tunnel',
+    caPem: ca.certPem,
+    tlsServerName: undefined,
+    clientCertPem: undefined,
+    clientKeyPem: undefined,
+    token: 'tunnel-token',
+    fingerprint: 'tunnel',
   };
 });
 
@@ -186,7 +197,9 @@ after(async () => {
 });
 
 describe('proxy: a reset connection never ends the process', () => {
-  test('before TLS completes: a connection reset at once, and one reset in the middle of its ClientHello', { timeout: 60_000 }, async () => {
+  test('before TLS completes: a connection reset at once, and one reset in the middle of its ClientHello', {
+    timeout: 60_000,
+  }, async () => {
     const session = await proxy.open(grant(READ_ONLY, tunnelUpstream));
     await reset(await tcp(session));
     const partial = await tcp(session);
@@ -202,7 +215,11 @@ describe('proxy: a reset connection never ends the process', () => {
 
   test('after the request line, and in the middle of the headers', { timeout: 60_000 }, async () => {
     const session = await proxy.open(grant(READ_ONLY, tunnelUpstream));
-    for (const sent of ['GET /api/v1/pods HTTP/1.1\r\n', `GET /api/v1/pods HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${session.token}\r\n`, `POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${session.token}\r\nContent-Length: 100\r\n\r\n{"kind":`]) {
+    for (const sent of [
+      'GET /api/v1/pods HTTP/1.1\r\n',
+      `GET /api/v1/pods HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${session.token}\r\n`,
+      `POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${session.token}\r\nContent-Length: 100\r\n\r\n{"kind":`,
+    ]) {
       const raw = await tcp(session);
       const secure = await tls(raw, session);
       secure.write(sent);
@@ -212,7 +229,9 @@ describe('proxy: a reset connection never ends the process', () => {
     await stillServing();
   });
 
-  test('after a 401 or a 403 answer to a plain request and to an upgrade, the client resets instead of reading', { timeout: 60_000 }, async () => {
+  test('after a 401 or a 403 answer to a plain request and to an upgrade, the client resets instead of reading', {
+    timeout: 60_000,
+  }, async () => {
     const session = await proxy.open(grant(READ_ONLY, tunnelUpstream));
     const requests = [
       'GET /api/v1/pods HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer not-a-session\r\n\r\n',
@@ -277,7 +296,10 @@ describe('proxy: a reset connection never ends the process', () => {
 
   test('an API server that cuts a response in the middle of its body', { timeout: 60_000 }, async () => {
     const session = await proxy.open(grant(READ_ONLY, tunnelUpstream));
-    const answer = await get(session, '/api/v1/namespaces/default/pods').catch((error: NodeJS.ErrnoException) => ({ status: -1, text: String(error.code) }));
+    const answer = await get(session, '/api/v1/namespaces/default/pods').catch((error: NodeJS.ErrnoException) => ({
+      status: -1,
+      text: String(error.code),
+    }));
     assert.notEqual(answer.status, 200, 'a cut body must not look complete');
     session.close();
     await stillServing();
@@ -290,7 +312,17 @@ describe('proxy: a reset connection never ends the process', () => {
       [['exec', 'no-such-pod', '--', 'ls'], /pods "no-such-pod" not found/],
       [['exec', '-i', 'web-5d8f7c9b6-h2xq9', '--', 'cat'], /NotFound/],
     ] as Array<[string[], RegExp]>) {
-      const run = await executeKubectl({ kubectlPath, args, manifest: args.includes('-i') ? 'x'.repeat(1 << 20) : undefined, timeoutSeconds: 20, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() }, grant: grant(EXEC, upstream), cacheKey: 'resets', proxy });
+      const run = await executeKubectl({
+        kubectlPath,
+        args,
+        manifest: args.includes('-i') ? 'x'.repeat(1 << 20) : undefined,
+        timeoutSeconds: 20,
+        maxOutputBytes: 20_000,
+        limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() },
+        grant: grant(EXEC, upstream),
+        cacheKey: 'resets',
+        proxy,
+      });
       assert.equal(run.exitCode, 1, args.join(' '));
       assert.match(run.stderr, message);
       await stillServing();

@@ -50,34 +50,52 @@ function grant(policy: RestPolicy, user = 'alice'): ProxyGrant {
 }
 
 /** A request to the proxy with `path` sent as written (no URL parsing on this side: a `#` stays in it). */
-function send(session: Pick<ProxySession, 'url' | 'caPem'>, method: string, path: string, token: string | undefined, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }> {
+function send(
+  session: Pick<ProxySession, 'url' | 'caPem'>,
+  method: string,
+  path: string,
+  token: string | undefined,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; body: any; text: string; headers: Record<string, unknown> }> {
   const { hostname, port } = new URL(session.url);
   return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path, method, ca: session.caPem, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        let parsed: unknown = text;
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          // not JSON
-        }
-        resolve({ status: res.statusCode ?? 0, body: parsed, text, headers: res.headers });
-      });
-    });
+    const req = request(
+      { hostname, port, path, method, ca: session.caPem, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // not JSON
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, text, headers: res.headers });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
 /** The request line and headers written byte for byte over TLS (for targets an HTTP client would refuse to send). */
-function sendRaw(session: Pick<ProxySession, 'url' | 'caPem'>, method: string, target: string, token: string, extra = ''): Promise<{ status: number; text: string }> {
+function sendRaw(
+  session: Pick<ProxySession, 'url' | 'caPem'>,
+  method: string,
+  target: string,
+  token: string,
+  extra = '',
+): Promise<{ status: number; text: string }> {
   const { hostname, port } = new URL(session.url);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname, port: Number(port), ca: session.caPem, servername: undefined }, () => {
-      socket.write(`${method} ${target} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\n${extra}Content-Length: 0\r\nConnection: close\r\n\r\n`);
+      socket.write(
+        `${method} ${target} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer ${token}\r\n${extra}Content-Length: 0\r\nConnection: close\r\n\r\n`,
+      );
     });
     const chunks: Buffer[] = [];
     socket.on('data', (c: Buffer) => chunks.push(c));
@@ -117,16 +135,35 @@ describe('proxy: sessions', () => {
     assert.equal(proxy.openSessions, 0);
   });
 
-  test('requests go upstream with the session\'s client certificate; audit lines carry no token or credential', async () => {
+  test("requests go upstream with the session's client certificate; audit lines carry no token or credential", async () => {
     const session = await proxy.open(grant(READ_ONLY, 'bob'));
     await send(session, 'GET', '/api/v1/namespaces/default/pods?limit=1', session.token);
     session.close();
-    assert.deepEqual(kube.requests.map((r) => [r.method, r.path, r.user]), [['GET', '/api/v1/namespaces/default/pods?limit=1', 'bob']]);
+    assert.deepEqual(
+      kube.requests.map((r) => [r.method, r.path, r.user]),
+      [['GET', '/api/v1/namespaces/default/pods?limit=1', 'bob']],
+    );
     assert.equal(audit.length, 1);
     const line = JSON.parse(audit[0]!);
     assert.deepEqual(
-      { event: line.event, cluster: line.cluster, identity: line.identity, requests: line.requests, counts: line.counts, statuses: line.statuses, first: line.first },
-      { event: 'kubectl_api_requests', cluster: 'c-test', identity: 'id-bob', requests: 1, counts: { 'GET pods': 1 }, statuses: { 200: 1 }, first: ['GET /api/v1/namespaces/default/pods'] },
+      {
+        event: line.event,
+        cluster: line.cluster,
+        identity: line.identity,
+        requests: line.requests,
+        counts: line.counts,
+        statuses: line.statuses,
+        first: line.first,
+      },
+      {
+        event: 'kubectl_api_requests',
+        cluster: 'c-test',
+        identity: 'id-bob',
+        requests: 1,
+        counts: { 'GET pods': 1 },
+        statuses: { 200: 1 },
+        first: ['GET /api/v1/namespaces/default/pods'],
+      },
     );
     assert.ok(!audit.join('\n').includes(session.token));
   });
@@ -134,9 +171,18 @@ describe('proxy: sessions', () => {
   test('hop-by-hop, caller Authorization and impersonation headers never go upstream', () => {
     const out = upstreamHeaders(
       {
-        authorization: 'Bearer caller', connection: 'keep-alive, x-drop', 'x-drop': '1', 'keep-alive': 'timeout=5', 'transfer-encoding': 'chunked',
-        'impersonate-user': 'admin', 'impersonate-group': 'system:masters', 'Impersonate-Extra-scopes': 'x', 'proxy-authorization': 'Basic x',
-        accept: 'application/json', 'content-type': 'application/json', 'user-agent': 'kubectl/v1.33.9',
+        authorization: 'Bearer caller',
+        connection: 'keep-alive, x-drop',
+        'x-drop': '1',
+        'keep-alive': 'timeout=5',
+        'transfer-encoding': 'chunked',
+        'impersonate-user': 'admin',
+        'impersonate-group': 'system:masters',
+        'Impersonate-Extra-scopes': 'x',
+        'proxy-authorization': 'Basic x',
+        accept: 'application/json',
+        'content-type': 'application/json',
+        'user-agent': 'kubectl/v1.33.9',
       },
       false,
     );
@@ -160,11 +206,24 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
       assert.match(answer.body.message, /read-only/);
     }
     // the access reviews kubectl needs still pass
-    const review = await send(session, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', session.token, { 'content-type': 'application/json' },
-      JSON.stringify({ apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec: { resourceAttributes: { verb: 'get', resource: 'pods' } } }));
+    const review = await send(
+      session,
+      'POST',
+      '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      session.token,
+      { 'content-type': 'application/json' },
+      JSON.stringify({
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: { verb: 'get', resource: 'pods' } },
+      }),
+    );
     assert.equal(review.status, 201);
     session.close();
-    assert.deepEqual(kube.requests.map((r) => r.method), ['POST']);
+    assert.deepEqual(
+      kube.requests.map((r) => r.method),
+      ['POST'],
+    );
     assert.equal(clusterState(), before);
     const line = JSON.parse(audit.at(-1)!);
     assert.deepEqual([line.requests, line.refused, line.refusals.map((r: { rule: string }) => r.rule)], [4, 3, ['mode', 'mode', 'mode']]);
@@ -172,31 +231,74 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
 
   test('read-only: real kubectl run with write arguments the validator never saw is refused by the proxy', async () => {
     const before = clusterState();
-    for (const args of [['scale', 'deployment', 'web', '--replicas=5'], ['delete', 'pod', 'web-5d8f7c9b6-h2xq9'], ['label', 'node', 'cn-hangzhou.10.0.1.12', 'x=y']]) {
-      const run = await executeKubectl({ kubectlPath, args, timeoutSeconds: 20, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() }, grant: grant(READ_ONLY), cacheKey: 'proxy-test\0alice', proxy });
+    for (const args of [
+      ['scale', 'deployment', 'web', '--replicas=5'],
+      ['delete', 'pod', 'web-5d8f7c9b6-h2xq9'],
+      ['label', 'node', 'cn-hangzhou.10.0.1.12', 'x=y'],
+    ]) {
+      const run = await executeKubectl({
+        kubectlPath,
+        args,
+        timeoutSeconds: 20,
+        maxOutputBytes: 20_000,
+        limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() },
+        grant: grant(READ_ONLY),
+        cacheKey: 'proxy-test\0alice',
+        proxy,
+      });
       assert.equal(run.exitCode, 1, args.join(' '));
-      assert.match(run.stderr, /Error from server \(Forbidden\): .*the MCP server's kubectl policy refused this request: (PATCH|DELETE) changes the cluster/, run.stderr);
+      assert.match(
+        run.stderr,
+        /Error from server \(Forbidden\): .*the MCP server's kubectl policy refused this request: (PATCH|DELETE) changes the cluster/,
+        run.stderr,
+      );
       assert.ok(run.refusedRequests >= 1);
     }
-    assert.ok(kube.requests.every((r) => r.method === 'GET'), JSON.stringify(kube.requests.map((r) => r.method)));
+    assert.ok(
+      kube.requests.every((r) => r.method === 'GET'),
+      JSON.stringify(kube.requests.map((r) => r.method)),
+    );
     assert.equal(clusterState(), before);
   });
 
   test('Secrets: get, list and watch are refused by the proxy unless allowed', async () => {
-    for (const args of [['get', 'secrets', '-A'], ['get', 'secret', 'db-credentials', '-o', 'yaml'], ['get', 'secrets', '-n', 'default', '--watch-only', '--request-timeout=1s']]) {
-      const run = await executeKubectl({ kubectlPath, args, timeoutSeconds: 20, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() }, grant: grant(READ_ONLY), cacheKey: 'proxy-test\0alice', proxy });
+    for (const args of [
+      ['get', 'secrets', '-A'],
+      ['get', 'secret', 'db-credentials', '-o', 'yaml'],
+      ['get', 'secrets', '-n', 'default', '--watch-only', '--request-timeout=1s'],
+    ]) {
+      const run = await executeKubectl({
+        kubectlPath,
+        args,
+        timeoutSeconds: 20,
+        maxOutputBytes: 20_000,
+        limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() },
+        grant: grant(READ_ONLY),
+        cacheKey: 'proxy-test\0alice',
+        proxy,
+      });
       assert.equal(run.exitCode, 1, args.join(' '));
       assert.match(run.stderr, /Forbidden.*Secrets are not readable through this server/);
     }
     assert.ok(!kube.requests.some((r) => r.path.includes('secrets')));
-    const allowed = await executeKubectl({ kubectlPath, args: ['get', 'secret', 'db-credentials', '-o', 'yaml'], timeoutSeconds: 20, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() }, grant: grant({ ...READ_ONLY, allowSecrets: true }), cacheKey: 'proxy-test\0alice', proxy });
+    const allowed = await executeKubectl({
+      kubectlPath,
+      args: ['get', 'secret', 'db-credentials', '-o', 'yaml'],
+      timeoutSeconds: 20,
+      maxOutputBytes: 20_000,
+      limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() },
+      grant: grant({ ...READ_ONLY, allowSecrets: true }),
+      cacheKey: 'proxy-test\0alice',
+      proxy,
+    });
     assert.equal(allowed.exitCode, 0, allowed.stderr);
     assert.match(allowed.stdout, /password: <masked>/);
   });
 
   test('every refused case of the REST table, sent raw with a valid token, is refused and never reaches the API server', async () => {
     // Node's own HTTP parser answers 400 to these before the proxy sees them: a lower-case method, a space, no "/".
-    const parserRejects = (method: string, path: string) => method !== method.toUpperCase() || /\s/.test(path) || !/^(\/|\*|https?:)/.test(path);
+    const parserRejects = (method: string, path: string) =>
+      method !== method.toUpperCase() || /\s/.test(path) || !/^(\/|\*|https?:)/.test(path);
     for (const [method, path, policy, rule] of REFUSED) {
       const session = await proxy.open(grant(policy));
       const answer = await sendRaw(session, method, path, session.token);
@@ -213,7 +315,13 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
     }
     for (const [method, path, policy, rule] of REFUSED_UPGRADES) {
       const session = await proxy.open(grant(policy));
-      const answer = await sendRaw(session, method, path, session.token, 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n');
+      const answer = await sendRaw(
+        session,
+        method,
+        path,
+        session.token,
+        'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n',
+      );
       session.close();
       assert.equal(answer.status, rule === 'path' ? 400 : 403, `upgrade ${method} ${path}: ${answer.text}`);
       assert.equal(JSON.parse(answer.text).code, answer.status);
@@ -245,17 +353,31 @@ describe('proxy: the policy holds on its own (argument check bypassed)', () => {
       const session = await proxy.open(grant(policy));
       await send(session, method, path, session.token);
       session.close();
-      assert.deepEqual(kube.requests.map((r) => [r.method, r.path]), [[method, path]], path);
+      assert.deepEqual(
+        kube.requests.map((r) => [r.method, r.path]),
+        [[method, path]],
+        path,
+      );
       assert.deepEqual(JSON.parse(audit[0]!).first, [`${method} ${path.split('?')[0]}`]);
     }
   });
 
   test('exec, attach, port-forward and proxy subresources are refused (upgrade requests included)', async () => {
     const session = await proxy.open(grant({ mode: 'read-write', allowSecrets: false, allowExec: false }));
-    const exec = await send(session, 'POST', '/api/v1/namespaces/default/pods/web-5d8f7c9b6-h2xq9/exec?command=sh&stdin=true', session.token, { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' });
+    const exec = await send(
+      session,
+      'POST',
+      '/api/v1/namespaces/default/pods/web-5d8f7c9b6-h2xq9/exec?command=sh&stdin=true',
+      session.token,
+      { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' },
+    );
     assert.equal(exec.status, 403);
     assert.match(exec.body.message, /exec subresource/);
-    for (const path of ['/api/v1/namespaces/default/pods/p/portforward', '/api/v1/namespaces/default/services/web:80/proxy/', '/api/v1/nodes/cn-hangzhou.10.0.1.12/proxy/configz']) {
+    for (const path of [
+      '/api/v1/namespaces/default/pods/p/portforward',
+      '/api/v1/namespaces/default/services/web:80/proxy/',
+      '/api/v1/nodes/cn-hangzhou.10.0.1.12/proxy/configz',
+    ]) {
       assert.equal((await send(session, 'GET', path, session.token)).status, 403, path);
     }
     session.close();
@@ -271,7 +393,10 @@ describe('proxy: Secret values are masked before kubectl sees them', () => {
   test('get, list, Table and watch answers carry masked values; protobuf and compression are never asked for', async () => {
     const session = await proxy.open(grant(SECRETS));
     const cases: Array<[string, Record<string, string>]> = [
-      ['/api/v1/namespaces/default/secrets/db-credentials', { accept: 'application/vnd.kubernetes.protobuf,application/json', 'accept-encoding': 'gzip' }],
+      [
+        '/api/v1/namespaces/default/secrets/db-credentials',
+        { accept: 'application/vnd.kubernetes.protobuf,application/json', 'accept-encoding': 'gzip' },
+      ],
       ['/api/v1/namespaces/default/secrets', { accept: 'application/yaml' }],
       ['/api/v1/secrets?limit=500', { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' }],
       ['/api/v1/namespaces/default/secrets?watch=true', {}],
@@ -285,13 +410,28 @@ describe('proxy: Secret values are masked before kubectl sees them', () => {
       assert.equal(answer.headers['content-length'], undefined);
     }
     session.close();
-    assert.deepEqual(kube.requests.map((r) => r.accept), ['application/json', 'application/json', 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json', 'application/json', 'application/json']);
-    assert.ok(kube.requests.every((r) => r.acceptEncoding === ''), JSON.stringify(kube.requests));
+    assert.deepEqual(
+      kube.requests.map((r) => r.accept),
+      [
+        'application/json',
+        'application/json',
+        'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+        'application/json',
+        'application/json',
+      ],
+    );
+    assert.ok(
+      kube.requests.every((r) => r.acceptEncoding === ''),
+      JSON.stringify(kube.requests),
+    );
   });
 
   test('jsonOnlyAccept keeps only JSON media types', () => {
     assert.equal(jsonOnlyAccept('application/vnd.kubernetes.protobuf, application/json'), 'application/json');
-    assert.equal(jsonOnlyAccept('application/json;as=Table;v=v1;g=meta.k8s.io, application/json'), 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json');
+    assert.equal(
+      jsonOnlyAccept('application/json;as=Table;v=v1;g=meta.k8s.io, application/json'),
+      'application/json;as=Table;v=v1;g=meta.k8s.io,application/json',
+    );
     assert.equal(jsonOnlyAccept('*/*'), 'application/json');
     assert.equal(jsonOnlyAccept(undefined), 'application/json');
     assert.equal(jsonOnlyAccept('application/jsonx'), 'application/json');
@@ -305,25 +445,44 @@ describe('proxy: Secret values are masked before kubectl sees them', () => {
       const cert = ca.issue({ commonName: '127.0.0.1', server: true });
       odd = createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
         const secret = JSON.stringify({ kind: 'Secret', data: { password: B64 } });
-        if (req.url!.includes('protobuf')) res.writeHead(200, { 'content-type': 'application/vnd.kubernetes.protobuf' }).end(`k8s\0${secret}`);
-        else if (req.url!.includes('gzip')) res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(secret));
-        else if (req.url!.includes('yaml')) res.writeHead(200, { 'content-type': 'application/yaml' }).end(`kind: Secret\ndata:\n  password: ${B64}\n`);
+        if (req.url!.includes('protobuf'))
+          res.writeHead(200, { 'content-type': 'application/vnd.kubernetes.protobuf' }).end(`k8s\0${secret}`);
+        else if (req.url!.includes('gzip'))
+          res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(secret));
+        else if (req.url!.includes('yaml'))
+          res.writeHead(200, { 'content-type': 'application/yaml' }).end(`kind: Secret\ndata:\n  password: ${B64}\n`);
         else res.writeHead(200, { 'content-type': 'application/json' }).end(`${secret.slice(0, -3)}, "broken`);
       });
       await new Promise<void>((resolve) => odd.listen(0, '127.0.0.1', resolve));
-      upstream = { server: `https://127.0.0.1:${(odd.address() as AddressInfo).port}`, caPem: ca.certPem, tlsServerName: undefined, clientCertPem: undefined, clientKeyPem: undefined, token: 'odd-token', fingerprint: 'odd' };
+      upstream = {
+        server: `https://127.0.0.1:${(odd.address() as AddressInfo).port}`,
+        caPem: ca.certPem,
+        tlsServerName: undefined,
+        clientCertPem: undefined,
+        clientKeyPem: undefined,
+        token: 'odd-token',
+        fingerprint: 'odd',
+      };
     });
     after(() => new Promise<void>((resolve) => odd.close(() => resolve())));
 
     test('protobuf, YAML or compressed Secrets become a 502 Status; malformed JSON is cut; nothing unmasked passes', async () => {
-      const session = await proxy.open({ upstream, policy: SECRETS, poolKey: 'odd\0cluster', audit: { cluster: 'c-odd', identity: 'id-odd' } });
+      const session = await proxy.open({
+        upstream,
+        policy: SECRETS,
+        poolKey: 'odd\0cluster',
+        audit: { cluster: 'c-odd', identity: 'id-odd' },
+      });
       for (const name of ['protobuf', 'gzip', 'yaml']) {
         const answer = await send(session, 'GET', `/api/v1/namespaces/default/secrets/${name}`, session.token);
         assert.equal(answer.status, 502, name);
         assert.match(answer.body.message, /only passes Secret responses it can mask/);
         assert.ok(!leaks(answer.text) && !answer.text.includes('H4sI'), name);
       }
-      const broken = await send(session, 'GET', '/api/v1/namespaces/default/secrets/broken', session.token).catch((error: Error) => ({ status: -1, text: error.message }));
+      const broken = await send(session, 'GET', '/api/v1/namespaces/default/secrets/broken', session.token).catch((error: Error) => ({
+        status: -1,
+        text: error.message,
+      }));
       assert.ok(!leaks(broken.text), broken.text);
       session.close();
     });

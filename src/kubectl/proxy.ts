@@ -31,13 +31,12 @@ import { forwardRequest } from './forward-request.ts';
 import { bearer, jsonOnlyAccept, upstreamHeaders } from './proxy-headers.ts';
 import { trackInflight, type ProxyGrant, type Session } from './proxy-session.ts';
 import { judgePodWrite, MAX_ADMISSION_BODY_BYTES, readBody } from './pod-admission.ts';
-import { checkRestRequest, statusBody, type RestAllowed, type RestPolicy, type RestRule } from './rest-policy.ts';
+import { checkRestRequest, statusBody, type RestAllowed, type RestRule } from './rest-policy.ts';
 import { refuseUpgrade, relayUpgrade } from './upgrade-tunnel.ts';
 import { UpstreamPool } from './upstream-pool.ts';
 
 export { jsonOnlyAccept, upstreamHeaders } from './proxy-headers.ts';
 export type { ProxyGrant } from './proxy-session.ts';
-
 
 export interface ProxySession {
   /** `https://127.0.0.1:<port>` */
@@ -54,7 +53,6 @@ export interface ProxySession {
   close(): void;
 }
 
-
 export interface KubectlProxyOptions {
   /** Upstream agents kept while idle (default 64). */
   maxPools?: number;
@@ -62,14 +60,18 @@ export interface KubectlProxyOptions {
   auditLogger?: Logger;
 }
 
-
 /** The request target's path, for the audit of a refused request (nothing was forwarded). */
 const refusedPath = (url: string): string => url.split('?')[0] ?? '';
 
 /** A bad request line or headers, a timeout, or a connection cut before a request was read: answer if possible, close. */
 function onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (error.code !== 'ECONNRESET' && socket.writable) {
-    const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    const status =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? '431 Request Header Fields Too Large'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
     socket.write(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   }
   socket.destroy(); // as Node's own handler does: the connection is never reused after a client error
@@ -121,7 +123,14 @@ export class KubectlProxy extends EventEmitter {
     const { url, caPem } = await this.endpoint();
     const token = randomBytes(32).toString('base64url');
     const key = sha256(token).toString('hex');
-    const session: Session = { grant, upstreamRequests: 0, refusedRequests: 0, inflight: new Set(), audit: new KubectlCallAudit(grant.audit, this.auditLogger), closed: false };
+    const session: Session = {
+      grant,
+      upstreamRequests: 0,
+      refusedRequests: 0,
+      inflight: new Set(),
+      audit: new KubectlCallAudit(grant.audit, this.auditLogger),
+      closed: false,
+    };
     this.sessions.set(key, session);
     return {
       url,
@@ -188,7 +197,12 @@ export class KubectlProxy extends EventEmitter {
     const base = new URL(session.grant.upstream.server);
     const prefix = base.pathname.replace(/\/+$/, '');
     // urlToHttpOptions: the host name without the brackets of an IPv6 address.
-    return { hostname: String(urlToHttpOptions(base).hostname), port: base.port ? Number(base.port) : undefined, host: base.host, path: `${prefix}${allowed.path}` };
+    return {
+      hostname: String(urlToHttpOptions(base).hostname),
+      port: base.port ? Number(base.port) : undefined,
+      host: base.host,
+      path: `${prefix}${allowed.path}`,
+    };
   }
 
   /** The upstream request for a judged request, on a leased pooled agent (returned when the request closes). */
@@ -241,19 +255,39 @@ export class KubectlProxy extends EventEmitter {
       reply(refusal.status, statusBody(refusal));
     };
     const decision = checkRestRequest(method, url, session.grant.policy);
-    if (!decision.ok) return refuse(decision);
+    if (!decision.ok) {
+      refuse(decision);
+      return;
+    }
     const forward = (body?: Buffer) => {
       session.audit.request(method, decision.pathname);
-      forwardRequest({ session, req, res, allowed: decision, started, body, upstream: () => this.upstreamRequest(session, req, decision, false) });
+      forwardRequest({
+        session,
+        req,
+        res,
+        allowed: decision,
+        started,
+        body,
+        upstream: () => this.upstreamRequest(session, req, decision, false),
+      });
     };
-    if (!decision.admission) return forward();
+    if (!decision.admission) {
+      forward();
+      return;
+    }
     // A pod or pod template is created or changed: read the body and check it before anything goes upstream.
     const shape = decision.admission;
     const untrack = trackInflight(session, () => res.destroy());
     readBody(req, MAX_ADMISSION_BODY_BYTES, (body) => {
       untrack();
       if (session.closed || res.destroyed) return void res.destroy();
-      const verdict = body ? judgePodWrite(method, req.headers, body, shape) : { status: 413, reason: 'RequestEntityTooLarge', message: `the MCP server's kubectl policy reads pod writes up to ${MAX_ADMISSION_BODY_BYTES} bytes (the API server's own limit); nothing was sent.` };
+      const verdict = body
+        ? judgePodWrite(method, req.headers, body, shape)
+        : {
+            status: 413,
+            reason: 'RequestEntityTooLarge',
+            message: `the MCP server's kubectl policy reads pod writes up to ${MAX_ADMISSION_BODY_BYTES} bytes (the API server's own limit); nothing was sent.`,
+          };
       if (!body) res.shouldKeepAlive = false; // the rest of that body is not read
       if ('ok' in verdict && verdict.ok) forward(body);
       else refuse({ rule: 'admission', ...verdict });

@@ -19,11 +19,29 @@ const CPU_LOOP = '{{range 2000000000}}{{end}}';
 let kubectlPath: string;
 let dir: string;
 
-const renderArgs = (template: string) => ['create', 'namespace', 'budget', '--dry-run=client', '-o', 'go-template', `--template=${template}`, `--kubeconfig=${join(dir, 'kubeconfig')}`];
+const renderArgs = (template: string) => [
+  'create',
+  'namespace',
+  'budget',
+  '--dry-run=client',
+  '-o',
+  'go-template',
+  `--template=${template}`,
+  `--kubeconfig=${join(dir, 'kubeconfig')}`,
+];
 
 function render(template: string, limits: KubectlLimits) {
   const args = renderArgs(template).slice(0, -1);
-  return runKubectl({ kubectlPath, args, kubeconfigPath: join(dir, 'kubeconfig'), cacheDir: join(dir, 'cache'), homeDir: dir, timeoutSeconds: 120, maxOutputBytes: 2000, limits });
+  return runKubectl({
+    kubectlPath,
+    args,
+    kubeconfigPath: join(dir, 'kubeconfig'),
+    cacheDir: join(dir, 'cache'),
+    homeDir: dir,
+    timeoutSeconds: 120,
+    maxOutputBytes: 2000,
+    limits,
+  });
 }
 
 before(async () => {
@@ -34,12 +52,17 @@ before(async () => {
 after(() => rm(dir, { recursive: true, force: true }));
 
 describe('kubectl resource budget', () => {
-  test('prlimit is on this machine (as on FC\'s debian10 runtime, where util-linux is Essential)', () => {
+  test("prlimit is on this machine (as on FC's debian10 runtime, where util-linux is Essential)", () => {
     assert.equal(findPrlimit(), '/usr/bin/prlimit');
   });
 
-  for (const [how, prlimitPath] of [['through prlimit', findPrlimit()], ['by the watcher alone', undefined]] as const) {
-    test(`the string-doubling template is killed at a 128 MB budget ${how}, far below the ~2 GB it would take`, { timeout: 120_000 }, async () => {
+  for (const [how, prlimitPath] of [
+    ['through prlimit', findPrlimit()],
+    ['by the watcher alone', undefined],
+  ] as const) {
+    test(`the string-doubling template is killed at a 128 MB budget ${how}, far below the ~2 GB it would take`, {
+      timeout: 120_000,
+    }, async () => {
       const run = await render(MEMORY_BOMB, { memoryMb: 128, cpuSeconds: 60, prlimitPath });
       assert.equal(run.limitExceeded, 'memory', JSON.stringify(run));
       assert.notEqual(run.exitCode, 0);
@@ -72,10 +95,26 @@ describe('kubectl resource budget', () => {
     };
     const memory = spawnLimited(MEMORY_BOMB);
     assert.equal(memory.status, 2, memory.stderr.slice(0, 300));
-    assert.equal(limitFromExit(limits, { exitCode: memory.status, signal: memory.signal, stderr: memory.stderr, usage: { peakRssMb: 0, peakDataMb: 0, cpuSeconds: 0 } }), 'memory');
+    assert.equal(
+      limitFromExit(limits, {
+        exitCode: memory.status,
+        signal: memory.signal,
+        stderr: memory.stderr,
+        usage: { peakRssMb: 0, peakDataMb: 0, cpuSeconds: 0 },
+      }),
+      'memory',
+    );
     const cpu = spawnLimited(CPU_LOOP);
     assert.equal(cpu.signal, 'SIGKILL');
-    assert.equal(limitFromExit(limits, { exitCode: cpu.status, signal: cpu.signal, stderr: cpu.stderr, usage: { peakRssMb: 0, peakDataMb: 0, cpuSeconds: 1 } }), 'cpu');
+    assert.equal(
+      limitFromExit(limits, {
+        exitCode: cpu.status,
+        signal: cpu.signal,
+        stderr: cpu.stderr,
+        usage: { peakRssMb: 0, peakDataMb: 0, cpuSeconds: 1 },
+      }),
+      'cpu',
+    );
   });
 
   test('an ordinary command under the default budget runs to the end', async () => {
@@ -85,7 +124,7 @@ describe('kubectl resource budget', () => {
     assert.deepEqual([run.exitCode, run.stdout, run.limitExceeded, run.signal], [0, 'budget', undefined, null]);
   });
 
-  test('the watcher reads a live process\'s memory and CPU, and leaves it alone under its budget', async () => {
+  test("the watcher reads a live process's memory and CPU, and leaves it alone under its budget", async () => {
     // `cat` waits on its stdin until the test closes it: alive for as long as the test needs, with no timing involved.
     const child = spawn('cat', [], { stdio: ['pipe', 'ignore', 'ignore'] });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -100,17 +139,27 @@ describe('kubectl resource budget', () => {
   });
 
   test('limitedCommand puts kubectl behind prlimit with both limits, or runs it directly without prlimit', () => {
-    assert.deepEqual(limitedCommand('/opt/bin/kubectl', ['get', 'pods'], { memoryMb: 128, cpuSeconds: 30, prlimitPath: '/usr/bin/prlimit' }), {
-      file: '/usr/bin/prlimit',
-      args: ['--data=134217728:134217728', '--cpu=30:30', '--', '/opt/bin/kubectl', 'get', 'pods'],
+    assert.deepEqual(
+      limitedCommand('/opt/bin/kubectl', ['get', 'pods'], { memoryMb: 128, cpuSeconds: 30, prlimitPath: '/usr/bin/prlimit' }),
+      {
+        file: '/usr/bin/prlimit',
+        args: ['--data=134217728:134217728', '--cpu=30:30', '--', '/opt/bin/kubectl', 'get', 'pods'],
+      },
+    );
+    assert.deepEqual(limitedCommand('/opt/bin/kubectl', ['get', 'pods'], { memoryMb: 128, cpuSeconds: 30, prlimitPath: undefined }), {
+      file: '/opt/bin/kubectl',
+      args: ['get', 'pods'],
     });
-    assert.deepEqual(limitedCommand('/opt/bin/kubectl', ['get', 'pods'], { memoryMb: 128, cpuSeconds: 30, prlimitPath: undefined }), { file: '/opt/bin/kubectl', args: ['get', 'pods'] });
   });
 
-  test('exits are read for the limit behind them: Go out of memory, the kernel\'s CPU kill, prlimit unable to exec kubectl', () => {
+  test("exits are read for the limit behind them: Go out of memory, the kernel's CPU kill, prlimit unable to exec kubectl", () => {
     const limits: KubectlLimits = { memoryMb: 128, cpuSeconds: 30, prlimitPath: '/usr/bin/prlimit' };
     const usage = { peakRssMb: 100, peakDataMb: 120, cpuSeconds: 2 };
-    for (const stderr of ['fatal error: runtime: out of memory\n\ngoroutine 1', 'fatal error: out of memory allocating heap arena metadata\n', 'fatal error: runtime: cannot allocate memory\n']) {
+    for (const stderr of [
+      'fatal error: runtime: out of memory\n\ngoroutine 1',
+      'fatal error: out of memory allocating heap arena metadata\n',
+      'fatal error: runtime: cannot allocate memory\n',
+    ]) {
       assert.equal(limitFromExit(limits, { exitCode: 2, signal: null, stderr, usage }), 'memory', stderr);
     }
     assert.equal(limitFromExit(limits, { exitCode: 2, signal: null, stderr: 'error: out of memory in my template', usage }), undefined);

@@ -45,14 +45,15 @@ let prlimit: string | null | undefined;
 /** Where util-linux prlimit is on this machine (looked up once), or undefined. */
 export function findPrlimit(): string | undefined {
   if (prlimit === undefined) {
-    prlimit = PRLIMIT_CANDIDATES.find((path) => {
-      try {
-        accessSync(path, constants.X_OK);
-        return true;
-      } catch {
-        return false;
-      }
-    }) ?? null;
+    prlimit =
+      PRLIMIT_CANDIDATES.find((path) => {
+        try {
+          accessSync(path, constants.X_OK);
+          return true;
+        } catch {
+          return false;
+        }
+      }) ?? null;
   }
   return prlimit ?? undefined;
 }
@@ -61,7 +62,10 @@ export function findPrlimit(): string | undefined {
 export function limitedCommand(kubectlPath: string, argv: readonly string[], limits: KubectlLimits): { file: string; args: string[] } {
   if (!limits.prlimitPath) return { file: kubectlPath, args: [...argv] };
   const bytes = limits.memoryMb * 1024 * 1024;
-  return { file: limits.prlimitPath, args: [`--data=${bytes}:${bytes}`, `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds}`, '--', kubectlPath, ...argv] };
+  return {
+    file: limits.prlimitPath,
+    args: [`--data=${bytes}:${bytes}`, `--cpu=${limits.cpuSeconds}:${limits.cpuSeconds}`, '--', kubectlPath, ...argv],
+  };
 }
 
 /** prlimit could not exec kubectl (126: not executable, 127: missing): the spawn error it stands for. */
@@ -74,7 +78,10 @@ export function prlimitExecFailure(limits: KubectlLimits, exitCode: number | nul
 const GO_OUT_OF_MEMORY = /^fatal error: (?:runtime: )?(?:out of memory|cannot allocate memory)/m;
 
 /** Which limit ended a kubectl the watcher did not kill: Go ran out of memory, or the kernel's CPU limit killed it. */
-export function limitFromExit(limits: KubectlLimits, run: { exitCode: number | null; signal: NodeJS.Signals | null; stderr: string; usage: ResourceUsage }): LimitExceeded | undefined {
+export function limitFromExit(
+  limits: KubectlLimits,
+  run: { exitCode: number | null; signal: NodeJS.Signals | null; stderr: string; usage: ResourceUsage },
+): LimitExceeded | undefined {
   if (run.exitCode === 2 && GO_OUT_OF_MEMORY.test(run.stderr)) return 'memory';
   if (limits.prlimitPath && run.signal === 'SIGKILL' && run.usage.cpuSeconds >= limits.cpuSeconds - 1) return 'cpu';
   return undefined;
@@ -133,7 +140,8 @@ export class ResourceWatch {
       this.sampling = false;
     }
     this.release();
-    const limit = this.usage.peakDataMb > this.limits.memoryMb ? 'memory' : this.usage.cpuSeconds >= this.limits.cpuSeconds ? 'cpu' : undefined;
+    const limit =
+      this.usage.peakDataMb > this.limits.memoryMb ? 'memory' : this.usage.cpuSeconds >= this.limits.cpuSeconds ? 'cpu' : undefined;
     if (limit && !this.exceeded) {
       this.exceeded = limit;
       this.onExceeded(limit);

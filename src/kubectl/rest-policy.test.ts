@@ -27,15 +27,27 @@ describe('checkRestRequest (the proxy policy)', () => {
     test(`allows ${method} ${path} (${label(policy)}), to be forwarded exactly as judged`, () => {
       const decision = checkRestRequest(method, path, policy);
       // A write to a workload is also marked for pod admission (pod-admission.test.ts has the table).
-      const admission = /^(POST|PUT|PATCH)$/.test(method) && /\/(deployments|pods)(\/[^/]+)?$/.test(path.split('?')[0]!) ? { admission: path.includes('/pods') ? 'pod' : 'template' } : {};
-      assert.deepEqual(decision, { ok: true, path, pathname: path.split('?')[0], secrets: /^\/api\/v1\/(namespaces\/[^/]+\/)?secrets/.test(path), ...admission });
+      const admission =
+        /^(POST|PUT|PATCH)$/.test(method) && /\/(deployments|pods)(\/[^/]+)?$/.test(path.split('?')[0]!)
+          ? { admission: path.includes('/pods') ? 'pod' : 'template' }
+          : {};
+      assert.deepEqual(decision, {
+        ok: true,
+        path,
+        pathname: path.split('?')[0],
+        secrets: /^\/api\/v1\/(namespaces\/[^/]+\/)?secrets/.test(path),
+        ...admission,
+      });
     });
   }
 
   test('refusals say what to do instead', () => {
     assert.match(refusalOf('PATCH', '/api/v1/nodes/n1', RO).message, /read-only\. Use get, describe, logs or events/);
     assert.match(refusalOf('GET', '/api/v1/secrets', RO).message, /KUBECTL_ALLOW_SECRETS.*describe pod/);
-    assert.match(refusalOf('POST', '/api/v1/namespaces/a/pods/p/exec', RW).message, /disabled on this server\. Use logs, describe and events/);
+    assert.match(
+      refusalOf('POST', '/api/v1/namespaces/a/pods/p/exec', RW).message,
+      /disabled on this server\. Use logs, describe and events/,
+    );
     assert.match(refusalOf('GET', '/api/v1/secrets#', RO_SECRETS).message, /refused a request path: a "#" has no place in an API request/);
     assert.match(refusalOf('GET', '/api/v1/secrets?watch=1', RO_SECRETS, true).message, /without --watch/);
   });

@@ -107,7 +107,8 @@ export function decodeSegments(pathname: string): string[] | RestRefusal {
       return refused('path', 'it is not valid percent-encoding.');
     }
     if (decoded === '' && raw.length > 1) return refused('path', 'empty path segments are not allowed.');
-    if (decoded === '.' || decoded === '..' || /[/\\\0]/.test(decoded)) return refused('path', 'dot segments and encoded separators are not allowed.');
+    if (decoded === '.' || decoded === '..' || /[/\\\0]/.test(decoded))
+      return refused('path', 'dot segments and encoded separators are not allowed.');
     segments.push(decoded);
   }
   return segments;
@@ -139,7 +140,12 @@ export function restTarget(segments: string[]): RestTarget | undefined {
  * @example checkRestRequest('PATCH', '/apis/apps/v1/namespaces/default/deployments/web', { mode: 'read-only', allowSecrets: false, allowExec: false })
  *   // → { ok: false, rule: 'mode', status: 403, ... }
  */
-export function checkRestRequest(method: string, url: string, policy: RestPolicy, options: { upgrade?: boolean } = {}): RestAllowed | RestRefusal {
+export function checkRestRequest(
+  method: string,
+  url: string,
+  policy: RestPolicy,
+  options: { upgrade?: boolean } = {},
+): RestAllowed | RestRefusal {
   const verb = method.toUpperCase();
   const parsed = parseRequestTarget(url);
   if (!parsed.ok) return parsed;
@@ -151,15 +157,24 @@ export function checkRestRequest(method: string, url: string, policy: RestPolicy
 
   if (target && STREAMING_SUBRESOURCES.has(target.subresource)) {
     if (!(policy.allowExec && policy.mode === 'read-write')) {
-      return refused('exec', `the ${target.subresource} subresource (exec, attach, port-forward and proxy) is disabled on this server. Use logs, describe and events to inspect workloads.`);
+      return refused(
+        'exec',
+        `the ${target.subresource} subresource (exec, attach, port-forward and proxy) is disabled on this server. Use logs, describe and events to inspect workloads.`,
+      );
     }
   }
   const secrets = target !== undefined && core && target.resource === 'secrets';
   if (secrets && !policy.allowSecrets) {
-    return refused('secret', 'Secrets are not readable through this server (the operator has not set KUBECTL_ALLOW_SECRETS). Inspect the workloads that use a Secret instead: `describe pod` shows which Secrets are mounted.');
+    return refused(
+      'secret',
+      'Secrets are not readable through this server (the operator has not set KUBECTL_ALLOW_SECRETS). Inspect the workloads that use a Secret instead: `describe pod` shows which Secrets are mounted.',
+    );
   }
   if (secrets && options.upgrade) {
-    return refused('secret', 'Secrets are only served as plain responses, whose values this server masks; upgraded connections (WebSocket watches) on Secrets are refused. Use `get secrets` without --watch.');
+    return refused(
+      'secret',
+      'Secrets are only served as plain responses, whose values this server masks; upgraded connections (WebSocket watches) on Secrets are refused. Use `get secrets` without --watch.',
+    );
   }
   if (target && core && target.resource === 'serviceaccounts' && target.subresource === 'token') {
     return refused('credential', 'service-account tokens cannot be requested through this server.');
@@ -168,17 +183,29 @@ export function checkRestRequest(method: string, url: string, policy: RestPolicy
   if (policy.mode === 'read-only' && verb !== 'GET' && verb !== 'HEAD') {
     const selfReview = verb === 'POST' && SELF_REVIEWS.some((pattern) => pattern.test(`/${segments.join('/')}`));
     if (!selfReview) {
-      return refused('mode', `${verb} changes the cluster and this server (or token) runs kubectl read-only. Use get, describe, logs or events; writes need a read-write deployment.`);
+      return refused(
+        'mode',
+        `${verb} changes the cluster and this server (or token) runs kubectl read-only. Use get, describe, logs or events; writes need a read-write deployment.`,
+      );
     }
   }
   if (target && core && target.resource === 'pods' && target.subresource === 'ephemeralcontainers' && write && !policy.allowPrivileged) {
     return { ok: false, rule: 'admission', status: 403, reason: 'Forbidden', message: EPHEMERAL_REFUSAL_MESSAGE };
   }
-  const shape = target && write && target.subresource === '' && !policy.allowPrivileged ? podShapeOf(target.group, target.resource) : undefined;
+  const shape =
+    target && write && target.subresource === '' && !policy.allowPrivileged ? podShapeOf(target.group, target.resource) : undefined;
   return { ok: true, path: url, pathname, secrets, ...(shape ? { admission: shape } : {}) };
 }
 
 /** A Kubernetes `Status` body for a refusal (what kubectl knows how to print). */
 export function statusBody(refusal: { status: number; reason: string; message: string }): string {
-  return JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: refusal.message, reason: refusal.reason, code: refusal.status });
+  return JSON.stringify({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: refusal.message,
+    reason: refusal.reason,
+    code: refusal.status,
+  });
 }

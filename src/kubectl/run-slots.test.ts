@@ -8,10 +8,13 @@ describe('RunSlots', () => {
     const order: number[] = [];
     const ahead: number[] = [];
     const grants: Array<Promise<SlotGrant>> = [];
-    for (let i = 0; i < 6; i++) grants.push(slots.acquire({ limit: 2, onQueued: (n) => ahead.push(n) }).then((grant) => {
-      order.push(i);
-      return grant;
-    }));
+    for (let i = 0; i < 6; i++)
+      grants.push(
+        slots.acquire({ limit: 2, onQueued: (n) => ahead.push(n) }).then((grant) => {
+          order.push(i);
+          return grant;
+        }),
+      );
     assert.deepEqual([slots.running, slots.waiting], [2, 4]);
     assert.deepEqual(ahead, [0, 1, 2, 3]);
     const held = [await grants[0]!, await grants[1]!];

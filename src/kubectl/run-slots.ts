@@ -13,7 +13,11 @@ export class SlotWaitEnded extends Error {
     readonly reason: 'deadline' | 'aborted',
     readonly waitedMs: number,
   ) {
-    super(reason === 'deadline' ? 'the deadline passed while waiting for a free kubectl slot' : 'cancelled while waiting for a free kubectl slot');
+    super(
+      reason === 'deadline'
+        ? 'the deadline passed while waiting for a free kubectl slot'
+        : 'cancelled while waiting for a free kubectl slot',
+    );
   }
 }
 

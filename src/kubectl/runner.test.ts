@@ -32,15 +32,34 @@ async function script(name: string, body: string): Promise<string> {
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kubectl-runner-test-'));
-  echo = await script('echo-kubectl', "const fs = require('fs'); process.stdout.write(JSON.stringify({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), stdin: fs.readFileSync(0, 'utf8') }));");
+  echo = await script(
+    'echo-kubectl',
+    "const fs = require('fs'); process.stdout.write(JSON.stringify({ argv: process.argv.slice(2), env: process.env, cwd: process.cwd(), stdin: fs.readFileSync(0, 'utf8') }));",
+  );
   hang = await script('hang-kubectl', "process.on('SIGTERM', () => {}); process.stdout.write('started\\n'); setInterval(() => {}, 1000);");
-  helmYaml = await script('helm-yaml-kubectl', `process.stdout.write('apiVersion: v1\\ndata:\\n  release: ${HELM_RELEASE}\\nkind: Secret\\nmetadata:\\n  name: sh.helm.release.v1.web.v3\\n');`);
-  flood = await script('flood-kubectl', "const line = 'password: hunter2 token: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlLXZhbHVl LTAI5tAbCdEfGhIjKlMn\\n'; let n = 0; (function w() { while (n < 2000) { n++; if (!process.stdout.write(line)) return process.stdout.once('drain', w); } })();");
+  helmYaml = await script(
+    'helm-yaml-kubectl',
+    `process.stdout.write('apiVersion: v1\\ndata:\\n  release: ${HELM_RELEASE}\\nkind: Secret\\nmetadata:\\n  name: sh.helm.release.v1.web.v3\\n');`,
+  );
+  flood = await script(
+    'flood-kubectl',
+    "const line = 'password: hunter2 token: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlLXZhbHVl LTAI5tAbCdEfGhIjKlMn\\n'; let n = 0; (function w() { while (n < 2000) { n++; if (!process.stdout.write(line)) return process.stdout.once('drain', w); } })();",
+  );
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
 function invocation(args: readonly string[], extra: Partial<KubectlInvocation> = {}): KubectlInvocation {
-  return { kubectlPath: echo, args, kubeconfigPath: join(dir, 'kubeconfig'), cacheDir: join(dir, 'cache'), homeDir: dir, timeoutSeconds: 30, maxOutputBytes: 20_000, limits: LIMITS, ...extra };
+  return {
+    kubectlPath: echo,
+    args,
+    kubeconfigPath: join(dir, 'kubeconfig'),
+    cacheDir: join(dir, 'cache'),
+    homeDir: dir,
+    timeoutSeconds: 30,
+    maxOutputBytes: 20_000,
+    limits: LIMITS,
+    ...extra,
+  };
 }
 
 /** A tiny deterministic generator, so a failure names its seed. */
@@ -53,9 +72,54 @@ function random(seed: number): () => number {
 }
 
 const PIECES = {
-  command: ['get', 'describe', 'logs', 'events', 'top', 'explain', 'rollout status', 'auth can-i', 'scale', 'label', 'annotate', 'delete', 'apply', 'cordon', 'exec', 'get --raw', 'config view'],
+  command: [
+    'get',
+    'describe',
+    'logs',
+    'events',
+    'top',
+    'explain',
+    'rollout status',
+    'auth can-i',
+    'scale',
+    'label',
+    'annotate',
+    'delete',
+    'apply',
+    'cordon',
+    'exec',
+    'get --raw',
+    'config view',
+  ],
   resource: ['pods', 'deploy/web', 'nodes', 'svc', 'pod/web-1', 'configmaps', '"name with spaces"', "'quoted'", 'ünïcødé', 'web\\ 1'],
-  flag: ['-n kube-system', '-nkube-system', '--namespace=default', '-A', '-o wide', '-ojson', "-o jsonpath='{.items[*].metadata.name}'", '-l app=web', '--selector=app=web,tier!=db', '--field-selector status.phase=Running', '--tail=50', '--since=10m', '--replicas=3', '-c web', '--show-labels', '-v=4', 'env=prod', '--overwrite', '-f -', '--server=https://evil', '--token=x', '-s x', '--kubeconfig=/etc/k', '--as=admin', '--dry-run=client', '--request-timeout=5s'],
+  flag: [
+    '-n kube-system',
+    '-nkube-system',
+    '--namespace=default',
+    '-A',
+    '-o wide',
+    '-ojson',
+    "-o jsonpath='{.items[*].metadata.name}'",
+    '-l app=web',
+    '--selector=app=web,tier!=db',
+    '--field-selector status.phase=Running',
+    '--tail=50',
+    '--since=10m',
+    '--replicas=3',
+    '-c web',
+    '--show-labels',
+    '-v=4',
+    'env=prod',
+    '--overwrite',
+    '-f -',
+    '--server=https://evil',
+    '--token=x',
+    '-s x',
+    '--kubeconfig=/etc/k',
+    '--as=admin',
+    '--dry-run=client',
+    '--request-timeout=5s',
+  ],
   tail: ['', '', '', '-- date', '-- sh -c "echo $HOME"', '-- ls -la /'],
 };
 
@@ -80,20 +144,36 @@ describe('runner: what was validated is exactly what is spawned', () => {
       const seen = JSON.parse(run.stdout) as { argv: string[]; stdin: string };
       const flags = serverFlags(invocation(result.args));
       assert.deepEqual(seen.argv, [...flags, ...result.args], command);
-      assert.deepEqual(seen.argv.filter((arg) => !flags.includes(arg)), [...result.args], command);
+      assert.deepEqual(
+        seen.argv.filter((arg) => !flags.includes(arg)),
+        [...result.args],
+        command,
+      );
       assert.equal(seen.stdin, result.readsManifest ? 'kind: ConfigMap\n' : '', command);
     }
     assert.ok(accepted >= 40, `only ${accepted} of ${tried} generated commands were accepted`);
   });
 
-  test('spawnArgv puts the server flags first, where no flag of the caller\'s can take them as its value', () => {
+  test("spawnArgv puts the server flags first, where no flag of the caller's can take them as its value", () => {
     assert.deepEqual(spawnArgv(['get', 'pods', '--template'], ['--kubeconfig=k']), ['--kubeconfig=k', 'get', 'pods', '--template']);
-    assert.deepEqual(spawnArgv(['exec', 'p', '--', 'ls', '--kubeconfig=x'], ['--kubeconfig=k']), ['--kubeconfig=k', 'exec', 'p', '--', 'ls', '--kubeconfig=x']);
+    assert.deepEqual(spawnArgv(['exec', 'p', '--', 'ls', '--kubeconfig=x'], ['--kubeconfig=k']), [
+      '--kubeconfig=k',
+      'exec',
+      'p',
+      '--',
+      'ls',
+      '--kubeconfig=x',
+    ]);
   });
 
-  test('kubectl gets a minimal environment: no PATH, no cloud credentials, no proxies or editors; the kubeconfig is the proxy\'s', async () => {
+  test("kubectl gets a minimal environment: no PATH, no cloud credentials, no proxies or editors; the kubeconfig is the proxy's", async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, { ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'leak', HTTPS_PROXY: 'http://evil:3128', KUBE_EDITOR: 'vim', KUBECTL_EXTERNAL_DIFF: 'sh' });
+    Object.assign(process.env, {
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'leak',
+      HTTPS_PROXY: 'http://evil:3128',
+      KUBE_EDITOR: 'vim',
+      KUBECTL_EXTERNAL_DIFF: 'sh',
+    });
     try {
       const run = await runKubectl(invocation(['get', 'pods']));
       const seen = JSON.parse(run.stdout) as { env: Record<string, string>; cwd: string };
@@ -137,12 +217,17 @@ describe('runner: deadline and bounds', () => {
     assert.equal(run.exitCode, 0);
     assert.ok(Buffer.byteLength(run.stdout) <= 1000);
     assert.ok(run.stdoutDropped > 100_000, String(run.stdoutDropped));
-    assert.ok(!run.stdout.includes('hunter2') && !run.stdout.includes('eyJhbGci') && !run.stdout.includes('LTAI5tAbCd'), run.stdout.slice(0, 200));
+    assert.ok(
+      !run.stdout.includes('hunter2') && !run.stdout.includes('eyJhbGci') && !run.stdout.includes('LTAI5tAbCd'),
+      run.stdout.slice(0, 200),
+    );
     assert.match(run.stdout, /password: <masked>/);
   });
 
   test('a Secret value longer than what is kept is masked even though `kind: Secret` comes after it and was cut off', async () => {
-    const run = await runKubectl(invocation(['get', 'secret', 'sh.helm.release.v1.web.v3', '-o', 'yaml'], { kubectlPath: helmYaml, maxOutputBytes: 20_000 }));
+    const run = await runKubectl(
+      invocation(['get', 'secret', 'sh.helm.release.v1.web.v3', '-o', 'yaml'], { kubectlPath: helmYaml, maxOutputBytes: 20_000 }),
+    );
     assert.equal(run.exitCode, 0);
     assert.ok(run.stdoutDropped > 100_000, String(run.stdoutDropped));
     assert.equal(run.stdout, 'apiVersion: v1\ndata:\n  release: <masked>');

@@ -8,7 +8,15 @@ import { spawn } from 'node:child_process';
 import { truncationNote } from '../text.ts';
 import { BoundedBuffer } from './bounded-buffer.ts';
 import { maskKubectlOutput } from './output-filter.ts';
-import { limitedCommand, limitFromExit, prlimitExecFailure, ResourceWatch, type KubectlLimits, type LimitExceeded, type ResourceUsage } from './resource-limits.ts';
+import {
+  limitedCommand,
+  limitFromExit,
+  prlimitExecFailure,
+  ResourceWatch,
+  type KubectlLimits,
+  type LimitExceeded,
+  type ResourceUsage,
+} from './resource-limits.ts';
 
 export interface KubectlInvocation {
   /** Absolute path of kubectl (the `KUBECTL_PATH` setting). */

@@ -5,13 +5,24 @@ import { maskLastApplied, maskSecretResponse, SecretMasker } from './secret-mask
 
 const PLAINTEXT = 'S3cr3t-P@ssw0rd';
 const B64 = Buffer.from(PLAINTEXT).toString('base64');
-const applied = JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: PLAINTEXT }, type: 'Opaque' });
+const applied = JSON.stringify({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name: 'db' },
+  stringData: { password: PLAINTEXT },
+  type: 'Opaque',
+});
 
 function secret(name: string, data: Record<string, string>, extra: object = {}): object {
   return {
     kind: 'Secret',
     apiVersion: 'v1',
-    metadata: { name, namespace: 'default', labels: { data: 'label-named-data' }, annotations: { [LAST_APPLIED]: `${applied}\n`, note: 'kept' } },
+    metadata: {
+      name,
+      namespace: 'default',
+      labels: { data: 'label-named-data' },
+      annotations: { [LAST_APPLIED]: `${applied}\n`, note: 'kept' },
+    },
     data,
     type: 'Opaque',
     ...extra,
@@ -25,7 +36,8 @@ function expected(body: unknown): unknown {
     if (Array.isArray(v)) return v.map((x) => walk(x, under));
     if (v && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v)) out[k] = walk(x, under ?? ((k === 'data' || k === 'stringData') && typeof x === 'object' ? k : undefined));
+      for (const [k, x] of Object.entries(v))
+        out[k] = walk(x, under ?? ((k === 'data' || k === 'stringData') && typeof x === 'object' ? k : undefined));
       const ann = out.metadata && (out.metadata as any).annotations;
       if (ann && typeof ann[LAST_APPLIED] === 'string') ann[LAST_APPLIED] = maskLastApplied(ann[LAST_APPLIED]);
       return out;
@@ -52,26 +64,49 @@ describe('SecretMasker', () => {
   });
 
   test('lists, tables (rows carry the object) and watch streams (one event per line)', () => {
-    const list = { kind: 'SecretList', apiVersion: 'v1', metadata: { resourceVersion: '7' }, items: [secret('a', { k: B64 }), secret('b', {}), secret('c', { x: B64, y: B64 })] };
-    const table = { kind: 'Table', apiVersion: 'meta.k8s.io/v1', columnDefinitions: [{ name: 'Name' }], rows: [{ cells: ['a', 'Opaque', 1, '5d'], object: secret('a', { k: B64 }) }] };
+    const list = {
+      kind: 'SecretList',
+      apiVersion: 'v1',
+      metadata: { resourceVersion: '7' },
+      items: [secret('a', { k: B64 }), secret('b', {}), secret('c', { x: B64, y: B64 })],
+    };
+    const table = {
+      kind: 'Table',
+      apiVersion: 'meta.k8s.io/v1',
+      columnDefinitions: [{ name: 'Name' }],
+      rows: [{ cells: ['a', 'Opaque', 1, '5d'], object: secret('a', { k: B64 }) }],
+    };
     for (const body of [list, table]) {
       const out = maskSecretResponse(JSON.stringify(body));
       assert.ok(!leaks(out));
       assert.deepEqual(JSON.parse(out), expected(body));
     }
-    const events = [{ type: 'ADDED', object: secret('a', { k: B64 }) }, { type: 'MODIFIED', object: secret('a', { k: B64, l: B64 }) }, { type: 'BOOKMARK', object: { kind: 'Secret', metadata: { resourceVersion: '9' } } }];
+    const events = [
+      { type: 'ADDED', object: secret('a', { k: B64 }) },
+      { type: 'MODIFIED', object: secret('a', { k: B64, l: B64 }) },
+      { type: 'BOOKMARK', object: { kind: 'Secret', metadata: { resourceVersion: '9' } } },
+    ];
     const stream = `${events.map((e) => JSON.stringify(e)).join('\n')}\n`;
     const out = maskSecretResponse(stream);
     assert.ok(!leaks(out));
-    assert.deepEqual(out.trimEnd().split('\n').map((line) => JSON.parse(line)), events.map(expected));
+    assert.deepEqual(
+      out
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+      events.map(expected),
+    );
   });
 
   test('the output is the same however the body is cut into chunks (byte by byte included)', () => {
-    const body = JSON.stringify({ kind: 'SecretList', items: [secret('a', { 'tls.crt': B64, 'we\\"ird': `${B64}\\"x` }), secret('b', { p: B64 }, { stringData: { s: 'ü\u2028"q"' } })] });
+    const body = JSON.stringify({
+      kind: 'SecretList',
+      items: [secret('a', { 'tls.crt': B64, 'we\\"ird': `${B64}\\"x` }), secret('b', { p: B64 }, { stringData: { s: 'ü\u2028"q"' } })],
+    });
     const whole = maskSecretResponse(body);
     const bytes = Buffer.from(body);
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 60; trial++) {
       const masker = new SecretMasker();
       const out: Buffer[] = [];
@@ -110,19 +145,33 @@ describe('SecretMasker', () => {
   test('a last-applied value that is not JSON, or too large, is replaced whole', () => {
     const body = { kind: 'Secret', metadata: { annotations: { [LAST_APPLIED]: `password=${PLAINTEXT}` } } };
     assert.equal(JSON.parse(maskSecretResponse(JSON.stringify(body))).metadata.annotations[LAST_APPLIED], MASK);
-    const huge = { kind: 'Secret', metadata: { annotations: { [LAST_APPLIED]: JSON.stringify({ data: { p: B64 }, pad: 'y'.repeat(600_000) }) } } };
+    const huge = {
+      kind: 'Secret',
+      metadata: { annotations: { [LAST_APPLIED]: JSON.stringify({ data: { p: B64 }, pad: 'y'.repeat(600_000) }) } },
+    };
     assert.equal(JSON.parse(maskSecretResponse(JSON.stringify(huge))).metadata.annotations[LAST_APPLIED], MASK);
     assert.equal(maskLastApplied('{"data":"not-a-map"}'), MASK);
     assert.equal(maskLastApplied('[1]'), MASK);
   });
 
   test('Status answers pass unchanged', () => {
-    const status = '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"secrets \\"x\\" not found","reason":"NotFound","details":{"name":"x","kind":"secrets"},"code":404}\n';
+    const status =
+      '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"secrets \\"x\\" not found","reason":"NotFound","details":{"name":"x","kind":"secrets"},"code":404}\n';
     assert.equal(maskSecretResponse(status), status);
   });
 
   test('malformed or cut JSON is an error, and nothing after the fault is passed', () => {
-    for (const bad of ['{"data":{"p":"x"}}}', '{"a" "b"}', '{"a":1,}', '[1,]', '{"a":}', 'nope', '{"\\x":1}', '01', `{"data":{"p":"${B64}`]) {
+    for (const bad of [
+      '{"data":{"p":"x"}}}',
+      '{"a" "b"}',
+      '{"a":1,}',
+      '[1,]',
+      '{"a":}',
+      'nope',
+      '{"\\x":1}',
+      '01',
+      `{"data":{"p":"${B64}`,
+    ]) {
       assert.throws(() => maskSecretResponse(bad), /cannot mask the Secret response/, bad);
     }
     const masker = new SecretMasker();

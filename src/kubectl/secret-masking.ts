@@ -34,7 +34,10 @@ export function maskLastApplied(annotation: string): string {
     return MASK;
   }
   if (typeof manifest !== 'object' || manifest === null || Array.isArray(manifest)) return MASK;
-  for (const [key, placeholder] of [['data', MASKED_DATA], ['stringData', MASK]] as const) {
+  for (const [key, placeholder] of [
+    ['data', MASKED_DATA],
+    ['stringData', MASK],
+  ] as const) {
     const values = manifest[key];
     if (values === undefined || values === null) continue;
     if (typeof values !== 'object' || Array.isArray(values)) return MASK;
@@ -59,7 +62,8 @@ type StringRole = 'key' | 'pass' | 'data' | 'stringData' | 'annotation';
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const isSpace = (b: number) => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-const isLiteral = (b: number) => (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || b === 0x2b || b === 0x2d || b === 0x2e;
+const isLiteral = (b: number) =>
+  (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || b === 0x2b || b === 0x2d || b === 0x2e;
 
 /** The rewriting itself, chunk by chunk: `write` returns what may be passed on so far. */
 export class SecretMasker {
@@ -137,13 +141,21 @@ export class SecretMasker {
       if (b === 0x7b /* { */ || b === 0x5b /* [ */) {
         if (expect !== 'value') this.fail('a misplaced bracket');
         if (top) top.afterComma = false;
-        this.stack.push({ container: b === 0x7b ? 'object' : 'array', key: undefined, expect: b === 0x7b ? 'key' : 'value', afterComma: false });
+        this.stack.push({
+          container: b === 0x7b ? 'object' : 'array',
+          key: undefined,
+          expect: b === 0x7b ? 'key' : 'value',
+          afterComma: false,
+        });
         continue;
       }
       if (b === 0x7d /* } */ || b === 0x5d /* ] */) {
         const container = b === 0x7d ? 'object' : 'array';
         // Closes after a member or element, or right after opening (`{}`, `[]`), never after a comma.
-        const closable = top !== undefined && top.container === container && (expect === 'next' || (expect === (container === 'object' ? 'key' : 'value') && !top.afterComma));
+        const closable =
+          top !== undefined &&
+          top.container === container &&
+          (expect === 'next' || (expect === (container === 'object' ? 'key' : 'value') && !top.afterComma));
         if (!closable) this.fail('a misplaced bracket');
         this.stack.pop();
         this.valueDone();

@@ -16,7 +16,9 @@ export function refuseUpgrade(socket: Duplex, status: number, reason: string, me
     return;
   }
   const body = statusBody({ status, reason, message });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 export interface RelayOptions {
@@ -75,7 +77,9 @@ export function relayUpgrade({ socket, head: clientHead, upstream, onAnswer, tra
       answer.resume();
       return;
     }
-    const lines = Object.entries(responseHeaders(answer.headers)).map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : value}`);
+    const lines = Object.entries(responseHeaders(answer.headers)).map(
+      ([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : value}`,
+    );
     socket.write(head(answer, [...lines, 'connection: close']));
     pipeline(answer, socket, (error) => {
       if (error) cut();

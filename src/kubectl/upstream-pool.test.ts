@@ -18,18 +18,26 @@ let proxy: KubectlProxy;
 let upstream: UpstreamCluster;
 
 function open(poolKey: string, credential: UpstreamCluster = upstream): Promise<ProxySession> {
-  return proxy.open({ upstream: credential, policy: { mode: 'read-only', allowSecrets: false, allowExec: false }, poolKey, audit: { cluster: 'c-pool', identity: poolKey } });
+  return proxy.open({
+    upstream: credential,
+    policy: { mode: 'read-only', allowSecrets: false, allowExec: false },
+    poolKey,
+    audit: { cluster: 'c-pool', identity: poolKey },
+  });
 }
 
 function get(session: ProxySession, path: string): Promise<{ status: number; text: string }> {
   const { port } = new URL(session.url);
   return new Promise((resolve) => {
-    const req = request({ hostname: '127.0.0.1', port, path, ca: session.caPem, agent: false, headers: { authorization: `Bearer ${session.token}` } }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', (error: Error) => resolve({ status: -1, text: error.message }));
-    });
+    const req = request(
+      { hostname: '127.0.0.1', port, path, ca: session.caPem, agent: false, headers: { authorization: `Bearer ${session.token}` } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', (error: Error) => resolve({ status: -1, text: error.message }));
+      },
+    );
     req.on('error', (error: Error) => resolve({ status: -1, text: error.message }));
     req.end();
   });

@@ -62,7 +62,8 @@ export class UpstreamPool {
   lease(poolKey: string, upstream: UpstreamCluster): AgentLease {
     const key = `${poolKey}\0${upstream.fingerprint}`;
     const found = this.entries.get(key);
-    if (found) this.entries.delete(key); // re-inserted below: most recently used last
+    if (found)
+      this.entries.delete(key); // re-inserted below: most recently used last
     else {
       for (const [other, old] of this.entries) {
         if (other.startsWith(`${poolKey}\0`)) this.retire(other, old);

@@ -22,7 +22,9 @@ function tool(name: string, structured: () => unknown) {
     run: async (_args, ctx) => {
       const value = structured();
       if (value === 'wait') {
-        await new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+        await new Promise((_resolve, reject) =>
+          ctx.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+        );
       }
       return { structured: value as never, text: 'done' };
     },
@@ -40,11 +42,15 @@ const catalog = new ToolCatalog([
 
 function recorder() {
   const seen = { unexpected: [] as unknown[], invalid: [] as Array<{ tool: string; issues: string[] }> };
-  const reporting: CallReporting = { onUnexpected: (error) => seen.unexpected.push(error), onInvalidOutput: (details) => seen.invalid.push(details) };
+  const reporting: CallReporting = {
+    onUnexpected: (error) => seen.unexpected.push(error),
+    onInvalidOutput: (details) => seen.invalid.push(details),
+  };
   return { seen, reporting };
 }
 
-const context = (signal = new AbortController().signal) => ({ signal, config: { accessMode: 'read-write' }, note() {} }) as unknown as ToolContext;
+const context = (signal = new AbortController().signal) =>
+  ({ signal, config: { accessMode: 'read-write' }, note() {} }) as unknown as ToolContext;
 
 describe('callTool output checking', () => {
   test('an answer that matches is shipped as is', async () => {

@@ -85,8 +85,14 @@ export async function callTool(
     const answer = await entry.tool.run(parsed.data as never, ctx);
     const checked = entry.output.safeParse(answer.structured);
     if (!checked.success) {
-      reporting.onInvalidOutput({ tool: name, issues: checked.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`) });
-      throw new ToolFailure('InternalError', `The server's answer for ${name} did not match the tool's output schema, so it was withheld. The failure was logged.`);
+      reporting.onInvalidOutput({
+        tool: name,
+        issues: checked.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+      });
+      throw new ToolFailure(
+        'InternalError',
+        `The server's answer for ${name} did not match the tool's output schema, so it was withheld. The failure was logged.`,
+      );
     }
     return {
       result: {
@@ -102,7 +108,12 @@ export async function callTool(
         : toToolFailure(error, reporting.onUnexpected);
     return {
       result: failureResult(failure),
-      outcome: { tool: logged, outcome: 'error', errorCode: failure.code, ...(failure.details.requestId ? { requestId: failure.details.requestId } : {}) },
+      outcome: {
+        tool: logged,
+        outcome: 'error',
+        errorCode: failure.code,
+        ...(failure.details.requestId ? { requestId: failure.details.requestId } : {}),
+      },
     };
   }
 }

@@ -37,7 +37,9 @@ export type Gate = { kind: 'run' } | { kind: 'refuse'; failure: ToolFailure } | 
 /** The form the user answers: one yes/no. */
 export const CONFIRM_SCHEMA = {
   type: 'object',
-  properties: { confirm: { type: 'boolean', title: 'Make this change', description: 'Yes to go ahead; no changes nothing.', default: false } },
+  properties: {
+    confirm: { type: 'boolean', title: 'Make this change', description: 'Yes to go ahead; no changes nothing.', default: false },
+  },
   required: ['confirm'],
 } as const;
 
@@ -64,7 +66,11 @@ const CHANGES: Record<string, (args: Args, allowExec: boolean) => string | undef
 };
 
 /** What a call of a destructive tool will change, or undefined when it needs no confirmation. */
-export function changeToConfirm(tool: { name: string; annotations: { destructiveHint: boolean } }, args: Args, allowExec: boolean): string | undefined {
+export function changeToConfirm(
+  tool: { name: string; annotations: { destructiveHint: boolean } },
+  args: Args,
+  allowExec: boolean,
+): string | undefined {
   if (!tool.annotations.destructiveHint) return undefined;
   const describe = CHANGES[tool.name];
   return describe ? describe(args, allowExec) : `Call ${tool.name} with ${cutShort(JSON.stringify(args), 1500)}.`;
@@ -72,7 +78,9 @@ export function changeToConfirm(tool: { name: string; annotations: { destructive
 
 /** The digest a confirmation is bound to: the tool and its checked arguments. */
 export function changeDigest(name: string, args: Args): string {
-  return createHash('sha256').update(JSON.stringify([name, args])).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify([name, args]))
+    .digest('base64url');
 }
 
 const accepted = (answer: unknown): boolean | undefined => {
@@ -82,28 +90,47 @@ const accepted = (answer: unknown): boolean | undefined => {
   return action === 'decline' || action === 'cancel' ? false : undefined;
 };
 
-export function confirmationGate(setting: ConfirmDestructive, name: string, change: string | undefined, args: Args, client: ConfirmingClient): Gate {
+export function confirmationGate(
+  setting: ConfirmDestructive,
+  name: string,
+  change: string | undefined,
+  args: Args,
+  client: ConfirmingClient,
+): Gate {
   if (setting === 'never' || change === undefined) return { kind: 'run' };
   if (!client.canElicit) {
     if (setting === 'when-supported') return { kind: 'run' };
     return {
       kind: 'refuse',
-      failure: new ToolFailure('ConfirmationRequired', `${name} changes the cluster, and this server asks the user to confirm such changes first, which this client cannot do. Nothing was changed.`, {
-        hint: 'Use a client that supports elicitation with MCP 2026-07-28 (e.g. the TypeScript SDK v2 client), or ask the operator (CONFIRM_DESTRUCTIVE=always).',
-      }),
+      failure: new ToolFailure(
+        'ConfirmationRequired',
+        `${name} changes the cluster, and this server asks the user to confirm such changes first, which this client cannot do. Nothing was changed.`,
+        {
+          hint: 'Use a client that supports elicitation with MCP 2026-07-28 (e.g. the TypeScript SDK v2 client), or ask the operator (CONFIRM_DESTRUCTIVE=always).',
+        },
+      ),
     };
   }
   const state = changeDigest(name, args);
   const answer = client.state === state ? accepted(client.answer) : undefined;
   if (answer === true) return { kind: 'run' };
-  if (answer === false) return { kind: 'refuse', failure: new ToolFailure('NotConfirmed', `The user did not confirm the change, so ${name} changed nothing.`) };
+  if (answer === false)
+    return { kind: 'refuse', failure: new ToolFailure('NotConfirmed', `The user did not confirm the change, so ${name} changed nothing.`) };
   return { kind: 'ask', message: `Confirm this change:\n${change}`, state };
 }
 
 /** The gate for one `tools/call` in `mode`: checks the arguments as the call will (a call they fail is refused by the call itself). */
-export function gateForCall(catalog: ToolCatalog, mode: AccessMode, name: string, rawArgs: Args | undefined, config: Config, client: ConfirmingClient): Gate {
+export function gateForCall(
+  catalog: ToolCatalog,
+  mode: AccessMode,
+  name: string,
+  rawArgs: Args | undefined,
+  config: Config,
+  client: ConfirmingClient,
+): Gate {
   const entry = catalog.get(name, mode);
-  if (!entry || mode === 'read-only' || config.confirmDestructive === 'never' || !entry.tool.annotations.destructiveHint) return { kind: 'run' };
+  if (!entry || mode === 'read-only' || config.confirmDestructive === 'never' || !entry.tool.annotations.destructiveHint)
+    return { kind: 'run' };
   const parsed = entry.validator.safeParse(coerceScalarStrings(rawArgs ?? {}, entry.listed.inputSchema));
   if (!parsed.success) return { kind: 'run' };
   const args = parsed.data as Args;

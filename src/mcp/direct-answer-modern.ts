@@ -27,7 +27,11 @@ export function modernToolsListId(message: Record<string, unknown>, headers: Hea
   if (!isPlainObject(meta) || Object.keys(meta).some((key) => !ENVELOPE_KEYS.has(key))) return undefined;
   if (meta[PROTOCOL_VERSION] !== version || !isPlainObject(meta[CLIENT_CAPABILITIES])) return undefined;
   const info = meta[CLIENT_INFO];
-  if (info !== undefined && !(isPlainObject(info) && typeof info.name === 'string' && typeof info.version === 'string' && Object.keys(info).length === 2)) return undefined;
+  if (
+    info !== undefined &&
+    !(isPlainObject(info) && typeof info.name === 'string' && typeof info.version === 'string' && Object.keys(info).length === 2)
+  )
+    return undefined;
   return id;
 }
 

@@ -98,10 +98,19 @@ describe('direct answers for initialize, notifications, tools/list and tools/cal
 
   test('2026-07-28 tools/list is the SDK answer (the SDK answers it when _meta holds anything more than the envelope)', async () => {
     const modern = { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/list' };
-    const envelope = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientCapabilities': { elicitation: {} } };
+    const envelope = {
+      'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+      'io.modelcontextprotocol/clientCapabilities': { elicitation: {} },
+    };
     for (const meta of [envelope, { ...envelope, 'io.modelcontextprotocol/clientInfo': { name: 'test', version: '1.0.0' } }]) {
-      const direct = await stack.post({ jsonrpc: '2.0', id: 'm-1', method: 'tools/list', params: { _meta: meta } }, { ...headers, ...modern });
-      const viaSdk = await stack.post({ jsonrpc: '2.0', id: 'm-1', method: 'tools/list', params: { _meta: { ...meta, progressToken: 'via-sdk' } } }, { ...headers, ...modern });
+      const direct = await stack.post(
+        { jsonrpc: '2.0', id: 'm-1', method: 'tools/list', params: { _meta: meta } },
+        { ...headers, ...modern },
+      );
+      const viaSdk = await stack.post(
+        { jsonrpc: '2.0', id: 'm-1', method: 'tools/list', params: { _meta: { ...meta, progressToken: 'via-sdk' } } },
+        { ...headers, ...modern },
+      );
       assert.equal(direct.status, 200, direct.text);
       assert.equal(viaSdk.status, 200, viaSdk.text);
       assert.deepEqual(direct.body, viaSdk.body);
@@ -113,12 +122,40 @@ describe('direct answers for initialize, notifications, tools/list and tools/cal
       [{ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: envelope } }, { 'mcp-method': 'tools/call' }],
       [{ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: envelope } }, { 'mcp-protocol-version': '2099-01-01' }],
       [{ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { cursor: 'x', _meta: envelope } }, {}],
-      [{ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: { ...envelope, 'io.modelcontextprotocol/protocolVersion': '2099-01-01' } } }, {}],
-      [{ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: { ...envelope, 'io.modelcontextprotocol/clientCapabilities': [] } } }, {}],
-      [{ jsonrpc: '2.0', id: 1, method: 'tools/list', params: { _meta: { ...envelope, 'io.modelcontextprotocol/clientInfo': { name: 1 } } } }, {}],
+      [
+        {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/list',
+          params: { _meta: { ...envelope, 'io.modelcontextprotocol/protocolVersion': '2099-01-01' } },
+        },
+        {},
+      ],
+      [
+        {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/list',
+          params: { _meta: { ...envelope, 'io.modelcontextprotocol/clientCapabilities': [] } },
+        },
+        {},
+      ],
+      [
+        {
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/list',
+          params: { _meta: { ...envelope, 'io.modelcontextprotocol/clientInfo': { name: 1 } } },
+        },
+        {},
+      ],
       [{ jsonrpc: '2.0', id: 1, method: 'tools/list' }, {}],
     ] as const) {
-      assert.equal(modernToolsListId(message as Record<string, unknown>, new Headers({ ...modern, ...extra })), undefined, JSON.stringify([message, extra]));
+      assert.equal(
+        modernToolsListId(message as Record<string, unknown>, new Headers({ ...modern, ...extra })),
+        undefined,
+        JSON.stringify([message, extra]),
+      );
     }
   });
 
@@ -128,7 +165,10 @@ describe('direct answers for initialize, notifications, tools/list and tools/cal
     for (const method of ['tools/list', 'initialize', 'notifications/initialized']) {
       assert.equal(directRequest({ jsonrpc: '2.0', id: 1, method, params: { _meta: meta } }, json), undefined, method);
     }
-    assert.equal(directRequest({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_clusters', arguments: {}, _meta: meta } }, json), undefined);
+    assert.equal(
+      directRequest({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_clusters', arguments: {}, _meta: meta } }, json),
+      undefined,
+    );
     const modernHeader = new Headers({ 'content-type': 'application/json', 'mcp-protocol-version': '2026-07-28' });
     assert.equal(directRequest({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, modernHeader), undefined);
   });

@@ -54,7 +54,12 @@ export function responseJson(id: Id, resultJson: string): string {
 /** The `initialize` result: the client's version when supported, else the latest (as the SDK negotiates). */
 export function initializeResultJson(protocolVersion: string): string {
   const negotiated = SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion) ? protocolVersion : SUPPORTED_PROTOCOL_VERSIONS[0]!;
-  return JSON.stringify({ protocolVersion: negotiated, capabilities: SERVER_CAPABILITIES, serverInfo: SERVER_INFO, instructions: INSTRUCTIONS });
+  return JSON.stringify({
+    protocolVersion: negotiated,
+    capabilities: SERVER_CAPABILITIES,
+    serverInfo: SERVER_INFO,
+    instructions: INSTRUCTIONS,
+  });
 }
 
 /** Serialised `tools/list` results per mode, from a catalogue or computed ahead (the build does). */

@@ -36,8 +36,16 @@ export function invalidParamsAnswer(message: JSONRPCMessage): JSONRPCMessage | u
   if (name === undefined) return undefined;
   const parsed = specTypeSchemas[name]['~standard'].validate(message);
   if (parsed instanceof Promise || !parsed.issues) return undefined;
-  const issues = parsed.issues.slice(0, 3).map((issue) => `${(issue.path ?? []).map((key) => (typeof key === 'object' ? key.key : key)).join('.') || 'params'}: ${issue.message}`);
-  return { jsonrpc: '2.0', id: message.id, error: { code: -32602, message: `Invalid params for ${message.method}: ${issues.join('; ')}.` } };
+  const issues = parsed.issues
+    .slice(0, 3)
+    .map(
+      (issue) => `${(issue.path ?? []).map((key) => (typeof key === 'object' ? key.key : key)).join('.') || 'params'}: ${issue.message}`,
+    );
+  return {
+    jsonrpc: '2.0',
+    id: message.id,
+    error: { code: -32602, message: `Invalid params for ${message.method}: ${issues.join('; ')}.` },
+  };
 }
 
 /** A batch's answer as an array, also when the SDK answered its single request with the bare response. */
@@ -48,7 +56,13 @@ async function asBatchAnswer(response: Response): Promise<Response> {
   return new Response(body, { status: response.status, headers: response.headers });
 }
 
-export async function serveLegacy(catalog: ToolCatalog, hooks: RequestHooks, request: Request, body: unknown, stream: boolean): Promise<SdkAnswer> {
+export async function serveLegacy(
+  catalog: ToolCatalog,
+  hooks: RequestHooks,
+  request: Request,
+  body: unknown,
+  stream: boolean,
+): Promise<SdkAnswer> {
   let inFlight = 0;
   let settled: (() => void) | undefined;
   const server = buildMcpServer(catalog, {

@@ -44,7 +44,8 @@ export async function serveModern(catalog: ToolCatalog, hooks: RequestHooks, req
     },
   });
   const response = await entryFor(catalog).fetch(request, { parsedBody: body });
-  if (!response.body || !(response.headers.get('content-type') ?? '').includes('text/event-stream')) return { response, finished: Promise.resolve() };
+  if (!response.body || !(response.headers.get('content-type') ?? '').includes('text/event-stream'))
+    return { response, finished: Promise.resolve() };
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const onEnd = async () => {

@@ -52,7 +52,8 @@ export interface McpAnswer {
   finished?: Promise<void>;
 }
 
-const isResponse = (message: unknown) => typeof message === 'object' && message !== null && !Array.isArray(message) && !('method' in message);
+const isResponse = (message: unknown) =>
+  typeof message === 'object' && message !== null && !Array.isArray(message) && !('method' in message);
 
 function wantsProgressStream(accept: string, messages: unknown[]): boolean {
   if (!accept.includes('text/event-stream')) return false;
@@ -62,7 +63,9 @@ function wantsProgressStream(accept: string, messages: unknown[]): boolean {
   });
 }
 
-const json = (body: string): McpAnswer => ({ response: new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }) });
+const json = (body: string): McpAnswer => ({
+  response: new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }),
+});
 
 export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpRequest) => Promise<McpAnswer> {
   const { config, logger } = deps;
@@ -73,7 +76,10 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
   let modernListed: ToolsListJson | undefined;
   const modernToolsList = async () => {
     const legacy = await toolsList();
-    return (modernListed ??= { 'read-only': modernToolsListJson(legacy['read-only']), 'read-write': modernToolsListJson(legacy['read-write']) });
+    return (modernListed ??= {
+      'read-only': modernToolsListJson(legacy['read-only']),
+      'read-write': modernToolsListJson(legacy['read-write']),
+    });
   };
 
   return async function serveMcp({ request, body, messages, readOnlyCaller, user, logFields: fields, requestId }) {
@@ -91,15 +97,29 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
     const hooks: RequestHooks = {
       mode,
       signal: request.signal,
-      makeContext: toolContextFactory({ config, services: deps.services, headers: request.headers, mode, defaultChain: deps.defaultChain, note, user, userCredentials }),
+      makeContext: toolContextFactory({
+        config,
+        services: deps.services,
+        headers: request.headers,
+        mode,
+        defaultChain: deps.defaultChain,
+        note,
+        user,
+        userCredentials,
+      }),
       onCallFinished(record) {
         calls.push(record);
         fields.calls = calls;
-        if (calls.length === 1) Object.assign(fields, { tool: record.tool, outcome: record.outcome, errorCode: record.errorCode, cluster: record.cluster });
+        if (calls.length === 1)
+          Object.assign(fields, { tool: record.tool, outcome: record.outcome, errorCode: record.errorCode, cluster: record.cluster });
       },
       onUnexpected: (error) => logger.error('unexpected_tool_error', error, { requestId }),
       onInvalidOutput: ({ tool, issues }) =>
-        logger.error('output_schema_mismatch', { name: 'OutputSchemaMismatch', message: `structured content of ${tool} does not match its output schema` }, { requestId, tool, issues }),
+        logger.error(
+          'output_schema_mismatch',
+          { name: 'OutputSchemaMismatch', message: `structured content of ${tool} does not match its output schema` },
+          { requestId, tool, issues },
+        ),
     };
     // Responses from the client answer nothing (this server sends no requests of its own): accepted and ignored.
     const forSdk = messages.filter((message) => !isResponse(message));

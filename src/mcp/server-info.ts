@@ -1,7 +1,11 @@
 /** What the server says about itself (`initialize`, `server/discover`): shared by the SDK server and the direct answers. */
 export const SERVER_INFO = { name: 'ack-mcp-server', version: '0.1.0' } as const;
 /** What the server offers, the same in both eras: tools, prompts (guided workflows) and resources (none yet: the lists answer empty). */
-export const SERVER_CAPABILITIES = { tools: { listChanged: false }, prompts: { listChanged: false }, resources: { listChanged: false } } as const;
+export const SERVER_CAPABILITIES = {
+  tools: { listChanged: false },
+  prompts: { listChanged: false },
+  resources: { listChanged: false },
+} as const;
 export const INSTRUCTIONS =
   'Tools for Alibaba Cloud Container Service for Kubernetes (ACK). Start with list_clusters to find cluster ids; ' +
   'every other tool takes a cluster_id and finds the region itself.';

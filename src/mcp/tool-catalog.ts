@@ -26,7 +26,10 @@ export interface CatalogEntry {
 }
 
 function jsonSchema(shape: z.ZodRawShape, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(z.object(shape).strict(), { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(z.object(shape).strict(), { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return schema;
 }
 

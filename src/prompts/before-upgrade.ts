@@ -8,7 +8,11 @@ export const beforeUpgrade = definePrompt({
     'Check whether an ACK cluster is ready for a Kubernetes upgrade: current version and state, node pools and nodes, unhealthy workloads and what would block draining nodes, ending in a go / no-go checklist.',
   arguments: {
     cluster_id: { description: 'ACK cluster id (list_clusters shows them)', required: true, schema: promptArgs.clusterId },
-    target_version: { description: 'The Kubernetes version to upgrade to, e.g. 1.34.1-aliyun.1 (optional)', required: false, schema: promptArgs.kubernetesVersion },
+    target_version: {
+      description: 'The Kubernetes version to upgrade to, e.g. 1.34.1-aliyun.1 (optional)',
+      required: false,
+      schema: promptArgs.kubernetesVersion,
+    },
   },
   render({ cluster_id, target_version }) {
     const target = target_version ? `Kubernetes ${target_version}` : 'the next Kubernetes version';

@@ -35,11 +35,15 @@ export type PromptAnswer = { ok: true; result: PromptResult } | { ok: false; mes
 export function getPrompt(prompts: PromptDefinition[], name: string, args: Record<string, unknown> = {}): PromptAnswer {
   const prompt = prompts.find((candidate) => candidate.name === name);
   if (!prompt) {
-    return { ok: false, message: `There is no prompt named ${JSON.stringify(cutShort(name, 64))}. Call prompts/list to see the prompts: ${prompts.map((p) => p.name).join(', ')}.` };
+    return {
+      ok: false,
+      message: `There is no prompt named ${JSON.stringify(cutShort(name, 64))}. Call prompts/list to see the prompts: ${prompts.map((p) => p.name).join(', ')}.`,
+    };
   }
   const problems: string[] = [];
   const checked: Record<string, string> = {};
-  for (const key of Object.keys(args)) if (!(key in prompt.arguments)) problems.push(`unknown argument ${JSON.stringify(cutShort(key, 40))}`);
+  for (const key of Object.keys(args))
+    if (!(key in prompt.arguments)) problems.push(`unknown argument ${JSON.stringify(cutShort(key, 40))}`);
   for (const [key, arg] of Object.entries(prompt.arguments)) {
     const value = args[key];
     if (value === undefined || value === '') {
@@ -51,5 +55,8 @@ export function getPrompt(prompts: PromptDefinition[], name: string, args: Recor
     else problems.push(`${key}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   }
   if (problems.length > 0) return { ok: false, message: `Invalid arguments for prompt ${name}: ${problems.join('; ')}.` };
-  return { ok: true, result: { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text: prompt.render(checked) } }] } };
+  return {
+    ok: true,
+    result: { description: prompt.description, messages: [{ role: 'user', content: { type: 'text', text: prompt.render(checked) } }] },
+  };
 }

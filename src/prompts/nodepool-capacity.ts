@@ -5,11 +5,15 @@ export const nodepoolCapacity = definePrompt({
   name: 'nodepool_capacity',
   title: 'Node pool capacity and scale plan',
   description:
-    'Review the capacity of a cluster\'s node pools: the pools, their nodes, CPU and memory use over the last hours, and a scale plan (how many nodes to add or remove per pool) for a target utilisation.',
+    "Review the capacity of a cluster's node pools: the pools, their nodes, CPU and memory use over the last hours, and a scale plan (how many nodes to add or remove per pool) for a target utilisation.",
   arguments: {
     cluster_id: { description: 'ACK cluster id (list_clusters shows them)', required: true, schema: promptArgs.clusterId },
     nodepool_id: { description: 'Only this node pool (default: every pool)', required: false, schema: promptArgs.nodePoolId },
-    target_utilization: { description: 'Target CPU and memory use per node, in percent (default 70)', required: false, schema: promptArgs.percent },
+    target_utilization: {
+      description: 'Target CPU and memory use per node, in percent (default 70)',
+      required: false,
+      schema: promptArgs.percent,
+    },
   },
   render({ cluster_id, nodepool_id, target_utilization = '70' }) {
     const pools = nodepool_id ? `node pool ${nodepool_id}` : 'every node pool';
@@ -27,7 +31,7 @@ export const nodepoolCapacity = definePrompt({
       '',
       'Show the plan as a table (pool, nodes now, peak CPU, peak memory, nodes needed, change). Do not scale anything yourself: ' +
         'adding nodes is `scale_nodepool` (count = nodes to ADD) and removing them is `remove_nodepool_nodes` (drains first); ' +
-        'both change the cluster and cost money, so they need the operator\'s go-ahead (the server asks to confirm when the client can).',
+        "both change the cluster and cost money, so they need the operator's go-ahead (the server asks to confirm when the client can).",
     ].join('\n');
   },
 });

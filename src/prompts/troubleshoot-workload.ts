@@ -5,12 +5,16 @@ export const troubleshootWorkload = definePrompt({
   name: 'troubleshoot_workload',
   title: 'Troubleshoot a failing workload',
   description:
-    'Find out why a workload is failing (crash loops, pending pods, failed rollouts): its events, description and logs, then ACK\'s pod diagnosis, ending in a diagnosis with the evidence and the fix.',
+    "Find out why a workload is failing (crash loops, pending pods, failed rollouts): its events, description and logs, then ACK's pod diagnosis, ending in a diagnosis with the evidence and the fix.",
   arguments: {
     cluster_id: { description: 'ACK cluster id (list_clusters shows them)', required: true, schema: promptArgs.clusterId },
     namespace: { description: 'Namespace of the workload, e.g. default', required: true, schema: promptArgs.namespace },
     name: { description: 'Name of the workload, e.g. web', required: true, schema: promptArgs.objectName },
-    kind: { description: 'deployment (default), statefulset, daemonset, job, cronjob or pod', required: false, schema: promptArgs.workloadKind },
+    kind: {
+      description: 'deployment (default), statefulset, daemonset, job, cronjob or pod',
+      required: false,
+      schema: promptArgs.workloadKind,
+    },
   },
   render({ cluster_id, namespace, name, kind = 'deployment' }) {
     const kubectl = (command: string) => `\`kubectl\` with cluster_id "${cluster_id}" and command "${command}"`;
@@ -28,7 +32,7 @@ export const troubleshootWorkload = definePrompt({
       ]),
       '',
       'Finish with a diagnosis: the most likely cause, the evidence for it (quote the event, log line or diagnosis item), and the change that fixes it. ' +
-        'Propose changes; do not make them without the operator\'s go-ahead.',
+        "Propose changes; do not make them without the operator's go-ahead.",
     ].join('\n');
   },
 });

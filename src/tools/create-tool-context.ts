@@ -34,7 +34,12 @@ export interface RequestScope {
 
 function signedInUsersCredentials(scope: RequestScope, user: CallerUser, source: UserCredentialSource): Promise<AliyunCredentials> {
   if (Object.values(CALLER_HEADERS).some((name) => name !== CALLER_HEADERS.region && scope.headers.has(name))) {
-    return Promise.reject(new ToolFailure('CallerCredentialsNotAccepted', 'You are signed in: every call acts with your own role. Remove the X-Aliyun-Access-Key-* headers.'));
+    return Promise.reject(
+      new ToolFailure(
+        'CallerCredentialsNotAccepted',
+        'You are signed in: every call acts with your own role. Remove the X-Aliyun-Access-Key-* headers.',
+      ),
+    );
   }
   // The server's own credentials sign AssumeRole (OAUTH_ASSUME_WITH=role); AssumeRoleWithOIDC needs none.
   return source.get(user, () => resolveCredentials(scope.headers, scope.config, scope.defaultChain));
@@ -79,7 +84,10 @@ export function toolContextFactory(scope: RequestScope): (signal: AbortSignal, p
   let credentials: Promise<AliyunCredentials> | undefined;
   const getCredentials = () => {
     const { user, userCredentials } = scope;
-    const resolve = () => (user && userCredentials ? signedInUsersCredentials(scope, user, userCredentials) : resolveCredentials(scope.headers, scope.config, scope.defaultChain));
+    const resolve = () =>
+      user && userCredentials
+        ? signedInUsersCredentials(scope, user, userCredentials)
+        : resolveCredentials(scope.headers, scope.config, scope.defaultChain);
     credentials ??= resolve().then((resolved) => {
       scope.note({ credentialSource: resolved.source, accessKeyId: maskAccessKeyId(resolved.accessKeyId) });
       return resolved;

@@ -66,11 +66,19 @@ describe('classifyFailure', () => {
     ['EHOSTUNREACH on connect', systemError('EHOSTUNREACH', 'connect'), 'not-sent'],
     ['ENOTFOUND on lookup', systemError('ENOTFOUND', 'getaddrinfo'), 'not-sent'],
     ['EAI_AGAIN on lookup', systemError('EAI_AGAIN', 'getaddrinfo'), 'not-sent'],
-    ['every address refused', new AggregateError([systemError('ECONNREFUSED', 'connect'), systemError('ECONNREFUSED', 'connect')]), 'not-sent'],
+    [
+      'every address refused',
+      new AggregateError([systemError('ECONNREFUSED', 'connect'), systemError('ECONNREFUSED', 'connect')]),
+      'not-sent',
+    ],
     ['ECONNRESET after connecting', systemError('ECONNRESET', 'read'), 'lost'],
     ['a socket hang up', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'lost'],
     ['ECONNREFUSED without the connect syscall', Object.assign(new Error('ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'lost'],
-    ['the SDK\'s "ConnectTimeout" (a socket idle timer)', Object.assign(new Error('ConnectTimeout: Connect http://x failed.'), { name: 'RequestTimeoutError' }), 'lost'],
+    [
+      'the SDK\'s "ConnectTimeout" (a socket idle timer)',
+      Object.assign(new Error('ConnectTimeout: Connect http://x failed.'), { name: 'RequestTimeoutError' }),
+      'lost',
+    ],
     ['an abort', Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' }), 'cancelled'],
     ['a bug', new TypeError('x is not a function'), 'unknown'],
   ] as const) {
@@ -91,7 +99,7 @@ describe('retry pauses', () => {
     assert.ok(retryDelayMs({ ...slow, maxDelayMs: 200 }, 9, new Error()) <= 200);
   });
 
-  test('honour the throttling answer\'s retry-after, up to the cap', () => {
+  test("honour the throttling answer's retry-after, up to the cap", () => {
     const throttled = Object.assign(sdkError(400, 'Throttling.User'), { retryAfter: 1234 });
     assert.equal(retryDelayMs({ maxRetries: 3, baseDelayMs: 1 }, 0, throttled), 1234);
     assert.equal(retryDelayMs({ maxRetries: 3, baseDelayMs: 1, maxDelayMs: 500 }, 0, throttled), 500);
@@ -102,7 +110,10 @@ describe('retry pauses', () => {
     await assert.rejects(callRead({ maxRetries: 10, baseDelayMs: 1, budgetMs: 0 }, op.run));
     assert.equal(op.count(), 1);
     const write = attempts<string>([sdkError(400, 'Throttling.User'), 'done']);
-    await assert.rejects(callWrite({ maxRetries: 10, baseDelayMs: 1, budgetMs: 0 }, { summary: 'x', howToCheck: 'y' }, write.run), /nothing was changed/);
+    await assert.rejects(
+      callWrite({ maxRetries: 10, baseDelayMs: 1, budgetMs: 0 }, { summary: 'x', howToCheck: 'y' }, write.run),
+      /nothing was changed/,
+    );
     assert.equal(write.count(), 1);
   });
 });
@@ -144,7 +155,7 @@ describe('callRead', () => {
     assert.equal(op.count(), 1);
   });
 
-  test('a 4xx without an error code is reported as Upstream<status> with the body\'s message, once', async () => {
+  test("a 4xx without an error code is reported as Upstream<status> with the body's message, once", async () => {
     const op = attempts<string>([sdkError(400, undefined, { message: 'weird' }), 'ok']);
     await assert.rejects(callRead(policy, op.run), (error: unknown) => {
       const failure = toToolFailure(error, () => assert.fail('not a bug'));
@@ -183,7 +194,9 @@ describe('callWrite', () => {
   });
 
   test('throttled on every attempt: sent maxRetries+1 times, and the answer says nothing was changed', async () => {
-    const op = attempts<string>([sdkError(400, 'Throttling.User', { requestId: 'R9', message: 'Request was denied due to user flow control.' })]);
+    const op = attempts<string>([
+      sdkError(400, 'Throttling.User', { requestId: 'R9', message: 'Request was denied due to user flow control.' }),
+    ]);
     await assert.rejects(callWrite(policy, write, op.run), (error: unknown) => {
       assert.ok(error instanceof ToolFailure && !(error instanceof OutcomeUnknownFailure));
       assert.equal(error.code, 'Throttling.User');
@@ -203,7 +216,10 @@ describe('callWrite', () => {
     await assert.rejects(callWrite(policy, write, op.run), (error: unknown) => {
       assert.ok(error instanceof ToolFailure && !(error instanceof OutcomeUnknownFailure));
       assert.equal(error.code, 'UpstreamUnreachable');
-      assert.match(error.message, /^The request to scale node pool np1 by 2 was not sent: .*\(ENOTFOUND; tried 3 times\)\. Nothing was changed\.$/);
+      assert.match(
+        error.message,
+        /^The request to scale node pool np1 by 2 was not sent: .*\(ENOTFOUND; tried 3 times\)\. Nothing was changed\.$/,
+      );
       return true;
     });
     assert.equal(op.count(), 3);
@@ -212,12 +228,32 @@ describe('callWrite', () => {
   for (const [what, outcome, pattern] of [
     ['a 5xx', sdkError(500, 'InternalError'), /was sent, but Alibaba Cloud answered HTTP 500 \(InternalError\)\./],
     ['a timeout after sending', 'hang', /was sent, but no answer arrived in time\./],
-    ['a reset after sending', systemError('ECONNRESET', 'read'), /was sent, but the connection broke before an answer arrived \(ECONNRESET\)\./],
+    [
+      'a reset after sending',
+      systemError('ECONNRESET', 'read'),
+      /was sent, but the connection broke before an answer arrived \(ECONNRESET\)\./,
+    ],
     ['an HTML 502 page', notJson(), /was sent, but the answer could not be read \(not JSON: Unexpected token '<'.*\)\./],
-    ['an empty 504', new SyntaxError('Unexpected end of JSON input'), /was sent, but the answer could not be read \(an empty or cut-off body\)\./],
-    ['a 200 of the wrong shape', castFailure(), /was sent, but the answer could not be read \(not the documented shape: type of nodepools is mismatch/],
-    ['a 200 without a task id', new UnreadableAnswerError('the answer has no task_id'), /was sent, but the answer could not be read \(the answer has no task_id\)\./],
-    ['a 4xx without an error code', sdkError(400, undefined, { message: 'weird' }), /was sent, but Alibaba Cloud answered HTTP 400 without an error code \("weird"\)\./],
+    [
+      'an empty 504',
+      new SyntaxError('Unexpected end of JSON input'),
+      /was sent, but the answer could not be read \(an empty or cut-off body\)\./,
+    ],
+    [
+      'a 200 of the wrong shape',
+      castFailure(),
+      /was sent, but the answer could not be read \(not the documented shape: type of nodepools is mismatch/,
+    ],
+    [
+      'a 200 without a task id',
+      new UnreadableAnswerError('the answer has no task_id'),
+      /was sent, but the answer could not be read \(the answer has no task_id\)\./,
+    ],
+    [
+      'a 4xx without an error code',
+      sdkError(400, undefined, { message: 'weird' }),
+      /was sent, but Alibaba Cloud answered HTTP 400 without an error code \("weird"\)\./,
+    ],
   ] as const) {
     test(`${what} is never retried: outcome unknown, with how to check`, async () => {
       const op = attempts<string>([outcome, 'done']);
@@ -269,8 +305,23 @@ describe('with the real CS SDK over real sockets', () => {
   let received = 0;
 
   async function client(endpoint: string): Promise<CsClient> {
-    const config = loadConfig({ CS_ENDPOINT: endpoint, ALIBABA_CLOUD_ENDPOINT_PROTOCOL: 'http', CREDENTIAL_SOURCES: 'caller', UPSTREAM_CONNECT_TIMEOUT_MS: '1000' });
-    return createCsClient(config, { accessKeyId: 'LTAI5tUnitTestKey000001', accessKeySecret: 'unit-test-secret', securityToken: undefined, source: 'caller', identityKey: 'k' }, 'cn-hangzhou');
+    const config = loadConfig({
+      CS_ENDPOINT: endpoint,
+      ALIBABA_CLOUD_ENDPOINT_PROTOCOL: 'http',
+      CREDENTIAL_SOURCES: 'caller',
+      UPSTREAM_CONNECT_TIMEOUT_MS: '1000',
+    });
+    return createCsClient(
+      config,
+      {
+        accessKeyId: 'LTAI5tUnitTestKey000001',
+        accessKeySecret: 'unit-test-secret',
+        securityToken: undefined,
+        source: 'caller',
+        identityKey: 'k',
+      },
+      'cn-hangzhou',
+    );
   }
 
   async function scale(cs: CsClient) {
@@ -314,14 +365,17 @@ describe('with the real CS SDK over real sockets', () => {
       }),
       (error: unknown) => {
         assert.ok(error instanceof ToolFailure && !(error instanceof OutcomeUnknownFailure), String(error));
-        assert.match(error.message, /was not sent: the connection to Alibaba Cloud could not be opened \(ECONNREFUSED; tried 3 times\)\. Nothing was changed\./);
+        assert.match(
+          error.message,
+          /was not sent: the connection to Alibaba Cloud could not be opened \(ECONNREFUSED; tried 3 times\)\. Nothing was changed\./,
+        );
         return true;
       },
     );
     assert.equal(tries, 3);
   });
 
-  test('a throttling answer\'s x-acs-retry-after reaches the pause through the SDK', async () => {
+  test("a throttling answer's x-acs-retry-after reaches the pause through the SDK", async () => {
     const throttling = createServer((req, res) => {
       req.resume();
       res.writeHead(400, { 'content-type': 'application/json', 'x-acs-retry-after': '1234' });
@@ -331,10 +385,16 @@ describe('with the real CS SDK over real sockets', () => {
     await once(throttling, 'listening');
     try {
       const cs = await client(`127.0.0.1:${(throttling.address() as AddressInfo).port}`);
-      const error = await scale(cs).then(() => assert.fail('throttled'), (caught: unknown) => caught);
+      const error = await scale(cs).then(
+        () => assert.fail('throttled'),
+        (caught: unknown) => caught,
+      );
       assert.equal(classifyFailure(error), 'throttled');
       assert.equal(retryDelayMs({ maxRetries: 3, baseDelayMs: 1 }, 0, error), 1234);
-      assert.equal(retryDelayMs({ maxRetries: 3, baseDelayMs: 1 }, 0, Object.assign(error as object, { retryAfter: 600_000 })), DEFAULT_MAX_DELAY_MS);
+      assert.equal(
+        retryDelayMs({ maxRetries: 3, baseDelayMs: 1 }, 0, Object.assign(error as object, { retryAfter: 600_000 })),
+        DEFAULT_MAX_DELAY_MS,
+      );
     } finally {
       throttling.close();
     }
@@ -343,7 +403,10 @@ describe('with the real CS SDK over real sockets', () => {
   test('a connection dropped after the request was written stays ambiguous: outcome unknown, sent once', async () => {
     const cs = await client(`127.0.0.1:${(resetting.address() as AddressInfo).port}`);
     received = 0;
-    await assert.rejects(callWrite(socketPolicy, write, () => scale(cs)), assertOutcomeUnknown(/was sent, but the connection broke before an answer arrived \(ECONNRESET\)\./));
+    await assert.rejects(
+      callWrite(socketPolicy, write, () => scale(cs)),
+      assertOutcomeUnknown(/was sent, but the connection broke before an answer arrived \(ECONNRESET\)\./),
+    );
     assert.equal(received, 1, 'the server received the request exactly once');
   });
 });

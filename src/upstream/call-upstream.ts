@@ -202,7 +202,12 @@ export async function callWrite<T>(
         cause.code,
         `Alibaba Cloud refused to ${description.summary} ${times(attempts)}: it throttled the request (${cause.message}). ` +
           'Throttling refuses a request before it runs, so nothing was changed.',
-        { hint: 'Wait a minute before trying again; other callers of this account may be using its API quota.', requestId: cause.details.requestId, httpStatus: cause.details.httpStatus, retryable: true },
+        {
+          hint: 'Wait a minute before trying again; other callers of this account may be using its API quota.',
+          requestId: cause.details.requestId,
+          httpStatus: cause.details.httpStatus,
+          retryable: true,
+        },
       );
     }
     case 'not-sent':
@@ -210,7 +215,10 @@ export async function callWrite<T>(
         'UpstreamUnreachable',
         `The request to ${description.summary} was not sent: the connection to Alibaba Cloud could not be opened ` +
           `(${networkCode(error) ?? 'connect failed'}; tried ${times(attempts)}). Nothing was changed.`,
-        { hint: 'Retry shortly; if it persists, check the network path from the function to the endpoint (CS_ENDPOINT / CS_REGION_ENDPOINTS).', retryable: true },
+        {
+          hint: 'Retry shortly; if it persists, check the network path from the function to the endpoint (CS_ENDPOINT / CS_REGION_ENDPOINTS).',
+          retryable: true,
+        },
       );
     case 'cancelled':
       throw new ToolFailure(
@@ -222,7 +230,11 @@ export async function callWrite<T>(
       const failure = new OutcomeUnknownFailure(
         'OutcomeUnknown',
         `The request to ${description.summary} was sent, but ${whatHappened(error, kind)}. It may or may not have been applied, so it was NOT retried.`,
-        { hint: `Do not repeat it blindly. ${description.howToCheck}`, requestId: upstreamRequestId(error), httpStatus: upstreamStatus(error) },
+        {
+          hint: `Do not repeat it blindly. ${description.howToCheck}`,
+          requestId: upstreamRequestId(error),
+          httpStatus: upstreamStatus(error),
+        },
       );
       if (kind === 'unknown') failure.loggedCause = error;
       throw failure;

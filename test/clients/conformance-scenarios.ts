@@ -13,7 +13,7 @@ export type Verdict =
   | { expect: 'not applicable'; why: string };
 
 const pass = (why: string): Verdict => ({ expect: 'pass', why });
-const pending = (why: string): Verdict => ({ expect: 'pending', why });
+const _pending = (why: string): Verdict => ({ expect: 'pending', why });
 const notApplicable = (why: string): Verdict => ({ expect: 'not applicable', why });
 
 const fixtureTool = (name: string, what: string) => notApplicable(`calls the suite's fixture tool \`${name}\` (${what})`);
@@ -24,8 +24,12 @@ export const SCENARIOS: Record<string, Verdict> = {
   'server-initialize': pass('initialize: server info, capabilities, protocol version'),
   ping: pass('ping'),
   'tools-list': pass('every tool definition is valid'),
-  'tools-call-simple-text': pass('a tools/call result carries text content (checked on the unknown-tool result: the fixture tool `test_simple_text` does not exist here)'),
-  'tools-call-error': pass('a failing call is an `isError` result, not a JSON-RPC error (checked on the unknown fixture tool `test_error_handling`)'),
+  'tools-call-simple-text': pass(
+    'a tools/call result carries text content (checked on the unknown-tool result: the fixture tool `test_simple_text` does not exist here)',
+  ),
+  'tools-call-error': pass(
+    'a failing call is an `isError` result, not a JSON-RPC error (checked on the unknown fixture tool `test_error_handling`)',
+  ),
   'server-sse-multiple-streams': pass('nothing to check on a server without sessions (stateless): it must not fail'),
   'tools-call-image': fixtureTool('test_image_content', 'the server answers text and structured content only'),
   'tools-call-audio': fixtureTool('test_audio_content', 'the server answers text and structured content only'),
@@ -34,10 +38,13 @@ export const SCENARIOS: Record<string, Verdict> = {
   'tools-call-with-logging': fixtureTool('test_tool_with_logging', 'the server sends no log notifications'),
   'tools-call-with-progress': fixtureTool('test_tool_with_progress', "the server's own waiting tools stream progress; tested in test/e2e"),
   'tools-call-sampling': fixtureTool('test_sampling', 'the server never asks the client to sample'),
-  'tools-call-elicitation': fixtureTool('test_elicitation', 'confirmations of destructive writes use elicitation on the server\'s own tools'),
+  'tools-call-elicitation': fixtureTool(
+    'test_elicitation',
+    "confirmations of destructive writes use elicitation on the server's own tools",
+  ),
   'elicitation-sep1034-defaults': fixtureTool('test_elicitation_sep1034_defaults', 'elicitation defaults'),
   'elicitation-sep1330-enums': fixtureTool('test_elicitation_sep1330_enums', 'elicitation enums'),
-  'completion-complete': notApplicable('completes an argument of the suite\'s fixture prompt; the server offers no completions'),
+  'completion-complete': notApplicable("completes an argument of the suite's fixture prompt; the server offers no completions"),
   'logging-set-level': notApplicable('the server does not offer the logging capability (stateless: no stream to send log messages on)'),
   'resources-read-text': fixtureResource('resource `test://static-text`'),
   'resources-read-binary': fixtureResource('resource `test://static-binary`'),
@@ -48,7 +55,9 @@ export const SCENARIOS: Record<string, Verdict> = {
   'prompts-get-with-args': fixturePrompt('test_prompt_with_arguments'),
   'prompts-get-embedded-resource': fixturePrompt('test_prompt_with_embedded_resource'),
   'prompts-get-with-image': fixturePrompt('test_prompt_with_image'),
-  'prompts-list': pass('prompts/list: the server\'s guided workflows (troubleshoot_workload, nodepool_capacity, before_upgrade)'),
-  'resources-list': pass('resources/list: answered (empty: the server\'s data comes from tools)'),
-  'dns-rebinding-protection': pass('Origin and Host validated (ALLOWED_ORIGINS / ALLOWED_HOSTS set to the loopback address, as for a local deployment)'),
+  'prompts-list': pass("prompts/list: the server's guided workflows (troubleshoot_workload, nodepool_capacity, before_upgrade)"),
+  'resources-list': pass("resources/list: answered (empty: the server's data comes from tools)"),
+  'dns-rebinding-protection': pass(
+    'Origin and Host validated (ALLOWED_ORIGINS / ALLOWED_HOSTS set to the loopback address, as for a local deployment)',
+  ),
 };

@@ -35,7 +35,9 @@ before(async () => {
   stack = await startStack({ env: { ALLOWED_HOSTS: host, ALLOWED_ORIGINS: origin } });
   outputDir = await mkdtemp(join(tmpdir(), 'conformance-'));
   // Exits non-zero when any scenario fails (the not-applicable ones do): the results are in the files.
-  const run = await runNode22([CONFORMANCE, 'server', '--url', `${proxy.url}/mcp`, '--suite', 'active', '-o', outputDir], { env: clientEnv(clientHome()) });
+  const run = await runNode22([CONFORMANCE, 'server', '--url', `${proxy.url}/mcp`, '--suite', 'active', '-o', outputDir], {
+    env: clientEnv(clientHome()),
+  });
   for (const entry of await readdir(outputDir)) {
     // server-<scenario>-<ISO timestamp with - for :>
     const scenario = /^server-(.+)-\d{4}-\d\d-\d\dT[\d-]+Z$/.exec(entry)?.[1];
@@ -51,19 +53,26 @@ after(async () => {
   if (outputDir) await rm(outputDir, { recursive: true, force: true });
 });
 
-const failures = (checks: Check[]) => checks.filter((check) => check.status === 'FAILURE').map((check) => `${check.id}: ${check.errorMessage ?? ''}`);
+const failures = (checks: Check[]) =>
+  checks.filter((check) => check.status === 'FAILURE').map((check) => `${check.id}: ${check.errorMessage ?? ''}`);
 
 describe('MCP conformance suite, server scenarios', () => {
   test('every scenario of the suite is classified (a new suite version is looked at, not ignored)', (t) => {
     assert.deepEqual([...results.keys()].sort(), Object.keys(SCENARIOS).sort());
-    for (const [scenario, checks] of [...results].sort()) t.diagnostic(`${failures(checks).length === 0 ? 'pass' : 'fail'}  ${scenario} (${SCENARIOS[scenario]?.expect})${failures(checks).length ? `: ${failures(checks)[0]!.slice(0, 300)}` : ''}`);
+    for (const [scenario, checks] of [...results].sort())
+      t.diagnostic(
+        `${failures(checks).length === 0 ? 'pass' : 'fail'}  ${scenario} (${SCENARIOS[scenario]?.expect})${failures(checks).length ? `: ${failures(checks)[0]!.slice(0, 300)}` : ''}`,
+      );
   });
 
-  test('the README\'s conformance table names every scenario', async () => {
+  test("the README's conformance table names every scenario", async () => {
     const readme = await readFile(join(REPO_ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### Conformance'), readme.indexOf('\n## ', readme.indexOf('### Conformance')));
     const named = new Set([...section.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]));
-    assert.deepEqual(Object.keys(SCENARIOS).filter((scenario) => !named.has(scenario)), []);
+    assert.deepEqual(
+      Object.keys(SCENARIOS).filter((scenario) => !named.has(scenario)),
+      [],
+    );
   });
 
   for (const [scenario, verdict] of Object.entries(SCENARIOS)) {

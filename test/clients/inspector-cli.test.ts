@@ -49,7 +49,7 @@ describe('MCP Inspector CLI', { concurrency: true }, () => {
     assert.deepEqual(shown, stack.emulator.world.accounts[0]!.clusters.map((cluster) => cluster.cluster_id).sort());
   });
 
-  test('a wrong token: shows the server\'s message (403, no OAuth sign-in attempted)', async () => {
+  test("a wrong token: shows the server's message (403, no OAuth sign-in attempted)", async () => {
     const { code, stderr } = await inspector(['--method', 'tools/list'], ['Authorization: Bearer not-the-token-0123456789']);
     assert.notEqual(code, 0);
     const error = failure(stderr);
@@ -57,7 +57,7 @@ describe('MCP Inspector CLI', { concurrency: true }, () => {
     assert.ok(error.message.includes(`The bearer token is not valid: ${SEND_TOKEN}`), error.message);
   });
 
-  test('no token, --stored-auth-only (scripts): shows the server\'s message', async () => {
+  test("no token, --stored-auth-only (scripts): shows the server's message", async () => {
     const { code, stderr } = await inspector(['--stored-auth-only', '--method', 'tools/list'], []);
     assert.notEqual(code, 0);
     assert.ok(failure(stderr).message.includes(`Unauthorized: ${SEND_TOKEN}`), stderr);
@@ -69,7 +69,7 @@ describe('MCP Inspector CLI', { concurrency: true }, () => {
     assert.match(failure(stderr).message, /Interactive OAuth requires a TTY/);
   });
 
-  test('no token, in a terminal: the OAuth sign-in stops at registration with the server\'s message', async () => {
+  test("no token, in a terminal: the OAuth sign-in stops at registration with the server's message", async () => {
     // util-linux `script` gives Inspector the terminal a person would have.
     const command = [NODE22, INSPECTOR, '--cli', stack.mcpUrl, '--transport', 'http', '--method', 'tools/list'].join(' ');
     const { stdout } = await run('script', ['-qec', command, '/dev/null'], clientEnv(clientHome()));

@@ -49,7 +49,10 @@ test('mcp-remote signs bob in through the browser flow and calls tools as bob', 
   try {
     await client.connect(transport);
     assert.match(await visited, /^http:\/\/(localhost|127\.0\.0\.1):\d+\/oauth\/callback\?code=/);
-    const result = (await client.callTool({ name: 'list_clusters', arguments: {} })) as { isError?: boolean; content: Array<{ text: string }> };
+    const result = (await client.callTool({ name: 'list_clusters', arguments: {} })) as {
+      isError?: boolean;
+      content: Array<{ text: string }>;
+    };
     assert.equal(result.isError, undefined, `${result.content[0]?.text}\n${log}`);
     const line = await stack.waitForLog((entry) => entry.tool === 'list_clusters' && entry.user?.sub === 'bob');
     assert.equal(line.user.name, 'Bob Dev');

@@ -19,7 +19,13 @@ after(() => stack.close());
 
 /** The README's arguments: the token comes from the environment, never the command line. */
 function remoteArgs(callerHeaders: string[] = []): string[] {
-  return [MCP_REMOTE, stack.mcpUrl, '--header', 'Authorization:${ACK_MCP_AUTH}', ...callerHeaders.flatMap((header) => ['--header', header])];
+  return [
+    MCP_REMOTE,
+    stack.mcpUrl,
+    '--header',
+    'Authorization:${ACK_MCP_AUTH}',
+    ...callerHeaders.flatMap((header) => ['--header', header]),
+  ];
 }
 
 describe('mcp-remote over stdio', { concurrency: true }, () => {
@@ -37,24 +43,31 @@ describe('mcp-remote over stdio', { concurrency: true }, () => {
     try {
       await client.connect(transport);
       const { tools } = await client.listTools();
-      assert.ok(tools.some((tool) => tool.name === 'list_clusters'), log);
+      assert.ok(
+        tools.some((tool) => tool.name === 'list_clusters'),
+        log,
+      );
       const result = await client.callTool({ name: 'list_clusters', arguments: { page_size: 50 } });
       assert.notEqual(result.isError, true, JSON.stringify(result.content));
-      const shown = (result.structuredContent as { clusters: Array<{ cluster_id: string }> }).clusters.map((cluster) => cluster.cluster_id).sort();
+      const shown = (result.structuredContent as { clusters: Array<{ cluster_id: string }> }).clusters
+        .map((cluster) => cluster.cluster_id)
+        .sort();
       assert.deepEqual(shown, stack.emulator.world.accounts[0]!.clusters.map((cluster) => cluster.cluster_id).sort());
     } finally {
       await client.close();
     }
   });
 
-  test('a wrong token: exits with the server\'s message (no sign-in, no SSE fallback)', async () => {
-    const { code, stderr } = await runNode22(remoteArgs(), { env: clientEnv(clientHome(), { ACK_MCP_AUTH: 'Bearer not-the-token-0123456789' }) });
+  test("a wrong token: exits with the server's message (no sign-in, no SSE fallback)", async () => {
+    const { code, stderr } = await runNode22(remoteArgs(), {
+      env: clientEnv(clientHome(), { ACK_MCP_AUTH: 'Bearer not-the-token-0123456789' }),
+    });
     assert.equal(code, 1);
     assert.ok(stderr.includes(`Forbidden: The bearer token is not valid: ${SEND_TOKEN}`), stderr);
     assert.doesNotMatch(stderr, /sse-only|SSE error|Authentication required/);
   });
 
-  test('no token: the OAuth sign-in stops at registration with the server\'s message', async () => {
+  test("no token: the OAuth sign-in stops at registration with the server's message", async () => {
     const { code, stderr } = await runNode22([MCP_REMOTE, stack.mcpUrl], { env: clientEnv(clientHome()) });
     assert.equal(code, 1);
     assert.match(stderr, /Dynamic Client Registration rejected \(HTTP 403\): \{"error":"access_denied"/);

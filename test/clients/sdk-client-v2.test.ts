@@ -23,7 +23,13 @@ after(async () => {
   await stack.close();
 });
 
-async function connect(versionNegotiation?: ConstructorParameters<typeof Client>[1] extends infer O ? O extends { versionNegotiation?: infer V } ? V : never : never) {
+async function connect(
+  versionNegotiation?: ConstructorParameters<typeof Client>[1] extends infer O
+    ? O extends { versionNegotiation?: infer V }
+      ? V
+      : never
+    : never,
+) {
   const client = new Client({ name: 'sdk-v2-app', version: '1.0.0' }, versionNegotiation ? { versionNegotiation } : {});
   clients.push(client);
   await client.connect(new StreamableHTTPClientTransport(new URL(stack.mcpUrl), { requestInit: { headers } }));
@@ -40,7 +46,10 @@ describe('TypeScript SDK client v2', () => {
     const { tools } = await client.listTools();
     const legacy = await stack.post({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
     assert.deepEqual(tools.map((tool) => tool.name).sort(), legacy.body.result.tools.map((tool: { name: string }) => tool.name).sort());
-    assert.ok(tools.every((tool) => tool.outputSchema), 'every tool declares its output');
+    assert.ok(
+      tools.every((tool) => tool.outputSchema),
+      'every tool declares its output',
+    );
 
     const account = stack.emulator.world.accounts[0]!;
     const clusterId = account.clusters[0]!.cluster_id;
@@ -67,13 +76,19 @@ describe('TypeScript SDK client v2', () => {
     const result = await client.callTool({ name: 'list_clusters', arguments: {} });
     assert.notEqual(result.isError, true);
     const seen = methodsSince(from);
-    assert.deepEqual(seen.filter((method) => method === 'server/discover'), ['server/discover']);
+    assert.deepEqual(
+      seen.filter((method) => method === 'server/discover'),
+      ['server/discover'],
+    );
     assert.ok(!seen.includes('initialize'), `no fallback to initialize: ${seen.join(', ')}`);
   });
 
   test(`pinned to ${REVISION} with a form handler: a destructive write is shown to the user first and runs on yes`, async () => {
     const shown: string[] = [];
-    const client = new Client({ name: 'sdk-v2-app', version: '1.0.0' }, { versionNegotiation: { mode: { pin: REVISION } }, capabilities: { elicitation: { form: {} } } });
+    const client = new Client(
+      { name: 'sdk-v2-app', version: '1.0.0' },
+      { versionNegotiation: { mode: { pin: REVISION } }, capabilities: { elicitation: { form: {} } } },
+    );
     clients.push(client);
     client.setRequestHandler('elicitation/create', async (request) => {
       shown.push(request.params.message);
@@ -83,9 +98,14 @@ describe('TypeScript SDK client v2', () => {
     const cluster = stack.emulator.world.accounts[0]!.clusters[1]!;
     const pool = cluster.nodepools[0]!;
     const before = stack.emulator.callLog.of('ScaleClusterNodePool').length;
-    const result = await client.callTool({ name: 'scale_nodepool', arguments: { cluster_id: cluster.cluster_id, nodepool_id: pool.nodepool_id, count: 1 } });
+    const result = await client.callTool({
+      name: 'scale_nodepool',
+      arguments: { cluster_id: cluster.cluster_id, nodepool_id: pool.nodepool_id, count: 1 },
+    });
     assert.notEqual(result.isError, true, JSON.stringify(result.content));
-    assert.deepEqual(shown, [`Confirm this change:\nAdd 1 node(s) to node pool ${pool.nodepool_id} of ACK cluster ${cluster.cluster_id}. New ECS instances are created and billed.`]);
+    assert.deepEqual(shown, [
+      `Confirm this change:\nAdd 1 node(s) to node pool ${pool.nodepool_id} of ACK cluster ${cluster.cluster_id}. New ECS instances are created and billed.`,
+    ]);
     assert.equal(stack.emulator.callLog.of('ScaleClusterNodePool').length, before + 1);
   });
 

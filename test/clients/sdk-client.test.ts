@@ -59,7 +59,9 @@ describe('TypeScript SDK client 1.x', () => {
     assert.ok(tools.some((tool) => tool.name === 'list_clusters' && tool.outputSchema));
     const result = await client.callTool({ name: 'list_clusters', arguments: { page_size: 50 } });
     assert.notEqual(result.isError, true, JSON.stringify(result.content));
-    const shown = (result.structuredContent as { clusters: Array<{ cluster_id: string }> }).clusters.map((cluster) => cluster.cluster_id).sort();
+    const shown = (result.structuredContent as { clusters: Array<{ cluster_id: string }> }).clusters
+      .map((cluster) => cluster.cluster_id)
+      .sort();
     assert.deepEqual(shown, account.clusters.map((cluster) => cluster.cluster_id).sort());
   });
 
@@ -73,16 +75,19 @@ describe('TypeScript SDK client 1.x', () => {
     assert.ok(error?.message.includes(`Forbidden: The bearer token is not valid: ${SEND_TOKEN}`), error?.message);
   });
 
-  test('with an OAuth provider and no token: registration is refused with the server\'s message, no sign-in page', async () => {
+  test("with an OAuth provider and no token: registration is refused with the server's message, no sign-in page", async () => {
     const provider = freshOAuthProvider();
     const error = await connectError({ authProvider: provider });
     assert.ok(error?.message.includes(SEND_TOKEN), error?.message);
     assert.equal(provider.sentToSignIn, false);
   });
 
-  test('with an OAuth provider and a wrong static token: the server\'s message, no OAuth attempted', async () => {
+  test("with an OAuth provider and a wrong static token: the server's message, no OAuth attempted", async () => {
     const provider = freshOAuthProvider();
-    const error = await connectError({ authProvider: provider, requestInit: { headers: { authorization: 'Bearer not-the-token-0123456789' } } });
+    const error = await connectError({
+      authProvider: provider,
+      requestInit: { headers: { authorization: 'Bearer not-the-token-0123456789' } },
+    });
     assert.ok(error?.message.includes('The bearer token is not valid'), error?.message);
     assert.equal(provider.sentToSignIn, false);
     assert.equal(provider.clientInformation(), undefined, 'no client registration attempted');
@@ -90,7 +95,12 @@ describe('TypeScript SDK client 1.x', () => {
 
   test('with an OAuth provider and the static token: works as without one', async () => {
     const client = new Client({ name: 'sdk-app', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(stack.mcpUrl), { authProvider: freshOAuthProvider(), requestInit: { headers: { authorization: `Bearer ${TEST_TOKEN}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(stack.mcpUrl), {
+        authProvider: freshOAuthProvider(),
+        requestInit: { headers: { authorization: `Bearer ${TEST_TOKEN}` } },
+      }),
+    );
     try {
       assert.ok((await client.listTools()).tools.length > 0);
     } finally {

@@ -15,7 +15,11 @@ const OPS_TOKEN = 'ops-token-0123456789abcdef01';
 async function assertRefused(stack: Stack, d: Demo, client: Demo['client'], who: RegExp): Promise<void> {
   stack.emulator.callLog.clear();
   const desired = d.defaultPool.desired_size;
-  const scale = await call(client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+  const scale = await call(client, 'scale_nodepool', {
+    cluster_id: d.hangzhou.cluster_id,
+    nodepool_id: d.defaultPool.nodepool_id,
+    count: 1,
+  });
   assert.equal(scale.isError, true);
   assert.match(text(scale), /^Error ReadOnlyMode: scale_nodepool changes the cluster and this /);
   assert.match(text(scale), who);
@@ -26,7 +30,11 @@ async function assertRefused(stack: Stack, d: Demo, client: Demo['client'], who:
     instance_ids: [d.hangzhou.nodes[0]!.instance_id],
   });
   assert.match(text(remove), /^Error ReadOnlyMode: /);
-  const diagnose = await call(client, 'create_cluster_diagnosis', { cluster_id: d.hangzhou.cluster_id, diagnosis_type: 'node', target: { name: 'x' } });
+  const diagnose = await call(client, 'create_cluster_diagnosis', {
+    cluster_id: d.hangzhou.cluster_id,
+    diagnosis_type: 'node',
+    target: { name: 'x' },
+  });
   assert.match(text(diagnose), /^Error ReadOnlyMode: /);
   assert.deepEqual(actions(stack), [], 'nothing reached Alibaba Cloud');
   assert.equal(d.defaultPool.desired_size, desired);
@@ -87,7 +95,11 @@ describe('a read-only token on a read-write server', () => {
     );
     assert.match(diagnosisTool.description ?? '', /^Start a diagnosis job in the cluster: /);
     await assertRefused(stack, d, viewer, /this token is read-only/);
-    const scaled = await call(ops, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+    const scaled = await call(ops, 'scale_nodepool', {
+      cluster_id: d.hangzhou.cluster_id,
+      nodepool_id: d.defaultPool.nodepool_id,
+      count: 1,
+    });
     assert.equal(scaled.isError, undefined, text(scaled));
     assert.equal(stack.emulator.callLog.of('ScaleClusterNodePool').length, 1);
   });

@@ -38,7 +38,9 @@ beforeEach(() => {
   logMark = stack.logs.length;
 });
 afterEach((t) => {
-  for (const [action, answers] of WRITES.flatMap((name) => [stack, slow].filter((s) => s !== undefined).map((s) => [name, summary(name, s)] as const))) {
+  for (const [action, answers] of WRITES.flatMap((name) =>
+    [stack, slow].filter((s) => s !== undefined).map((s) => [name, summary(name, s)] as const),
+  )) {
     if (answers.length === 0) continue;
     writesSeen.push({ test: t.name, action, answers });
     const applied = answers.filter((answer) => !answer.startsWith('400 Throttling.User'));
@@ -59,10 +61,17 @@ async function finishTask(taskId: string): Promise<void> {
 
 describe('reads retry throttling and 5xx', () => {
   test('describe_task_info through throttling and a 500', async () => {
-    const scaled = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+    const scaled = await call(d.client, 'scale_nodepool', {
+      cluster_id: d.hangzhou.cluster_id,
+      nodepool_id: d.defaultPool.nodepool_id,
+      count: 1,
+    });
     stack.emulator.faults.inject({ kind: 'throttle', action: 'DescribeTaskInfo' });
     stack.emulator.faults.inject({ kind: 'server-error', action: 'DescribeTaskInfo' });
-    const result = await call(d.client, 'describe_task_info', { task_id: scaled.structuredContent.task_id, cluster_id: d.hangzhou.cluster_id });
+    const result = await call(d.client, 'describe_task_info', {
+      task_id: scaled.structuredContent.task_id,
+      cluster_id: d.hangzhou.cluster_id,
+    });
     assert.equal(result.isError, undefined, text(result));
     assert.deepEqual(summary('DescribeTaskInfo'), ['400 Throttling.User', '500 InternalError', '200']);
     await finishTask(scaled.structuredContent.task_id);
@@ -112,10 +121,17 @@ describe('reads retry answers they cannot read', () => {
   }
 
   test('describe_task_info through an HTML 502 and an empty 504', async () => {
-    const scaled = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+    const scaled = await call(d.client, 'scale_nodepool', {
+      cluster_id: d.hangzhou.cluster_id,
+      nodepool_id: d.defaultPool.nodepool_id,
+      count: 1,
+    });
     stack.emulator.faults.inject({ kind: 'html-502', action: 'DescribeTaskInfo' });
     stack.emulator.faults.inject({ kind: 'empty-504', action: 'DescribeTaskInfo' });
-    const result = await call(d.client, 'describe_task_info', { task_id: scaled.structuredContent.task_id, cluster_id: d.hangzhou.cluster_id });
+    const result = await call(d.client, 'describe_task_info', {
+      task_id: scaled.structuredContent.task_id,
+      cluster_id: d.hangzhou.cluster_id,
+    });
     assert.equal(result.isError, undefined, text(result));
     assert.deepEqual(summary('DescribeTaskInfo'), ['502 html-502', '504 empty-504', '200']);
     await finishTask(scaled.structuredContent.task_id);
@@ -125,7 +141,10 @@ describe('reads retry answers they cannot read', () => {
     stack.emulator.faults.inject({ kind: 'garbled-200', action: 'DescribeClusterNodes', times: 50 });
     const result = await call(d.client, 'list_nodes', { cluster_id: d.hangzhou.cluster_id });
     assert.equal(result.isError, true);
-    assert.match(text(result), /^Error UpstreamBadResponse: Alibaba Cloud's answer could not be read \(not JSON: .*\); asked 4 times\.\nHint: Retry shortly/);
+    assert.match(
+      text(result),
+      /^Error UpstreamBadResponse: Alibaba Cloud's answer could not be read \(not JSON: .*\); asked 4 times\.\nHint: Retry shortly/,
+    );
     assert.equal(stack.emulator.callLog.of('DescribeClusterNodes').length, 4, 'first attempt + 3 retries');
   });
 
@@ -143,7 +162,11 @@ describe('writes', () => {
     const tasksBefore = store.tasks.size;
     const desired = d.defaultPool.desired_size;
     stack.emulator.faults.inject({ kind: 'throttle', action: 'ScaleClusterNodePool', times: 2 });
-    const scaled = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 2 });
+    const scaled = await call(d.client, 'scale_nodepool', {
+      cluster_id: d.hangzhou.cluster_id,
+      nodepool_id: d.defaultPool.nodepool_id,
+      count: 2,
+    });
     assert.equal(scaled.isError, undefined, text(scaled));
     assert.deepEqual(summary('ScaleClusterNodePool'), ['400 Throttling.User', '400 Throttling.User', '200']);
     assert.equal(store.tasks.size, tasksBefore + 1, 'one task');
@@ -154,10 +177,20 @@ describe('writes', () => {
   test('scale_nodepool answered with a 500 is NOT re-sent: outcome unknown, with how to check', async () => {
     stack.emulator.faults.inject({ kind: 'server-error', action: 'ScaleClusterNodePool', times: 5 });
     const desired = d.defaultPool.desired_size;
-    const result = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+    const result = await call(d.client, 'scale_nodepool', {
+      cluster_id: d.hangzhou.cluster_id,
+      nodepool_id: d.defaultPool.nodepool_id,
+      count: 1,
+    });
     assert.equal(result.isError, true);
-    assert.match(text(result), /^Error OutcomeUnknown: The request to add 1 node\(s\) to node pool np\w+ of cluster c\w+ was sent, but Alibaba Cloud answered HTTP 500 \(InternalError\)\. It may or may not have been applied, so it was NOT retried\./);
-    assert.match(text(result), new RegExp(`Hint: Do not repeat it blindly\\. Call list_nodepools .* desired size of ${desired + 1} \\(it was ${desired}\\)`));
+    assert.match(
+      text(result),
+      /^Error OutcomeUnknown: The request to add 1 node\(s\) to node pool np\w+ of cluster c\w+ was sent, but Alibaba Cloud answered HTTP 500 \(InternalError\)\. It may or may not have been applied, so it was NOT retried\./,
+    );
+    assert.match(
+      text(result),
+      new RegExp(`Hint: Do not repeat it blindly\\. Call list_nodepools .* desired size of ${desired + 1} \\(it was ${desired}\\)`),
+    );
     assert.deepEqual(summary('ScaleClusterNodePool'), ['500 InternalError'], 'sent exactly once');
   });
 
@@ -178,7 +211,11 @@ describe('writes', () => {
     stack.emulator.faults.inject({ kind: 'throttle', action: 'ScaleClusterNodePool', times: 50 });
     const desired = d.defaultPool.desired_size;
     const tasks = lifecycleOf(stack.emulator.world).tasks.size;
-    const result = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+    const result = await call(d.client, 'scale_nodepool', {
+      cluster_id: d.hangzhou.cluster_id,
+      nodepool_id: d.defaultPool.nodepool_id,
+      count: 1,
+    });
     assert.equal(result.isError, true);
     assert.match(
       text(result),
@@ -200,11 +237,18 @@ describe('writes', () => {
     test(`scale_nodepool answered with a ${kind} is sent once: outcome unknown (it was ${applied ? '' : 'not '}applied)`, async () => {
       stack.emulator.faults.inject({ kind, action: 'ScaleClusterNodePool', times: 5 });
       const desired = d.defaultPool.desired_size;
-      const result = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 2 });
+      const result = await call(d.client, 'scale_nodepool', {
+        cluster_id: d.hangzhou.cluster_id,
+        nodepool_id: d.defaultPool.nodepool_id,
+        count: 2,
+      });
       assert.equal(result.isError, true);
       assert.match(text(result), /^Error OutcomeUnknown: The request to add 2 node\(s\) to node pool np\w+ of cluster c\w+ was sent, but /);
       assert.match(text(result), pattern);
-      assert.match(text(result), /It may or may not have been applied, so it was NOT retried\.\nHint: Do not repeat it blindly\. Call list_nodepools/);
+      assert.match(
+        text(result),
+        /It may or may not have been applied, so it was NOT retried\.\nHint: Do not repeat it blindly\. Call list_nodepools/,
+      );
       assert.deepEqual(summary('ScaleClusterNodePool'), [`${status} ${kind}`], 'sent exactly once');
       assert.equal(d.defaultPool.desired_size, desired + (applied ? 2 : 0));
       if (applied) {
@@ -243,7 +287,10 @@ describe('a timeout after the write was sent', () => {
     const on = slow!;
 
     assert.equal(result.isError, true);
-    assert.match(text(result), /^Error OutcomeUnknown: The request to add 3 node\(s\) .* was sent, but no answer arrived in time\. It may or may not have been applied, so it was NOT retried\./);
+    assert.match(
+      text(result),
+      /^Error OutcomeUnknown: The request to add 3 node\(s\) .* was sent, but no answer arrived in time\. It may or may not have been applied, so it was NOT retried\./,
+    );
     assert.match(text(result), /list_nodepools/);
     // The call log records a call when it arrives: the held answer has not been written yet.
     const sent = on.emulator.callLog.of('ScaleClusterNodePool');
@@ -252,7 +299,10 @@ describe('a timeout after the write was sent', () => {
     assert.equal(sent[0]!.status, 0, 'no answer written yet');
     assert.equal(pool.desired_size, desired + 3, 'applied once');
     const check = await call(s.client, 'list_nodepools', { cluster_id: s.hangzhou.cluster_id });
-    assert.equal(check.structuredContent.nodepools.find((p: { nodepool_id: string }) => p.nodepool_id === pool.nodepool_id).desired_nodes, desired + 3);
+    assert.equal(
+      check.structuredContent.nodepools.find((p: { nodepool_id: string }) => p.nodepool_id === pool.nodepool_id).desired_nodes,
+      desired + 3,
+    );
     assert.equal(on.emulator.callLog.of('ScaleClusterNodePool').length, 1, 'still exactly once');
   });
 });

@@ -34,19 +34,36 @@ function assertRefusedBeforeAnyCall(result: { isError?: boolean; content: Array<
 describe('bounds and id shapes are enforced before any API call', () => {
   for (const count of [0, 501, 2.5]) {
     test(`scale_nodepool count ${count}`, async () => {
-      const result = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count });
+      const result = await call(d.client, 'scale_nodepool', {
+        cluster_id: d.hangzhou.cluster_id,
+        nodepool_id: d.defaultPool.nodepool_id,
+        count,
+      });
       assertRefusedBeforeAnyCall(result, /count: /);
     });
   }
 
   test('ids of the wrong shape', async () => {
-    assertRefusedBeforeAnyCall(await call(d.client, 'scale_nodepool', { cluster_id: 'prod-hangzhou', nodepool_id: d.defaultPool.nodepool_id, count: 1 }), /cluster_id: must be an ACK cluster id/);
-    assertRefusedBeforeAnyCall(await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: 'default-nodepool', count: 1 }), /nodepool_id: must be a node pool id/);
     assertRefusedBeforeAnyCall(
-      await call(d.client, 'remove_nodepool_nodes', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, instance_ids: ['10.0.1.11'] }),
+      await call(d.client, 'scale_nodepool', { cluster_id: 'prod-hangzhou', nodepool_id: d.defaultPool.nodepool_id, count: 1 }),
+      /cluster_id: must be an ACK cluster id/,
+    );
+    assertRefusedBeforeAnyCall(
+      await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: 'default-nodepool', count: 1 }),
+      /nodepool_id: must be a node pool id/,
+    );
+    assertRefusedBeforeAnyCall(
+      await call(d.client, 'remove_nodepool_nodes', {
+        cluster_id: d.hangzhou.cluster_id,
+        nodepool_id: d.defaultPool.nodepool_id,
+        instance_ids: ['10.0.1.11'],
+      }),
       /instance_ids\.0: must be an ECS instance id/,
     );
-    assertRefusedBeforeAnyCall(await call(d.client, 'describe_task_info', { task_id: '5faa48fb31b6b8078d000006' }), /task_id: must be an ACK task id/);
+    assertRefusedBeforeAnyCall(
+      await call(d.client, 'describe_task_info', { task_id: '5faa48fb31b6b8078d000006' }),
+      /task_id: must be an ACK task id/,
+    );
     assertRefusedBeforeAnyCall(
       await call(d.client, 'get_cluster_diagnosis_result', { cluster_id: d.hangzhou.cluster_id, diagnosis_id: '../x' }),
       /diagnosis_id: must be a diagnosis id/,
@@ -61,7 +78,10 @@ describe('bounds and id shapes are enforced before any API call', () => {
   });
 
   test('wait_seconds is bounded', async () => {
-    assertRefusedBeforeAnyCall(await call(d.client, 'describe_task_info', { task_id: 'T-5faa48fb31b6b8078d000006', wait_seconds: 121 }), /wait_seconds: /);
+    assertRefusedBeforeAnyCall(
+      await call(d.client, 'describe_task_info', { task_id: 'T-5faa48fb31b6b8078d000006', wait_seconds: 121 }),
+      /wait_seconds: /,
+    );
   });
 
   test('a diagnosis target that does not fit its type is refused with the expected shape', async () => {
@@ -75,7 +95,11 @@ describe('bounds and id shapes are enforced before any API call', () => {
       /missing name; unexpected field\(s\) node\. The target for diagnosis_type "node" must be exactly \{"name":"cn-hangzhou\.10\.0\.1\.11"\}/,
     );
     assertRefusedBeforeAnyCall(
-      await call(d.client, 'create_cluster_diagnosis', { ...base, diagnosis_type: 'network', target: { src: '10.0.1.11', dst: 'db', dport: 5432 } }),
+      await call(d.client, 'create_cluster_diagnosis', {
+        ...base,
+        diagnosis_type: 'network',
+        target: { src: '10.0.1.11', dst: 'db', dport: 5432 },
+      }),
       /dst must be an IP address.*\{"src":"10\.0\.1\.11","dst":"10\.0\.2\.12","dport":"443","protocol":"tcp"\}/,
     );
     assertRefusedBeforeAnyCall(
@@ -101,7 +125,10 @@ describe('bounds and id shapes are enforced before any API call', () => {
     assert.equal(stored.type, 'network');
     assert.deepEqual(stored.target, { src: '10.0.1.11', dst: '10.0.2.12', dport: '443' });
     assert.equal(typeof stored.target.dport, 'string');
-    assert.deepEqual(actions(stack).filter((a) => a !== 'DescribeClusterDetail'), ['CreateClusterDiagnosis']);
+    assert.deepEqual(
+      actions(stack).filter((a) => a !== 'DescribeClusterDetail'),
+      ['CreateClusterDiagnosis'],
+    );
   });
 });
 
@@ -123,19 +150,26 @@ describe('requests ACK would refuse', () => {
           `${foreign.instance_id} \\(in node pool ${d.gpuPool.nodepool_id}\\), i-bp1doesnotexist0000 \\(not a node of this cluster\\)\\. Nothing was removed\\.`,
       ),
     );
-    assert.ok(!text(result).includes(own.instance_id), 'the pool\'s own instance is not named');
+    assert.ok(!text(result).includes(own.instance_id), "the pool's own instance is not named");
     assert.match(text(result), /Hint: list_nodes/);
     // One membership check, filtered by the instance ids, and no removal.
     const checks = stack.emulator.callLog.of('DescribeClusterNodes');
     assert.equal(checks.length, 1);
     assert.equal(checks[0]!.query.instanceIds, [own.instance_id, foreign.instance_id, 'i-bp1doesnotexist0000'].join(','));
     assert.equal(checks[0]!.query.nodepool_id, undefined);
-    assert.deepEqual(actions(stack).filter((a) => a !== 'DescribeClusterDetail'), ['DescribeClusterNodes']);
+    assert.deepEqual(
+      actions(stack).filter((a) => a !== 'DescribeClusterDetail'),
+      ['DescribeClusterNodes'],
+    );
     assert.equal(d.hangzhou.nodes.length, before);
   });
 
   test('a node pool the cluster does not have', async () => {
-    const result = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: `np${'0'.repeat(32)}`, count: 1 });
+    const result = await call(d.client, 'scale_nodepool', {
+      cluster_id: d.hangzhou.cluster_id,
+      nodepool_id: `np${'0'.repeat(32)}`,
+      count: 1,
+    });
     assert.equal(result.isError, true);
     assert.match(text(result), /Error ErrorNodePoolNotFound: Cluster .* has no node pool np0+\./);
     assert.match(text(result), /Its node pools are: .*default-nodepool.*gpu-pool.*Nothing was changed/);
@@ -147,29 +181,53 @@ describe('requests ACK would refuse', () => {
     assert.equal(result.isError, true);
     assert.match(text(result), /Error ErrorTaskNotFound: The specified task T-0+ does not exist\./);
     assert.match(text(result), /Hint: Check the task id .* visible only to the Alibaba Cloud account that started it/);
-    assert.deepEqual(stack.emulator.callLog.of('DescribeTaskInfo').map((r) => r.endpoint), ['cn-hangzhou'], "asked at the cluster's regional endpoint");
+    assert.deepEqual(
+      stack.emulator.callLog.of('DescribeTaskInfo').map((r) => r.endpoint),
+      ['cn-hangzhou'],
+      "asked at the cluster's regional endpoint",
+    );
   });
 
   test('a task looked up without cluster_id goes to the central endpoint, and the hint says to pass cluster_id', async () => {
     const result = await call(d.client, 'describe_task_info', { task_id: 'T-000000000000000000000000' });
     assert.match(text(result), /Error ErrorTaskNotFound: /);
-    assert.match(text(result), /pass the cluster_id of the cluster it runs on \(without cluster_id or region it is looked up in the region of X-Aliyun-Region or the server's DEFAULT_REGION, else at the central endpoint\)/);
-    assert.deepEqual(stack.emulator.callLog.of('DescribeTaskInfo').map((r) => r.endpoint), ['central']);
+    assert.match(
+      text(result),
+      /pass the cluster_id of the cluster it runs on \(without cluster_id or region it is looked up in the region of X-Aliyun-Region or the server's DEFAULT_REGION, else at the central endpoint\)/,
+    );
+    assert.deepEqual(
+      stack.emulator.callLog.of('DescribeTaskInfo').map((r) => r.endpoint),
+      ['central'],
+    );
   });
 
   test('a task of another region asked at the wrong regional endpoint is not found there', async () => {
     lifecycleOf(stack.emulator.world).held = true;
-    const scaled = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+    const scaled = await call(d.client, 'scale_nodepool', {
+      cluster_id: d.hangzhou.cluster_id,
+      nodepool_id: d.defaultPool.nodepool_id,
+      count: 1,
+    });
     assert.equal(scaled.isError, undefined, text(scaled));
     const elsewhere = await call(d.client, 'describe_task_info', { task_id: scaled.structuredContent.task_id, region: 'cn-beijing' });
     assert.match(text(elsewhere), /Error ErrorTaskNotFound: .*\nHint: .*pass the cluster_id/);
     lifecycleOf(stack.emulator.world).held = false;
-    const own = await call(d.client, 'describe_task_info', { task_id: scaled.structuredContent.task_id, cluster_id: d.hangzhou.cluster_id, wait_seconds: 60 });
+    const own = await call(d.client, 'describe_task_info', {
+      task_id: scaled.structuredContent.task_id,
+      cluster_id: d.hangzhou.cluster_id,
+      wait_seconds: 60,
+    });
     assert.equal(own.structuredContent.state, 'success');
-    assert.deepEqual(stack.emulator.callLog.of('DescribeTaskInfo').map((r) => r.endpoint).slice(0, 2), ['cn-beijing', 'cn-hangzhou']);
+    assert.deepEqual(
+      stack.emulator.callLog
+        .of('DescribeTaskInfo')
+        .map((r) => r.endpoint)
+        .slice(0, 2),
+      ['cn-beijing', 'cn-hangzhou'],
+    );
   });
 
-  test('another account\'s cluster is not found, and nothing is sent to it', async () => {
+  test("another account's cluster is not found, and nothing is sent to it", async () => {
     const foreign = d.other.clusters[0]!;
     const pool = foreign.nodepools[0]!;
     const desired = pool.desired_size;
@@ -187,9 +245,13 @@ describe('requests ACK would refuse', () => {
     assert.equal(stack.emulator.callLog.of('ScaleClusterNodePool').length, 0);
   });
 
-  test('another account\'s task and diagnosis are not found', async () => {
+  test("another account's task and diagnosis are not found", async () => {
     const foreign = d.other.clusters[0]!;
-    const theirs = await call(otherClient, 'scale_nodepool', { cluster_id: foreign.cluster_id, nodepool_id: foreign.nodepools[0]!.nodepool_id, count: 1 });
+    const theirs = await call(otherClient, 'scale_nodepool', {
+      cluster_id: foreign.cluster_id,
+      nodepool_id: foreign.nodepools[0]!.nodepool_id,
+      count: 1,
+    });
     assert.equal(theirs.isError, undefined, text(theirs));
     const seen = await call(d.client, 'describe_task_info', { task_id: theirs.structuredContent.task_id });
     assert.match(text(seen), /Error ErrorTaskNotFound: /);
@@ -207,20 +269,30 @@ describe('requests ACK would refuse', () => {
     assert.equal(owner.structuredContent.state, 'success');
   });
 
-  test('a region that is not the cluster\'s is refused before anything is changed', async () => {
+  test("a region that is not the cluster's is refused before anything is changed", async () => {
     const desired = d.defaultPool.desired_size;
     const base = { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id };
     // cn-beijing's own endpoint does not know a Hangzhou cluster.
     const atBeijing = await call(d.client, 'scale_nodepool', { ...base, count: 1, region: 'cn-beijing' });
-    assert.match(text(atBeijing), /^Error ErrorClusterNotFound: .*\nHint: .*If you passed a region \(argument or X-Aliyun-Region\), it must be the cluster's own: omit it/);
+    assert.match(
+      text(atBeijing),
+      /^Error ErrorClusterNotFound: .*\nHint: .*If you passed a region \(argument or X-Aliyun-Region\), it must be the cluster's own: omit it/,
+    );
     // cn-shanghai has no endpoint of its own here: the call goes to CS_ENDPOINT, whose answer names the cluster's region.
     const atShanghai = await call(d.client, 'scale_nodepool', { ...base, count: 1, region: 'cn-shanghai' });
-    assert.match(text(atShanghai), /^Error ClusterRegionMismatch: ACK reports cluster c\w+ in region cn-hangzhou, but this call used region cn-shanghai \(from the region argument\)\./);
+    assert.match(
+      text(atShanghai),
+      /^Error ClusterRegionMismatch: ACK reports cluster c\w+ in region cn-hangzhou, but this call used region cn-shanghai \(from the region argument\)\./,
+    );
     assert.match(text(atShanghai), /Hint: Omit the region .* or pass region cn-hangzhou\. Nothing was changed\./);
     const node = poolNodes(d.hangzhou, d.defaultPool).find((n) => n.state === 'running')!;
     const removal = await call(d.client, 'remove_nodepool_nodes', { ...base, instance_ids: [node.instance_id], region: 'cn-shanghai' });
     assert.match(text(removal), /^Error ClusterRegionMismatch: .*used region cn-shanghai/);
-    assert.equal(stack.emulator.callLog.of('ScaleClusterNodePool').length + stack.emulator.callLog.of('RemoveNodePoolNodes').length, 0, 'no write was sent');
+    assert.equal(
+      stack.emulator.callLog.of('ScaleClusterNodePool').length + stack.emulator.callLog.of('RemoveNodePoolNodes').length,
+      0,
+      'no write was sent',
+    );
     assert.equal(d.defaultPool.desired_size, desired);
     assert.equal(node.state, 'running');
   });
@@ -228,7 +300,11 @@ describe('requests ACK would refuse', () => {
   test('a RAM identity without the permission is refused by ACK and nothing changes', async () => {
     const limited = await stack.client(callerHeaders(d.account.accessKeys[1]!));
     const desired = d.defaultPool.desired_size;
-    const result = await call(limited, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+    const result = await call(limited, 'scale_nodepool', {
+      cluster_id: d.hangzhou.cluster_id,
+      nodepool_id: d.defaultPool.nodepool_id,
+      count: 1,
+    });
     // ACK's own answer (ACK API enhances user authentication): 403 StatusForbidden naming the RAM action.
     assert.match(text(result), /^Error StatusForbidden: RAM policy Forbidden for action cs:ScaleClusterNodePool\n/);
     assert.match(text(result), /\nHint: The RAM identity lacks permission for cs:ScaleClusterNodePool: grant it in RAM/);

@@ -25,7 +25,11 @@ before(async () => {
 after(() => stack.close());
 
 async function call(client: Client, name: string, args: Record<string, unknown>) {
-  const result = (await client.callTool({ name, arguments: args })) as unknown as { isError?: boolean; content: Array<{ text: string }>; structuredContent: any };
+  const result = (await client.callTool({ name, arguments: args })) as unknown as {
+    isError?: boolean;
+    content: Array<{ text: string }>;
+    structuredContent: any;
+  };
   assert.equal(result.isError, undefined, result.content[0]?.text);
   return result.structuredContent;
 }

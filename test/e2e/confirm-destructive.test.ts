@@ -26,7 +26,12 @@ const cluster = (s: Stack) => s.emulator.world.accounts[0]!.clusters[0]!;
 const headersOf = (s: Stack) => callerHeaders(s.emulator.world.accounts[0]!.accessKeys[0]!);
 
 /** A 2026-07-28 tools/call; `elicitation` declares the client can ask its user. */
-async function modernCall(s: Stack, name: string, args: Record<string, unknown>, options: { elicitation: boolean; retry?: Record<string, unknown> }) {
+async function modernCall(
+  s: Stack,
+  name: string,
+  args: Record<string, unknown>,
+  options: { elicitation: boolean; retry?: Record<string, unknown> },
+) {
   const capabilities = options.elicitation ? { elicitation: { form: {} } } : {};
   const meta = { 'io.modelcontextprotocol/protocolVersion': REVISION, 'io.modelcontextprotocol/clientCapabilities': capabilities };
   const body = { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args, ...options.retry, _meta: meta } };
@@ -58,7 +63,10 @@ describe('CONFIRM_DESTRUCTIVE=when-supported (default)', () => {
     assert.equal(asked.resultType, 'input_required', JSON.stringify(asked));
     const request = asked.inputRequests.confirm;
     assert.equal(request.method, 'elicitation/create');
-    assert.equal(request.params.message, `Confirm this change:\nAdd 2 node(s) to node pool ${pool.nodepool_id} of ACK cluster ${args.cluster_id}. New ECS instances are created and billed.`);
+    assert.equal(
+      request.params.message,
+      `Confirm this change:\nAdd 2 node(s) to node pool ${pool.nodepool_id} of ACK cluster ${args.cluster_id}. New ECS instances are created and billed.`,
+    );
     assert.deepEqual(request.params.requestedSchema.required, ['confirm']);
     assert.equal(scaleCalls(stack), 0, 'nothing sent before the user confirmed');
 
@@ -74,7 +82,10 @@ describe('CONFIRM_DESTRUCTIVE=when-supported (default)', () => {
     const args = { cluster_id: cluster(stack).cluster_id, nodepool_id: pool.nodepool_id, count: 1 };
     const asked = await modernCall(stack, 'scale_nodepool', args, { elicitation: true });
     for (const answer of [{ action: 'accept', content: { confirm: false } }, { action: 'decline' }, { action: 'cancel' }]) {
-      const result = await modernCall(stack, 'scale_nodepool', args, { elicitation: true, retry: { inputResponses: { confirm: answer }, requestState: asked.requestState } });
+      const result = await modernCall(stack, 'scale_nodepool', args, {
+        elicitation: true,
+        retry: { inputResponses: { confirm: answer }, requestState: asked.requestState },
+      });
       assert.equal(result.isError, true, JSON.stringify(answer));
       assert.match(result.content[0].text, /^Error NotConfirmed: The user did not confirm the change, so scale_nodepool changed nothing\./);
     }
@@ -89,7 +100,10 @@ describe('CONFIRM_DESTRUCTIVE=when-supported (default)', () => {
     const id = cluster(stack).cluster_id;
     const write = await modernCall(stack, 'kubectl', { cluster_id: id, command: 'delete pod web-1 -n shop' }, { elicitation: true });
     assert.equal(write.resultType, 'input_required');
-    assert.equal(write.inputRequests.confirm.params.message, `Confirm this change:\nRun on ACK cluster ${id}: kubectl delete pod web-1 -n shop`);
+    assert.equal(
+      write.inputRequests.confirm.params.message,
+      `Confirm this change:\nRun on ACK cluster ${id}: kubectl delete pod web-1 -n shop`,
+    );
     const read = await modernCall(stack, 'kubectl', { cluster_id: id, command: 'get pods -A' }, { elicitation: true });
     assert.equal(read.resultType, 'complete');
   });
@@ -101,7 +115,10 @@ describe('CONFIRM_DESTRUCTIVE=when-supported (default)', () => {
     const modern = await modernCall(stack, 'scale_nodepool', args, { elicitation: false });
     assert.notEqual(modern.isError, true, JSON.stringify(modern.content));
     const other = { cluster_id: second!.cluster_id, nodepool_id: second!.nodepools[0]!.nodepool_id, count: 1 };
-    const legacy = await stack.post({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'scale_nodepool', arguments: other } }, headersOf(stack));
+    const legacy = await stack.post(
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'scale_nodepool', arguments: other } },
+      headersOf(stack),
+    );
     assert.notEqual(legacy.body.result.isError, true, legacy.text);
   });
 });
@@ -110,13 +127,22 @@ describe('CONFIRM_DESTRUCTIVE=always', () => {
   test('clients that cannot confirm are refused before anything is sent; reads run', async () => {
     const pool = cluster(always).nodepools[0]!;
     const args = { cluster_id: cluster(always).cluster_id, nodepool_id: pool.nodepool_id, count: 1 };
-    const legacy = await always.post({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'scale_nodepool', arguments: args } }, headersOf(always));
+    const legacy = await always.post(
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'scale_nodepool', arguments: args } },
+      headersOf(always),
+    );
     assert.equal(legacy.body.result.isError, true);
-    assert.match(legacy.body.result.content[0].text, /^Error ConfirmationRequired: scale_nodepool changes the cluster, .* Nothing was changed\.\nHint: Use a client that supports elicitation/);
+    assert.match(
+      legacy.body.result.content[0].text,
+      /^Error ConfirmationRequired: scale_nodepool changes the cluster, .* Nothing was changed\.\nHint: Use a client that supports elicitation/,
+    );
     const modern = await modernCall(always, 'scale_nodepool', args, { elicitation: false });
     assert.match(modern.content[0].text, /^Error ConfirmationRequired/);
     assert.equal(scaleCalls(always), 0);
-    const read = await always.post({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_nodepools', arguments: { cluster_id: args.cluster_id } } }, headersOf(always));
+    const read = await always.post(
+      { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_nodepools', arguments: { cluster_id: args.cluster_id } } },
+      headersOf(always),
+    );
     assert.notEqual(read.body.result.isError, true);
   });
 

@@ -33,7 +33,12 @@ function addStsKey(lifetimeMs: number): AccessKey {
 
 async function kubectl(headers: Record<string, string>, target: Stack = stack) {
   const response = await target.post(
-    { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command: 'get ns' } } },
+    {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command: 'get ns' } },
+    },
     headers,
   );
   const result = response.body.result as { isError?: boolean; content: Array<{ text: string }> };
@@ -84,7 +89,7 @@ describe('the security token is part of the identity', () => {
 });
 
 describe('no cached entry outlives its credential', () => {
-  test('a caller\'s STS key (expiry unknown): a kubeconfig is reused for STS_CACHE_MAX_SECONDS at most; once the token expired, the next fetch is refused', async (t) => {
+  test("a caller's STS key (expiry unknown): a kubeconfig is reused for STS_CACHE_MAX_SECONDS at most; once the token expired, the next fetch is refused", async (t) => {
     const tick = clock(t);
     const key = addStsKey(8 * MINUTE);
     assert.equal((await kubectl(callerHeaders(key))).isError, false);
@@ -101,7 +106,7 @@ describe('no cached entry outlives its credential', () => {
     assert.match(expired.text, /^Error InvalidSecurityToken\.Expired/);
   });
 
-  test('an AccessKey without a token keeps its kubeconfig for the kubeconfig\'s own lifetime', async (t) => {
+  test("an AccessKey without a token keeps its kubeconfig for the kubeconfig's own lifetime", async (t) => {
     const tick = clock(t);
     const key = account.accessKeys[0]!;
     assert.equal((await kubectl(callerHeaders(key))).isError, false);
@@ -111,12 +116,19 @@ describe('no cached entry outlives its credential', () => {
     assert.equal(kubeconfigFetches(), fetched);
   });
 
-  test('the default chain\'s STS credential (expiry known): entries last until a minute before it expires, then Alibaba Cloud decides', async (t) => {
+  test("the default chain's STS credential (expiry known): entries last until a minute before it expires, then Alibaba Cloud decides", async (t) => {
     const key = addStsKey(12 * MINUTE);
     const chained = await startStack({
       emulator: { world: stack.emulator.world },
       env: { CREDENTIAL_SOURCES: 'default' },
-      defaultChain: { get: async () => ({ accessKeyId: key.accessKeyId, accessKeySecret: key.accessKeySecret, securityToken: key.securityToken, expiresAt: key.expiresAt }) },
+      defaultChain: {
+        get: async () => ({
+          accessKeyId: key.accessKeyId,
+          accessKeySecret: key.accessKeySecret,
+          securityToken: key.securityToken,
+          expiresAt: key.expiresAt,
+        }),
+      },
     });
     try {
       const tick = clock(t);

@@ -47,13 +47,23 @@ before(async () => {
 after(() => stack.close());
 
 async function callListClusters(headers: Record<string, string>) {
-  const response = await stack.post({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_clusters', arguments: {} } }, headers);
-  return response.body.result as { isError?: boolean; content: Array<{ text: string }>; structuredContent?: { clusters: Array<{ cluster_id: string }> } };
+  const response = await stack.post(
+    { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_clusters', arguments: {} } },
+    headers,
+  );
+  return response.body.result as {
+    isError?: boolean;
+    content: Array<{ text: string }>;
+    structuredContent?: { clusters: Array<{ cluster_id: string }> };
+  };
 }
 
 describe('credential errors are clear and name no secret', () => {
   test('an unknown AccessKey id → InvalidAccessKeyId.NotFound with a hint', async () => {
-    const result = await callListClusters({ 'x-aliyun-access-key-id': 'LTAI5tNoSuchKeyAtAll0000', 'x-aliyun-access-key-secret': 'whatever-secret-value-0000' });
+    const result = await callListClusters({
+      'x-aliyun-access-key-id': 'LTAI5tNoSuchKeyAtAll0000',
+      'x-aliyun-access-key-secret': 'whatever-secret-value-0000',
+    });
     assert.equal(result.isError, true);
     assert.match(result.content[0]!.text, /^Error InvalidAccessKeyId\.NotFound/);
     assert.match(result.content[0]!.text, /Hint: .*X-Aliyun-Access-Key-Id/);
@@ -79,7 +89,10 @@ describe('credential errors are clear and name no secret', () => {
   });
 
   test('an STS key without its token → InvalidSecurityToken.Malformed', async () => {
-    const result = await callListClusters({ 'x-aliyun-access-key-id': demoSts.accessKeyId, 'x-aliyun-access-key-secret': demoSts.accessKeySecret });
+    const result = await callListClusters({
+      'x-aliyun-access-key-id': demoSts.accessKeyId,
+      'x-aliyun-access-key-secret': demoSts.accessKeySecret,
+    });
     assert.match(result.content[0]!.text, /^Error InvalidSecurityToken\.Malformed/);
   });
 
@@ -92,7 +105,10 @@ describe('credential errors are clear and name no secret', () => {
   test('a valid STS key and token work and the token reaches the wire', async () => {
     const result = await callListClusters(callerHeaders(demoSts));
     assert.equal(result.isError, undefined);
-    assert.deepEqual(result.structuredContent!.clusters.map((c) => c.cluster_id), [accounts.sts.clusters[0]!.cluster_id]);
+    assert.deepEqual(
+      result.structuredContent!.clusters.map((c) => c.cluster_id),
+      [accounts.sts.clusters[0]!.cluster_id],
+    );
     const last = stack.emulator.callLog.records.at(-1)!;
     assert.equal(last.accessKeyId, demoSts.accessKeyId);
     assert.equal(last.status, 200);
@@ -105,7 +121,7 @@ describe('credential errors are clear and name no secret', () => {
 });
 
 describe('tenants are isolated', () => {
-  test('another account\'s cluster is not found, with a hint about which account the keys belong to', async () => {
+  test("another account's cluster is not found, with a hint about which account the keys belong to", async () => {
     const otherCluster = stack.emulator.world.accounts[1]!.clusters[0]!.cluster_id;
     const response = await stack.post(
       { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_nodepools', arguments: { cluster_id: otherCluster } } },
@@ -116,7 +132,7 @@ describe('tenants are isolated', () => {
     assert.match(response.body.result.content[0].text, /which Alibaba Cloud account/);
   });
 
-  test('60 concurrent calls with three tenants\' keys: each sees only its own cluster, each upstream call signed by its own key, exact counts per key', async () => {
+  test("60 concurrent calls with three tenants' keys: each sees only its own cluster, each upstream call signed by its own key, exact counts per key", async () => {
     const tenants = [
       { key: demo, account: accounts.demo },
       { key: demoSts, account: accounts.sts },
@@ -148,8 +164,12 @@ describe('tenants are isolated', () => {
       for (const record of signed) {
         counts[record.action] = (counts[record.action] ?? 0) + 1;
         assert.equal(record.status, 200, `${record.action} signed by ${record.accessKeyId} failed`);
-        assert.equal(record.accountId, tenant.account.accountId, 'authenticated as the key\'s own account');
-        assert.equal(/\/clusters\/([^/]+)/.exec(record.path)?.[1], tenant.account.clusters[0]!.cluster_id, 'each key only ever asked about its own cluster');
+        assert.equal(record.accountId, tenant.account.accountId, "authenticated as the key's own account");
+        assert.equal(
+          /\/clusters\/([^/]+)/.exec(record.path)?.[1],
+          tenant.account.clusters[0]!.cluster_id,
+          'each key only ever asked about its own cluster',
+        );
       }
       // The region lookup is cached per identity: one DescribeClusterDetail per key, not per call.
       assert.deepEqual(counts, { DescribeClusterDetail: 1, DescribeClusterNodePools: 20 }, tenant.account.name);
@@ -167,7 +187,11 @@ describe('no secret leaks', () => {
       env: { MCP_AUTH_TOKENS: `viewer:${readOnly}:read-only,ops:${ops}`, CREDENTIAL_SOURCES: 'caller,function', TRUST_FC_HEADERS: 'true' },
     });
     try {
-      const fcHeaders = { 'x-fc-access-key-id': 'STS.NTFcRoleSession00099', 'x-fc-access-key-secret': fcSecret, 'x-fc-security-token': fcToken };
+      const fcHeaders = {
+        'x-fc-access-key-id': 'STS.NTFcRoleSession00099',
+        'x-fc-access-key-secret': fcSecret,
+        'x-fc-security-token': fcToken,
+      };
       const listed = await fcStack.post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, { authorization: `Bearer ${readOnly}` });
       assert.ok(listed.body.result.tools.length > 0);
       const called = await fcStack.post(
@@ -185,14 +209,20 @@ describe('no secret leaks', () => {
 
   test('nothing any stack of this process logged or answered contains a secret or token the tests used', async () => {
     const volume = capturedVolume();
-    assert.ok(volume.responses > 60 && volume.logs > 10 && volume.secrets > 8, `the scan has material to look at: ${JSON.stringify(volume)}`);
+    assert.ok(
+      volume.responses > 60 && volume.logs > 10 && volume.secrets > 8,
+      `the scan has material to look at: ${JSON.stringify(volume)}`,
+    );
     assert.deepEqual(await findSecretLeaks(), []);
   });
 
   test('the scan finds a leaked secret in any form a line or answer may hold it, and a bare AccessKey id in a log line (it can fail)', () => {
     const secret = 'Quote"And\\Backslash-Secret-0001';
     const leaks = secretsIn(
-      { logs: [JSON.stringify({ message: `signed with ${secret}` }), 'key LTAI5tDemoAccessKeyId001'], responses: [`{"text":"token ${TEST_TOKEN}"}`] },
+      {
+        logs: [JSON.stringify({ message: `signed with ${secret}` }), 'key LTAI5tDemoAccessKeyId001'],
+        responses: [`{"text":"token ${TEST_TOKEN}"}`],
+      },
       [secret, TEST_TOKEN, 'x'],
       ['LTAI5tDemoAccessKeyId001', 'LTAI5tOtherTenantKey0003'],
     );

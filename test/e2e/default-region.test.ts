@@ -17,7 +17,11 @@ before(async () => {
   stack = await startAckStack({ DEFAULT_REGION: 'cn-hangzhou' });
   d = await demo(stack);
   lifecycleOf(stack.emulator.world).held = true;
-  const scaled = await call(d.client, 'scale_nodepool', { cluster_id: d.hangzhou.cluster_id, nodepool_id: d.defaultPool.nodepool_id, count: 1 });
+  const scaled = await call(d.client, 'scale_nodepool', {
+    cluster_id: d.hangzhou.cluster_id,
+    nodepool_id: d.defaultPool.nodepool_id,
+    count: 1,
+  });
   assert.equal(scaled.isError, undefined, text(scaled));
   taskId = scaled.structuredContent.task_id;
 });
@@ -27,7 +31,7 @@ beforeEach(() => stack.emulator.callLog.clear());
 const taskEndpoints = () => stack.emulator.callLog.of('DescribeTaskInfo').map((record) => record.endpoint);
 
 describe('DEFAULT_REGION', () => {
-  test('a task looked up by id alone goes to the default region\'s endpoint, where it is found', async () => {
+  test("a task looked up by id alone goes to the default region's endpoint, where it is found", async () => {
     const result = await call(d.client, 'describe_task_info', { task_id: taskId });
     assert.equal(result.isError, undefined, text(result));
     assert.equal(result.structuredContent.task_id, taskId);
@@ -43,18 +47,27 @@ describe('DEFAULT_REGION', () => {
     assert.deepEqual(taskEndpoints(), ['cn-beijing', 'cn-beijing']);
   });
 
-  test('a cluster id still finds the cluster\'s own region', async () => {
+  test("a cluster id still finds the cluster's own region", async () => {
     const beijing = d.account.clusters.find((cluster) => cluster.region_id === 'cn-beijing')!;
     const result = await call(d.client, 'list_nodepools', { cluster_id: beijing.cluster_id });
     assert.equal(result.isError, undefined, text(result));
     assert.equal(result.structuredContent.region_id, 'cn-beijing');
-    assert.deepEqual(stack.emulator.callLog.of('DescribeClusterNodePools').map((record) => record.endpoint), ['cn-beijing']);
+    assert.deepEqual(
+      stack.emulator.callLog.of('DescribeClusterNodePools').map((record) => record.endpoint),
+      ['cn-beijing'],
+    );
   });
 
   test('is not a filter: list_clusters still lists the clusters of every region', async () => {
     const result = await call(d.client, 'list_clusters', {});
     assert.equal(result.isError, undefined, text(result));
-    assert.deepEqual(new Set(result.structuredContent.clusters.map((cluster: { region_id: string }) => cluster.region_id)), new Set(['cn-hangzhou', 'cn-beijing']));
-    assert.deepEqual(stack.emulator.callLog.of('DescribeClustersV1').map((record) => record.endpoint), ['central']);
+    assert.deepEqual(
+      new Set(result.structuredContent.clusters.map((cluster: { region_id: string }) => cluster.region_id)),
+      new Set(['cn-hangzhou', 'cn-beijing']),
+    );
+    assert.deepEqual(
+      stack.emulator.callLog.of('DescribeClustersV1').map((record) => record.endpoint),
+      ['central'],
+    );
   });
 });

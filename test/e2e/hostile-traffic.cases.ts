@@ -27,7 +27,14 @@ import { readFileSync } from 'node:fs';
 
 export type Tenant = 'demo' | 'demo-sts' | 'demo-sts-expired' | 'demo-sts-bogus' | 'other' | 'none';
 export const TENANTS: readonly Tenant[] = ['demo', 'demo-sts', 'demo-sts-expired', 'demo-sts-bogus', 'other', 'none'];
-export const PROXY_STAGES = ['connect-reset', 'tls-reset', 'request-line-reset', 'after-401-reset', 'upgrade-reset', 'upgrade-401-reset'] as const;
+export const PROXY_STAGES = [
+  'connect-reset',
+  'tls-reset',
+  'request-line-reset',
+  'after-401-reset',
+  'upgrade-reset',
+  'upgrade-401-reset',
+] as const;
 export type ProxyStage = (typeof PROXY_STAGES)[number];
 
 export interface Expectation {
@@ -67,43 +74,46 @@ function fail(line: number, message: string): never {
 export function loadCorpus(path: URL): HostileCase[] {
   const cases: HostileCase[] = [];
   const ids = new Set<string>();
-  readFileSync(path, 'utf8').split('\n').forEach((text, index) => {
-    const line = index + 1;
-    if (!text.trim() || text.trim().startsWith('//')) return;
-    let raw: Record<string, any>;
-    try {
-      raw = JSON.parse(text) as Record<string, any>;
-    } catch (error) {
-      fail(line, `not JSON (${(error as Error).message})`);
-    }
-    for (const key of Object.keys(raw)) if (!KEYS.has(key)) fail(line, `unknown field "${key}"`);
-    if (typeof raw.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(raw.id)) fail(line, 'id must be kebab-case');
-    if (ids.has(raw.id)) fail(line, `id "${raw.id}" is used twice`);
-    ids.add(raw.id);
-    const kinds = ['tool', 'http', 'proxy'].filter((kind) => raw[kind] !== undefined);
-    if (kinds.length !== 1) fail(line, 'give exactly one of tool, http, proxy');
-    const tenant = raw.tenant ?? 'demo';
-    if (!TENANTS.includes(tenant)) fail(line, `tenant must be one of ${TENANTS.join(', ')}`);
-    if (raw.proxy && !PROXY_STAGES.includes(raw.proxy.stage)) fail(line, `proxy.stage must be one of ${PROXY_STAGES.join(', ')}`);
-    const expect = raw.expect as Expectation | undefined;
-    if (!expect || typeof expect !== 'object' || Object.keys(expect).length === 0) fail(line, 'expect is required');
-    if (raw.after !== undefined && !(Array.isArray(raw.after) && raw.after.every((id: unknown) => typeof id === 'string'))) fail(line, 'after is a list of ids');
-    cases.push({
-      id: raw.id,
-      about: raw.about,
-      tenant,
-      tool: raw.tool,
-      args: raw.args ?? {},
-      headers: raw.headers ?? {},
-      http: raw.http,
-      proxy: raw.proxy,
-      repeat: raw.repeat ?? 1,
-      after: raw.after ?? [],
-      deadlineMs: raw.deadlineMs ?? 60_000,
-      expect,
-      line,
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((text, index) => {
+      const line = index + 1;
+      if (!text.trim() || text.trim().startsWith('//')) return;
+      let raw: Record<string, any>;
+      try {
+        raw = JSON.parse(text) as Record<string, any>;
+      } catch (error) {
+        fail(line, `not JSON (${(error as Error).message})`);
+      }
+      for (const key of Object.keys(raw)) if (!KEYS.has(key)) fail(line, `unknown field "${key}"`);
+      if (typeof raw.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(raw.id)) fail(line, 'id must be kebab-case');
+      if (ids.has(raw.id)) fail(line, `id "${raw.id}" is used twice`);
+      ids.add(raw.id);
+      const kinds = ['tool', 'http', 'proxy'].filter((kind) => raw[kind] !== undefined);
+      if (kinds.length !== 1) fail(line, 'give exactly one of tool, http, proxy');
+      const tenant = raw.tenant ?? 'demo';
+      if (!TENANTS.includes(tenant)) fail(line, `tenant must be one of ${TENANTS.join(', ')}`);
+      if (raw.proxy && !PROXY_STAGES.includes(raw.proxy.stage)) fail(line, `proxy.stage must be one of ${PROXY_STAGES.join(', ')}`);
+      const expect = raw.expect as Expectation | undefined;
+      if (!expect || typeof expect !== 'object' || Object.keys(expect).length === 0) fail(line, 'expect is required');
+      if (raw.after !== undefined && !(Array.isArray(raw.after) && raw.after.every((id: unknown) => typeof id === 'string')))
+        fail(line, 'after is a list of ids');
+      cases.push({
+        id: raw.id,
+        about: raw.about,
+        tenant,
+        tool: raw.tool,
+        args: raw.args ?? {},
+        headers: raw.headers ?? {},
+        http: raw.http,
+        proxy: raw.proxy,
+        repeat: raw.repeat ?? 1,
+        after: raw.after ?? [],
+        deadlineMs: raw.deadlineMs ?? 60_000,
+        expect,
+        line,
+      });
     });
-  });
   for (const entry of cases) for (const id of entry.after) if (!ids.has(id)) fail(entry.line, `after names an unknown id "${id}"`);
   return cases;
 }
@@ -116,11 +126,14 @@ export interface Placeholders {
 }
 
 function substitute(text: string, values: Placeholders): string {
-  return text.replace(/\$\{(cluster|account):([a-z0-9-]+)\}|\$\{marker\}/g, (_match, kind: string | undefined, name: string | undefined) => {
-    if (kind === 'cluster') return values.cluster(name!);
-    if (kind === 'account') return values.account(name!);
-    return values.marker;
-  });
+  return text.replace(
+    /\$\{(cluster|account):([a-z0-9-]+)\}|\$\{marker\}/g,
+    (_match, kind: string | undefined, name: string | undefined) => {
+      if (kind === 'cluster') return values.cluster(name!);
+      if (kind === 'account') return values.account(name!);
+      return values.marker;
+    },
+  );
 }
 
 function asText(value: unknown): string {

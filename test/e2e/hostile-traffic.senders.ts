@@ -22,7 +22,14 @@ const BASE_HEADERS = { 'content-type': 'application/json', accept: 'application/
  * connection; and fetch cannot set Host, and loses an early answer when the server stops reading a body it
  * refused). The answer counts once it arrived, even if the server then closes while the body is still going.
  */
-function exchange(stack: Stack, method: string, path: string, headers: Record<string, string>, body: string | undefined, signal: AbortSignal): Promise<Answer> {
+function exchange(
+  stack: Stack,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  signal: AbortSignal,
+): Promise<Answer> {
   const url = new URL(stack.server.url);
   return new Promise((resolve, reject) => {
     let answered = false;
@@ -64,8 +71,20 @@ export function sendHttp(
   signal: AbortSignal,
 ): Promise<Answer> {
   const method = spec.method ?? 'POST';
-  const headers = { ...BASE_HEADERS, ...(spec.auth === false ? {} : { authorization: `Bearer ${TEST_TOKEN}` }), ...tenantHeaders, ...spec.headers };
-  return exchange(stack, method, spec.path ?? '/mcp', headers, spec.body !== undefined || method === 'POST' ? (spec.body ?? '') : undefined, signal);
+  const headers = {
+    ...BASE_HEADERS,
+    ...(spec.auth === false ? {} : { authorization: `Bearer ${TEST_TOKEN}` }),
+    ...tenantHeaders,
+    ...spec.headers,
+  };
+  return exchange(
+    stack,
+    method,
+    spec.path ?? '/mcp',
+    headers,
+    spec.body !== undefined || method === 'POST' ? (spec.body ?? '') : undefined,
+    signal,
+  );
 }
 
 /**
@@ -93,7 +112,9 @@ export function sendProxyReset(port: number, stage: ProxyStage, signal: AbortSig
           return;
         }
         const upgrading = stage === 'upgrade-reset' || stage === 'upgrade-401-reset';
-        const upgrade = upgrading ? 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' : '';
+        const upgrade = upgrading
+          ? 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n'
+          : '';
         const path = upgrading ? '/api/v1/namespaces/default/pods/x/exec?command=sh&stdin=true' : '/api';
         const request = `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer not-a-session-token\r\n${upgrade}\r\n`;
         if (stage === 'upgrade-reset') {
@@ -127,16 +148,21 @@ export function judge(expect: Expectation, answer: Answer, kind: 'tool' | 'http'
   const toolText = result?.content?.map((part) => part.text ?? '').join('\n') ?? '';
   const shown = kind === 'tool' && result ? toolText : (rpcError?.message ?? answer.text);
   if (kind === 'tool' && !result && !rpcError) problems.push(`no JSON-RPC answer (HTTP ${answer.status}): ${answer.text.slice(0, 200)}`);
-  if (kind === 'tool' && result?.isError && !toolErrorCode(toolText)) problems.push(`an error without a clear code: ${toolText.slice(0, 200)}`);
+  if (kind === 'tool' && result?.isError && !toolErrorCode(toolText))
+    problems.push(`an error without a clear code: ${toolText.slice(0, 200)}`);
   if (rpcError && (typeof rpcError.message !== 'string' || !rpcError.message)) problems.push('a JSON-RPC error without a message');
   if (expect.ok && (result?.isError || rpcError || answer.status >= 400)) problems.push(`expected success, got: ${shown.slice(0, 300)}`);
   if (expect.error !== undefined) {
     const failed = result?.isError === true || rpcError !== undefined;
     if (!failed) problems.push(`expected an error, got success: ${shown.slice(0, 200)}`);
-    else if (expect.error !== '*' && toolErrorCode(toolText) !== expect.error) problems.push(`expected error ${expect.error}, got: ${shown.slice(0, 300)}`);
+    else if (expect.error !== '*' && toolErrorCode(toolText) !== expect.error)
+      problems.push(`expected error ${expect.error}, got: ${shown.slice(0, 300)}`);
   }
-  if (expect.rpcError !== undefined && rpcError?.code !== expect.rpcError) problems.push(`expected JSON-RPC error ${expect.rpcError}, got ${JSON.stringify(answer.body ?? answer.text).slice(0, 300)}`);
-  if (expect.status !== undefined && answer.status !== expect.status) problems.push(`expected HTTP ${expect.status}, got ${answer.status}: ${answer.text.slice(0, 200)}`);
-  if (expect.text !== undefined && !new RegExp(expect.text).test(shown)) problems.push(`expected text /${expect.text}/, got: ${shown.slice(0, 300)}`);
+  if (expect.rpcError !== undefined && rpcError?.code !== expect.rpcError)
+    problems.push(`expected JSON-RPC error ${expect.rpcError}, got ${JSON.stringify(answer.body ?? answer.text).slice(0, 300)}`);
+  if (expect.status !== undefined && answer.status !== expect.status)
+    problems.push(`expected HTTP ${expect.status}, got ${answer.status}: ${answer.text.slice(0, 200)}`);
+  if (expect.text !== undefined && !new RegExp(expect.text).test(shown))
+    problems.push(`expected text /${expect.text}/, got: ${shown.slice(0, 300)}`);
   return problems;
 }

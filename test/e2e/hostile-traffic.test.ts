@@ -30,7 +30,12 @@ const SLOWEST_HEALTHZ_MS = 500;
  */
 const CPU_NICE = -10;
 /** Read-write with exec allowed: the widest surface a deployment can expose. */
-const SERVER_ENV = { ACCESS_MODE: 'read-write', KUBECTL_ALLOW_EXEC: 'true', UPSTREAM_READ_TIMEOUT_MS: '20000', KUBECTL_MAX_CPU_SECONDS: '5' };
+const SERVER_ENV = {
+  ACCESS_MODE: 'read-write',
+  KUBECTL_ALLOW_EXEC: 'true',
+  UPSTREAM_READ_TIMEOUT_MS: '20000',
+  KUBECTL_MAX_CPU_SECONDS: '5',
+};
 const BOGUS_TOKEN = 'CAIS-hostile-bogus-security-token-0001';
 
 interface Sent {
@@ -90,7 +95,13 @@ let proxyPort: Promise<number> | undefined;
 function findProxyPort(): Promise<number> {
   proxyPort ??= (async () => {
     const cluster = stack.emulator.world.accounts[0]!.clusters[0]!.cluster_id;
-    const answer = await sendTool(stack, 'kubectl', { cluster_id: cluster, command: 'cluster-info' }, tenants.demo.headers, AbortSignal.timeout(60_000));
+    const answer = await sendTool(
+      stack,
+      'kubectl',
+      { cluster_id: cluster, command: 'cluster-info' },
+      tenants.demo.headers,
+      AbortSignal.timeout(60_000),
+    );
     const text = (answer.body?.result?.content?.[0]?.text as string | undefined) ?? answer.text;
     const port = /https:\/\/127\.0\.0\.1:(\d+)/.exec(text)?.[1];
     if (!port) throw new Error(`kubectl cluster-info did not name the proxy: ${text.slice(0, 200)}`);
@@ -142,7 +153,8 @@ async function sendOne(entry: HostileCase, index: number): Promise<Sent> {
       const args = expand(entry.args, values) as { cluster_id?: unknown };
       if (typeof args.cluster_id === 'string') clusterIds.push(args.cluster_id);
       sending = sendTool(stack, entry.tool, args, headers, controller.signal);
-    } else if (entry.http) sending = sendHttp(stack, expand(entry.http, values) as Parameters<typeof sendHttp>[1], tenant.headers, controller.signal);
+    } else if (entry.http)
+      sending = sendHttp(stack, expand(entry.http, values) as Parameters<typeof sendHttp>[1], tenant.headers, controller.signal);
     else sending = findProxyPort().then((port) => sendProxyReset(port, entry.proxy!.stage, controller.signal));
     record.answer = await Promise.race([sending, deadline]);
     record.problems = judge(entry.expect, record.answer, entry.tool ? 'tool' : entry.http ? 'http' : 'proxy');
@@ -167,7 +179,8 @@ async function runCorpus(): Promise<void> {
   let index = 0;
   while (queue.length > 0 || running.size > 0) {
     const next = queue.findIndex((entry) => entry.after.every((id) => left.get(id) === 0));
-    if (next === -1 && running.size === 0) throw new Error(`the corpus's "after" lists form a cycle: ${queue.map((entry) => entry.id).join(', ')}`);
+    if (next === -1 && running.size === 0)
+      throw new Error(`the corpus's "after" lists form a cycle: ${queue.map((entry) => entry.id).join(', ')}`);
     if (next === -1 || running.size >= CONCURRENCY) {
       await Promise.race(running);
       continue;
@@ -192,7 +205,9 @@ describe('hostile traffic', () => {
       probe = await healthz.stop();
     }
     const slowest = [...sent].sort((a, b) => b.ms - a.ms)[0];
-    t.diagnostic(`${sent.length} calls in ${Math.round(performance.now() - started)} ms; slowest case ${slowest?.entry.id} (${slowest?.ms} ms)`);
+    t.diagnostic(
+      `${sent.length} calls in ${Math.round(performance.now() - started)} ms; slowest case ${slowest?.entry.id} (${slowest?.ms} ms)`,
+    );
     const failed = sent.filter((record) => record.problems.length > 0);
     assert.deepEqual(
       failed.map((record) => `line ${record.entry.line} ${record.entry.id}: ${record.problems.join('; ')}`),
@@ -201,7 +216,11 @@ describe('hostile traffic', () => {
   });
 
   test('the server process never exited', () => {
-    assert.equal(stack.process!.exit, undefined, `the server exited: ${JSON.stringify(stack.process!.exit)}\n${stack.process!.stderr.slice(-20).join('\n')}`);
+    assert.equal(
+      stack.process!.exit,
+      undefined,
+      `the server exited: ${JSON.stringify(stack.process!.exit)}\n${stack.process!.stderr.slice(-20).join('\n')}`,
+    );
   });
 
   test(`no /healthz answer took longer than ${SLOWEST_HEALTHZ_MS} ms, and every probe was answered`, (t) => {
@@ -210,27 +229,36 @@ describe('hostile traffic', () => {
       const [from, to] = [Date.parse(at), Date.parse(at) + ms];
       return [...new Set(sent.filter((record) => record.from < to && record.to > from).map((record) => record.entry.id))].join(' ');
     };
-    t.diagnostic(`/healthz: ${probe.count} probes, worst ${probe.worstMs.toFixed(1)} ms (sent ${probe.worstAt}; in flight: ${inFlight(probe.worstAt, probe.worstMs)})`);
+    t.diagnostic(
+      `/healthz: ${probe.count} probes, worst ${probe.worstMs.toFixed(1)} ms (sent ${probe.worstAt}; in flight: ${inFlight(probe.worstAt, probe.worstMs)})`,
+    );
     assert.deepEqual(probe.failures, []);
     assert.ok(probe.count > 0);
     const slow = probe.slow.map((answer) => `${answer.at} ${answer.ms} ms, in flight: ${inFlight(answer.at, answer.ms)}`);
     assert.ok(probe.worstMs <= SLOWEST_HEALTHZ_MS, `worst ${probe.worstMs.toFixed(1)} ms; slow answers:\n${slow.join('\n')}`);
   });
 
-  test('no tenant\'s upstream call was signed with another\'s key', () => {
+  test("no tenant's upstream call was signed with another's key", () => {
     const byMarker = new Map(sent.map((record) => [record.marker, record]));
     const problems: string[] = [];
-    const allowedPairs = new Set(sent.flatMap((record) => record.clusterIds.map((id) => `${tenants[record.entry.tenant].key?.accessKeyId}|${id}`)));
+    const allowedPairs = new Set(
+      sent.flatMap((record) => record.clusterIds.map((id) => `${tenants[record.entry.tenant].key?.accessKeyId}|${id}`)),
+    );
     const knownKeys = new Set(Object.values(tenants).map((tenant) => tenant.key?.accessKeyId ?? ''));
     for (const call of stack.emulator.callLog.records) {
-      if (!knownKeys.has(call.accessKeyId)) problems.push(`${call.action} signed with a key no tenant sent (${call.accessKeyId.slice(0, 6)}…)`);
+      if (!knownKeys.has(call.accessKeyId))
+        problems.push(`${call.action} signed with a key no tenant sent (${call.accessKeyId.slice(0, 6)}…)`);
       const cluster = /\/(?:clusters|k8s)\/(c[0-9a-z]+)/.exec(call.path)?.[1];
-      if (cluster && !allowedPairs.has(`${call.accessKeyId}|${cluster}`)) problems.push(`${call.action} on ${cluster} signed by ${call.accessKeyId.slice(0, 6)}…, whose tenant never named it`);
+      if (cluster && !allowedPairs.has(`${call.accessKeyId}|${cluster}`))
+        problems.push(`${call.action} on ${cluster} signed by ${call.accessKeyId.slice(0, 6)}…, whose tenant never named it`);
       const query = JSON.stringify(call.body ?? '');
       for (const [marker, record] of byMarker) {
         if (!query.includes(`${marker}"`) && !query.includes(`${marker} `)) continue;
         const tenant = tenants[record.entry.tenant];
-        if (tenant.valid ? call.accessKeyId !== tenant.key!.accessKeyId : call.status < 400) problems.push(`${call.action} for ${record.entry.id} (${record.entry.tenant}) was signed by ${call.accessKeyId.slice(0, 6)}… and answered ${call.status}`);
+        if (tenant.valid ? call.accessKeyId !== tenant.key!.accessKeyId : call.status < 400)
+          problems.push(
+            `${call.action} for ${record.entry.id} (${record.entry.tenant}) was signed by ${call.accessKeyId.slice(0, 6)}… and answered ${call.status}`,
+          );
       }
     }
     for (const request of stack.emulator.kube.requests) {
@@ -240,7 +268,8 @@ describe('hostile traffic', () => {
       if (!record) continue;
       const tenant = tenants[record.entry.tenant];
       const expected = tenant.valid ? kubeUserOf({ account: tenant.account!, key: tenant.key! }) : '(no request at all)';
-      if (request.user !== expected) problems.push(`${record.entry.id} (${record.entry.tenant}) reached the API server as ${request.user}, expected ${expected}`);
+      if (request.user !== expected)
+        problems.push(`${record.entry.id} (${record.entry.tenant}) reached the API server as ${request.user}, expected ${expected}`);
     }
     assert.deepEqual(problems, []);
   });

@@ -23,7 +23,11 @@ describe('routes', () => {
     test(`POST ${path} serves tools/list`, async () => {
       const response = await fetch(`${stack.server.url}${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${TEST_TOKEN}` },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          authorization: `Bearer ${TEST_TOKEN}`,
+        },
         body: JSON.stringify(listTools),
       });
       assert.equal(response.status, 200);
@@ -142,11 +146,14 @@ describe('bad requests get clear errors, never a crash', () => {
     ]);
     assert.equal(response.status, 400);
     assert.deepEqual([response.body.error.code, response.body.id], [-32600, null]);
-    assert.match(response.body.error.message, /^Invalid Request: message 2 of the batch: "method" must be a non-empty string\. Nothing in the batch was run\.$/);
+    assert.match(
+      response.body.error.message,
+      /^Invalid Request: message 2 of the batch: "method" must be a non-empty string\. Nothing in the batch was run\.$/,
+    );
     assert.equal(stack.emulator.callLog.records.length, before);
   });
 
-  test('tools/call with malformed params → -32602 Invalid params with a readable message, for the request\'s id', async () => {
+  test("tools/call with malformed params → -32602 Invalid params with a readable message, for the request's id", async () => {
     const cases: Array<[unknown, RegExp]> = [
       [{ name: 'list_clusters', arguments: [1] }, /params\.arguments: .*expected record, received array/],
       [{ name: 5 }, /params\.name: .*expected string, received number/],
@@ -173,7 +180,10 @@ describe('bad requests get clear errors, never a crash', () => {
       { jsonrpc: '2.0', id: 'bad', method: 'tools/call', params: { name: 'list_clusters', arguments: [1] } },
     ]);
     assert.equal(response.status, 200, response.text);
-    const byId = Object.fromEntries((response.body as Array<{ id: string }>).map((message) => [message.id, message])) as Record<string, any>;
+    const byId = Object.fromEntries((response.body as Array<{ id: string }>).map((message) => [message.id, message])) as Record<
+      string,
+      any
+    >;
     assert.ok(Array.isArray(byId.ok.result.tools));
     assert.equal(byId.bad.error.code, -32602);
     assert.match(byId.bad.error.message, /params\.arguments/);
@@ -183,7 +193,10 @@ describe('bad requests get clear errors, never a crash', () => {
     for (const body of [
       { jsonrpc: '2.0', id: 5, result: {} },
       { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } },
-      [{ jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' } }, { jsonrpc: '2.0', method: 'notifications/initialized' }],
+      [
+        { jsonrpc: '2.0', error: { code: -32603, message: 'Internal error' } },
+        { jsonrpc: '2.0', method: 'notifications/initialized' },
+      ],
     ]) {
       const response = await stack.post(body);
       assert.equal(response.status, 202, `${JSON.stringify(body)}: ${response.text}`);

@@ -23,14 +23,20 @@ const clients: Record<string, Client> = {};
 let cluster: ClusterRecord;
 
 async function kubectl(which: keyof typeof stacks, command: string, manifest?: string): Promise<KubectlResult> {
-  return (await clients[which]!.callTool({ name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command, ...(manifest ? { manifest } : {}) } })) as unknown as KubectlResult;
+  return (await clients[which]!.callTool({
+    name: 'kubectl',
+    arguments: { cluster_id: cluster.cluster_id, command, ...(manifest ? { manifest } : {}) },
+  })) as unknown as KubectlResult;
 }
 const text = (result: KubectlResult) => result.content[0]!.text;
 const kube = (which: keyof typeof stacks) => stacks[which].emulator.kube;
 const pods = findResourceType('', 'v1', 'pods')!;
 const deployments = findResourceType('apps', 'v1', 'deployments')!;
 /** Writes that reached the API server (anything but GET). */
-const writes = (which: keyof typeof stacks) => kube(which).requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`);
+const writes = (which: keyof typeof stacks) =>
+  kube(which)
+    .requests.filter((r) => r.method !== 'GET')
+    .map((r) => `${r.method} ${r.path}`);
 
 const PRIVILEGED_POD = `apiVersion: v1
 kind: Pod
@@ -66,7 +72,10 @@ spec:
       - name: host
         hostPath: {path: /}
 `;
-const ORDINARY_DEPLOYMENT = HOSTPATH_DEPLOYMENT.replaceAll('node-reader', 'ordinary').replace(/\n {8}volumeMounts.*\n {6}volumes:\n.*\n.*\n$/s, '\n');
+const ORDINARY_DEPLOYMENT = HOSTPATH_DEPLOYMENT.replaceAll('node-reader', 'ordinary').replace(
+  /\n {8}volumeMounts.*\n {6}volumes:\n.*\n.*\n$/s,
+  '\n',
+);
 
 before(async () => {
   const envs = { baseline: { ACCESS_MODE: 'read-write' }, privileged: { ACCESS_MODE: 'read-write', KUBECTL_ALLOW_PRIVILEGED: 'true' } };
@@ -85,7 +94,10 @@ describe('kubectl: Pod Security Standards baseline (the default)', () => {
   test('apply of a privileged pod is refused by the proxy, naming the field and the setting; nothing is created', async () => {
     const result = await kubectl('baseline', 'apply -f -', PRIVILEGED_POD);
     assert.equal(result.isError, true);
-    assert.match(text(result), /Error from server \(Forbidden\).*the MCP server's kubectl policy refused this request: spec\.containers\[0\]\.securityContext\.privileged=true \(privileged containers\) is not allowed by the Kubernetes Pod Security Standards "baseline" profile/);
+    assert.match(
+      text(result),
+      /Error from server \(Forbidden\).*the MCP server's kubectl policy refused this request: spec\.containers\[0\]\.securityContext\.privileged=true \(privileged containers\) is not allowed by the Kubernetes Pod Security Standards "baseline" profile/,
+    );
     assert.match(text(result), /KUBECTL_ALLOW_PRIVILEGED=true/);
     assert.match(text(result), /Hint: This server's kubectl policy refused a request/);
     assert.deepEqual(writes('baseline'), []);
@@ -119,7 +131,10 @@ describe('kubectl: Pod Security Standards baseline (the default)', () => {
   });
 
   test('ephemeral containers: `--subresource=ephemeralcontainers` and `debug` never reach the cluster', async () => {
-    const patched = await kubectl('baseline', `patch pod ${CRASHING_POD} -n default --subresource=ephemeralcontainers -p '{"spec":{"ephemeralContainers":[{"name":"dbg","image":"busybox"}]}}'`);
+    const patched = await kubectl(
+      'baseline',
+      `patch pod ${CRASHING_POD} -n default --subresource=ephemeralcontainers -p '{"spec":{"ephemeralContainers":[{"name":"dbg","image":"busybox"}]}}'`,
+    );
     assert.equal(patched.isError, true);
     assert.match(text(patched), /ephemeral containers|ephemeralcontainers/);
     const debugged = await kubectl('baseline', `debug ${CRASHING_POD} -n default --image=busybox`);
@@ -145,7 +160,7 @@ describe('kubectl: Pod Security Standards baseline (the default)', () => {
 });
 
 describe('kubectl: KUBECTL_ALLOW_PRIVILEGED=true', () => {
-  test('the operator\'s setting lets a privileged pod and a hostPath Deployment through', async () => {
+  test("the operator's setting lets a privileged pod and a hostPath Deployment through", async () => {
     const pod = await kubectl('privileged', 'apply -f -', PRIVILEGED_POD);
     assert.equal(pod.isError, undefined, text(pod));
     assert.equal(text(pod), 'pod/root-shell created');

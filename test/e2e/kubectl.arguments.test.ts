@@ -47,14 +47,21 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('kubectl: the server\'s own flags are never a value of the caller\'s', () => {
+describe("kubectl: the server's own flags are never a value of the caller's", () => {
   test('a value-taking flag at the end of the command is refused before kubectl runs', async () => {
     for (const command of DANGLING) {
       const before = stack.emulator.kube.requests.length;
-      const result = (await client.callTool({ name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command } })) as { isError?: boolean; content: Array<{ text: string }> };
+      const result = (await client.callTool({ name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command } })) as {
+        isError?: boolean;
+        content: Array<{ text: string }>;
+      };
       const text = result.content[0]!.text;
       assert.equal(result.isError, true, `${command}: ${text}`);
-      assert.match(text, /^Error KubectlCommandRefused: Refused --[\w-]+ at the end of the command: it may need a value, and none follows\. Write --[\w-]+=<value>/, command);
+      assert.match(
+        text,
+        /^Error KubectlCommandRefused: Refused --[\w-]+ at the end of the command: it may need a value, and none follows\. Write --[\w-]+=<value>/,
+        command,
+      );
       assert.doesNotMatch(text, /kubeconfig=|cache-dir=|\/tmp\//, command);
       assert.equal(stack.emulator.kube.requests.length, before, `${command} reached the API server`);
     }
@@ -66,11 +73,21 @@ describe('kubectl: the server\'s own flags are never a value of the caller\'s', 
     await writeFile(kubeconfigPath, stack.emulator.kube.kubeconfig('arguments-test'), { mode: 0o600 });
     const kubectlPath = await ensureKubectl();
     for (const command of DANGLING) {
-      const run = await runKubectl({ kubectlPath, args: command.split(' '), kubeconfigPath, cacheDir, homeDir: dir, timeoutSeconds: 30, maxOutputBytes: 20_000, limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() } });
+      const run = await runKubectl({
+        kubectlPath,
+        args: command.split(' '),
+        kubeconfigPath,
+        cacheDir,
+        homeDir: dir,
+        timeoutSeconds: 30,
+        maxOutputBytes: 20_000,
+        limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() },
+      });
       const everything = `${run.stdout}\n${run.stderr}`;
       assert.notEqual(run.exitCode, 0, `${command}: kubectl accepted a flag without its value:\n${everything}`);
       assert.match(run.stderr, /flag needs an argument/, command);
-      for (const own of [kubeconfigPath, cacheDir, dir, 'request-timeout=']) assert.ok(!everything.includes(own), `${command} printed ${own}:\n${everything}`);
+      for (const own of [kubeconfigPath, cacheDir, dir, 'request-timeout='])
+        assert.ok(!everything.includes(own), `${command} printed ${own}:\n${everything}`);
     }
   });
 });
@@ -82,7 +99,7 @@ async function switchesOf(args: string[]): Promise<string[]> {
 }
 
 describe('kubectl: the policy knows which flags take no value, as the binary does', () => {
-  test('every offered command\'s switches are exactly those of `kubectl <command> --help`', async () => {
+  test("every offered command's switches are exactly those of `kubectl <command> --help`", async () => {
     const commands: Array<[string[], CommandNode]> = [];
     const walk = (path: string[], node: CommandNode) => {
       if (node.access) commands.push([path, node]);

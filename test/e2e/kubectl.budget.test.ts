@@ -23,11 +23,18 @@ let cluster: ClusterRecord;
 
 function kubectl(which: keyof typeof stacks, command: string): Promise<Answer> {
   // The client waits past kubectl's own deadline: on a loaded machine 2 s of CPU can take tens of seconds.
-  return clients[which]!.callTool({ name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command, timeout_seconds: 120 } }, undefined, { timeout: 150_000 }) as Promise<Answer>;
+  return clients[which]!.callTool(
+    { name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command, timeout_seconds: 120 } },
+    undefined,
+    { timeout: 150_000 },
+  ) as Promise<Answer>;
 }
 
 before(async () => {
-  for (const [name, env] of [['defaults', { ACCESS_MODE: 'read-only' }], ['cpu', { ACCESS_MODE: 'read-only', KUBECTL_MAX_CPU_SECONDS: '2' }]] as const) {
+  for (const [name, env] of [
+    ['defaults', { ACCESS_MODE: 'read-only' }],
+    ['cpu', { ACCESS_MODE: 'read-only', KUBECTL_MAX_CPU_SECONDS: '2' }],
+  ] as const) {
     stacks[name] = await startStack({ env });
     cluster = stacks[name].emulator.world.accounts[0]!.clusters[0]!;
     clients[name] = await stacks[name].client(callerHeaders(stacks[name].emulator.world.accounts[0]!.accessKeys[0]!));
@@ -36,10 +43,15 @@ before(async () => {
 after(() => Promise.all(Object.values(stacks).map((stack) => stack.close())));
 
 describe('kubectl: a memory and CPU budget per process', () => {
-  test('the string-doubling template is stopped at the default 128 MB budget with an error naming KUBECTL_MAX_MEMORY_MB', { timeout: 180_000 }, async () => {
+  test('the string-doubling template is stopped at the default 128 MB budget with an error naming KUBECTL_MAX_MEMORY_MB', {
+    timeout: 180_000,
+  }, async () => {
     const answer = await kubectl('defaults', MEMORY_BOMB);
     assert.equal(answer.isError, true);
-    assert.match(answer.content[0]!.text, /^Error KubectlMemoryLimit: kubectl needed more than its memory budget of 128 MB and was stopped; nothing it printed is shown\./);
+    assert.match(
+      answer.content[0]!.text,
+      /^Error KubectlMemoryLimit: kubectl needed more than its memory budget of 128 MB and was stopped; nothing it printed is shown\./,
+    );
     assert.match(answer.content[0]!.text, /Hint: .*raise KUBECTL_MAX_MEMORY_MB/);
     assert.doesNotMatch(answer.content[0]!.text, /goroutine|runtime\.throw/);
     const next = await kubectl('defaults', 'get ns');
@@ -52,7 +64,10 @@ describe('kubectl: a memory and CPU budget per process', () => {
   test('a looping template is stopped at KUBECTL_MAX_CPU_SECONDS with an error naming it', { timeout: 180_000 }, async () => {
     const answer = await kubectl('cpu', CPU_LOOP);
     assert.equal(answer.isError, true);
-    assert.match(answer.content[0]!.text, /^Error KubectlCpuLimit: kubectl used its CPU-time budget of 2 s and was stopped; nothing it printed is shown\./);
+    assert.match(
+      answer.content[0]!.text,
+      /^Error KubectlCpuLimit: kubectl used its CPU-time budget of 2 s and was stopped; nothing it printed is shown\./,
+    );
     assert.match(answer.content[0]!.text, /Hint: .*raise KUBECTL_MAX_CPU_SECONDS/);
     const next = await kubectl('cpu', 'get ns');
     assert.equal(next.isError, undefined, next.content[0]!.text);

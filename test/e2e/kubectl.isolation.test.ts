@@ -40,14 +40,22 @@ before(async () => {
     return session;
   };
   const [demo, other] = stack.emulator.world.accounts as [AccountRecord, AccountRecord];
-  const caller = async (account: AccountRecord, key: AccessKey): Promise<Caller> => ({ account, key, cluster: account.clusters[0]!, client: await stack.client(callerHeaders(key)) });
+  const caller = async (account: AccountRecord, key: AccessKey): Promise<Caller> => ({
+    account,
+    key,
+    cluster: account.clusters[0]!,
+    client: await stack.client(callerHeaders(key)),
+  });
   alice = await caller(demo, demo.accessKeys[1]!);
   bob = await caller(other, other.accessKeys[0]!);
 });
 after(() => stack.close());
 
 async function kubectl(who: Caller, command: string, clusterId = who.cluster.cluster_id) {
-  const result = (await who.client.callTool({ name: 'kubectl', arguments: { cluster_id: clusterId, command } })) as { isError?: boolean; content: Array<{ text: string }> };
+  const result = (await who.client.callTool({ name: 'kubectl', arguments: { cluster_id: clusterId, command } })) as {
+    isError?: boolean;
+    content: Array<{ text: string }>;
+  };
   answers.push(JSON.stringify(result));
   return result;
 }
@@ -67,8 +75,14 @@ describe('kubectl: identities are isolated', () => {
     const nodeLists = requests.filter((r) => r.path.startsWith('/api/v1/nodes'));
     assert.equal(podLists.length, 4);
     assert.equal(nodeLists.length, 4);
-    assert.ok(podLists.every((r) => r.user === aliceUser), 'a pods request went out with another identity');
-    assert.ok(nodeLists.every((r) => r.user === bobUser), 'a nodes request went out with another identity');
+    assert.ok(
+      podLists.every((r) => r.user === aliceUser),
+      'a pods request went out with another identity',
+    );
+    assert.ok(
+      nodeLists.every((r) => r.user === bobUser),
+      'a nodes request went out with another identity',
+    );
     assert.deepEqual(new Set(requests.map((r) => r.user)), new Set([aliceUser, bobUser]));
 
     // One kubeconfig per identity (in-flight loads shared), each signed with that identity's own key.
@@ -78,7 +92,8 @@ describe('kubectl: identities are isolated', () => {
     // Eight calls, eight sessions, eight different tokens; each session carried its caller's own credential.
     assert.equal(sessions.length, 8);
     assert.equal(new Set(sessions.map((s) => s.token)).size, 8);
-    const credentialOf = (clusterId: string) => new Set(sessions.filter((s) => s.grant.audit.cluster === clusterId).map((s) => s.grant.upstream.fingerprint));
+    const credentialOf = (clusterId: string) =>
+      new Set(sessions.filter((s) => s.grant.audit.cluster === clusterId).map((s) => s.grant.upstream.fingerprint));
     const aliceCredential = credentialOf(alice.cluster.cluster_id);
     const bobCredential = credentialOf(bob.cluster.cluster_id);
     assert.equal(aliceCredential.size, 1);
@@ -88,7 +103,10 @@ describe('kubectl: identities are isolated', () => {
   });
 
   test('each (identity, cluster) has its own private discovery cache directory', async () => {
-    const dirOf = (who: Caller) => cacheDirectory(kubectlCacheKey(identityKeyOf(who.key.accessKeyId, who.key.accessKeySecret), who.cluster.cluster_id, stack.emulator.kube.url));
+    const dirOf = (who: Caller) =>
+      cacheDirectory(
+        kubectlCacheKey(identityKeyOf(who.key.accessKeyId, who.key.accessKeySecret), who.cluster.cluster_id, stack.emulator.kube.url),
+      );
     const [aliceDir, bobDir] = [await dirOf(alice), await dirOf(bob)];
     assert.notEqual(aliceDir, bobDir);
     for (const dir of [aliceDir, bobDir]) {
@@ -99,7 +117,7 @@ describe('kubectl: identities are isolated', () => {
     }
   });
 
-  test('another account\'s cluster id is not found, and nothing reaches any API server', async () => {
+  test("another account's cluster id is not found, and nothing reaches any API server", async () => {
     const before = stack.emulator.kube.requests.length;
     const result = await kubectl(alice, 'get pods', bob.cluster.cluster_id);
     assert.equal(result.isError, true);

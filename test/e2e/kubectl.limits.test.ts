@@ -59,7 +59,9 @@ before(async () => {
 after(() => stack.close());
 
 describe('kubectl: at most KUBECTL_MAX_CONCURRENT kubectl processes at once', () => {
-  test('five calls with a limit of two: two run, three are told they wait, then each runs as a slot frees up', { timeout: 60_000 }, async () => {
+  test('five calls with a limit of two: two run, three are told they wait, then each runs as a slot frees up', {
+    timeout: 60_000,
+  }, async () => {
     const kube = stack.emulator.kube;
     const gate = kube.gate(PODS);
     const queued: string[] = [];
@@ -74,7 +76,11 @@ describe('kubectl: at most KUBECTL_MAX_CONCURRENT kubectl processes at once', ()
     // Two kubectl processes are at the API server; the other three calls are queued, not running.
     assert.equal(gate.held, 2);
     assert.equal(kubectlRunSlots().waiting, 3);
-    for (const message of queued) assert.match(message, /^Waiting for a free kubectl slot \([0-2] calls? ahead\): this server runs at most 2 kubectl commands at once\.$/);
+    for (const message of queued)
+      assert.match(
+        message,
+        /^Waiting for a free kubectl slot \([0-2] calls? ahead\): this server runs at most 2 kubectl commands at once\.$/,
+      );
     // Each release ends one call, which lets exactly one queued call start.
     for (let arrived = 3; arrived <= 5; arrived++) {
       gate.releaseOne();
@@ -98,7 +104,10 @@ describe('kubectl: at most KUBECTL_MAX_CONCURRENT kubectl processes at once', ()
     await gate.whenHeld(2);
     const late = await call('get pods -n default', { timeout_seconds: 1 });
     assert.equal(late.isError, true);
-    assert.match(late.content[0]!.text, /^Error KubectlBusy: No kubectl slot came free within 1 s: this server runs at most 2 kubectl commands at once and all were busy\. Nothing was run\./);
+    assert.match(
+      late.content[0]!.text,
+      /^Error KubectlBusy: No kubectl slot came free within 1 s: this server runs at most 2 kubectl commands at once and all were busy\. Nothing was run\./,
+    );
     assert.match(late.content[0]!.text, /Hint: Call again, run fewer kubectl commands at the same time, or raise timeout_seconds\./);
     assert.equal(gate.arrived, 2);
     gate.open();
@@ -117,7 +126,12 @@ describe('kubectl: at most KUBECTL_MAX_CONCURRENT kubectl processes at once', ()
       method: 'POST',
       signal: controller.signal,
       headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${TEST_TOKEN}`, ...headers },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command: 'delete pod web-1 -n default' } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command: 'delete pod web-1 -n default' } },
+      }),
     });
     await queuedOnce;
     controller.abort();
@@ -135,7 +149,10 @@ describe('kubectl: at most KUBECTL_MAX_CONCURRENT kubectl processes at once', ()
     assert.equal(loadConfig(base).kubectl.maxConcurrent, 4);
     assert.equal(loadConfig({ ...base, KUBECTL_MAX_CONCURRENT: '1' }).kubectl.maxConcurrent, 1);
     for (const bad of ['0', '33', '2.5', 'four']) {
-      assert.throws(() => loadConfig({ ...base, KUBECTL_MAX_CONCURRENT: bad }), (error: unknown) => error instanceof ConfigError && /KUBECTL_MAX_CONCURRENT must be an integer from 1 to 32/.test(error.message));
+      assert.throws(
+        () => loadConfig({ ...base, KUBECTL_MAX_CONCURRENT: bad }),
+        (error: unknown) => error instanceof ConfigError && /KUBECTL_MAX_CONCURRENT must be an integer from 1 to 32/.test(error.message),
+      );
     }
   });
 });

@@ -37,8 +37,8 @@ before(async () => {
 after(() => stack.close());
 afterEach(() => stack.emulator.kube.rbac.clear());
 
-describe('kubectl when the cluster\'s RBAC refuses', () => {
-  test('a read-only grant (no delete): the delete is refused with the API server\'s message and a hint to grant a role', async () => {
+describe("kubectl when the cluster's RBAC refuses", () => {
+  test("a read-only grant (no delete): the delete is refused with the API server's message and a hint to grant a role", async () => {
     stack.emulator.kube.rbac.forbid(user, ['create', 'update', 'patch', 'delete', 'deletecollection']);
     const result = await kubectl(`delete pod ${CRASHING_POD} -n default`);
     assert.equal(result.isError, true);
@@ -65,7 +65,9 @@ describe('kubectl when the cluster\'s RBAC refuses', () => {
     assert.equal(result.isError, true);
     assert.match(
       text(result),
-      new RegExp(`Error from server \\(Forbidden\\): deployments\\.apps is forbidden: User "${user}" cannot list resource "deployments" in API group "apps" in the namespace "default"`),
+      new RegExp(
+        `Error from server \\(Forbidden\\): deployments\\.apps is forbidden: User "${user}" cannot list resource "deployments" in API group "apps" in the namespace "default"`,
+      ),
     );
     assert.match(text(result), /Hint: The cluster's Kubernetes RBAC refused this/);
   });

@@ -14,7 +14,12 @@ let hangzhou: ClusterRecord;
 
 async function kubectl(args: Record<string, unknown>, headers: Record<string, string> = {}) {
   const response = await stack.post(
-    { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'kubectl', arguments: { cluster_id: hangzhou.cluster_id, command: 'get ns', ...args } } },
+    {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'kubectl', arguments: { cluster_id: hangzhou.cluster_id, command: 'get ns', ...args } },
+    },
     { ...callerHeaders(key), ...headers },
   );
   const result = response.body.result as { isError?: boolean; content: Array<{ text: string }> };
@@ -34,21 +39,27 @@ beforeEach(() => {
 
 describe('kubectl and caller-named regions', () => {
   for (const warm of [false, true]) {
-    describe(warm ? 'with the cluster\'s kubeconfig cached' : 'before any kubeconfig is cached', () => {
+    describe(warm ? "with the cluster's kubeconfig cached" : 'before any kubeconfig is cached', () => {
       before(async () => {
         if (warm) assert.equal((await kubectl({})).isError, false);
       });
 
-      test('a region argument that is not the cluster\'s → ClusterRegionMismatch, nothing run', async () => {
+      test("a region argument that is not the cluster's → ClusterRegionMismatch, nothing run", async () => {
         const result = await kubectl({ region: 'cn-beijing' });
         assert.equal(result.isError, true, result.text);
-        assert.match(result.text, /^Error ClusterRegionMismatch: ACK reports cluster c\w+ in region cn-hangzhou, but this call used region cn-beijing \(from the region argument\)\./);
+        assert.match(
+          result.text,
+          /^Error ClusterRegionMismatch: ACK reports cluster c\w+ in region cn-hangzhou, but this call used region cn-beijing \(from the region argument\)\./,
+        );
         assert.equal(stack.emulator.kube.requests.length, 0);
       });
 
-      test('an X-Aliyun-Region that is not the cluster\'s → ClusterRegionMismatch naming the header', async () => {
+      test("an X-Aliyun-Region that is not the cluster's → ClusterRegionMismatch naming the header", async () => {
         const result = await kubectl({}, { 'x-aliyun-region': 'cn-shanghai' });
-        assert.match(result.text, /^Error ClusterRegionMismatch: .* in region cn-hangzhou, but this call used region cn-shanghai \(from the X-Aliyun-Region header\)/);
+        assert.match(
+          result.text,
+          /^Error ClusterRegionMismatch: .* in region cn-hangzhou, but this call used region cn-shanghai \(from the X-Aliyun-Region header\)/,
+        );
         assert.equal(stack.emulator.kube.requests.length, 0);
       });
 
@@ -58,7 +69,7 @@ describe('kubectl and caller-named regions', () => {
         assert.equal(stack.emulator.kube.requests.length, 0);
       });
 
-      test('the cluster\'s own region, as argument or header, works', async () => {
+      test("the cluster's own region, as argument or header, works", async () => {
         assert.equal((await kubectl({ region: 'cn-hangzhou' })).isError, false);
         assert.equal((await kubectl({}, { 'x-aliyun-region': 'cn-hangzhou' })).isError, false);
       });

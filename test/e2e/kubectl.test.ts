@@ -14,18 +14,30 @@ import { callerHeaders, startStack, type Stack } from '../support/stack.ts';
 interface KubectlResult {
   isError?: boolean;
   content: Array<{ type: string; text: string }>;
-  structuredContent?: { cluster_id: string; command: string; exit_code: number; output: string; messages: string; truncated: boolean; omitted_bytes: number };
+  structuredContent?: {
+    cluster_id: string;
+    command: string;
+    exit_code: number;
+    output: string;
+    messages: string;
+    truncated: boolean;
+    omitted_bytes: number;
+  };
 }
 
 const stacks: Record<'rw' | 'ro' | 'secrets' | 'small', Stack> = {} as never;
 const clients: Record<string, Client> = {};
 const seen: string[] = [];
 /** The kubectl audit lines: the proxy writes them to its server's log. */
-const auditLines = () => Object.values(stacks).flatMap((stack) => stack.logs.filter((line) => JSON.parse(line).event === 'kubectl_api_requests'));
+const auditLines = () =>
+  Object.values(stacks).flatMap((stack) => stack.logs.filter((line) => JSON.parse(line).event === 'kubectl_api_requests'));
 let cluster: ClusterRecord;
 
 async function kubectl(which: keyof typeof stacks, command: string, extra: Record<string, unknown> = {}): Promise<KubectlResult> {
-  const result = (await clients[which]!.callTool({ name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command, ...extra } })) as unknown as KubectlResult;
+  const result = (await clients[which]!.callTool({
+    name: 'kubectl',
+    arguments: { cluster_id: cluster.cluster_id, command, ...extra },
+  })) as unknown as KubectlResult;
   seen.push(JSON.stringify(result));
   return result;
 }
@@ -35,7 +47,12 @@ const deployments = findResourceType('apps', 'v1', 'deployments')!;
 const configmaps = findResourceType('', 'v1', 'configmaps')!;
 
 before(async () => {
-  const envs = { rw: {}, ro: { ACCESS_MODE: 'read-only' }, secrets: { KUBECTL_ALLOW_SECRETS: 'true' }, small: { KUBECTL_MAX_OUTPUT_BYTES: '1024' } };
+  const envs = {
+    rw: {},
+    ro: { ACCESS_MODE: 'read-only' },
+    secrets: { KUBECTL_ALLOW_SECRETS: 'true' },
+    small: { KUBECTL_MAX_OUTPUT_BYTES: '1024' },
+  };
   for (const [name, env] of Object.entries(envs) as Array<[keyof typeof stacks, Record<string, string>]>) {
     stacks[name] = await startStack({ env });
     cluster = stacks[name].emulator.world.accounts[0]!.clusters[0]!;
@@ -51,15 +68,24 @@ beforeEach(() => {
 });
 
 describe('kubectl: reads', () => {
-  test('get pods -A shows every namespace, with the caller\'s own Kubernetes user upstream', async () => {
+  test("get pods -A shows every namespace, with the caller's own Kubernetes user upstream", async () => {
     const result = await kubectl('rw', 'kubectl get pods -A');
     assert.equal(result.isError, undefined, text(result));
     assert.match(text(result), /^NAMESPACE\s+NAME\s+READY\s+STATUS/);
     assert.match(text(result), new RegExp(`default\\s+${CRASHING_POD}\\s+0/1\\s+CrashLoopBackOff`));
     assert.match(text(result), /kube-system\s+coredns-/);
-    assert.deepEqual({ ...result.structuredContent, output: undefined }, {
-      cluster_id: cluster.cluster_id, command: 'get pods -A', exit_code: 0, output: undefined, messages: '', truncated: false, omitted_bytes: 0,
-    });
+    assert.deepEqual(
+      { ...result.structuredContent, output: undefined },
+      {
+        cluster_id: cluster.cluster_id,
+        command: 'get pods -A',
+        exit_code: 0,
+        output: undefined,
+        messages: '',
+        truncated: false,
+        omitted_bytes: 0,
+      },
+    );
     const caller = stacks.rw.emulator.world.accounts[0]!;
     assert.deepEqual([...new Set(kube('rw').requests.map((r) => r.user))], [kubeUserOf({ account: caller, key: caller.accessKeys[0]! })]);
   });
@@ -81,7 +107,10 @@ describe('kubectl: reads', () => {
     stacks.rw.emulator.callLog.clear();
     const warm = await kubectl('rw', 'get pods -n default');
     assert.equal(warm.isError, undefined, text(warm));
-    assert.deepEqual(kube('rw').requests.map((r) => `${r.method} ${r.path.split('?')[0]}`), ['GET /api/v1/namespaces/default/pods']);
+    assert.deepEqual(
+      kube('rw').requests.map((r) => `${r.method} ${r.path.split('?')[0]}`),
+      ['GET /api/v1/namespaces/default/pods'],
+    );
     assert.equal(stacks.rw.emulator.callLog.records.length, 0);
   });
 
@@ -91,7 +120,10 @@ describe('kubectl: reads', () => {
       const account = fresh.emulator.world.accounts[0]!;
       const client = await fresh.client(callerHeaders(account.accessKeys[2]!)); // the STS key: an identity no other test here uses
       for (const command of ['get nodes', 'get ns', 'version']) {
-        const result = (await client.callTool({ name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command } })) as unknown as KubectlResult;
+        const result = (await client.callTool({
+          name: 'kubectl',
+          arguments: { cluster_id: cluster.cluster_id, command },
+        })) as unknown as KubectlResult;
         assert.equal(result.isError, undefined, text(result));
       }
       const fetched = fresh.emulator.callLog.of('DescribeClusterUserKubeconfig');
@@ -102,10 +134,13 @@ describe('kubectl: reads', () => {
     }
   });
 
-  test('kubectl failures are errors with kubectl\'s message and exit code', async () => {
+  test("kubectl failures are errors with kubectl's message and exit code", async () => {
     const result = await kubectl('rw', 'get pod no-such-pod -n default');
     assert.equal(result.isError, true);
-    assert.match(text(result), /^Error KubectlFailed: kubectl exited with code 1:\nError from server \(NotFound\): pods "no-such-pod" not found/);
+    assert.match(
+      text(result),
+      /^Error KubectlFailed: kubectl exited with code 1:\nError from server \(NotFound\): pods "no-such-pod" not found/,
+    );
   });
 });
 
@@ -142,8 +177,8 @@ describe('kubectl: argument policy (nothing is spawned, nothing is sent)', () =>
 
 describe('kubectl: modes', () => {
   test('read-only: tools/list offers the read-only kubectl; read-write the full one', async () => {
-    const ro = ((await clients.ro!.listTools()).tools).find((tool) => tool.name === 'kubectl')!;
-    const rw = ((await clients.rw!.listTools()).tools).find((tool) => tool.name === 'kubectl')!;
+    const ro = (await clients.ro!.listTools()).tools.find((tool) => tool.name === 'kubectl')!;
+    const rw = (await clients.rw!.listTools()).tools.find((tool) => tool.name === 'kubectl')!;
     assert.deepEqual([ro.annotations?.readOnlyHint, ro.annotations?.destructiveHint], [true, false]);
     assert.match(ro.description ?? '', /commands that change the cluster are refused/);
     assert.deepEqual([rw.annotations?.readOnlyHint, rw.annotations?.destructiveHint, rw.annotations?.idempotentHint], [false, true, false]);
@@ -154,7 +189,11 @@ describe('kubectl: modes', () => {
     assert.ok(kube('ro').requests.some((r) => r.path.startsWith('/apis/apps/v1/namespaces/default/deployments')));
     kube('ro').requests.length = 0;
     for (const command of ['scale deployment web --replicas=5 -n default', 'delete pod web-5d8f7c9b6-h2xq9', 'apply -f -']) {
-      const result = await kubectl('ro', command, command.includes('-f -') ? { manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' } : {});
+      const result = await kubectl(
+        'ro',
+        command,
+        command.includes('-f -') ? { manifest: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' } : {},
+      );
       assert.equal(result.isError, true, command);
       assert.match(text(result), /^Error KubectlCommandRefused: Refused `\w+`: this server runs kubectl read-only/);
     }
@@ -183,17 +222,28 @@ describe('kubectl: Secrets', () => {
   test('refused by the proxy by default, with what to do instead', async () => {
     const result = await kubectl('rw', 'get secret db-credentials -n default -o yaml');
     assert.equal(result.isError, true);
-    assert.match(text(result), /Error from server \(Forbidden\): the MCP server's kubectl policy refused this request: Secrets are not readable/);
+    assert.match(
+      text(result),
+      /Error from server \(Forbidden\): the MCP server's kubectl policy refused this request: Secrets are not readable/,
+    );
     assert.match(text(result), /Hint: This server's kubectl policy refused a request/);
     assert.ok(!kube('rw').requests.some((r) => r.path.includes('secrets')));
   });
 
   test('when allowed, values and the last-applied annotation are masked (YAML, JSON and describe)', async () => {
     const plaintextB64 = Buffer.from(SECRET_PLAINTEXT_PASSWORD).toString('base64');
-    for (const command of ['get secret db-credentials -n default -o yaml', 'get secret db-credentials -n default -o json', 'describe secret db-credentials -n default', 'get secrets -A -o yaml']) {
+    for (const command of [
+      'get secret db-credentials -n default -o yaml',
+      'get secret db-credentials -n default -o json',
+      'describe secret db-credentials -n default',
+      'get secrets -A -o yaml',
+    ]) {
       const result = await kubectl('secrets', command);
       assert.equal(result.isError, undefined, text(result));
-      assert.ok(kube('secrets').requests.some((r) => r.path.includes('/secrets')), 'the Secret was read from this stack\'s API server');
+      assert.ok(
+        kube('secrets').requests.some((r) => r.path.includes('/secrets')),
+        "the Secret was read from this stack's API server",
+      );
       const all = JSON.stringify(result);
       assert.ok(!all.includes(SECRET_PLAINTEXT_PASSWORD) && !all.includes(plaintextB64), `${command} leaked the Secret`);
       if (!command.startsWith('describe')) {
@@ -211,7 +261,9 @@ describe('kubectl: Secret values never come back through a printer (KUBECTL_ALLO
   const release = Buffer.from(releasePlaintext).toString('base64'); // ~200 KB, like a Helm release Secret
   const leaked = (result: KubectlResult) => {
     const all = JSON.stringify(result);
-    return [SECRET_PLAINTEXT_PASSWORD, plaintextB64, 'helm-release-payload', release.slice(5_000, 5_100), release.slice(-100)].find((s) => all.includes(s));
+    return [SECRET_PLAINTEXT_PASSWORD, plaintextB64, 'helm-release-payload', release.slice(5_000, 5_100), release.slice(-100)].find((s) =>
+      all.includes(s),
+    );
   };
 
   before(() => {
@@ -227,10 +279,16 @@ describe('kubectl: Secret values never come back through a printer (KUBECTL_ALLO
   const printers: Array<[string, RegExp]> = [
     ['get secret db-credentials -n default -o jsonpath={.data.password}', /^<masked>$/],
     ["get secret db-credentials -n default -o 'go-template={{.data.password|base64decode}}'", /^<masked>$/],
-    ["get secret db-credentials -n default -o 'go-template={{range $k, $v := .data}}{{$k}}={{$v|base64decode}} {{end}}'", /^password=<masked> username=<masked>$/],
+    [
+      "get secret db-credentials -n default -o 'go-template={{range $k, $v := .data}}{{$k}}={{$v|base64decode}} {{end}}'",
+      /^password=<masked> username=<masked>$/,
+    ],
     ['get secret db-credentials -n default -o custom-columns=P:.data.password,U:.data.username', /^P\s+U\n<masked>\s+<masked>$/],
     ['get secret db-credentials -n default -o jsonpath={.metadata.annotations}', /last-applied-configuration/],
-    [`get secrets -n default -o jsonpath='{range .items[*]}{.metadata.name}:{.data}{"\\n"}{end}'`, /db-credentials:\{"password":"<masked>","username":"<masked>"\}/],
+    [
+      `get secrets -n default -o jsonpath='{range .items[*]}{.metadata.name}:{.data}{"\\n"}{end}'`,
+      /db-credentials:\{"password":"<masked>","username":"<masked>"\}/,
+    ],
     ['get secret sh.helm.release.v1.web.v3 -n default -o yaml', /release: <masked>/],
     ['get secret sh.helm.release.v1.web.v3 -n default -o json', /"release": "<masked>"/],
     ['get secrets -n default -o yaml', /kind: List/],
@@ -244,7 +302,10 @@ describe('kubectl: Secret values never come back through a printer (KUBECTL_ALLO
       assert.equal(result.isError, undefined, text(result));
       assert.equal(leaked(result), undefined, `leaked through ${command}:\n${text(result).slice(0, 2000)}`);
       assert.match(text(result), shows);
-      assert.ok(kube('secrets').requests.some((r) => r.path.includes('/secrets')), "the Secret was read from this stack's API server");
+      assert.ok(
+        kube('secrets').requests.some((r) => r.path.includes('/secrets')),
+        "the Secret was read from this stack's API server",
+      );
     });
   }
 
@@ -296,7 +357,15 @@ describe('kubectl: nothing secret is ever shown or logged', () => {
   test('no response, request log or audit line holds a kubeconfig, key, certificate, proxy token or AccessKey secret', () => {
     const audit = auditLines();
     const everything = [...seen, ...Object.values(stacks).flatMap((stack) => stack.logs)].join('\n');
-    for (const marker of ['PRIVATE KEY', 'BEGIN CERTIFICATE', 'client-key-data', 'client-certificate-data', 'certificate-authority-data', 'kind: Config', 'Bearer ']) {
+    for (const marker of [
+      'PRIVATE KEY',
+      'BEGIN CERTIFICATE',
+      'client-key-data',
+      'client-certificate-data',
+      'certificate-authority-data',
+      'kind: Config',
+      'Bearer ',
+    ]) {
       assert.ok(!everything.includes(marker), `found "${marker}"`);
     }
     for (const stack of Object.values(stacks)) {
@@ -305,7 +374,26 @@ describe('kubectl: nothing secret is ever shown or logged', () => {
       }
     }
     assert.ok(audit.length > 10, 'the proxy audited the calls');
-    const fields = ['time', 'level', 'event', 'cluster', 'identity', 'requests', 'refused', 'unfinished', 'counts', 'statuses', 'first', 'refusals', 'refusalsLeftOut', 'slowestMs'];
-    for (const line of audit) assert.deepEqual(Object.keys(JSON.parse(line)).filter((k) => !fields.includes(k)), []);
+    const fields = [
+      'time',
+      'level',
+      'event',
+      'cluster',
+      'identity',
+      'requests',
+      'refused',
+      'unfinished',
+      'counts',
+      'statuses',
+      'first',
+      'refusals',
+      'refusalsLeftOut',
+      'slowestMs',
+    ];
+    for (const line of audit)
+      assert.deepEqual(
+        Object.keys(JSON.parse(line)).filter((k) => !fields.includes(k)),
+        [],
+      );
   });
 });

@@ -34,8 +34,14 @@ describe('kubectl as the signed-in user', () => {
     assert.equal(listed.isError, undefined, text(listed));
     // The kubectl audit lines go to the server's logger, which the stack captures.
     const lines = stack.logs.map((line) => JSON.parse(line) as Record<string, any>).filter((line) => line.event === 'kubectl_api_requests');
-    assert.ok(lines.some((line) => line.user?.sub === 'alice' && line.user?.name === 'Alice Ops'), 'an audit line names alice');
-    assert.ok(lines.some((line) => line.user?.sub === 'bob' && (line.statuses?.['403'] ?? 0) >= 1), 'an audit line names bob with his 403');
+    assert.ok(
+      lines.some((line) => line.user?.sub === 'alice' && line.user?.name === 'Alice Ops'),
+      'an audit line names alice',
+    );
+    assert.ok(
+      lines.some((line) => line.user?.sub === 'bob' && (line.statuses?.['403'] ?? 0) >= 1),
+      'an audit line names bob with his 403',
+    );
   });
 });
 

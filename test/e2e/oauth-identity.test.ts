@@ -26,7 +26,8 @@ describe('AUTH_MODE=oauth', () => {
     const cluster = account.clusters[0]!;
     return { account, cluster, pool: cluster.nodepools[0]! };
   };
-  const sessionOf = (accessKeyId: string | undefined) => demo().account.accessKeys.find((key) => key.accessKeyId === accessKeyId)?.assumedRole;
+  const sessionOf = (accessKeyId: string | undefined) =>
+    demo().account.accessKeys.find((key) => key.accessKeyId === accessKeyId)?.assumedRole;
 
   test('protected resource metadata names this resource and its authorization server, for /mcp and /mcp/v1', async () => {
     for (const path of ['/mcp', '/mcp/v1']) {
@@ -41,7 +42,10 @@ describe('AUTH_MODE=oauth', () => {
   test('no token → 401 whose challenge points at the metadata', async () => {
     const response = await stack.post(listTools, { authorization: '' });
     assert.equal(response.status, 401);
-    assert.equal(response.headers.get('www-authenticate'), `Bearer realm="ack-mcp", resource_metadata="${stack.server.url}/.well-known/oauth-protected-resource/mcp"`);
+    assert.equal(
+      response.headers.get('www-authenticate'),
+      `Bearer realm="ack-mcp", resource_metadata="${stack.server.url}/.well-known/oauth-protected-resource/mcp"`,
+    );
     assert.match(response.body.error.message, /^Unauthorized: sign in with http:\/\/127\.0\.0\.1:\d+ \(OAuth/);
   });
 
@@ -56,15 +60,26 @@ describe('AUTH_MODE=oauth', () => {
       ['for another resource', await stack.idp.mint('alice', { aud: 'https://elsewhere.example.com/mcp' }), /another resource/],
       ['from another issuer', await stack.idp.mint('alice', { iss: 'https://evil.example.com' }), /another authorization server/],
       ['unknown kid', await stack.idp.mint('alice', {}, { kid: 'made-up' }), /not signed by one of the issuer's keys/],
-      ['tampered', `${header}.${b64({ iss: stack.idp.issuer, aud: stack.mcpUrl, sub: 'alice', groups: ['ops'], exp: now + 600 })}.${signature}`, /signature does not verify/],
+      [
+        'tampered',
+        `${header}.${b64({ iss: stack.idp.issuer, aud: stack.mcpUrl, sub: 'alice', groups: ['ops'], exp: now + 600 })}.${signature}`,
+        /signature does not verify/,
+      ],
       ['garbage in three parts', 'a.b.c', /malformed/],
       ['of 15,000 characters', `${'e'.repeat(7_500)}.${'f'.repeat(7_498)}.x`, /malformed/],
       ['opaque', 'an-opaque-access-token-0123456789', /not a JWT \(opaque access tokens are not supported\)/],
-      ['alg none', `${b64({ alg: 'none' })}.${b64({ iss: stack.idp.issuer, aud: stack.mcpUrl, sub: 'alice', groups: ['ops'], exp: now + 600 })}.`, /algorithm|malformed/],
+      [
+        'alg none',
+        `${b64({ alg: 'none' })}.${b64({ iss: stack.idp.issuer, aud: stack.mcpUrl, sub: 'alice', groups: ['ops'], exp: now + 600 })}.`,
+        /algorithm|malformed/,
+      ],
     ];
     stack.emulator.callLog.clear();
     for (const [what, token, reason] of cases) {
-      const response = await stack.post({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_clusters', arguments: {} } }, { authorization: `Bearer ${token}` });
+      const response = await stack.post(
+        { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'list_clusters', arguments: {} } },
+        { authorization: `Bearer ${token}` },
+      );
       assert.equal(response.status, 401, what);
       const challenge = response.headers.get('www-authenticate') ?? '';
       assert.match(challenge, /resource_metadata="[^"]+", error="invalid_token", error_description="The access token is not valid: /, what);
@@ -121,7 +136,10 @@ describe('AUTH_MODE=oauth', () => {
     const token = await stack.idp.mint('mallory', { groups: ['guests'] });
     const response = await stack.post(listTools, { authorization: `Bearer ${token}` });
     assert.equal(response.status, 403);
-    assert.match(response.body.error.message, /no Alibaba Cloud role is mapped for you\. This server looked at the token's claim groups \(\["guests"\]\)/);
+    assert.match(
+      response.body.error.message,
+      /no Alibaba Cloud role is mapped for you\. This server looked at the token's claim groups \(\["guests"\]\)/,
+    );
     assert.deepEqual(stack.emulator.callLog.records, []);
   });
 

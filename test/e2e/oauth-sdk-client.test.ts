@@ -30,7 +30,13 @@ function provider(user: string): OAuthClientProvider & { code: Promise<string> }
   return {
     code,
     redirectUrl,
-    clientMetadata: { client_name: 'sdk-e2e', redirect_uris: [redirectUrl], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], token_endpoint_auth_method: 'none' },
+    clientMetadata: {
+      client_name: 'sdk-e2e',
+      redirect_uris: [redirectUrl],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+    },
     clientInformation: () => client,
     saveClientInformation: (info) => void (client = info),
     tokens: () => tokens,
@@ -58,7 +64,10 @@ test('the SDK client signs in with only the MCP URL, then calls tools as the use
 
   const client = new Client({ name: 'sdk-e2e', version: '1.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(stack.mcpUrl), { authProvider: auth }));
-  const result = (await client.callTool({ name: 'list_clusters', arguments: {} })) as { isError?: boolean; content: Array<{ text: string }> };
+  const result = (await client.callTool({ name: 'list_clusters', arguments: {} })) as {
+    isError?: boolean;
+    content: Array<{ text: string }>;
+  };
   assert.equal(result.isError, undefined, result.content[0]?.text);
   assert.match(result.content[0]!.text, /prod-hangzhou/);
   const line = await stack.waitForLog((entry) => entry.tool === 'list_clusters' && entry.user?.sub === 'alice');

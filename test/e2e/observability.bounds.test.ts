@@ -42,18 +42,43 @@ describe('observability bounds', () => {
   });
 
   it('says when a search returned the 100 lines one call can, and when SQL without LIMIT hit 100 rows', async () => {
-    const search = await call(client, 'sls_execute_sql_query', { cluster_id: STAGING, logstore: 'nginx-ingress', query: 'GET', limit: 100 });
+    const search = await call(client, 'sls_execute_sql_query', {
+      cluster_id: STAGING,
+      logstore: 'nginx-ingress',
+      query: 'GET',
+      limit: 100,
+    });
     assert.equal(search.structuredContent.rows.length, 100);
     assert.match(text(search), /100 rows is the most one search returns, so more may match; narrow the query or the time range/);
-    const sql = await call(client, 'sls_execute_sql_query', { cluster_id: STAGING, logstore: 'nginx-ingress', query: '* | SELECT url, status', limit: 100 });
+    const sql = await call(client, 'sls_execute_sql_query', {
+      cluster_id: STAGING,
+      logstore: 'nginx-ingress',
+      query: '* | SELECT url, status',
+      limit: 100,
+    });
     assert.equal(sql.structuredContent.returned_rows, 100);
-    assert.match(text(sql), /Log Service returns at most 100 rows for SQL without LIMIT, so more may exist; aggregate, or page with LIMIT offset, count/);
-    const limited = await call(client, 'sls_execute_sql_query', { cluster_id: STAGING, logstore: 'nginx-ingress', query: '* | SELECT url, status LIMIT 150', limit: 100 });
+    assert.match(
+      text(sql),
+      /Log Service returns at most 100 rows for SQL without LIMIT, so more may exist; aggregate, or page with LIMIT offset, count/,
+    );
+    const limited = await call(client, 'sls_execute_sql_query', {
+      cluster_id: STAGING,
+      logstore: 'nginx-ingress',
+      query: '* | SELECT url, status LIMIT 150',
+      limit: 100,
+    });
     assert.equal(limited.structuredContent.returned_rows, 150);
     assert.match(text(limited), /50 more rows not shown \(limit 100\)/);
     assert.doesNotMatch(text(limited), /without LIMIT/);
-    const aggregated = await call(client, 'sls_execute_sql_query', { cluster_id: STAGING, logstore: 'nginx-ingress', query: '* | SELECT status, count(*) AS n GROUP BY status ORDER BY status' });
-    assert.deepEqual(aggregated.structuredContent.rows, [{ status: '200', n: '240' }, { status: '502', n: '10' }]);
+    const aggregated = await call(client, 'sls_execute_sql_query', {
+      cluster_id: STAGING,
+      logstore: 'nginx-ingress',
+      query: '* | SELECT status, count(*) AS n GROUP BY status ORDER BY status',
+    });
+    assert.deepEqual(aggregated.structuredContent.rows, [
+      { status: '200', n: '240' },
+      { status: '502', n: '10' },
+    ]);
     assert.equal(aggregated.structuredContent.truncated, false);
   });
 
@@ -81,7 +106,14 @@ describe('observability bounds', () => {
 
   it('keeps at most 5,000 samples in all, with a marker', async () => {
     const end = Math.floor(Date.now() / 1000);
-    const r = await call(client, 'cms_execute_promql_query', { cluster_id: PROD, query: 'node_cpu_seconds_total', start: end - 3600, end, step: 5, limit: 30 });
+    const r = await call(client, 'cms_execute_promql_query', {
+      cluster_id: PROD,
+      query: 'node_cpu_seconds_total',
+      start: end - 3600,
+      end,
+      step: 5,
+      limit: 30,
+    });
     assert.equal(r.isError, undefined, text(r));
     assert.equal(r.structuredContent.result.length, 24);
     const samples = r.structuredContent.result.reduce((sum: number, s: any) => sum + s.values.length, 0);
@@ -94,7 +126,10 @@ describe('observability bounds', () => {
     const to = Math.floor(Date.now() / 60_000) * 60;
     const paged = await call(client, 'cms_get_node_metrics', { cluster_id: PROD, from_timestamp: to - 7 * 3600, to_timestamp: to });
     assert.equal(paged.isError, undefined, text(paged));
-    assert.ok(paged.structuredContent.nodes.every((node: any) => node.points === 420), JSON.stringify(paged.structuredContent.nodes.map((n: any) => n.points)));
+    assert.ok(
+      paged.structuredContent.nodes.every((node: any) => node.points === 420),
+      JSON.stringify(paged.structuredContent.nodes.map((n: any) => n.points)),
+    );
     assert.equal(paged.structuredContent.complete, true);
     assert.equal(stack.emulator.callLog.of('DescribeMetricList').length, 2, '1680 datapoints in pages of 1440');
     stack.emulator.callLog.clear();

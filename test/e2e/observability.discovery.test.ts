@@ -35,28 +35,50 @@ describe('observability discovery', () => {
     const { client } = await clientWithNewKey(stack);
     const events = await call(client, 'sls_execute_sql_query', { cluster_id: STAGING, query: 'reason: BackOff | SELECT count(*) AS n' });
     assert.equal(events.isError, undefined, text(events));
-    assert.deepEqual([events.structuredContent.project, events.structuredContent.project_source], [`k8s-log-${STAGING}`, 'naming rule k8s-log-{cluster_id}']);
+    assert.deepEqual(
+      [events.structuredContent.project, events.structuredContent.project_source],
+      [`k8s-log-${STAGING}`, 'naming rule k8s-log-{cluster_id}'],
+    );
     assert.deepEqual(events.structuredContent.rows, [{ n: '12' }]);
     const apiserver = await call(client, 'sls_execute_sql_query', { cluster_id: STAGING, logstore: `apiserver-${STAGING}`, query: 'List' });
     assert.equal(apiserver.isError, undefined, text(apiserver));
-    assert.deepEqual([apiserver.structuredContent.project, apiserver.structuredContent.project_source], [staging.controlPlaneProject, 'CheckControlPlaneLogEnable']);
+    assert.deepEqual(
+      [apiserver.structuredContent.project, apiserver.structuredContent.project_source],
+      [staging.controlPlaneProject, 'CheckControlPlaneLogEnable'],
+    );
     assert.equal(apiserver.structuredContent.rows.length, 1);
     const audit = await call(client, 'sls_execute_sql_query', { cluster_id: STAGING, logstore: `audit-${STAGING}`, query: 'verb: delete' });
     assert.equal(audit.isError, undefined, text(audit));
-    assert.deepEqual([audit.structuredContent.project, audit.structuredContent.project_source], [staging.auditProject, 'GetClusterAuditProject']);
+    assert.deepEqual(
+      [audit.structuredContent.project, audit.structuredContent.project_source],
+      [staging.auditProject, 'GetClusterAuditProject'],
+    );
     assert.equal(audit.structuredContent.rows.length, 1);
     assert.deepEqual(upstream(stack), [
-      'cs:DescribeClusterDetail', 'sls:GetLogsV2',
-      'cs:CheckControlPlaneLogEnable', 'sls:GetLogsV2',
-      'cs:GetClusterAuditProject', 'sls:GetLogsV2',
+      'cs:DescribeClusterDetail',
+      'sls:GetLogsV2',
+      'cs:CheckControlPlaneLogEnable',
+      'sls:GetLogsV2',
+      'cs:GetClusterAuditProject',
+      'sls:GetLogsV2',
     ]);
   });
 
   it('lets an explicit project win, and says so when the logstore is not there', async () => {
     const { client } = await clientWithNewKey(stack);
-    const r = await call(client, 'sls_execute_sql_query', { cluster_id: STAGING, logstore: `apiserver-${STAGING}`, project: `k8s-log-${STAGING}`, query: '*' });
+    const r = await call(client, 'sls_execute_sql_query', {
+      cluster_id: STAGING,
+      logstore: `apiserver-${STAGING}`,
+      project: `k8s-log-${STAGING}`,
+      query: '*',
+    });
     assert.equal(r.isError, true);
-    assert.match(text(r), new RegExp(`LogStoreNotExist: logstore apiserver-${STAGING} not found in project k8s-log-${STAGING} \\(cn-beijing; project from argument\\)`));
+    assert.match(
+      text(r),
+      new RegExp(
+        `LogStoreNotExist: logstore apiserver-${STAGING} not found in project k8s-log-${STAGING} \\(cn-beijing; project from argument\\)`,
+      ),
+    );
     assert.ok(!upstream(stack).includes('cs:CheckControlPlaneLogEnable'));
   });
 
@@ -68,7 +90,12 @@ describe('observability discovery', () => {
       r.structuredContent.projects.map((row: any) => [row.project, row.source, row.logstores, row.lookup_error]),
       [
         [`k8s-log-${STAGING}`, 'naming rule k8s-log-{cluster_id}', ['k8s-event', 'config-operation-log', 'nginx-ingress'], null],
-        [staging.controlPlaneProject, 'CheckControlPlaneLogEnable', [`apiserver-${STAGING}`, `kcm-${STAGING}`, `scheduler-${STAGING}`], null],
+        [
+          staging.controlPlaneProject,
+          'CheckControlPlaneLogEnable',
+          [`apiserver-${STAGING}`, `kcm-${STAGING}`, `scheduler-${STAGING}`],
+          null,
+        ],
         [staging.auditProject, 'GetClusterAuditProject', [`audit-${STAGING}`], null],
         [`workspace-default-cms-${demo.accountId}-cn-beijing`, 'naming rule with account id from STS GetCallerIdentity', [], null],
       ],
@@ -84,14 +111,25 @@ describe('observability discovery', () => {
     const apiserver = await call(client, 'sls_execute_sql_query', { cluster_id: PROD, logstore: `apiserver-${PROD}`, query: '*' });
     assert.equal(apiserver.isError, undefined, text(apiserver));
     assert.equal(apiserver.structuredContent.project, `k8s-log-${PROD}`);
-    assert.equal(apiserver.structuredContent.project_source, 'default k8s-log-{cluster_id} (CheckControlPlaneLogEnable failed: StatusForbidden)');
-    assert.match(text(apiserver), /Project k8s-log-\S+ is a default: .*CheckControlPlaneLogEnable failed: StatusForbidden\); pass `project` if the logs are elsewhere/);
+    assert.equal(
+      apiserver.structuredContent.project_source,
+      'default k8s-log-{cluster_id} (CheckControlPlaneLogEnable failed: StatusForbidden)',
+    );
+    assert.match(
+      text(apiserver),
+      /Project k8s-log-\S+ is a default: .*CheckControlPlaneLogEnable failed: StatusForbidden\); pass `project` if the logs are elsewhere/,
+    );
     const audit = await call(client, 'sls_execute_sql_query', { cluster_id: PROD, logstore: `audit-${PROD}`, query: 'verb: delete' });
     assert.equal(audit.structuredContent.project_source, 'default k8s-log-{cluster_id} (GetClusterAuditProject failed: StatusForbidden)');
     // staging-beijing does not: the failure says what was tried and what to do.
     const stagingAudit = await call(client, 'sls_execute_sql_query', { cluster_id: STAGING, logstore: `audit-${STAGING}`, query: '*' });
     assert.equal(stagingAudit.isError, true);
-    assert.match(text(stagingAudit), new RegExp(`LogStoreNotExist: logstore audit-${STAGING} not found in project k8s-log-${STAGING} \\(cn-beijing; project from default k8s-log-\\{cluster_id\\} \\(GetClusterAuditProject failed: StatusForbidden\\)\\)`));
+    assert.match(
+      text(stagingAudit),
+      new RegExp(
+        `LogStoreNotExist: logstore audit-${STAGING} not found in project k8s-log-${STAGING} \\(cn-beijing; project from default k8s-log-\\{cluster_id\\} \\(GetClusterAuditProject failed: StatusForbidden\\)\\)`,
+      ),
+    );
     const listed = await call(client, 'list_log_stores', { cluster_id: STAGING });
     assert.equal(listed.isError, undefined, text(listed));
     const [events_, controlPlane, auditRow] = listed.structuredContent.projects;
@@ -109,7 +147,11 @@ describe('observability discovery', () => {
     stack.emulator.faults.inject({ kind: 'service-unavailable', product: 'cs', action: 'CheckControlPlaneLogEnable', times: 4 });
     const args = { cluster_id: PROD, logstore: `apiserver-${PROD}`, query: '*' };
     const during = await call(client, 'sls_execute_sql_query', args);
-    assert.equal(during.structuredContent.project_source, 'default k8s-log-{cluster_id} (CheckControlPlaneLogEnable failed: ServiceUnavailable)', text(during));
+    assert.equal(
+      during.structuredContent.project_source,
+      'default k8s-log-{cluster_id} (CheckControlPlaneLogEnable failed: ServiceUnavailable)',
+      text(during),
+    );
     stack.emulator.callLog.clear();
     const afterwards = await call(client, 'sls_execute_sql_query', args);
     assert.equal(afterwards.structuredContent.project_source, 'CheckControlPlaneLogEnable');
@@ -122,22 +164,40 @@ describe('observability discovery', () => {
     await call(denied, 'sls_execute_sql_query', args);
     stack.emulator.callLog.clear();
     const again = await call(denied, 'sls_execute_sql_query', args);
-    assert.equal(again.structuredContent.project_source, 'default k8s-log-{cluster_id} (CheckControlPlaneLogEnable failed: StatusForbidden)');
+    assert.equal(
+      again.structuredContent.project_source,
+      'default k8s-log-{cluster_id} (CheckControlPlaneLogEnable failed: StatusForbidden)',
+    );
     assert.deepEqual(upstream(stack), ['sls:GetLogsV2'], 'a denial is not retried on every call');
   });
 
   it('runs PromQL with an explicit project and metricstore without asking STS, even when STS fails', async () => {
     const { client } = await clientWithNewKey(stack);
     stack.emulator.faults.inject({ kind: 'service-unavailable', product: 'sts', action: 'GetCallerIdentity', times: 100 });
-    const explicit = await call(client, 'cms_execute_promql_query', { cluster_id: PROD, query: 'count(up)', project: PROMETHEUS_PROJECT, metricstore: `aliyun-prom-${PROD}` });
+    const explicit = await call(client, 'cms_execute_promql_query', {
+      cluster_id: PROD,
+      query: 'count(up)',
+      project: PROMETHEUS_PROJECT,
+      metricstore: `aliyun-prom-${PROD}`,
+    });
     assert.equal(explicit.isError, undefined, text(explicit));
-    assert.deepEqual(explicit.structuredContent.result.map((s: any) => s.value[1]), ['4']);
-    const projectOnly = await call(client, 'cms_execute_promql_query', { cluster_id: PROD, query: 'count(up)', project: PROMETHEUS_PROJECT });
+    assert.deepEqual(
+      explicit.structuredContent.result.map((s: any) => s.value[1]),
+      ['4'],
+    );
+    const projectOnly = await call(client, 'cms_execute_promql_query', {
+      cluster_id: PROD,
+      query: 'count(up)',
+      project: PROMETHEUS_PROJECT,
+    });
     assert.equal(projectOnly.isError, undefined, text(projectOnly));
     assert.ok(!upstream(stack).includes('sts:GetCallerIdentity'));
     const discovered = await call(client, 'cms_execute_promql_query', { cluster_id: PROD, query: 'count(up)' });
     assert.equal(discovered.isError, true);
-    assert.match(text(discovered), /Error AccountIdUnknown: Could not find the account id for the Prometheus project name: STS GetCallerIdentity failed \(ServiceUnavailable: /);
+    assert.match(
+      text(discovered),
+      /Error AccountIdUnknown: Could not find the account id for the Prometheus project name: STS GetCallerIdentity failed \(ServiceUnavailable: /,
+    );
     assert.match(text(discovered), /Hint: Pass `project` explicitly \(workspace-default-cms-\{accountId\}-\{region\}\)/);
   });
 });

@@ -44,7 +44,10 @@ describe('observability fidelity', () => {
     stack.emulator.faults.inject({ kind: 'throttle', product: 'sls', action: 'ListLogStores' });
     const listed = await call('list_log_stores', { cluster_id: PROD });
     assert.equal(listed.isError, undefined, text(listed));
-    assert.ok(listed.structuredContent.projects.every((row: { found: boolean }) => row.found), text(listed));
+    assert.ok(
+      listed.structuredContent.projects.every((row: { found: boolean }) => row.found),
+      text(listed),
+    );
     assert.ok(stack.emulator.callLog.of('ListLogStores').some((record) => record.errorCode === 'MetaOperationQpsLimitExceeded'));
     // ListLogStores pages by offset/size, size at most 500 (ListLogStoresRequest): the server asks for one full page.
     assert.ok(stack.emulator.callLog.of('ListLogStores').every((record) => record.query.offset === '0' && record.query.size === '500'));
@@ -55,9 +58,14 @@ describe('observability fidelity', () => {
     assert.equal(query.isError, undefined, text(query));
     const promql = await call('cms_execute_promql_query', { cluster_id: PROD, query: 'up' });
     assert.equal(promql.isError, undefined, text(promql));
-    const hosts = stack.emulator.callLog.records.filter((record) => record.product === 'sls').map((record) => `${record.action} ${record.host}`);
+    const hosts = stack.emulator.callLog.records
+      .filter((record) => record.product === 'sls')
+      .map((record) => `${record.action} ${record.host}`);
     const endpoint = stack.emulator.endpoint;
-    assert.deepEqual(hosts, [`GetLogsV2 k8s-log-${PROD}.${endpoint}`, `PrometheusQuery workspace-default-cms-${createDemoWorld().accounts[0]!.accountId}-cn-hangzhou.${endpoint}`]);
+    assert.deepEqual(hosts, [
+      `GetLogsV2 k8s-log-${PROD}.${endpoint}`,
+      `PrometheusQuery workspace-default-cms-${createDemoWorld().accounts[0]!.accountId}-cn-hangzhou.${endpoint}`,
+    ]);
   });
 
   it('offers only the periods CloudMonitor documents, and reads the window as (StartTime, EndTime]', async () => {
@@ -66,7 +74,13 @@ describe('observability fidelity', () => {
     assert.equal(stack.emulator.callLog.of('DescribeMetricList').length, 0, 'nothing was sent');
     // A window of exactly three periods on period boundaries: the point at StartTime is out, the one at EndTime in.
     const end = Math.floor(Date.now() / 1000 / 300) * 300 - 600;
-    const r = await call('cms_get_node_metrics', { cluster_id: PROD, metric: 'cpu', period: 300, from_timestamp: end - 900, to_timestamp: end });
+    const r = await call('cms_get_node_metrics', {
+      cluster_id: PROD,
+      metric: 'cpu',
+      period: 300,
+      from_timestamp: end - 900,
+      to_timestamp: end,
+    });
     assert.equal(r.isError, undefined, text(r));
     const hot = r.structuredContent.nodes[0];
     assert.equal(hot.points, 3);
@@ -116,6 +130,9 @@ describe('Prometheus discovery through ARMS', () => {
     const r = await callWith(client, 'cms_execute_promql_query', { cluster_id: STAGING, query: 'up' });
     stack.emulator.faults.clear();
     assert.equal(r.isError, true);
-    assert.match(text(r), /^Error MetricstoreNotFound: No managed Prometheus data for cluster .*; ARMS GetPrometheusInstance failed: InternalError: /);
+    assert.match(
+      text(r),
+      /^Error MetricstoreNotFound: No managed Prometheus data for cluster .*; ARMS GetPrometheusInstance failed: InternalError: /,
+    );
   });
 });

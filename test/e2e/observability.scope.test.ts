@@ -33,10 +33,15 @@ describe('Log Service projects are scoped to the cluster', () => {
   after(() => stack.close());
   beforeEach(() => stack.emulator.callLog.clear());
 
-  it('refuses another cluster\'s log project for SQL, naming the cluster\'s projects and the setting', async () => {
+  it("refuses another cluster's log project for SQL, naming the cluster's projects and the setting", async () => {
     const r = await call(client, 'sls_execute_sql_query', { cluster_id: PROD, project: `k8s-log-${STAGING}`, query: '*' });
     assert.equal(r.isError, true, text(r));
-    assert.match(text(r), new RegExp(`^Error ProjectOutOfScope: Log Service project k8s-log-${STAGING} is not one of cluster ${PROD}'s projects \\(k8s-log-${PROD}`));
+    assert.match(
+      text(r),
+      new RegExp(
+        `^Error ProjectOutOfScope: Log Service project k8s-log-${STAGING} is not one of cluster ${PROD}'s projects \\(k8s-log-${PROD}`,
+      ),
+    );
     assert.match(text(r), /workspace-default-cms-\{account_id\}-cn-hangzhou/);
     assert.match(text(r), SETTING_HINT);
     assert.match(text(r), /Nothing was sent/);
@@ -55,34 +60,79 @@ describe('Log Service projects are scoped to the cluster', () => {
     assert.deepEqual(slsCalls(stack), []);
   });
 
-  it('refuses another cluster\'s audit or control-plane logstore, even in the cluster\'s own project', async () => {
+  it("refuses another cluster's audit or control-plane logstore, even in the cluster's own project", async () => {
     for (const logstore of [`audit-${STAGING}`, `apiserver-${STAGING}`]) {
       const r = await call(client, 'sls_execute_sql_query', { cluster_id: PROD, logstore, query: '*' });
-      assert.match(text(r), new RegExp(`^Error LogstoreOutOfScope: logstore ${logstore} is named for another cluster, not ${PROD}`), logstore);
+      assert.match(
+        text(r),
+        new RegExp(`^Error LogstoreOutOfScope: logstore ${logstore} is named for another cluster, not ${PROD}`),
+        logstore,
+      );
       assert.match(text(r), SETTING_HINT);
     }
     assert.deepEqual(slsCalls(stack), []);
   });
 
-  it('PromQL: refuses another region\'s workspace and another cluster\'s metricstore', async () => {
-    const otherWorkspace = await call(client, 'cms_execute_promql_query', { cluster_id: PROD, query: 'up', project: WORKSPACE('cn-beijing') });
-    assert.match(text(otherWorkspace), new RegExp(`^Error ProjectOutOfScope: Log Service project ${WORKSPACE('cn-beijing')} is not one of cluster ${PROD}'s projects`));
-    const otherStore = await call(client, 'cms_execute_promql_query', { cluster_id: PROD, query: 'up', metricstore: `aliyun-prom-${STAGING}` });
-    assert.match(text(otherStore), new RegExp(`^Error LogstoreOutOfScope: metricstore aliyun-prom-${STAGING} is named for another cluster, not ${PROD}`));
-    const customStore = await call(client, 'cms_execute_promql_query', { cluster_id: PROD, query: 'up', project: WORKSPACE('cn-hangzhou'), metricstore: 'shared-metrics' });
-    assert.match(text(customStore), new RegExp(`^Error LogstoreOutOfScope: metricstore shared-metrics is not cluster ${PROD}'s: the Prometheus workspace ${WORKSPACE('cn-hangzhou')} is shared by the account's clusters in cn-hangzhou; only aliyun-prom-${PROD} is this cluster's`));
+  it("PromQL: refuses another region's workspace and another cluster's metricstore", async () => {
+    const otherWorkspace = await call(client, 'cms_execute_promql_query', {
+      cluster_id: PROD,
+      query: 'up',
+      project: WORKSPACE('cn-beijing'),
+    });
+    assert.match(
+      text(otherWorkspace),
+      new RegExp(`^Error ProjectOutOfScope: Log Service project ${WORKSPACE('cn-beijing')} is not one of cluster ${PROD}'s projects`),
+    );
+    const otherStore = await call(client, 'cms_execute_promql_query', {
+      cluster_id: PROD,
+      query: 'up',
+      metricstore: `aliyun-prom-${STAGING}`,
+    });
+    assert.match(
+      text(otherStore),
+      new RegExp(`^Error LogstoreOutOfScope: metricstore aliyun-prom-${STAGING} is named for another cluster, not ${PROD}`),
+    );
+    const customStore = await call(client, 'cms_execute_promql_query', {
+      cluster_id: PROD,
+      query: 'up',
+      project: WORKSPACE('cn-hangzhou'),
+      metricstore: 'shared-metrics',
+    });
+    assert.match(
+      text(customStore),
+      new RegExp(
+        `^Error LogstoreOutOfScope: metricstore shared-metrics is not cluster ${PROD}'s: the Prometheus workspace ${WORKSPACE('cn-hangzhou')} is shared by the account's clusters in cn-hangzhou; only aliyun-prom-${PROD} is this cluster's`,
+      ),
+    );
     assert.deepEqual(slsCalls(stack), []);
   });
 
   it('accepts every project of the cluster: log, control-plane, audit and its Prometheus workspace', async () => {
     const own = await call(client, 'sls_execute_sql_query', { cluster_id: PROD, project: `k8s-log-${PROD}`, query: '*', limit: 1 });
     assert.equal(own.isError, undefined, text(own));
-    const audit = await call(client, 'sls_execute_sql_query', { cluster_id: STAGING, project: staging.auditProject, logstore: `audit-${STAGING}`, query: '*', limit: 1 });
+    const audit = await call(client, 'sls_execute_sql_query', {
+      cluster_id: STAGING,
+      project: staging.auditProject,
+      logstore: `audit-${STAGING}`,
+      query: '*',
+      limit: 1,
+    });
     assert.equal(audit.isError, undefined, text(audit));
     assert.equal(audit.structuredContent.region_id, 'cn-beijing');
-    const controlPlane = await call(client, 'sls_execute_sql_query', { cluster_id: STAGING, project: staging.controlPlaneProject, logstore: `apiserver-${STAGING}`, query: '*', limit: 1 });
+    const controlPlane = await call(client, 'sls_execute_sql_query', {
+      cluster_id: STAGING,
+      project: staging.controlPlaneProject,
+      logstore: `apiserver-${STAGING}`,
+      query: '*',
+      limit: 1,
+    });
     assert.equal(controlPlane.isError, undefined, text(controlPlane));
-    const promql = await call(client, 'cms_execute_promql_query', { cluster_id: PROD, query: 'count(up)', project: WORKSPACE('cn-hangzhou'), metricstore: `aliyun-prom-${PROD}` });
+    const promql = await call(client, 'cms_execute_promql_query', {
+      cluster_id: PROD,
+      query: 'count(up)',
+      project: WORKSPACE('cn-hangzhou'),
+      metricstore: `aliyun-prom-${PROD}`,
+    });
     assert.equal(promql.isError, undefined, text(promql));
   });
 });
@@ -97,24 +147,44 @@ describe('SLS_ALLOWED_PROJECTS', () => {
   after(() => stack.close());
 
   it('lets the operator allow more projects by name or * pattern, with any logstore in them', async () => {
-    const byPattern = await call(client, 'sls_execute_sql_query', { cluster_id: PROD, project: `k8s-log-${STAGING}`, query: 'reason: BackOff | SELECT count(*) AS n' });
+    const byPattern = await call(client, 'sls_execute_sql_query', {
+      cluster_id: PROD,
+      project: `k8s-log-${STAGING}`,
+      query: 'reason: BackOff | SELECT count(*) AS n',
+    });
     assert.equal(byPattern.isError, undefined, text(byPattern));
     assert.deepEqual(byPattern.structuredContent.rows, [{ n: '12' }]);
-    const byName = await call(client, 'sls_execute_sql_query', { cluster_id: PROD, project: staging.auditProject, logstore: `audit-${STAGING}`, query: '*', limit: 1 });
+    const byName = await call(client, 'sls_execute_sql_query', {
+      cluster_id: PROD,
+      project: staging.auditProject,
+      logstore: `audit-${STAGING}`,
+      query: '*',
+      limit: 1,
+    });
     assert.equal(byName.isError, undefined, text(byName));
-    const notListed = await call(client, 'sls_execute_sql_query', { cluster_id: PROD, project: staging.controlPlaneProject, logstore: 'k8s-event', query: '*' });
+    const notListed = await call(client, 'sls_execute_sql_query', {
+      cluster_id: PROD,
+      project: staging.controlPlaneProject,
+      logstore: 'k8s-event',
+      query: '*',
+    });
     assert.match(text(notListed), /^Error ProjectOutOfScope: /);
     assert.match(text(notListed), /SLS_ALLOWED_PROJECTS allows: k8s-log-\*, ack-audit-/);
   });
 
   it('is validated at start: project names or * patterns, comma-separated', () => {
     const base = { MCP_AUTH_TOKEN: 'a-long-enough-token-0001' };
-    assert.deepEqual(loadConfig({ ...base, SLS_ALLOWED_PROJECTS: ' k8s-log-*,shared-audit ,' }).slsAllowedProjects, ['k8s-log-*', 'shared-audit']);
+    assert.deepEqual(loadConfig({ ...base, SLS_ALLOWED_PROJECTS: ' k8s-log-*,shared-audit ,' }).slsAllowedProjects, [
+      'k8s-log-*',
+      'shared-audit',
+    ]);
     assert.deepEqual(loadConfig(base).slsAllowedProjects, []);
     for (const bad of ['K8s-Log', 'a/b', 'x'.repeat(129), 'with space']) {
       assert.throws(
         () => loadConfig({ ...base, SLS_ALLOWED_PROJECTS: bad }),
-        (error: unknown) => error instanceof ConfigError && /SLS_ALLOWED_PROJECTS entries are Log Service project names or patterns with \*/.test(error.message),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          /SLS_ALLOWED_PROJECTS entries are Log Service project names or patterns with \*/.test(error.message),
         bad,
       );
     }

@@ -34,7 +34,15 @@ describe('observability tools', () => {
 
   it('lists the read-only observability tools', async () => {
     const { tools } = await client.listTools();
-    for (const name of ['sls_execute_sql_query', 'sls_translate_text_to_sql_query', 'sls_diagnose_query', 'cms_execute_promql_query', 'cms_translate_text_to_promql', 'list_log_stores', 'cms_get_node_metrics']) {
+    for (const name of [
+      'sls_execute_sql_query',
+      'sls_translate_text_to_sql_query',
+      'sls_diagnose_query',
+      'cms_execute_promql_query',
+      'cms_translate_text_to_promql',
+      'list_log_stores',
+      'cms_get_node_metrics',
+    ]) {
       const tool = tools.find((t) => t.name === name);
       assert.ok(tool, name);
       assert.equal(tool.annotations?.readOnlyHint, true, name);
@@ -78,7 +86,12 @@ describe('observability tools', () => {
   });
 
   it('bounds rows and long values with a truncation marker', async () => {
-    const r = await call('sls_execute_sql_query', { cluster_id: PROD, logstore: 'config-operation-log', query: `_pod_name_: ${CRASHING_POD} | SELECT content LIMIT 50`, limit: 5 });
+    const r = await call('sls_execute_sql_query', {
+      cluster_id: PROD,
+      logstore: 'config-operation-log',
+      query: `_pod_name_: ${CRASHING_POD} | SELECT content LIMIT 50`,
+      limit: 5,
+    });
     assert.equal(r.structuredContent.rows.length, 5);
     assert.equal(r.structuredContent.returned_rows, 24);
     assert.equal(r.structuredContent.truncated, true);
@@ -88,7 +101,10 @@ describe('observability tools', () => {
   });
 
   it('reports bad SQL verbatim from Log Service', async () => {
-    const r = await call('sls_execute_sql_query', { cluster_id: PROD, query: '* | SELECT no_such_column, count(*) GROUP BY no_such_column' });
+    const r = await call('sls_execute_sql_query', {
+      cluster_id: PROD,
+      query: '* | SELECT no_such_column, count(*) GROUP BY no_such_column',
+    });
     assert.equal(r.isError, true);
     assert.match(text(r), /Error ParameterInvalid: no such column: no_such_column/);
   });
@@ -96,29 +112,63 @@ describe('observability tools', () => {
   it('says what was tried for a wrong project and a missing logstore', async () => {
     const project = await call('sls_execute_sql_query', { cluster_id: PROD, project: 'k8s-log-nonexistent', query: '*' });
     assert.equal(project.isError, true);
-    assert.match(text(project), /ProjectNotExist: Log Service project k8s-log-nonexistent not found in cn-hangzhou \(project from argument\): is log collection enabled/);
+    assert.match(
+      text(project),
+      /ProjectNotExist: Log Service project k8s-log-nonexistent not found in cn-hangzhou \(project from argument\): is log collection enabled/,
+    );
     const logstore = await call('sls_execute_sql_query', { cluster_id: PROD, logstore: 'nginx-ingress', query: '*' });
     assert.equal(logstore.isError, true);
-    assert.match(text(logstore), new RegExp(`LogStoreNotExist: logstore nginx-ingress not found in project k8s-log-${PROD} \\(cn-hangzhou; project from naming rule k8s-log-\\{cluster_id\\}\\)`));
+    assert.match(
+      text(logstore),
+      new RegExp(
+        `LogStoreNotExist: logstore nginx-ingress not found in project k8s-log-${PROD} \\(cn-hangzhou; project from naming rule k8s-log-\\{cluster_id\\}\\)`,
+      ),
+    );
     assert.match(text(logstore), /list_log_stores/);
   });
 
   it('refuses a time range in the wrong order or too long, and millisecond timestamps, sending nothing', async () => {
     stack.emulator.callLog.clear();
-    const reversed = await call('sls_execute_sql_query', { cluster_id: PROD, query: '*', from_timestamp: 1_800_000_000, to_timestamp: 1_700_000_000 });
+    const reversed = await call('sls_execute_sql_query', {
+      cluster_id: PROD,
+      query: '*',
+      from_timestamp: 1_800_000_000,
+      to_timestamp: 1_700_000_000,
+    });
     assert.equal(reversed.isError, true);
     assert.match(text(reversed), /InvalidTimeRange: from_timestamp \(1800000000\) must be before to_timestamp \(1700000000\)/);
-    const long = await call('sls_execute_sql_query', { cluster_id: PROD, query: '*', from_timestamp: 1_700_000_000, to_timestamp: 1_700_000_000 + 90 * 86_400 });
+    const long = await call('sls_execute_sql_query', {
+      cluster_id: PROD,
+      query: '*',
+      from_timestamp: 1_700_000_000,
+      to_timestamp: 1_700_000_000 + 90 * 86_400,
+    });
     assert.match(text(long), /longer than the 30 day\(s\) this tool allows/);
-    const promql = await call('cms_execute_promql_query', { cluster_id: PROD, query: 'up', start: 1_700_000_000, end: 1_700_000_000 + 8 * 86_400 });
+    const promql = await call('cms_execute_promql_query', {
+      cluster_id: PROD,
+      query: 'up',
+      start: 1_700_000_000,
+      end: 1_700_000_000 + 8 * 86_400,
+    });
     assert.match(text(promql), /longer than the 7 day\(s\)/);
     const limit = await call('sls_execute_sql_query', { cluster_id: PROD, query: '*', limit: 500 });
     assert.match(text(limit), /InvalidArguments: .*limit/);
     const millis = await call('sls_execute_sql_query', { cluster_id: PROD, query: '*', from_timestamp: 1_700_000_000_000 });
-    assert.match(text(millis), /InvalidArguments: .*from_timestamp: must be unix seconds, not milliseconds .*divide a millisecond timestamp by 1000/);
-    const cmsReversed = await call('cms_get_node_metrics', { cluster_id: PROD, from_timestamp: 1_800_000_000, to_timestamp: 1_700_000_000 });
+    assert.match(
+      text(millis),
+      /InvalidArguments: .*from_timestamp: must be unix seconds, not milliseconds .*divide a millisecond timestamp by 1000/,
+    );
+    const cmsReversed = await call('cms_get_node_metrics', {
+      cluster_id: PROD,
+      from_timestamp: 1_800_000_000,
+      to_timestamp: 1_700_000_000,
+    });
     assert.match(text(cmsReversed), /InvalidTimeRange: from_timestamp \(1800000000\) must be before to_timestamp/);
-    const cmsLong = await call('cms_get_node_metrics', { cluster_id: PROD, from_timestamp: 1_700_000_000, to_timestamp: 1_700_000_000 + 8 * 86_400 });
+    const cmsLong = await call('cms_get_node_metrics', {
+      cluster_id: PROD,
+      from_timestamp: 1_700_000_000,
+      to_timestamp: 1_700_000_000 + 8 * 86_400,
+    });
     assert.match(text(cmsLong), /InvalidTimeRange: The time range is 8 day\(s\), longer than the 7 day\(s\) this tool allows/);
     const cmsMillis = await call('cms_get_node_metrics', { cluster_id: PROD, to_timestamp: Date.now() });
     assert.match(text(cmsMillis), /to_timestamp: must be unix seconds, not milliseconds/);
@@ -132,7 +182,10 @@ describe('observability tools', () => {
     const r = await call('cms_execute_promql_query', { cluster_id: PROD, query }, sts);
     assert.equal(r.isError, undefined, text(r));
     assert.equal(r.structuredContent.result_type, 'vector');
-    assert.deepEqual(r.structuredContent.result.map((s: any) => s.metric), [{ pod: CRASHING_POD }]);
+    assert.deepEqual(
+      r.structuredContent.result.map((s: any) => s.metric),
+      [{ pod: CRASHING_POD }],
+    );
     assert.match(text(r), new RegExp(`\\{pod="${CRASHING_POD}"\\}  \\d+`));
     const prom = stack.emulator.callLog.records.find((rec) => rec.action === 'PrometheusQuery')!;
     assert.equal(prom.query.query, query, 'the PromQL reached Prometheus unchanged');
@@ -144,7 +197,13 @@ describe('observability tools', () => {
 
   it('answers range queries with min/max/avg and bounds series with a marker', async () => {
     const end = Math.floor(Date.now() / 1000);
-    const range = await call('cms_execute_promql_query', { cluster_id: PROD, query: '1 - avg by (node) (rate(node_cpu_seconds_total{mode="idle"}[5m]))', start: end - 1800, end, step: 60 });
+    const range = await call('cms_execute_promql_query', {
+      cluster_id: PROD,
+      query: '1 - avg by (node) (rate(node_cpu_seconds_total{mode="idle"}[5m]))',
+      start: end - 1800,
+      end,
+      step: 60,
+    });
     assert.equal(range.isError, undefined, text(range));
     assert.equal(range.structuredContent.result_type, 'matrix');
     assert.equal(range.structuredContent.result.length, 4);
@@ -158,7 +217,10 @@ describe('observability tools', () => {
   it('reports bad PromQL verbatim from Prometheus', async () => {
     const r = await call('cms_execute_promql_query', { cluster_id: PROD, query: 'sum(rate(apiserver_request_total[5m])' });
     assert.equal(r.isError, true);
-    assert.match(text(r), /Error Prometheus\.bad_data: invalid parameter "query": 1:\d+: parse error: unexpected end of input, expected "\)"/);
+    assert.match(
+      text(r),
+      /Error Prometheus\.bad_data: invalid parameter "query": 1:\d+: parse error: unexpected end of input, expected "\)"/,
+    );
   });
 
   it('explains a missing metricstore and suggests cms_get_node_metrics', async () => {
@@ -166,7 +228,12 @@ describe('observability tools', () => {
     const { client: noArms } = await clientWithNewKey(stack, ['arms:GetPrometheusInstance']);
     const r = await call('cms_execute_promql_query', { cluster_id: STAGING, query: 'up' }, noArms);
     assert.equal(r.isError, true);
-    assert.match(text(r), new RegExp(`MetricstoreNotFound: .*metricstore aliyun-prom-${STAGING} in project workspace-default-cms-${demo.accountId}-cn-beijing not found`));
+    assert.match(
+      text(r),
+      new RegExp(
+        `MetricstoreNotFound: .*metricstore aliyun-prom-${STAGING} in project workspace-default-cms-${demo.accountId}-cn-beijing not found`,
+      ),
+    );
     assert.match(text(r), /ARMS GetPrometheusInstance failed: Forbidden\.RAM: /);
     assert.match(text(r), /cms_get_node_metrics/);
   });
@@ -179,18 +246,38 @@ describe('observability tools', () => {
       rows.map((row) => [row.purpose, row.project, row.logstores]),
       [
         ['Kubernetes events, container and ingress logs', `k8s-log-${PROD}`, ['k8s-event', 'config-operation-log']],
-        ['control-plane logs (apiserver, kcm, scheduler, ccm)', `k8s-log-${PROD}`, [`apiserver-${PROD}`, `kcm-${PROD}`, `scheduler-${PROD}`]],
+        [
+          'control-plane logs (apiserver, kcm, scheduler, ccm)',
+          `k8s-log-${PROD}`,
+          [`apiserver-${PROD}`, `kcm-${PROD}`, `scheduler-${PROD}`],
+        ],
         ['API-server audit log', `k8s-log-${PROD}`, [`audit-${PROD}`]],
         ['managed Prometheus', `workspace-default-cms-${demo.accountId}-cn-hangzhou`, []],
       ],
     );
-    assert.deepEqual(rows.map((row) => row.source), ['naming rule k8s-log-{cluster_id}', 'CheckControlPlaneLogEnable', 'GetClusterAuditProject', 'naming rule with account id from STS GetCallerIdentity']);
-    assert.deepEqual(r.structuredContent.prometheus, { project: `workspace-default-cms-${demo.accountId}-cn-hangzhou`, metricstore: `aliyun-prom-${PROD}`, available: true, note: null });
+    assert.deepEqual(
+      rows.map((row) => row.source),
+      [
+        'naming rule k8s-log-{cluster_id}',
+        'CheckControlPlaneLogEnable',
+        'GetClusterAuditProject',
+        'naming rule with account id from STS GetCallerIdentity',
+      ],
+    );
+    assert.deepEqual(r.structuredContent.prometheus, {
+      project: `workspace-default-cms-${demo.accountId}-cn-hangzhou`,
+      metricstore: `aliyun-prom-${PROD}`,
+      available: true,
+      note: null,
+    });
     // staging-beijing has no metricstore, but ARMS reports an instance for it.
     const staging = await call('list_log_stores', { cluster_id: STAGING });
     assert.equal(staging.structuredContent.prometheus.available, true);
     assert.equal(staging.structuredContent.prometheus.metricstore, '');
-    assert.match(text(staging), /PromQL: ready \(http:\/\/\S+\/api\/v1\/prometheus\/\w+; metricstore aliyun-prom-\S+ not found .*an ARMS-hosted instance serves this cluster \(ARMS GetPrometheusInstance/);
+    assert.match(
+      text(staging),
+      /PromQL: ready \(http:\/\/\S+\/api\/v1\/prometheus\/\w+; metricstore aliyun-prom-\S+ not found .*an ARMS-hosted instance serves this cluster \(ARMS GetPrometheusInstance/,
+    );
     const { client: noArms } = await clientWithNewKey(stack, ['arms:GetPrometheusInstance']);
     const unreachable = await call('list_log_stores', { cluster_id: STAGING }, noArms);
     assert.equal(unreachable.structuredContent.prometheus.available, false);
@@ -202,12 +289,19 @@ describe('observability tools', () => {
     assert.equal(r.isError, true);
     assert.match(text(r), /ErrorClusterNotFound/);
     const sql = await call('sls_execute_sql_query', { cluster_id: PROD, project: `k8s-log-${OTHER}`, query: '*' });
-    assert.match(text(sql), /^Error ProjectOutOfScope: /, 'refused before anything is sent: not one of the cluster\'s projects');
+    assert.match(text(sql), /^Error ProjectOutOfScope: /, "refused before anything is sent: not one of the cluster's projects");
     // Opened by the operator, Log Service itself answers 401 Unauthorized: the project exists, but not for these credentials.
     const open = await startStack({ env: { SLS_ALLOWED_PROJECTS: `k8s-log-${OTHER}` } });
     try {
-      const opened = await callWith(await open.client(callerHeaders(demoKey!)), 'sls_execute_sql_query', { cluster_id: PROD, project: `k8s-log-${OTHER}`, query: '*' });
-      assert.match(text(opened), /^Error Unauthorized: The project does not belong to you\.\nHint: The project exists but belongs to another Alibaba Cloud account/);
+      const opened = await callWith(await open.client(callerHeaders(demoKey!)), 'sls_execute_sql_query', {
+        cluster_id: PROD,
+        project: `k8s-log-${OTHER}`,
+        query: '*',
+      });
+      assert.match(
+        text(opened),
+        /^Error Unauthorized: The project does not belong to you\.\nHint: The project exists but belongs to another Alibaba Cloud account/,
+      );
     } finally {
       await open.close();
     }
@@ -251,13 +345,24 @@ describe('observability tools', () => {
     stack.emulator.callLog.clear();
     const sql = await call('sls_translate_text_to_sql_query', { cluster_id: PROD, text: 'warning events by reason' });
     assert.equal(sql.isError, undefined, text(sql));
-    assert.equal(sql.structuredContent.query, 'level: Warning | SELECT reason, count(*) AS events GROUP BY reason ORDER BY events DESC LIMIT 10');
-    assert.match(sql.structuredContent.backend, new RegExp(`^SLS CallAiTools text_to_sql \\(${stack.emulator.endpoint.replace(/\./g, '\\.')}\\)$`));
+    assert.equal(
+      sql.structuredContent.query,
+      'level: Warning | SELECT reason, count(*) AS events GROUP BY reason ORDER BY events DESC LIMIT 10',
+    );
+    assert.match(
+      sql.structuredContent.backend,
+      new RegExp(`^SLS CallAiTools text_to_sql \\(${stack.emulator.endpoint.replace(/\./g, '\\.')}\\)$`),
+    );
     const run = await call('sls_execute_sql_query', { cluster_id: PROD, query: sql.structuredContent.query });
     assert.deepEqual(run.structuredContent.rows[0], { reason: 'BackOff', events: '12' });
     const promql = await call('cms_translate_text_to_promql', { cluster_id: PROD, text: 'CPU usage per node' });
     assert.equal(promql.structuredContent.query, '1 - avg by (node) (rate(node_cpu_seconds_total{mode="idle"}[5m]))');
-    const diagnosis = await call('sls_diagnose_query', { cluster_id: STAGING, logstore: 'nginx-ingress', query: '* | SELECT foo', error_message: 'no such column: foo' });
+    const diagnosis = await call('sls_diagnose_query', {
+      cluster_id: STAGING,
+      logstore: 'nginx-ingress',
+      query: '* | SELECT foo',
+      error_message: 'no such column: foo',
+    });
     assert.match(text(diagnosis), /does not exist in logstore nginx-ingress/);
     const ai = stack.emulator.callLog.of('CallAiTools');
     assert.equal(ai.length, 3);
@@ -293,39 +398,99 @@ describe('observability tools', () => {
     const { client: denied } = await clientWithNewKey(stack, ['log:CallAiTools', 'log:GetLogStoreLogs', 'log:ListLogStores']);
     const translation = await call('sls_translate_text_to_sql_query', { cluster_id: PROD, text: 'warning events by reason' }, denied);
     assert.equal(translation.isError, true);
-    assert.match(text(translation), /Error TranslationNotAuthorized: SLS CallAiTools text_to_sql \(.*\) refused these credentials: Unauthorized: denied by sts or ram, action: log:CallAiTools/);
+    assert.match(
+      text(translation),
+      /Error TranslationNotAuthorized: SLS CallAiTools text_to_sql \(.*\) refused these credentials: Unauthorized: denied by sts or ram, action: log:CallAiTools/,
+    );
     assert.match(text(translation), /Grant log:CallAiTools to this identity, or write the query yourself/);
     const sql = await call('sls_execute_sql_query', { cluster_id: PROD, query: '*' }, denied);
     assert.equal(sql.isError, true);
-    assert.match(text(sql), new RegExp(`Error Unauthorized: denied by sts or ram, action: log:GetLogStoreLogs, resource: acs:log:cn-hangzhou:${demo.accountId}:project/k8s-log-${PROD}/logstore/k8s-event`));
+    assert.match(
+      text(sql),
+      new RegExp(
+        `Error Unauthorized: denied by sts or ram, action: log:GetLogStoreLogs, resource: acs:log:cn-hangzhou:${demo.accountId}:project/k8s-log-${PROD}/logstore/k8s-event`,
+      ),
+    );
     assert.match(text(sql), new RegExp(`Hint: RAM does not allow log:GetLogStoreLogs on project k8s-log-${PROD} for this identity`));
     const promql = await call('cms_execute_promql_query', { cluster_id: PROD, query: 'up' }, denied);
     assert.match(text(promql), /Error Unauthorized: denied by sts or ram, action: log:GetLogStoreLogs, resource: .*logstore\/aliyun-prom-/);
     const listed = await call('list_log_stores', { cluster_id: PROD }, denied);
     assert.equal(listed.isError, undefined, 'a denied listing is reported on its rows, not as a failure');
-    assert.ok(listed.structuredContent.projects.every((row: any) => row.found === false && /^Unauthorized: denied by sts or ram, action: log:ListLogStores/.test(row.error)));
+    assert.ok(
+      listed.structuredContent.projects.every(
+        (row: any) => row.found === false && /^Unauthorized: denied by sts or ram, action: log:ListLogStores/.test(row.error),
+      ),
+    );
     assert.equal(stack.emulator.callLog.records.filter((rec) => rec.errorCode === 'Unauthorized').length >= 5, true);
   });
 
   it('rejects an expired STS token at Log Service and at the Prometheus API, saying so', async () => {
     const expired = await stack.client(callerHeaders(demo.accessKeys[3]!));
-    const r = await call('sls_execute_sql_query', { cluster_id: PROD, region: 'cn-hangzhou', project: `k8s-log-${PROD}`, query: '*' }, expired);
+    const r = await call(
+      'sls_execute_sql_query',
+      { cluster_id: PROD, region: 'cn-hangzhou', project: `k8s-log-${PROD}`, query: '*' },
+      expired,
+    );
     assert.equal(r.isError, true);
-    assert.match(text(r), /^Error Unauthorized: The security token you provided has expired\.\nHint: The STS token has expired: obtain fresh STS credentials/);
-    const p = await call('cms_execute_promql_query', { cluster_id: PROD, region: 'cn-hangzhou', project: `workspace-default-cms-${demo.accountId}-cn-hangzhou`, query: 'up' }, expired);
+    assert.match(
+      text(r),
+      /^Error Unauthorized: The security token you provided has expired\.\nHint: The STS token has expired: obtain fresh STS credentials/,
+    );
+    const p = await call(
+      'cms_execute_promql_query',
+      { cluster_id: PROD, region: 'cn-hangzhou', project: `workspace-default-cms-${demo.accountId}-cn-hangzhou`, query: 'up' },
+      expired,
+    );
     assert.equal(p.isError, true);
     assert.match(text(p), /^Error Unauthorized: The security token you provided has expired\.\nHint: The STS token has expired/);
   });
 
   it('upstream calls per tool call, cold (new identity) and warm', async () => {
     const tools: Array<[string, Record<string, unknown>, string[], string[]]> = [
-      ['list_log_stores', { cluster_id: PROD }, ['cs:DescribeClusterDetail', 'cs:CheckControlPlaneLogEnable', 'cs:GetClusterAuditProject', 'sts:GetCallerIdentity', 'sls:ListLogStores', 'sls:ListLogStores'], ['sls:ListLogStores', 'sls:ListLogStores']],
+      [
+        'list_log_stores',
+        { cluster_id: PROD },
+        [
+          'cs:DescribeClusterDetail',
+          'cs:CheckControlPlaneLogEnable',
+          'cs:GetClusterAuditProject',
+          'sts:GetCallerIdentity',
+          'sls:ListLogStores',
+          'sls:ListLogStores',
+        ],
+        ['sls:ListLogStores', 'sls:ListLogStores'],
+      ],
       ['sls_execute_sql_query', { cluster_id: PROD, query: '*' }, ['cs:DescribeClusterDetail', 'sls:GetLogsV2'], ['sls:GetLogsV2']],
-      ['sls_translate_text_to_sql_query', { cluster_id: PROD, text: 'warnings' }, ['cs:DescribeClusterDetail', 'sls:CallAiTools'], ['sls:CallAiTools']],
-      ['sls_diagnose_query', { cluster_id: PROD, query: '* | SELECT foo', error_message: 'no such column: foo' }, ['cs:DescribeClusterDetail', 'sls:CallAiTools'], ['sls:CallAiTools']],
-      ['cms_execute_promql_query', { cluster_id: PROD, query: 'up' }, ['cs:DescribeClusterDetail', 'sts:GetCallerIdentity', 'sls:PrometheusQuery'], ['sls:PrometheusQuery']],
-      ['cms_translate_text_to_promql', { cluster_id: PROD, text: 'CPU per node' }, ['cs:DescribeClusterDetail', 'sts:GetCallerIdentity', 'sls:CallAiTools'], ['sls:CallAiTools']],
-      ['cms_get_node_metrics', { cluster_id: PROD }, ['cs:DescribeClusterDetail', 'cs:DescribeClusterNodes', 'cms:DescribeMetricList'], ['cs:DescribeClusterNodes', 'cms:DescribeMetricList']],
+      [
+        'sls_translate_text_to_sql_query',
+        { cluster_id: PROD, text: 'warnings' },
+        ['cs:DescribeClusterDetail', 'sls:CallAiTools'],
+        ['sls:CallAiTools'],
+      ],
+      [
+        'sls_diagnose_query',
+        { cluster_id: PROD, query: '* | SELECT foo', error_message: 'no such column: foo' },
+        ['cs:DescribeClusterDetail', 'sls:CallAiTools'],
+        ['sls:CallAiTools'],
+      ],
+      [
+        'cms_execute_promql_query',
+        { cluster_id: PROD, query: 'up' },
+        ['cs:DescribeClusterDetail', 'sts:GetCallerIdentity', 'sls:PrometheusQuery'],
+        ['sls:PrometheusQuery'],
+      ],
+      [
+        'cms_translate_text_to_promql',
+        { cluster_id: PROD, text: 'CPU per node' },
+        ['cs:DescribeClusterDetail', 'sts:GetCallerIdentity', 'sls:CallAiTools'],
+        ['sls:CallAiTools'],
+      ],
+      [
+        'cms_get_node_metrics',
+        { cluster_id: PROD },
+        ['cs:DescribeClusterDetail', 'cs:DescribeClusterNodes', 'cms:DescribeMetricList'],
+        ['cs:DescribeClusterNodes', 'cms:DescribeMetricList'],
+      ],
     ];
     const report: string[] = [];
     for (const [name, args, cold, warm] of tools) {

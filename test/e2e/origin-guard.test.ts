@@ -63,7 +63,10 @@ describe('by default (no ALLOWED_ORIGINS, no ALLOWED_HOSTS)', () => {
       assert.equal(answer.body.jsonrpc, '2.0');
       assert.equal(answer.body.id, null);
       assert.equal(answer.body.error.code, -32000);
-      assert.match(answer.body.error.message, /^Forbidden: requests from browser pages \(Origin .+\) are not allowed\. The operator may allow an origin in ALLOWED_ORIGINS\.$/);
+      assert.match(
+        answer.body.error.message,
+        /^Forbidden: requests from browser pages \(Origin .+\) are not allowed\. The operator may allow an origin in ALLOWED_ORIGINS\.$/,
+      );
       assert.equal(lastRequestLine(stack).rejection, 'origin_not_allowed');
     }
   });
@@ -89,7 +92,9 @@ describe('by default (no ALLOWED_ORIGINS, no ALLOWED_HOSTS)', () => {
 describe('ALLOWED_ORIGINS and ALLOWED_HOSTS set', () => {
   let stack: Stack;
   before(async () => {
-    stack = await startStack({ env: { ALLOWED_ORIGINS: 'https://console.example.com, http://localhost:6274', ALLOWED_HOSTS: 'mcp.example.com,localhost:9000' } });
+    stack = await startStack({
+      env: { ALLOWED_ORIGINS: 'https://console.example.com, http://localhost:6274', ALLOWED_HOSTS: 'mcp.example.com,localhost:9000' },
+    });
   });
   after(() => stack.close());
 
@@ -98,12 +103,21 @@ describe('ALLOWED_ORIGINS and ALLOWED_HOSTS set', () => {
       const answer = await send(stack, { headers: { origin, host: 'mcp.example.com' } });
       assert.equal(answer.status, 200, origin);
     }
-    assert.equal((await send(stack, { headers: { host: 'MCP.example.com:443' } })).status, 200, 'a host entry without a port allows any port');
+    assert.equal(
+      (await send(stack, { headers: { host: 'MCP.example.com:443' } })).status,
+      200,
+      'a host entry without a port allows any port',
+    );
     assert.equal((await send(stack, { headers: { host: 'localhost:9000' } })).status, 200);
   });
 
   test('another scheme, port or host of an allowed origin is refused', async () => {
-    for (const origin of ['http://console.example.com', 'https://console.example.com:8443', 'https://evil.console.example.com', 'http://localhost:6275']) {
+    for (const origin of [
+      'http://console.example.com',
+      'https://console.example.com:8443',
+      'https://evil.console.example.com',
+      'http://localhost:6275',
+    ]) {
       const answer = await send(stack, { headers: { origin, host: 'mcp.example.com' } });
       assert.equal(answer.status, 403, origin);
     }
@@ -113,7 +127,10 @@ describe('ALLOWED_ORIGINS and ALLOWED_HOSTS set', () => {
     for (const host of ['127.0.0.1', 'rebound.evil.example', 'localhost:9001', 'mcp.example.com.evil.example']) {
       const answer = await send(stack, { headers: { host } });
       assert.equal(answer.status, 403, host);
-      assert.match(answer.body.error.message, /^Forbidden: Host .+ is not one this server answers to\. The operator lists the host names in ALLOWED_HOSTS\.$/);
+      assert.match(
+        answer.body.error.message,
+        /^Forbidden: Host .+ is not one this server answers to\. The operator lists the host names in ALLOWED_HOSTS\.$/,
+      );
       assert.equal(lastRequestLine(stack).rejection, 'host_not_allowed');
     }
   });
@@ -126,7 +143,11 @@ describe('ALLOWED_ORIGINS and ALLOWED_HOSTS set', () => {
 describe('the settings are validated at start', () => {
   const base = { MCP_AUTH_TOKEN: 'a-long-enough-token-0001' };
   test('origins are scheme://host[:port]; hosts are host[:port]', () => {
-    const config = loadConfig({ ...base, ALLOWED_ORIGINS: 'https://A.example.com,http://[::1]:6274', ALLOWED_HOSTS: 'MCP.example.com, [::1]:8080' });
+    const config = loadConfig({
+      ...base,
+      ALLOWED_ORIGINS: 'https://A.example.com,http://[::1]:6274',
+      ALLOWED_HOSTS: 'MCP.example.com, [::1]:8080',
+    });
     assert.deepEqual(config.allowedOrigins, ['https://a.example.com', 'http://[::1]:6274']);
     assert.deepEqual(config.allowedHosts, ['mcp.example.com', '[::1]:8080']);
     for (const [name, bad] of [
@@ -137,7 +158,11 @@ describe('the settings are validated at start', () => {
       ['ALLOWED_HOSTS', 'https://mcp.example.com'],
       ['ALLOWED_HOSTS', 'mcp.example.com/mcp'],
     ] as const) {
-      assert.throws(() => loadConfig({ ...base, [name]: bad }), (error: unknown) => error instanceof ConfigError && error.message.startsWith(`${name} entries are`), `${name}=${bad}`);
+      assert.throws(
+        () => loadConfig({ ...base, [name]: bad }),
+        (error: unknown) => error instanceof ConfigError && error.message.startsWith(`${name} entries are`),
+        `${name}=${bad}`,
+      );
     }
   });
 });

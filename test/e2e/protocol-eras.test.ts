@@ -135,7 +135,10 @@ describe('prompts and resources, in both eras', () => {
 
   test('2026-07-28: prompts/list, prompts/get and an empty resources/list', async () => {
     const list = await modern('prompts/list');
-    assert.deepEqual(list.body.result.prompts.map((prompt: { name: string }) => prompt.name), ['troubleshoot_workload', 'nodepool_capacity', 'before_upgrade']);
+    assert.deepEqual(
+      list.body.result.prompts.map((prompt: { name: string }) => prompt.name),
+      ['troubleshoot_workload', 'nodepool_capacity', 'before_upgrade'],
+    );
     const got = await modern('prompts/get', { name: 'troubleshoot_workload', arguments: args });
     assert.equal(got.body.result.resultType, 'complete');
     assert.match(got.body.result.messages[0].content.text, /describe deployment web -n shop/);
@@ -149,9 +152,19 @@ describe('prompts and resources, in both eras', () => {
     const params = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } };
     const init = await stack.post({ jsonrpc: '2.0', id: 1, method: 'initialize', params });
     assert.deepEqual(Object.keys(init.body.result.capabilities).sort(), ['prompts', 'resources', 'tools']);
-    const got = await stack.post({ jsonrpc: '2.0', id: 2, method: 'prompts/get', params: { name: 'nodepool_capacity', arguments: { cluster_id: args.cluster_id } } });
+    const got = await stack.post({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'prompts/get',
+      params: { name: 'nodepool_capacity', arguments: { cluster_id: args.cluster_id } },
+    });
     assert.match(got.body.result.messages[0].content.text, /list_nodepools/);
-    const bad = await stack.post({ jsonrpc: '2.0', id: 3, method: 'prompts/get', params: { name: 'troubleshoot_workload', arguments: { ...args, namespace: 'NOT valid' } } });
+    const bad = await stack.post({
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'prompts/get',
+      params: { name: 'troubleshoot_workload', arguments: { ...args, namespace: 'NOT valid' } },
+    });
     assert.equal(bad.body.error.code, -32602);
     assert.match(bad.body.error.message, /namespace: must be a Kubernetes namespace/);
     const resources = await stack.post({ jsonrpc: '2.0', id: 4, method: 'resources/list' });

@@ -135,15 +135,22 @@ describe('a Python-server .env in the working directory', () => {
       new Set(listed.body.result.structuredContent.clusters.map((cluster: { name: string }) => cluster.name)),
       new Set(emulator.world.accounts[0]!.clusters.map((cluster) => cluster.name)),
     );
-    assert.deepEqual(emulator.callLog.of('DescribeClustersV1').map((record) => record.accessKeyId), [key.accessKeyId]);
+    assert.deepEqual(
+      emulator.callLog.of('DescribeClustersV1').map((record) => record.accessKeyId),
+      [key.accessKeyId],
+    );
     const task = await mcp('tools/call', { name: 'describe_task_info', arguments: { task_id: 'T-000000000000000000000000' } });
     assert.match(task.body.result.content[0].text, /^Error ErrorTaskNotFound: /);
-    assert.deepEqual(emulator.callLog.of('DescribeTaskInfo').map((record) => record.endpoint), ['cn-beijing']);
+    assert.deepEqual(
+      emulator.callLog.of('DescribeTaskInfo').map((record) => record.endpoint),
+      ['cn-beijing'],
+    );
   });
 
   test('no secret from the file reaches the log', async () => {
     await logLine((entry) => entry.event === 'listening');
     const key = emulator.world.accounts[0]!.accessKeys[0]!;
-    for (const secret of [key.accessKeySecret, key.accessKeyId, FILE_TOKEN, REAL_TOKEN]) assert.ok(!stdout.includes(secret) && !stderr.includes(secret));
+    for (const secret of [key.accessKeySecret, key.accessKeyId, FILE_TOKEN, REAL_TOKEN])
+      assert.ok(!stdout.includes(secret) && !stderr.includes(secret));
   });
 });

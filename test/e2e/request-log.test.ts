@@ -80,7 +80,10 @@ describe('hostile input cannot bend the log line', () => {
   test('a hostile FC request id and path are bounded and leave the line intact', async () => {
     const hostileId = `Bearer abc.def"} ${'z'.repeat(500)}`;
     await stack.post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }, { 'x-fc-request-id': hostileId });
-    const response = await fetch(`${stack.server.url}/${'p'.repeat(1000)}"Bearer x`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+    const response = await fetch(`${stack.server.url}/${'p'.repeat(1000)}"Bearer x`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    });
     assert.equal(response.status, 404);
     const entries = stack.logs.map((text) => JSON.parse(text) as LogEntry);
     const listed = entries.findLast((entry) => entry.rpc?.[0] === 'tools/list')!;
@@ -94,10 +97,13 @@ describe('hostile input cannot bend the log line', () => {
 });
 
 describe('batches', () => {
-  test('each call is recorded with its own cluster; the line\'s tool, outcome and cluster are the first call\'s', async () => {
+  test("each call is recorded with its own cluster; the line's tool, outcome and cluster are the first call's", async () => {
     const requestId = nextRequestId();
     const response = await stack.post(
-      [toolCall('a', 'list_nodepools', { cluster_id: hangzhou.cluster_id }), toolCall('b', 'list_nodes', { cluster_id: beijing.cluster_id })],
+      [
+        toolCall('a', 'list_nodepools', { cluster_id: hangzhou.cluster_id }),
+        toolCall('b', 'list_nodes', { cluster_id: beijing.cluster_id }),
+      ],
       { ...callerHeaders(key), 'x-fc-request-id': requestId },
     );
     assert.equal(response.status, 200, response.text);
@@ -111,7 +117,10 @@ describe('batches', () => {
 
 describe('progress streams (SSE)', () => {
   async function startTask(): Promise<string> {
-    const scaled = await stack.post(toolCall(1, 'scale_nodepool', { cluster_id: hangzhou.cluster_id, nodepool_id: hangzhou.nodepools[0]!.nodepool_id, count: 1 }), callerHeaders(key));
+    const scaled = await stack.post(
+      toolCall(1, 'scale_nodepool', { cluster_id: hangzhou.cluster_id, nodepool_id: hangzhou.nodepools[0]!.nodepool_id, count: 1 }),
+      callerHeaders(key),
+    );
     const taskId = scaled.body.result.structuredContent?.task_id as string | undefined;
     assert.ok(taskId, scaled.text);
     return taskId;
@@ -122,7 +131,10 @@ describe('progress streams (SSE)', () => {
     store.held = true;
     const taskId = await startTask();
     const requestId = nextRequestId();
-    const response = await postForStream(requestId, toolCall(7, 'describe_task_info', { task_id: taskId, cluster_id: hangzhou.cluster_id, wait_seconds: 60 }, { progressToken: 'p1' }));
+    const response = await postForStream(
+      requestId,
+      toolCall(7, 'describe_task_info', { task_id: taskId, cluster_id: hangzhou.cluster_id, wait_seconds: 60 }, { progressToken: 'p1' }),
+    );
     assert.match(response.headers.get('content-type') ?? '', /text\/event-stream/);
     let text = '';
     const decoder = new TextDecoder();

@@ -39,7 +39,10 @@ async function startSandbox(env: Record<string, string>): Promise<{ url: string;
 
 /** The sandbox run until it exits by itself: its exit code and what it wrote to stderr. */
 async function failedStart(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', sandbox], { env: { PATH: process.env.PATH ?? '', PORT: '0', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', sandbox], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
@@ -63,12 +66,20 @@ describe('npm run sandbox', () => {
   test('TOOLSETS: an unknown name stops the start with one clear line (exit 78); TOOLSETS=kubectl serves the kubectl tool alone', async () => {
     const { code, stderr } = await failedStart({ TOOLSETS: 'kubectl,pods' });
     assert.equal(code, 78);
-    assertOneLine(stderr, /^ack-mcp sandbox: TOOLSETS names unknown toolset "pods"; the toolsets are clusters, nodepools, diagnosis, kubectl, logs, metrics/);
+    assertOneLine(
+      stderr,
+      /^ack-mcp sandbox: TOOLSETS names unknown toolset "pods"; the toolsets are clusters, nodepools, diagnosis, kubectl, logs, metrics/,
+    );
     const { url, token, banner } = await startSandbox({ TOOLSETS: 'kubectl' });
     assert.match(banner, /toolsets kubectl;/);
     const client = new Client({ name: 'sandbox-test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-    assert.deepEqual((await client.listTools()).tools.map((tool) => tool.name), ['kubectl']);
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+    );
+    assert.deepEqual(
+      (await client.listTools()).tools.map((tool) => tool.name),
+      ['kubectl'],
+    );
     await client.close();
   });
 
@@ -85,15 +96,22 @@ describe('npm run sandbox', () => {
     }
   });
 
-  test('generates a token, prints an Inspector command, and serves the demo account\'s clusters', async () => {
+  test("generates a token, prints an Inspector command, and serves the demo account's clusters", async () => {
     const { url, token, banner } = await startSandbox({});
     assert.match(token, /^[0-9a-f]{48}$/);
     const inspector = `npx -y -p node@22 -p @modelcontextprotocol/inspector@${PINNED['@modelcontextprotocol/inspector']} mcp-inspector`;
     assert.ok(banner.includes(`${inspector} --web --transport http --server-url ${url} --header "Authorization: Bearer ${token}"`), banner);
-    assert.ok(banner.includes(`${inspector} --cli ${url} --transport http --header "Authorization: Bearer ${token}" --method tools/list`), banner);
+    assert.ok(
+      banner.includes(`${inspector} --cli ${url} --transport http --header "Authorization: Bearer ${token}" --method tools/list`),
+      banner,
+    );
     const client = new Client({ name: 'sandbox-test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-    const result = (await client.callTool({ name: "list_clusters", arguments: {} })) as unknown as { structuredContent: { clusters: Array<{ name: string }> } };
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+    );
+    const result = (await client.callTool({ name: 'list_clusters', arguments: {} })) as unknown as {
+      structuredContent: { clusters: Array<{ name: string }> };
+    };
     assert.deepEqual(result.structuredContent.clusters.map((c) => c.name).sort(), ['prod-hangzhou', 'staging-beijing']);
     await client.close();
   });
@@ -124,7 +142,9 @@ describe('npm run sandbox', () => {
     const challenge = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(challenge.status, 401);
     const metadataUrl = /resource_metadata="([^"]+)"/.exec(challenge.headers.get('www-authenticate') ?? '')?.[1];
-    const { authorization_servers: [issuer] } = (await (await fetch(metadataUrl!)).json()) as { authorization_servers: string[] };
+    const {
+      authorization_servers: [issuer],
+    } = (await (await fetch(metadataUrl!)).json()) as { authorization_servers: string[] };
     const registration = await fetch(`${issuer}/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -95,7 +95,11 @@ describe('starting the server', () => {
       for await (const _ of child.stdout) {
         if (output().stdout.includes('"event":"listening"')) break;
       }
-      const line = JSON.parse(output().stdout.split('\n').find((l) => l.includes('"listening"'))!) as { url: string; tokens: string[] };
+      const line = JSON.parse(
+        output()
+          .stdout.split('\n')
+          .find((l) => l.includes('"listening"'))!,
+      ) as { url: string; tokens: string[] };
       assert.match(line.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.deepEqual(line.tokens, ['default']);
       assert.ok(!output().stdout.includes(secret));
@@ -113,13 +117,16 @@ describe('starting the server', () => {
       const { child, output } = await run({ MCP_AUTH_TOKEN: 'startup-test-token-0123456789', PORT: String(taken.port) });
       const [code] = (await once(child, 'exit')) as [number];
       assert.equal(code, 1);
-      assertOneLine(output().stderr, new RegExp(`^ack-mcp-server: Cannot listen on 127\\.0\\.0\\.1:${taken.port}: the port is already in use\\. .*set PORT`));
+      assertOneLine(
+        output().stderr,
+        new RegExp(`^ack-mcp-server: Cannot listen on 127\\.0\\.0\\.1:${taken.port}: the port is already in use\\. .*set PORT`),
+      );
     } finally {
       taken.server.close();
     }
   });
 
-  test('started open (callers\' own keys only, no token) it logs a warning saying so', { timeout: 20_000 }, async () => {
+  test("started open (callers' own keys only, no token) it logs a warning saying so", { timeout: 20_000 }, async () => {
     const started = await run({ CREDENTIAL_SOURCES: 'caller' });
     const { child } = started;
     try {
@@ -142,7 +149,9 @@ describe('starting the server', () => {
     }
   });
 
-  test('when the default credential chain finds nothing, the log says why (paths cut to file names), the caller gets NoCredentials', { timeout: 20_000 }, async () => {
+  test('when the default credential chain finds nothing, the log says why (paths cut to file names), the caller gets NoCredentials', {
+    timeout: 20_000,
+  }, async () => {
     const home = await mkdtemp(join(tmpdir(), 'ack-mcp-home-'));
     const token = 'startup-test-token-0123456789';
     const started = await run({ MCP_AUTH_TOKEN: token, CREDENTIAL_SOURCES: 'default', HOME: home });

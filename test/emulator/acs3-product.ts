@@ -32,9 +32,21 @@ export interface Acs3Request {
 const BAD_GATEWAY_PAGE =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n';
 
-function sendRaw(res: ServerResponse, status: number, contentType: string, body: string, requestId: string, headers: Record<string, string> = {}): void {
+function sendRaw(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string,
+  requestId: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.destroyed) return;
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'x-acs-request-id': requestId, ...headers });
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+    'x-acs-request-id': requestId,
+    ...headers,
+  });
   res.end(body);
 }
 
@@ -42,11 +54,23 @@ function sendRaw(res: ServerResponse, status: number, contentType: string, body:
 function answerFaultBefore(fault: FaultSpec, res: ServerResponse, requestId: string, entry: CallRecord, ctx: EmulatorContext): boolean {
   const error = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
     ctx.callLog.settle(entry, { status, errorCode: code, fault: code });
-    sendRaw(res, status, 'application/json;charset=utf-8', JSON.stringify(errorBody(new EmulatorError(status, code, message), requestId)), requestId, headers);
+    sendRaw(
+      res,
+      status,
+      'application/json;charset=utf-8',
+      JSON.stringify(errorBody(new EmulatorError(status, code, message), requestId)),
+      requestId,
+      headers,
+    );
   };
   switch (fault.kind) {
     case 'throttle':
-      error(400, 'Throttling.User', 'Request was denied due to user flow control.', fault.retryAfterMs === undefined ? {} : { 'x-acs-retry-after': String(fault.retryAfterMs) });
+      error(
+        400,
+        'Throttling.User',
+        'Request was denied due to user flow control.',
+        fault.retryAfterMs === undefined ? {} : { 'x-acs-retry-after': String(fault.retryAfterMs) },
+      );
       return true;
     case 'server-error':
       error(500, 'InternalError', 'The request processing has failed due to some unknown error.');
@@ -61,7 +85,18 @@ function answerFaultBefore(fault: FaultSpec, res: ServerResponse, requestId: str
     case 'success-false-200':
       // CloudMonitor reports some failures in the body of an HTTP 200 (`Success: false`, a `Code`).
       ctx.callLog.settle(entry, { status: 200, errorCode: '500', fault: 'success-false-200' });
-      sendRaw(res, 200, 'application/json;charset=utf-8', JSON.stringify({ RequestId: requestId, Code: '500', Message: 'The request processing has failed due to some unknown error.', Success: false }), requestId);
+      sendRaw(
+        res,
+        200,
+        'application/json;charset=utf-8',
+        JSON.stringify({
+          RequestId: requestId,
+          Code: '500',
+          Message: 'The request processing has failed due to some unknown error.',
+          Success: false,
+        }),
+        requestId,
+      );
       return true;
     case 'codeless-400':
       ctx.callLog.settle(entry, { status: 400 });
@@ -73,7 +108,14 @@ function answerFaultBefore(fault: FaultSpec, res: ServerResponse, requestId: str
 }
 
 /** Answers after the operation ran, as the fault (if any) says. */
-async function answerAfter(fault: FaultSpec | undefined, res: ServerResponse, answer: Record<string, unknown> | unknown[], requestId: string, entry: CallRecord, ctx: EmulatorContext) {
+async function answerAfter(
+  fault: FaultSpec | undefined,
+  res: ServerResponse,
+  answer: Record<string, unknown> | unknown[],
+  requestId: string,
+  entry: CallRecord,
+  ctx: EmulatorContext,
+) {
   const json = JSON.stringify(answer);
   switch (fault?.kind) {
     case 'empty-504':
@@ -135,7 +177,14 @@ export async function serveAcs3Operation(
     if (operation.ramAction) authorize(caller, operation.ramAction, product);
     const answer = await operation.run(caller, requestId);
     // An operation whose answer is a JSON array (DescribeKubernetesVersionMetadata) is sent as it is.
-    await answerAfter(fault, res, Array.isArray(answer) ? answer : { ...answer, request_id: answer.request_id ?? requestId }, requestId, entry, ctx);
+    await answerAfter(
+      fault,
+      res,
+      Array.isArray(answer) ? answer : { ...answer, request_id: answer.request_id ?? requestId },
+      requestId,
+      entry,
+      ctx,
+    );
   } catch (error) {
     const failure = error instanceof EmulatorError ? error : new EmulatorError(500, 'InternalError', String(error));
     ctx.callLog.settle(entry, { status: failure.status, errorCode: failure.code });

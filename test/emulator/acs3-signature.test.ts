@@ -21,10 +21,19 @@ function signed(overrides: Partial<SignedRequest> = {}): { request: SignedReques
     'x-acs-signature-nonce': 'nonce-1',
     'x-acs-content-sha256': createHash('sha256').update(body).digest('hex'),
   };
-  const request: SignedRequest = { method: 'POST', rawPath: '/clusters/c1/nodepools/np1', query: new URLSearchParams('b=2&a=x y'), headers, body };
+  const request: SignedRequest = {
+    method: 'POST',
+    rawPath: '/clusters/c1/nodepools/np1',
+    query: new URLSearchParams('b=2&a=x y'),
+    headers,
+    body,
+  };
   const names = Object.keys(headers).sort();
   const signature = createHmac('sha256', secret).update(acs3StringToSign(request, names)).digest('hex');
-  return { request: { ...request, ...overrides }, authorization: `ACS3-HMAC-SHA256 Credential=AK1,SignedHeaders=${names.join(';')},Signature=${signature}` };
+  return {
+    request: { ...request, ...overrides },
+    authorization: `ACS3-HMAC-SHA256 Credential=AK1,SignedHeaders=${names.join(';')},Signature=${signature}`,
+  };
 }
 
 /**
@@ -56,7 +65,7 @@ const PUBLISHED = {
 };
 
 describe('the published V3 example (known answer)', () => {
-  test('the string to sign is the document\'s, and the document\'s signature verifies', () => {
+  test("the string to sign is the document's, and the document's signature verifies", () => {
     const auth = parseAcs3Authorization(PUBLISHED.authorization)!;
     assert.equal(auth.accessKeyId, 'YourAccessKeyId');
     assert.equal(acs3StringToSign(PUBLISHED.request, auth.signedHeaders), PUBLISHED.stringToSign);
@@ -107,7 +116,10 @@ describe('verifyAcs3', () => {
   test('every host, content-type and x-acs-* header in the request must be signed, the security token too', () => {
     const { request, authorization } = signed();
     const auth = parseAcs3Authorization(authorization)!;
-    for (const [name, value] of [['x-acs-security-token', 'CAIS-token'], ['x-acs-anything', '1']] as const) {
+    for (const [name, value] of [
+      ['x-acs-security-token', 'CAIS-token'],
+      ['x-acs-anything', '1'],
+    ] as const) {
       const extra = { ...request, headers: { ...request.headers, [name]: value } };
       const failure = verifyAcs3(extra, auth, secret);
       assert.equal(failure?.code, 'MissingSignedHeader', name);

@@ -34,7 +34,10 @@ export interface ParsedAuthorization {
 }
 
 export type Acs3Failure =
-  | { code: 'MissingAuthorization' | 'InvalidAuthorization' | 'ContentSha256Mismatch' | 'MissingSignedHeader' | 'InvalidSignedHeaders'; message: string }
+  | {
+      code: 'MissingAuthorization' | 'InvalidAuthorization' | 'ContentSha256Mismatch' | 'MissingSignedHeader' | 'InvalidSignedHeaders';
+      message: string;
+    }
   | { code: 'SignatureDoesNotMatch'; message: string };
 
 /** The headers a request must sign whenever it carries them. */
@@ -63,7 +66,7 @@ export function parseAcs3Authorization(header: string | undefined): ParsedAuthor
 
 function headerValue(headers: SignedRequest['headers'], name: string): string {
   const value = headers[name];
-  return (Array.isArray(value) ? value.join(',') : value ?? '').trim();
+  return (Array.isArray(value) ? value.join(',') : (value ?? '')).trim();
 }
 
 export function canonicalQuery(query: URLSearchParams): string {

@@ -28,7 +28,9 @@ function request(key: AccessKey, options: { date?: string; change?: (headers: Re
   };
   options.change?.(headers);
   const url = new URL('http://cs.cn-hangzhou.aliyuncs.com/api/v1/clusters');
-  const signedHeaders = Object.keys(headers).filter((name) => !options.unsigned?.includes(name)).sort();
+  const signedHeaders = Object.keys(headers)
+    .filter((name) => !options.unsigned?.includes(name))
+    .sort();
   const signature = createHmac('sha256', key.accessKeySecret)
     .update(acs3StringToSign({ method: 'GET', rawPath: url.pathname, query: url.searchParams, headers, body }, signedHeaders))
     .digest('hex');
@@ -73,8 +75,14 @@ describe('authenticateAcs3', () => {
   });
 
   test('an STS key without its token, or with another, is refused', () => {
-    assert.equal(outcome(request(stsKey, { change: (headers) => delete headers['x-acs-security-token'] })), 'InvalidSecurityToken.Malformed');
-    assert.equal(outcome(request(stsKey, { change: (headers) => (headers['x-acs-security-token'] = 'CAIS-other') })), 'InvalidSecurityToken.MismatchWithAccessKey');
+    assert.equal(
+      outcome(request(stsKey, { change: (headers) => delete headers['x-acs-security-token'] })),
+      'InvalidSecurityToken.Malformed',
+    );
+    assert.equal(
+      outcome(request(stsKey, { change: (headers) => (headers['x-acs-security-token'] = 'CAIS-other') })),
+      'InvalidSecurityToken.MismatchWithAccessKey',
+    );
   });
 
   test('a nonce is used once', () => {

@@ -33,7 +33,15 @@ export type FaultKind =
   | 'success-false-200';
 
 /** The kinds that answer before the operation runs; the others answer after it ran. */
-export const FAULTS_BEFORE_OPERATION: ReadonlySet<FaultKind> = new Set(['throttle', 'server-error', 'service-unavailable', 'html-502', 'codeless-400', 'server-busy', 'success-false-200']);
+export const FAULTS_BEFORE_OPERATION: ReadonlySet<FaultKind> = new Set([
+  'throttle',
+  'server-error',
+  'service-unavailable',
+  'html-502',
+  'codeless-400',
+  'server-busy',
+  'success-false-200',
+]);
 
 export interface FaultSpec {
   kind: FaultKind;

@@ -94,7 +94,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   const central = await listen(options.port ?? 0, undefined);
-  const regions = options.regions ?? [...new Set(ctx.world.accounts.flatMap((account) => account.clusters.map((cluster) => cluster.region_id)))].sort();
+  const regions =
+    options.regions ?? [...new Set(ctx.world.accounts.flatMap((account) => account.clusters.map((cluster) => cluster.region_id)))].sort();
   const regional = await Promise.all(regions.map(async (region) => [region, await listen(0, region)] as const));
   const addressOf = (server: Server) => `${host}:${(server.address() as AddressInfo).port}`;
   const { port } = central.address() as AddressInfo;

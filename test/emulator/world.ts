@@ -133,7 +133,14 @@ export function makeNode(region: string, pool: NodePoolRecord, seed: string, cre
 function makeCluster(opts: {
   name: string;
   region: string;
-  pools: Array<{ name: string; size: number; types: string[]; charge?: 'PostPaid' | 'PrePaid'; isDefault?: boolean; kubeletVersion?: string }>;
+  pools: Array<{
+    name: string;
+    size: number;
+    types: string[];
+    charge?: 'PostPaid' | 'PrePaid';
+    isDefault?: boolean;
+    kubeletVersion?: string;
+  }>;
 }): ClusterRecord {
   const clusterId = clusterIdFor(opts.name);
   const cluster: ClusterRecord = {

@@ -70,7 +70,9 @@ describe('FC application: initialized by s init, rendered by s preview', { concu
 
   it('without a token: the schema refuses the rendering, and the server would refuse to start (no guessable token)', async () => {
     // s init writes a reference to its secret store for a secret it was not given (3.1.10 drops the closing brace).
-    const template = (await initAndRender({ region: 'cn-hangzhou', roleArn: ROLE })) as { resources: Record<string, { props: { environmentVariables: Record<string, string> } }> };
+    const template = (await initAndRender({ region: 'cn-hangzhou', roleArn: ROLE })) as {
+      resources: Record<string, { props: { environmentVariables: Record<string, string> } }>;
+    };
     assert.equal(RenderedFcAppTemplate.safeParse(template).success, false);
     const token = Object.values(template.resources)[0]!.props.environmentVariables.MCP_AUTH_TOKEN!;
     assert.match(token, /^\$\{secret\('authToken'\)/);
@@ -80,7 +82,11 @@ describe('FC application: initialized by s init, rendered by s preview', { concu
 
 describe('FC application: publish.yaml', () => {
   it('declares every placeholder of src/s.yaml, and uses every parameter it declares', async () => {
-    const publish = parse(await readFile(join(APP, 'publish.yaml'), 'utf8')) as { Edition: string; Type: string; Parameters: { required: string[]; properties: Record<string, Parameter> } };
+    const publish = parse(await readFile(join(APP, 'publish.yaml'), 'utf8')) as {
+      Edition: string;
+      Type: string;
+      Parameters: { required: string[]; properties: Record<string, Parameter> };
+    };
     assert.equal(publish.Edition, '3.0.0');
     assert.equal(publish.Type, 'Project');
     const template = await readFile(join(APP, 'src', 's.yaml'), 'utf8');
@@ -91,7 +97,9 @@ describe('FC application: publish.yaml', () => {
   });
 
   it('asks for the token as a secret with no default, and accepts only what survives the template engine and YAML', async () => {
-    const { properties } = (parse(await readFile(join(APP, 'publish.yaml'), 'utf8')) as { Parameters: { properties: Record<string, Parameter> } }).Parameters;
+    const { properties } = (
+      parse(await readFile(join(APP, 'publish.yaml'), 'utf8')) as { Parameters: { properties: Record<string, Parameter> } }
+    ).Parameters;
     const token = properties.authToken!;
     assert.equal(token.type, 'secret');
     assert.equal(token.default, undefined);

@@ -122,7 +122,11 @@ export interface StartOptions {
  */
 export async function startFcInstance(options: StartOptions): Promise<FcInstance> {
   const PATH = [dirname(options.node ?? fcNodeBinary()), process.env.PATH ?? '/usr/bin:/bin'].join(':');
-  const child = spawn(join(options.codeDir, 'bootstrap'), [], { cwd: options.codeDir, env: { PATH, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(join(options.codeDir, 'bootstrap'), [], {
+    cwd: options.codeDir,
+    env: { PATH, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const logs: string[] = [];
   const stderr: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

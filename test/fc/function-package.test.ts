@@ -18,7 +18,17 @@ import { toolCatalog } from '../../src/mcp/catalog-instance.ts';
 import { zipEntryModes } from '../../scripts/build/zip.ts';
 import { startFullEmulator, type FullEmulator } from '../emulator/full-emulator.ts';
 import type { AccessKey, AccountRecord } from '../emulator/world.ts';
-import { FC_NODE_VERSION, fcEnvironment, fcNodeBinary, fcRequestHeaders, freePort, prepareFcPackage, startFcInstance, type FcInstance, type FcPackage } from './fc-instance.ts';
+import {
+  FC_NODE_VERSION,
+  fcEnvironment,
+  fcNodeBinary,
+  fcRequestHeaders,
+  freePort,
+  prepareFcPackage,
+  startFcInstance,
+  type FcInstance,
+  type FcPackage,
+} from './fc-instance.ts';
 
 const run = promisify(execFile);
 const TOKEN = 'fc-test-token-0123456789abcdef';
@@ -112,11 +122,21 @@ describe('the built function package, run as Function Compute runs it', () => {
   });
 
   it('answers initialize through the MCP SDK server inside the bundle', async () => {
-    const response = await rpc('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'fc-test', version: '1.0.0' } }, fcHeaders());
+    const response = await rpc(
+      'initialize',
+      { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'fc-test', version: '1.0.0' } },
+      fcHeaders(),
+    );
     assert.equal(response.status, 200, response.text);
     assert.equal(response.body.result.serverInfo.name, 'ack-mcp-server');
     assert.equal(response.body.result.protocolVersion, '2025-06-18');
-    const batch = await instance.post([{ jsonrpc: '2.0', id: 'b1', method: 'tools/list' }, { jsonrpc: '2.0', id: 'b2', method: 'ping' }], { ...auth, ...fcHeaders() });
+    const batch = await instance.post(
+      [
+        { jsonrpc: '2.0', id: 'b1', method: 'tools/list' },
+        { jsonrpc: '2.0', id: 'b2', method: 'ping' },
+      ],
+      { ...auth, ...fcHeaders() },
+    );
     assert.equal(batch.status, 200, batch.text);
     assert.deepEqual((batch.body as Array<{ id: string }>).map((m) => m.id).sort(), ['b1', 'b2']);
   });
@@ -137,7 +157,11 @@ describe('the built function package, run as Function Compute runs it', () => {
     const response = await rpc('tools/call', { name: 'list_nodepools', arguments: { cluster_id: cluster.cluster_id } }, fcHeaders());
     assert.equal(response.status, 200, response.text);
     const result = response.body.result;
-    assert.notEqual(result.isError, true, `${JSON.stringify(result.content)}\n${instance.logs.filter((l) => l.includes("error")).join("\n")}`);
+    assert.notEqual(
+      result.isError,
+      true,
+      `${JSON.stringify(result.content)}\n${instance.logs.filter((l) => l.includes('error')).join('\n')}`,
+    );
     const pools = (result.structuredContent.nodepools as Array<{ name: string }>).map((pool) => pool.name).sort();
     assert.deepEqual(pools, cluster.nodepools.map((pool) => pool.name).sort());
     const calls = emulator.callLog.records.slice(before);
@@ -163,7 +187,11 @@ describe('the built function package, run as Function Compute runs it', () => {
     const names = (listed.body.result.tools as Array<{ name: string }>).map((tool) => tool.name);
     assert.ok(names.includes('kubectl'), `the read-only catalogue lists kubectl: ${names.join(', ')}`);
     const cluster = account.clusters[0]!;
-    const response = await rpc('tools/call', { name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command: 'get pods -A' } }, fcHeaders());
+    const response = await rpc(
+      'tools/call',
+      { name: 'kubectl', arguments: { cluster_id: cluster.cluster_id, command: 'get pods -A' } },
+      fcHeaders(),
+    );
     assert.equal(response.status, 200, response.text);
     const result = response.body.result;
     assert.notEqual(result.isError, true, JSON.stringify(result.content));
@@ -182,7 +210,7 @@ describe('the built function package, run as Function Compute runs it', () => {
       "import { createRequire } from 'node:module';" +
       `const lz4 = createRequire(${JSON.stringify(join(chunks, slsChunk))})('lz4-napi');` +
       "const data = Buffer.from('ack-mcp '.repeat(64));" +
-      "process.stdout.write(String(lz4.uncompressSync(lz4.compressSync(data)).equals(data)));";
+      'process.stdout.write(String(lz4.uncompressSync(lz4.compressSync(data)).equals(data)));';
     const { stdout } = await run(fcNodeBinary(), ['--input-type=module', '-e', script], { cwd: pkg.codeDir });
     assert.equal(stdout, 'true');
   });
@@ -248,7 +276,10 @@ describe('the built function package, run as Function Compute runs it', () => {
       const names = (listed.body.result.tools as Array<{ name: string }>).map((tool) => tool.name).sort();
       assert.deepEqual(calls.map(([name]) => name).sort(), names, 'this test calls every tool the read-write catalogue lists');
       for (const [name, args] of calls) {
-        const response = await writer.post({ jsonrpc: '2.0', id: nextId++, method: 'tools/call', params: { name, arguments: args() } }, { ...auth, ...fcHeaders() });
+        const response = await writer.post(
+          { jsonrpc: '2.0', id: nextId++, method: 'tools/call', params: { name, arguments: args() } },
+          { ...auth, ...fcHeaders() },
+        );
         assert.equal(response.status, 200, `${name}: ${response.text}`);
         const result = response.body.result;
         assert.notEqual(result.isError, true, `${name}: ${JSON.stringify(result.content)}`);

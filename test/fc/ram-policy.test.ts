@@ -50,7 +50,8 @@ describe('RAM policy of the function role', () => {
 
   it('read-only grants nothing that changes a cluster', () => {
     const readOnly = actionsOf('read-only');
-    for (const action of ['cs:ScaleClusterNodePool', 'cs:RemoveNodePoolNodes', 'cs:CreateClusterDiagnosis']) assert.ok(!readOnly.has(action), action);
+    for (const action of ['cs:ScaleClusterNodePool', 'cs:RemoveNodePoolNodes', 'cs:CreateClusterDiagnosis'])
+      assert.ok(!readOnly.has(action), action);
     for (const action of readOnly) assert.ok(actionsOf('read-write').has(action));
   });
 
@@ -59,14 +60,22 @@ describe('RAM policy of the function role', () => {
       const path = join(REPO_ROOT, 'deploy', file);
       const expected = `${JSON.stringify(ramPolicy(mode), null, 2)}\n`;
       if (process.env.UPDATE_RAM_POLICY) await writeFile(path, expected);
-      assert.equal(await readFile(path, 'utf8'), expected, `${file} is stale: UPDATE_RAM_POLICY=1 node --import tsx --test test/fc/ram-policy.test.ts`);
+      assert.equal(
+        await readFile(path, 'utf8'),
+        expected,
+        `${file} is stale: UPDATE_RAM_POLICY=1 node --import tsx --test test/fc/ram-policy.test.ts`,
+      );
     }
   });
 
   it('npm run ram-policy prints the policy of a toolset selection: TOOLSETS=kubectl needs the region lookup and the kubeconfig only', async () => {
-    const run = (...args: string[]) => promisify(execFile)(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'ram-policy.ts'), ...args]);
+    const run = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'ram-policy.ts'), ...args]);
     const kubectl = JSON.parse((await run('--toolsets=kubectl', '--read-only')).stdout);
-    assert.deepEqual(kubectl, { Version: '1', Statement: [{ Effect: 'Allow', Action: ['cs:DescribeClusterDetail', 'cs:DescribeClusterUserKubeconfig'], Resource: ['*'] }] });
+    assert.deepEqual(kubectl, {
+      Version: '1',
+      Statement: [{ Effect: 'Allow', Action: ['cs:DescribeClusterDetail', 'cs:DescribeClusterUserKubeconfig'], Resource: ['*'] }],
+    });
     assert.deepEqual(JSON.parse((await run()).stdout), ramPolicy('read-write'));
     await assert.rejects(run('--toolsets=pods'), (error: { code: number; stderr: string }) => {
       assert.equal(error.code, 2);
@@ -77,11 +86,16 @@ describe('RAM policy of the function role', () => {
 });
 
 describe('RAM policy of the function role with signed-in users', () => {
-  const mapping = 'groups=ops=>acs:ram::1234567890123456:role/ack-ops,read-write;groups=dev=>acs:ram::1234567890123456:role/ack-dev;sub=x=>acs:ram::1234567890123456:role/ack-ops';
+  const mapping =
+    'groups=ops=>acs:ram::1234567890123456:role/ack-ops,read-write;groups=dev=>acs:ram::1234567890123456:role/ack-dev;sub=x=>acs:ram::1234567890123456:role/ack-ops';
   it('oauth: sts:AssumeRole on exactly the mapped roles and nothing else', async () => {
     const { functionRolePolicy } = await import('../../deploy/oauth-policy.ts');
     assert.deepEqual(functionRolePolicy('oauth', 'read-only', mapping).Statement, [
-      { Effect: 'Allow', Action: ['sts:AssumeRole'], Resource: ['acs:ram::1234567890123456:role/ack-dev', 'acs:ram::1234567890123456:role/ack-ops'] },
+      {
+        Effect: 'Allow',
+        Action: ['sts:AssumeRole'],
+        Resource: ['acs:ram::1234567890123456:role/ack-dev', 'acs:ram::1234567890123456:role/ack-ops'],
+      },
     ]);
   });
   it("both: the mode's tool policy plus that one statement", async () => {

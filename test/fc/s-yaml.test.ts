@@ -48,14 +48,25 @@ describe('s.yaml rendered by s preview', () => {
     assert.equal(props.environmentVariables.TOOLSETS, '', 'every toolset unless the deployer narrows it');
     assert.equal(props.triggers[0]!.triggerConfig.authType, 'anonymous');
     assert.equal(props.vpcConfig, undefined);
-    assert.equal(props.code, `./${relative(REPO_ROOT, DEFAULT_CODE_ZIP)}`, 'code names the zip npm run build writes (and the FC-faithful test runs)');
+    assert.equal(
+      props.code,
+      `./${relative(REPO_ROOT, DEFAULT_CODE_ZIP)}`,
+      'code names the zip npm run build writes (and the FC-faithful test runs)',
+    );
     assert.match(props.code, /\.zip$/, 'fc3 uploads a .zip as it is; it would zip a directory itself');
     assert.equal(props.environmentVariables.NODE_ENV, undefined, 'nothing reads NODE_ENV');
     assert.equal(props.environmentVariables.HOME, undefined, 'kubectl gets its own HOME per call');
   });
 
   it('takes mode, credential sources and toolsets per tenant', async () => {
-    const props = await render('s.yaml', tenantEnv('ops', { ACK_MCP_ACCESS_MODE: 'read-write', ACK_MCP_CREDENTIAL_SOURCES: 'caller,function', ACK_MCP_TOOLSETS: 'kubectl,logs' }));
+    const props = await render(
+      's.yaml',
+      tenantEnv('ops', {
+        ACK_MCP_ACCESS_MODE: 'read-write',
+        ACK_MCP_CREDENTIAL_SOURCES: 'caller,function',
+        ACK_MCP_TOOLSETS: 'kubectl,logs',
+      }),
+    );
     assert.equal(props.environmentVariables.ACCESS_MODE, 'read-write');
     assert.equal(props.environmentVariables.CREDENTIAL_SOURCES, 'caller,function');
     assert.equal(props.environmentVariables.TOOLSETS, 'kubectl,logs');
@@ -64,10 +75,18 @@ describe('s.yaml rendered by s preview', () => {
   it('renders s.vpc.yaml with the tenant VPC for private kubeconfigs', async () => {
     const props = await render(
       's.vpc.yaml',
-      tenantEnv('team-b', { ACK_MCP_VPC_ID: 'vpc-2ze0000000001', ACK_MCP_VSWITCH_ID: 'vsw-2ze0000000001', ACK_MCP_SECURITY_GROUP_ID: 'sg-2ze0000000001' }),
+      tenantEnv('team-b', {
+        ACK_MCP_VPC_ID: 'vpc-2ze0000000001',
+        ACK_MCP_VSWITCH_ID: 'vsw-2ze0000000001',
+        ACK_MCP_SECURITY_GROUP_ID: 'sg-2ze0000000001',
+      }),
     );
     assert.equal(props.functionName, 'ack-mcp-team-b');
-    assert.deepEqual(props.vpcConfig, { vpcId: 'vpc-2ze0000000001', vSwitchIds: ['vsw-2ze0000000001'], securityGroupId: 'sg-2ze0000000001' });
+    assert.deepEqual(props.vpcConfig, {
+      vpcId: 'vpc-2ze0000000001',
+      vSwitchIds: ['vsw-2ze0000000001'],
+      securityGroupId: 'sg-2ze0000000001',
+    });
     assert.equal(props.environmentVariables.KUBECONFIG_PRIVATE_IP, 'true', 'kubeconfigs of the internal endpoint');
     assert.equal(props.environmentVariables.MCP_AUTH_TOKEN, TOKEN, 'environment merged with s.yaml, not replaced');
     assert.equal(props.timeout, 300, 'everything else comes from s.yaml');
@@ -99,18 +118,64 @@ describe('s.yaml rendered by s preview', () => {
       change(Object.values(copy.resources)[0]!.props);
       return RenderedTemplate.safeParse(copy).success;
     };
-    assert.equal(mutate(() => undefined), true);
-    assert.equal(mutate((p) => delete p.timeout), false, 'fc3 would default to 3 s');
-    assert.equal(mutate((p) => delete p.instanceConcurrency), false, 'fc3 would default to 1');
-    assert.equal(mutate((p) => (p.instanceConcurrency = '20')), false, 'a number rendered as a string');
-    assert.equal(mutate((p) => (p.customRuntimeConfig.healthCheckConfig.httpGetUrl = '/')), false);
-    assert.equal(mutate((p) => (p.runtime = 'nodejs20')), false, 'the event runtime buffers responses');
-    assert.equal(mutate((p) => delete p.environmentVariables.MCP_AUTH_TOKEN), false, 'an anonymous endpoint without a token');
-    assert.equal(mutate((p) => (p.triggers[0].triggerConfig.authType = 'jwt')), false, 'jwt without MCP_AUTH_BY_GATEWAY');
-    assert.equal(mutate((p) => (p.cpu = 4)), false, 'cpu : memory outside FC ratio');
-    assert.equal(mutate((p) => p.layers.push('acs:fc:cn-beijing:official:layers/Nodejs20/versions/3')), true, 'an official layer (Node 20.11 under /opt, which bootstrap supports)');
-    assert.equal(mutate((p) => (p.layers = ['acs:fc:cn-beijing:someone:layers/kubectl/versions/3'])), false, 'a layer ARN names an account id or official');
-    assert.equal(mutate((p) => (p.layers = [])), false, 'kubectl needs its layer');
+    assert.equal(
+      mutate(() => undefined),
+      true,
+    );
+    assert.equal(
+      mutate((p) => delete p.timeout),
+      false,
+      'fc3 would default to 3 s',
+    );
+    assert.equal(
+      mutate((p) => delete p.instanceConcurrency),
+      false,
+      'fc3 would default to 1',
+    );
+    assert.equal(
+      mutate((p) => (p.instanceConcurrency = '20')),
+      false,
+      'a number rendered as a string',
+    );
+    assert.equal(
+      mutate((p) => (p.customRuntimeConfig.healthCheckConfig.httpGetUrl = '/')),
+      false,
+    );
+    assert.equal(
+      mutate((p) => (p.runtime = 'nodejs20')),
+      false,
+      'the event runtime buffers responses',
+    );
+    assert.equal(
+      mutate((p) => delete p.environmentVariables.MCP_AUTH_TOKEN),
+      false,
+      'an anonymous endpoint without a token',
+    );
+    assert.equal(
+      mutate((p) => (p.triggers[0].triggerConfig.authType = 'jwt')),
+      false,
+      'jwt without MCP_AUTH_BY_GATEWAY',
+    );
+    assert.equal(
+      mutate((p) => (p.cpu = 4)),
+      false,
+      'cpu : memory outside FC ratio',
+    );
+    assert.equal(
+      mutate((p) => p.layers.push('acs:fc:cn-beijing:official:layers/Nodejs20/versions/3')),
+      true,
+      'an official layer (Node 20.11 under /opt, which bootstrap supports)',
+    );
+    assert.equal(
+      mutate((p) => (p.layers = ['acs:fc:cn-beijing:someone:layers/kubectl/versions/3'])),
+      false,
+      'a layer ARN names an account id or official',
+    );
+    assert.equal(
+      mutate((p) => (p.layers = [])),
+      false,
+      'kubectl needs its layer',
+    );
   });
 });
 
@@ -145,7 +210,8 @@ describe('s.yaml with signed-in users', () => {
     ACK_MCP_AUTH_MODE: 'both',
     ACK_MCP_OAUTH_ISSUER: 'https://example.aliyunidaas.com/api/v2/app_abc/oidc',
     ACK_MCP_OAUTH_RESOURCE: 'https://ack-mcp-team-e.cn-beijing.fcapp.run/mcp',
-    ACK_MCP_OAUTH_ROLE_MAPPING: 'groups=ops=>acs:ram::1234567890123456:role/ack-ops,read-write;groups=dev=>acs:ram::1234567890123456:role/ack-dev',
+    ACK_MCP_OAUTH_ROLE_MAPPING:
+      'groups=ops=>acs:ram::1234567890123456:role/ack-ops,read-write;groups=dev=>acs:ram::1234567890123456:role/ack-dev',
   };
   it('renders the issuer, resource and mapping into the function, which the server accepts', async () => {
     const props = await render('s.yaml', tenantEnv('team-e', oauth));
@@ -158,7 +224,10 @@ describe('s.yaml with signed-in users', () => {
   });
   it('defaults to static tokens only, and the schema refuses a mapping to a malformed ARN', async () => {
     assert.equal((await render('s.yaml', tenantEnv('team-f'))).environmentVariables.AUTH_MODE, 'token');
-    const result = await renderTemplate('s.yaml', tenantEnv('team-g', { ...oauth, ACK_MCP_OAUTH_ROLE_MAPPING: 'groups=ops=>acs:ram::12:role/x' }));
+    const result = await renderTemplate(
+      's.yaml',
+      tenantEnv('team-g', { ...oauth, ACK_MCP_OAUTH_ROLE_MAPPING: 'groups=ops=>acs:ram::12:role/x' }),
+    );
     assert.ok(result.ok, result.output);
     const parsed = RenderedTemplate.safeParse(result.template);
     assert.equal(parsed.success, false);

@@ -28,7 +28,10 @@ export interface HealthzProbe {
 const PROGRAM = fileURLToPath(new URL('./healthz-probe-process.ts', import.meta.url));
 
 /** Starts probing; resolves once the first probe was answered. `cpuNice`: see `raiseCpuShare`. */
-export async function startHealthzProbe(url: string, options: { intervalMs: number; timeoutMs: number; cpuNice?: number }): Promise<HealthzProbe> {
+export async function startHealthzProbe(
+  url: string,
+  options: { intervalMs: number; timeoutMs: number; cpuNice?: number },
+): Promise<HealthzProbe> {
   const child = spawn(process.execPath, ['--import', 'tsx', PROGRAM, url, String(options.intervalMs), String(options.timeoutMs)], {
     detached: true,
     stdio: ['pipe', 'pipe', 'inherit'],

@@ -22,7 +22,9 @@ export const ROLE_MAPPING = DEMO_ROLE_MAPPING;
  * `assumeWith: 'oidc'`: the server gets each user's session with AssumeRoleWithOIDC and the user's token; the demo
  * authorization server is registered in the emulated account as the RAM OIDC provider the roles trust (either way).
  */
-export async function startOAuthStack(options: StackOptions & { mode?: 'oauth' | 'both'; assumeWith?: 'role' | 'oidc' } = {}): Promise<OAuthStack> {
+export async function startOAuthStack(
+  options: StackOptions & { mode?: 'oauth' | 'both'; assumeWith?: 'role' | 'oidc' } = {},
+): Promise<OAuthStack> {
   const port = await freePort();
   const resource = `http://127.0.0.1:${port}/mcp`;
   const idp = await startDemoAuthorizationServer({ resources: [resource] });
@@ -59,11 +61,18 @@ export async function startOAuthStack(options: StackOptions & { mode?: 'oauth' |
     ...stack,
     idp,
     async signIn(user) {
-      const challenge = await fetch(stack.mcpUrl, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' });
+      const challenge = await fetch(stack.mcpUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+        body: '{}',
+      });
       const metadataUrl = /resource_metadata="([^"]+)"/.exec(challenge.headers.get('www-authenticate') ?? '')?.[1];
       if (!metadataUrl) throw new Error(`no resource_metadata in the challenge (HTTP ${challenge.status})`);
       const prm = (await (await fetch(metadataUrl)).json()) as { resource: string; authorization_servers: string[] };
-      const asMetadata = (await (await fetch(`${prm.authorization_servers[0]}/.well-known/oauth-authorization-server`)).json()) as Record<string, string>;
+      const asMetadata = (await (await fetch(`${prm.authorization_servers[0]}/.well-known/oauth-authorization-server`)).json()) as Record<
+        string,
+        string
+      >;
       const redirectUri = 'http://127.0.0.1:1/callback';
       const registration = await fetch(asMetadata.registration_endpoint!, {
         method: 'POST',
@@ -82,14 +91,22 @@ export async function startOAuthStack(options: StackOptions & { mode?: 'oauth' |
         state: 'xyz',
         resource: prm.resource,
         login_hint: user,
-      })) authorize.searchParams.set(name, value);
+      }))
+        authorize.searchParams.set(name, value);
       const redirect = await fetch(authorize, { redirect: 'manual' });
       const code = new URL(redirect.headers.get('location') ?? 'http://invalid/').searchParams.get('code');
       if (!code) throw new Error(`no code for ${user}: ${redirect.status} ${redirect.headers.get('location')}`);
       const tokenAnswer = await fetch(asMetadata.token_endpoint!, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, client_id: clientId, redirect_uri: redirectUri, resource: prm.resource }),
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          code_verifier: verifier,
+          client_id: clientId,
+          redirect_uri: redirectUri,
+          resource: prm.resource,
+        }),
       });
       const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
       rememberSecrets(token);

@@ -106,9 +106,7 @@ function maskCutJson(text: string, cut: boolean): string {
     }
     i = j - 1;
   }
-  return out
-    .join('\n')
-    .replace(/("kubectl\.kubernetes\.io\/last-applied-configuration":\s*)"(?:[^"\\\n]|\\.)*"?/g, `$1"${MASK}"`);
+  return out.join('\n').replace(/("kubectl\.kubernetes\.io\/last-applied-configuration":\s*)"(?:[^"\\\n]|\\.)*"?/g, `$1"${MASK}"`);
 }
 
 function maskYamlLike(text: string, cut: boolean): string {
@@ -158,7 +156,10 @@ function maskYamlLike(text: string, cut: boolean): string {
 /** Credential patterns masked anywhere in the output. */
 const PATTERNS: Array<[RegExp, string | ((...m: string[]) => string)]> = [
   // kubeconfig credentials and token fields (YAML and JSON)
-  [/(?<=^|[\s"{,])((?:client-key-data|client-certificate-data|token|id-token|refresh-token|access-token|password)"?\s*:\s*)(?!\d+ bytes\b)("?)[^\s"]+\2/gim, (_m, key, q) => `${key}${q}${MASK}${q}`],
+  [
+    /(?<=^|[\s"{,])((?:client-key-data|client-certificate-data|token|id-token|refresh-token|access-token|password)"?\s*:\s*)(?!\d+ bytes\b)("?)[^\s"]+\2/gim,
+    (_m, key, q) => `${key}${q}${MASK}${q}`,
+  ],
   [/\b(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, `$1${MASK}`],
   // JWTs (service-account tokens)
   [/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, MASK],
@@ -167,7 +168,10 @@ const PATTERNS: Array<[RegExp, string | ((...m: string[]) => string)]> = [
   [/\bSTS\.[A-Za-z0-9]{16,}/g, `STS.${MASK}`],
   [/\bCAIS[A-Za-z0-9+/=_-]{20,}/g, `CAIS${MASK}`],
   // named secrets in key/value form: AccessKeySecret, ALIBABA_CLOUD_ACCESS_KEY_SECRET, SecurityToken
-  [/(?<=^|[\s"{,])((?:alibaba[_-]cloud[_-])?(?:access[_-]?key[_-]?secret|security[_-]?token)"?\s*[:=]\s*)("?)[^\s"]+\2/gim, (_m, key, q) => `${key}${q}${MASK}${q}`],
+  [
+    /(?<=^|[\s"{,])((?:alibaba[_-]cloud[_-])?(?:access[_-]?key[_-]?secret|security[_-]?token)"?\s*[:=]\s*)("?)[^\s"]+\2/gim,
+    (_m, key, q) => `${key}${q}${MASK}${q}`,
+  ],
 ];
 
 /**

@@ -29,7 +29,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * Starts `node --import tsx src/main.ts` with exactly `env` (plus PATH and HOME) on the Node running the tests.
  * @throws Error when the child exits before it listens (with its stderr).
  */
-export async function startServerProcess(env: Record<string, string>, onLogLine: (line: string) => void, options: { cpuNice?: number } = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  onLogLine: (line: string) => void,
+  options: { cpuNice?: number } = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -57,7 +61,9 @@ export async function startServerProcess(env: Record<string, string>, onLogLine:
       const url = new URL((JSON.parse(line) as { url: string }).url);
       resolve({ address: url.hostname, family: 'IPv4', port: Number(url.port) });
     });
-    void exited.then(({ code, signal }) => reject(new Error(`the server exited (${code ?? signal}) before listening:\n${stderr.join('\n')}`)));
+    void exited.then(({ code, signal }) =>
+      reject(new Error(`the server exited (${code ?? signal}) before listening:\n${stderr.join('\n')}`)),
+    );
   });
   const url = `http://127.0.0.1:${address.port}`;
   return {

@@ -185,7 +185,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       if (key) {
         captured.secrets.add(key);
         // The key's PEM body, should it appear decoded.
-        const pemLine = Buffer.from(key, 'base64').toString('utf8').split('\n').find((line) => line.length >= 40 && !line.startsWith('-----'));
+        const pemLine = Buffer.from(key, 'base64')
+          .toString('utf8')
+          .split('\n')
+          .find((line) => line.length >= 40 && !line.startsWith('-----'));
         if (pemLine) captured.secrets.add(pemLine);
       }
       return kubeconfig;
@@ -244,7 +247,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       return client;
     },
     async post(body, headers = {}) {
-      const all = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${TEST_TOKEN}`, ...headers };
+      const all = {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        authorization: `Bearer ${TEST_TOKEN}`,
+        ...headers,
+      };
       rememberHeaders(all);
       const response = await fetch(mcpUrl, { method: 'POST', headers: all, body: typeof body === 'string' ? body : JSON.stringify(body) });
       const text = await response.text();

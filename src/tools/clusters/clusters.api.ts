@@ -98,7 +98,11 @@ export interface NodePoolList {
 
 export async function listNodePools(client: CsClient, retry: RetryPolicy, clusterId: string, signal?: AbortSignal): Promise<NodePoolList> {
   const { DescribeClusterNodePoolsRequest } = await models();
-  const { body } = await callRead(retry, async () => answered(await client.describeClusterNodePools(clusterId, new DescribeClusterNodePoolsRequest({}))), signal);
+  const { body } = await callRead(
+    retry,
+    async () => answered(await client.describeClusterNodePools(clusterId, new DescribeClusterNodePoolsRequest({}))),
+    signal,
+  );
   const pools = body?.nodepools ?? [];
   const regionIds = [...new Set(pools.map((pool) => pool.nodepoolInfo?.regionId ?? '').filter(Boolean))];
   const nodepools = pools.map((pool) => ({

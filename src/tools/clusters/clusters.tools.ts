@@ -21,7 +21,14 @@ export const listClustersTool = defineTool({
     'Returns id, name, region, state, type, Kubernetes version and node count. Use the cluster_id with the other tools.',
   input: {
     region: regionArg.optional(),
-    name: z.string().min(1).max(64).optional().describe('Only the cluster with this name (ACK\'s filter: give the full name; whether ACK also matches part of a name is not documented)'),
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        "Only the cluster with this name (ACK's filter: give the full name; whether ACK also matches part of a name is not documented)",
+      ),
     page_number: pageNumberArg(),
     page_size: pageSizeArg(100, 20),
   },
@@ -58,7 +65,15 @@ export const listClustersTool = defineTool({
         ? `No clusters found${region ? ` in ${region}` : ''}${args.name ? ` named "${args.name}" (ACK's name filter may need the full name: omit name to list them all)` : ''} for these credentials.`
         : table(
             ['CLUSTER_ID', 'NAME', 'REGION', 'STATE', 'TYPE', 'VERSION', 'NODES'],
-            result.clusters.map((c) => [c.cluster_id, c.name, c.region_id, c.state, c.cluster_spec || c.cluster_type, c.version, c.node_count]),
+            result.clusters.map((c) => [
+              c.cluster_id,
+              c.name,
+              c.region_id,
+              c.state,
+              c.cluster_spec || c.cluster_type,
+              c.version,
+              c.node_count,
+            ]),
           ) + moreHint(result.page, 'clusters');
     return { structured: result, text };
   },
@@ -67,8 +82,7 @@ export const listClustersTool = defineTool({
 export const listNodePoolsTool = defineTool({
   name: 'list_nodepools',
   title: 'List node pools',
-  description:
-    'List the node pools of an ACK cluster: id, name, desired/total/healthy/failed nodes, instance types, billing and state.',
+  description: 'List the node pools of an ACK cluster: id, name, desired/total/healthy/failed nodes, instance types, billing and state.',
   input: { cluster_id: clusterIdArg, region: regionArg.optional() },
   output: {
     cluster_id: z.string(),
@@ -162,7 +176,16 @@ export const listNodesTool = defineTool({
         ? `No nodes found in cluster ${args.cluster_id}${args.nodepool_id ? ` node pool ${args.nodepool_id}` : ''}.`
         : table(
             ['INSTANCE_ID', 'NODE_NAME', 'STATUS', 'STATE', 'IP', 'NODEPOOL_ID', 'TYPE', 'BILLING'],
-            result.nodes.map((n) => [n.instance_id, n.node_name, n.status, n.state, n.ip_address, n.nodepool_id, n.instance_type, n.instance_charge_type]),
+            result.nodes.map((n) => [
+              n.instance_id,
+              n.node_name,
+              n.status,
+              n.state,
+              n.ip_address,
+              n.nodepool_id,
+              n.instance_type,
+              n.instance_charge_type,
+            ]),
           ) + moreHint(result.page, 'nodes');
     return { structured: { cluster_id: args.cluster_id, ...result }, text };
   },

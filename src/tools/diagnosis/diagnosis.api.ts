@@ -153,9 +153,19 @@ export function findingsOfCheckItems(items: CheckItem[]): Finding[] {
   });
 }
 
-async function readCheckItems(client: CsClient, retry: RetryPolicy, clusterId: string, diagnosisId: string, signal?: AbortSignal): Promise<CheckItem[]> {
+async function readCheckItems(
+  client: CsClient,
+  retry: RetryPolicy,
+  clusterId: string,
+  diagnosisId: string,
+  signal?: AbortSignal,
+): Promise<CheckItem[]> {
   const { GetClusterDiagnosisCheckItemsRequest } = await models();
-  const { body } = await callRead(retry, () => client.getClusterDiagnosisCheckItems(clusterId, diagnosisId, new GetClusterDiagnosisCheckItemsRequest({})), signal);
+  const { body } = await callRead(
+    retry,
+    () => client.getClusterDiagnosisCheckItems(clusterId, diagnosisId, new GetClusterDiagnosisCheckItemsRequest({})),
+    signal,
+  );
   return body?.checkItems ?? [];
 }
 

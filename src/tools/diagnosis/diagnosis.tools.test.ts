@@ -15,7 +15,14 @@ test('the description lists, per diagnosis type, exactly the target fields that 
     assert.ok(listed, `${type} is described`);
     const fields = Object.entries(shape).map(([name, schema]) => `${name}${(schema as { isOptional(): boolean }).isOptional() ? '?' : ''}`);
     assert.deepEqual(listed.split(', '), fields, type);
-    assert.deepEqual(Object.keys(validateTarget(type as keyof typeof DIAGNOSIS_TARGETS, { ...example })), Object.keys(example), `${type}: its example is accepted`);
-    assert.throws(() => validateTarget(type as keyof typeof DIAGNOSIS_TARGETS, { ...example, extra: 'x' }), (error: unknown) => error instanceof ToolFailure && /unexpected field\(s\) extra/.test(error.message));
+    assert.deepEqual(
+      Object.keys(validateTarget(type as keyof typeof DIAGNOSIS_TARGETS, { ...example })),
+      Object.keys(example),
+      `${type}: its example is accepted`,
+    );
+    assert.throws(
+      () => validateTarget(type as keyof typeof DIAGNOSIS_TARGETS, { ...example, extra: 'x' }),
+      (error: unknown) => error instanceof ToolFailure && /unexpected field\(s\) extra/.test(error.message),
+    );
   }
 });

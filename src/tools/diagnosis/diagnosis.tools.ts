@@ -16,7 +16,9 @@ const namespace = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must
 const objectName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes object name');
 const ipAddress = z.union([z.ipv4(), z.ipv6()], { error: 'must be an IP address' });
 /** A port as a number or a string of digits, 1-65535. */
-const port = z.union([z.number().int(), z.string().regex(/^\d{1,5}$/)], { error: 'must be a port number, 1-65535' }).refine((value) => Number(value) >= 1 && Number(value) <= 65535, 'must be a port number, 1-65535');
+const port = z
+  .union([z.number().int(), z.string().regex(/^\d{1,5}$/)], { error: 'must be a port number, 1-65535' })
+  .refine((value) => Number(value) >= 1 && Number(value) <= 65535, 'must be a port number, 1-65535');
 
 /** The target each documented diagnosis type needs, with an example to show when it is wrong. */
 export const DIAGNOSIS_TARGETS = {
@@ -27,7 +29,10 @@ export const DIAGNOSIS_TARGETS = {
     shape: { src: ipAddress, dst: ipAddress, dport: port, protocol: z.enum(['tcp', 'udp'], { error: 'must be tcp or udp' }).optional() },
     example: { src: '10.0.1.11', dst: '10.0.2.12', dport: '443', protocol: 'tcp' },
   },
-  ingress: { shape: { url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }) }, example: { url: 'https://shop.example.com/cart' } },
+  ingress: {
+    shape: { url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }) },
+    example: { url: 'https://shop.example.com/cart' },
+  },
   memory: { shape: { node: nodeName }, example: { node: 'cn-hangzhou.10.0.1.11' } },
   service: { shape: { namespace, name: objectName }, example: { namespace: 'default', name: 'web' } },
 } as const;
@@ -76,7 +81,10 @@ export const createClusterDiagnosisTool = defineTool({
         src: z.string().optional().describe('network: source IP'),
         dst: z.string().optional().describe('network: destination IP'),
         // A number or a string of digits: checked by validateTarget (a union would make the schema an anyOf).
-        dport: z.any().optional().describe('network: destination port 1-65535, a number or a string such as "443" (sent to ACK as a string)'),
+        dport: z
+          .any()
+          .optional()
+          .describe('network: destination port 1-65535, a number or a string such as "443" (sent to ACK as a string)'),
         protocol: z.string().optional().describe('network: tcp (default) or udp'),
         url: z.string().optional().describe('ingress: URL to check'),
       })
@@ -103,7 +111,8 @@ export const createClusterDiagnosisTool = defineTool({
       { clusterId: args.cluster_id, type: args.diagnosis_type, target },
       {
         summary: `start a ${described}`,
-        howToCheck: 'A diagnosis changes nothing in the cluster, so starting another one is harmless; its id comes only with a successful answer.',
+        howToCheck:
+          'A diagnosis changes nothing in the cluster, so starting another one is harmless; its id comes only with a successful answer.',
       },
       ctx.signal,
     );
@@ -129,7 +138,9 @@ function renderResult(clusterId: string, result: DiagnosisResult): string {
   const order = { error: 0, warning: 1, unknown: 2, normal: 3 } as const;
   const notable = result.findings.filter((finding) => finding.level !== 'normal').sort((a, b) => order[a.level] - order[b.level]);
   for (const finding of notable.slice(0, MAX_FINDINGS_SHOWN)) {
-    lines.push(`- [${finding.level.toUpperCase()}] ${finding.group ? `${finding.group}/` : ''}${finding.name}: ${finding.message}${finding.detail ? ` (${finding.detail})` : ''}`);
+    lines.push(
+      `- [${finding.level.toUpperCase()}] ${finding.group ? `${finding.group}/` : ''}${finding.name}: ${finding.message}${finding.detail ? ` (${finding.detail})` : ''}`,
+    );
   }
   if (notable.length > MAX_FINDINGS_SHOWN) lines.push(`… ${notable.length - MAX_FINDINGS_SHOWN} more in structuredContent.findings`);
   if (notable.length === 0 && summary.total > 0) lines.push('No problems found.');
@@ -150,10 +161,13 @@ export const getClusterDiagnosisResultTool = defineTool({
   description:
     'Read the result of a diagnosis started with create_cluster_diagnosis: state (created/running/completed), whether it succeeded, ' +
     'and its findings (errors and warnings first, with suggestions). With wait_seconds it polls until the diagnosis completes, ' +
-    'sending progress notifications. Findings come from ACK\'s check items; ACK\'s result document (layout undocumented) is in structuredContent.result as it came.',
+    "sending progress notifications. Findings come from ACK's check items; ACK's result document (layout undocumented) is in structuredContent.result as it came.",
   input: {
     cluster_id: clusterIdArg,
-    diagnosis_id: z.string().regex(/^[0-9A-Za-z-]{8,64}$/, 'must be a diagnosis id as answered by create_cluster_diagnosis').describe('Diagnosis id from create_cluster_diagnosis'),
+    diagnosis_id: z
+      .string()
+      .regex(/^[0-9A-Za-z-]{8,64}$/, 'must be a diagnosis id as answered by create_cluster_diagnosis')
+      .describe('Diagnosis id from create_cluster_diagnosis'),
     wait_seconds: waitSecondsArg('the diagnosis completes'),
     region: regionArg.optional(),
   },
@@ -173,7 +187,7 @@ export const getClusterDiagnosisResultTool = defineTool({
     findings: z.array(z.object({ name: z.string(), group: z.string(), level: z.string(), message: z.string(), detail: z.string() })),
     findings_source: z.string().describe('check_items (documented), the result document read tolerantly, or none'),
     check_items_error: z.string().optional(),
-    result: z.unknown().describe('ACK\'s result document as it came (parsed when JSON); Alibaba does not document its layout'),
+    result: z.unknown().describe("ACK's result document as it came (parsed when JSON); Alibaba does not document its layout"),
     result_layout: z.string(),
     waited_seconds: z.number(),
   },
@@ -193,7 +207,10 @@ export const getClusterDiagnosisResultTool = defineTool({
     );
     let text = renderResult(args.cluster_id, waited.value);
     if (!waited.done) {
-      text += args.wait_seconds > 0 ? `\nNot complete after waiting ${waited.waited_seconds} s: call again with wait_seconds.` : '\nCall again with wait_seconds (e.g. 60) to wait for it.';
+      text +=
+        args.wait_seconds > 0
+          ? `\nNot complete after waiting ${waited.waited_seconds} s: call again with wait_seconds.`
+          : '\nCall again with wait_seconds (e.g. 60) to wait for it.';
     }
     return { structured: { cluster_id: args.cluster_id, ...waited.value, waited_seconds: waited.waited_seconds }, text };
   },

@@ -70,7 +70,11 @@ export async function clusterUpstream(ctx: ToolContext, cluster: ClusterScope): 
       { temporaryDurationMinutes: settings.kubeconfigMinutes, privateIpAddress: settings.privateIp },
       ctx.signal,
     );
-    const ttlMs = credentialCacheTtlMs(await ctx.credentials(), kubeconfigTtlMs(answer.expiresAt, settings.kubeconfigMinutes), ctx.config.stsCacheMaxMs);
+    const ttlMs = credentialCacheTtlMs(
+      await ctx.credentials(),
+      kubeconfigTtlMs(answer.expiresAt, settings.kubeconfigMinutes),
+      ctx.config.stsCacheMaxMs,
+    );
     const { parseKubeconfig } = await loadKubeconfigParser();
     return { value: parseKubeconfig(answer.config), ttlMs };
   });

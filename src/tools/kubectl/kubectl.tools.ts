@@ -26,7 +26,9 @@ const input = {
     .string()
     .min(1)
     .max(4096)
-    .describe('kubectl arguments as one string, with or without a leading "kubectl", e.g. "get pods -n kube-system -o wide". No shell: no pipes, redirects or variables.'),
+    .describe(
+      'kubectl arguments as one string, with or without a leading "kubectl", e.g. "get pods -n kube-system -o wide". No shell: no pipes, redirects or variables.',
+    ),
   manifest: z
     .string()
     .min(1)
@@ -71,17 +73,26 @@ async function takeSlot(ctx: ToolContext, settings: KubectlSettings, deadline: n
       deadline,
       signal: ctx.signal,
       onQueued: (ahead) => {
-        void ctx.progress(0, undefined, `Waiting for a free kubectl slot (${ahead} call${ahead === 1 ? '' : 's'} ahead): this server runs ${commandsAtOnce(limit)}.`);
+        void ctx.progress(
+          0,
+          undefined,
+          `Waiting for a free kubectl slot (${ahead} call${ahead === 1 ? '' : 's'} ahead): this server runs ${commandsAtOnce(limit)}.`,
+        );
       },
     });
   } catch (error) {
     if (!(error instanceof SlotWaitEnded)) throw error;
     ctx.note({ kubectlQueuedMs: Math.round(error.waitedMs) });
-    if (error.reason === 'aborted') throw new ToolFailure('Cancelled', 'The call was cancelled while it waited for a free kubectl slot. Nothing was run.');
-    throw new ToolFailure('KubectlBusy', `No kubectl slot came free within ${timeoutSeconds} s: this server runs ${commandsAtOnce(limit)} and all were busy. Nothing was run.`, {
-      hint: 'Call again, run fewer kubectl commands at the same time, or raise timeout_seconds.',
-      retryable: true,
-    });
+    if (error.reason === 'aborted')
+      throw new ToolFailure('Cancelled', 'The call was cancelled while it waited for a free kubectl slot. Nothing was run.');
+    throw new ToolFailure(
+      'KubectlBusy',
+      `No kubectl slot came free within ${timeoutSeconds} s: this server runs ${commandsAtOnce(limit)} and all were busy. Nothing was run.`,
+      {
+        hint: 'Call again, run fewer kubectl commands at the same time, or raise timeout_seconds.',
+        retryable: true,
+      },
+    );
   }
 }
 
@@ -92,7 +103,10 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
   const parsed = parseKubectlCommand(args.command, { mode: ctx.accessMode, allowExec: settings.allowExec, hasManifest });
   if (!parsed.ok) throw new ToolFailure('KubectlCommandRefused', `${parsed.message} Nothing was run.`);
   if (hasManifest && !parsed.readsManifest) {
-    throw new ToolFailure('KubectlCommandRefused', 'A manifest was given but the command does not read it: add `-f -` (e.g. `apply -f -`) or drop `manifest`. Nothing was run.');
+    throw new ToolFailure(
+      'KubectlCommandRefused',
+      'A manifest was given but the command does not read it: add `-f -` (e.g. `apply -f -`) or drop `manifest`. Nothing was run.',
+    );
   }
   const timeoutSeconds = Math.min(args.timeout_seconds ?? settings.defaultTimeoutSeconds, settings.maxTimeoutSeconds);
   const deadline = started + timeoutSeconds * 1000;
@@ -119,9 +133,18 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
       limits: { memoryMb: settings.maxMemoryMb, cpuSeconds: settings.maxCpuSeconds, prlimitPath: findPrlimit() },
       grant: {
         upstream,
-        policy: { mode: ctx.accessMode, allowSecrets: settings.allowSecrets, allowExec: settings.allowExec, allowPrivileged: settings.allowPrivileged },
+        policy: {
+          mode: ctx.accessMode,
+          allowSecrets: settings.allowSecrets,
+          allowExec: settings.allowExec,
+          allowPrivileged: settings.allowPrivileged,
+        },
         poolKey: perClusterKey,
-        audit: { cluster: args.cluster_id, identity: identityKey.slice(0, 12), ...(ctx.user ? { user: { sub: ctx.user.subject, ...(ctx.user.name ? { name: ctx.user.name } : {}) } } : {}) },
+        audit: {
+          cluster: args.cluster_id,
+          identity: identityKey.slice(0, 12),
+          ...(ctx.user ? { user: { sub: ctx.user.subject, ...(ctx.user.name ? { name: ctx.user.name } : {}) } } : {}),
+        },
       },
       cacheKey: perClusterKey,
       proxy: await ctx.services.kubectlProxy(),
@@ -149,20 +172,30 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
   }
   if (run.aborted) throw new ToolFailure('Cancelled', `The call was cancelled and kubectl was stopped.${unknownOutcome}`);
   if (run.limitExceeded === 'memory') {
-    throw new ToolFailure('KubectlMemoryLimit', `kubectl needed more than its memory budget of ${settings.maxMemoryMb} MB and was stopped; nothing it printed is shown.${unknownOutcome}`, {
-      hint: `Narrow the command (-n, -l, --field-selector, -o name or custom-columns; a template that builds large strings does this), or ask the operator to raise KUBECTL_MAX_MEMORY_MB (each of the KUBECTL_MAX_CONCURRENT kubectl processes may use that much).`,
-    });
+    throw new ToolFailure(
+      'KubectlMemoryLimit',
+      `kubectl needed more than its memory budget of ${settings.maxMemoryMb} MB and was stopped; nothing it printed is shown.${unknownOutcome}`,
+      {
+        hint: `Narrow the command (-n, -l, --field-selector, -o name or custom-columns; a template that builds large strings does this), or ask the operator to raise KUBECTL_MAX_MEMORY_MB (each of the KUBECTL_MAX_CONCURRENT kubectl processes may use that much).`,
+      },
+    );
   }
   if (run.limitExceeded === 'cpu') {
-    throw new ToolFailure('KubectlCpuLimit', `kubectl used its CPU-time budget of ${settings.maxCpuSeconds} s and was stopped; nothing it printed is shown.${unknownOutcome}`, {
-      hint: 'Narrow the command (-n, -l, --field-selector; a template that loops does this), or ask the operator to raise KUBECTL_MAX_CPU_SECONDS.',
-    });
+    throw new ToolFailure(
+      'KubectlCpuLimit',
+      `kubectl used its CPU-time budget of ${settings.maxCpuSeconds} s and was stopped; nothing it printed is shown.${unknownOutcome}`,
+      {
+        hint: 'Narrow the command (-n, -l, --field-selector; a template that loops does this), or ask the operator to raise KUBECTL_MAX_CPU_SECONDS.',
+      },
+    );
   }
   if (run.timedOut || (run.exitCode !== 0 && TIMEOUT_PATTERN.test(stderr))) {
     throw new ToolFailure(
       'KubectlTimeout',
       `kubectl did not finish within ${timeoutSeconds} s and was stopped.${unknownOutcome}${stderr ? `\nkubectl said:\n${stderr}` : ''}`,
-      { hint: `The cluster's API server may be slow or unreachable. Narrow the query or raise timeout_seconds (at most ${settings.maxTimeoutSeconds}).` },
+      {
+        hint: `The cluster's API server may be slow or unreachable. Narrow the query or raise timeout_seconds (at most ${settings.maxTimeoutSeconds}).`,
+      },
     );
   }
   // `auth can-i` answers "no" with exit code 1: an answer, not a failure.
@@ -170,13 +203,17 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
   if (run.exitCode !== 0 && !answeredNo) {
     if (/\(Unauthorized\)/.test(stderr)) await forgetClusterUpstream(ctx, args.cluster_id);
     const partial = run.stdout.trim() ? `\nOutput before the failure:\n${run.stdout}` : '';
-    throw new ToolFailure('KubectlFailed', `kubectl exited with code ${run.exitCode ?? 'unknown'}:\n${stderr || '(no error output)'}${partial}`, {
-      hint: run.refusedRequests
-        ? "This server's kubectl policy refused a request (see above); the refused request changed nothing."
-        : RBAC_REFUSAL.test(stderr)
-          ? RBAC_HINT
-          : 'Fix the command as kubectl says; `explain <kind>` and `api-resources` show what exists.',
-    });
+    throw new ToolFailure(
+      'KubectlFailed',
+      `kubectl exited with code ${run.exitCode ?? 'unknown'}:\n${stderr || '(no error output)'}${partial}`,
+      {
+        hint: run.refusedRequests
+          ? "This server's kubectl policy refused a request (see above); the refused request changed nothing."
+          : RBAC_REFUSAL.test(stderr)
+            ? RBAC_HINT
+            : 'Fix the command as kubectl says; `explain <kind>` and `api-resources` show what exists.',
+      },
+    );
   }
   const truncated = run.stdoutDropped > 0;
   const shown = run.stdout + (truncated ? `\n${truncationMarker(run.stdoutDropped, 'bytes', NARROWING_HINT)}\n` : '');

@@ -40,7 +40,13 @@ const MAX_NODE_PAGES = 100;
  * by `instanceIds`. Should an answer hold other nodes too (the filter not applied), the further
  * pages are read, so membership is never judged on part of the cluster.
  */
-export async function findNodesById(client: CsClient, retry: RetryPolicy, clusterId: string, instanceIds: string[], signal?: AbortSignal): Promise<Map<string, NodeRow>> {
+export async function findNodesById(
+  client: CsClient,
+  retry: RetryPolicy,
+  clusterId: string,
+  instanceIds: string[],
+  signal?: AbortSignal,
+): Promise<Map<string, NodeRow>> {
   const wanted = new Set(instanceIds);
   const found = new Map<string, NodeRow>();
   for (let pageNumber = 1; pageNumber <= MAX_NODE_PAGES; pageNumber += 1) {
@@ -53,7 +59,10 @@ export async function findNodesById(client: CsClient, retry: RetryPolicy, cluste
     const lastPage = nodes.length < NODE_PAGE_SIZE || pageNumber * NODE_PAGE_SIZE >= page.total_count;
     if (filtered || found.size === wanted.size || lastPage) return found;
   }
-  throw new ToolFailure('TooManyNodes', `Cluster ${clusterId} has more than ${MAX_NODE_PAGES * NODE_PAGE_SIZE} nodes; the membership check stopped.`);
+  throw new ToolFailure(
+    'TooManyNodes',
+    `Cluster ${clusterId} has more than ${MAX_NODE_PAGES * NODE_PAGE_SIZE} nodes; the membership check stopped.`,
+  );
 }
 
 export async function scaleNodePool(

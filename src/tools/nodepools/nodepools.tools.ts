@@ -88,7 +88,7 @@ export const removeNodePoolNodesTool = defineTool({
   name: 'remove_nodepool_nodes',
   title: 'Remove nodes from a node pool',
   description:
-    'Remove nodes (by ECS instance id, 1-100) from an ACK node pool; the pool\'s desired size shrinks accordingly. ' +
+    "Remove nodes (by ECS instance id, 1-100) from an ACK node pool; the pool's desired size shrinks accordingly. " +
     'Checks first that every instance belongs to that node pool (list_nodes shows them) and refuses otherwise. ' +
     'drain_node (default true) evicts pods first; release_node (default false) also releases the ECS instances - ' +
     'prepaid (subscription) instances are never released, only removed from the cluster. Answers a task id for describe_task_info.',
@@ -169,7 +169,11 @@ export const removeNodePoolNodesTool = defineTool({
         region_id: region,
         nodepool_id: args.nodepool_id,
         task_id: taskId,
-        nodes: nodes.map((node) => ({ instance_id: node.instance_id, node_name: node.node_name, instance_charge_type: node.instance_charge_type })),
+        nodes: nodes.map((node) => ({
+          instance_id: node.instance_id,
+          node_name: node.node_name,
+          instance_charge_type: node.instance_charge_type,
+        })),
         drain_node: args.drain_node,
         release_node: args.release_node,
         concurrency: args.concurrency,

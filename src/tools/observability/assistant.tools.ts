@@ -61,7 +61,7 @@ export const slsDiagnoseQueryTool = defineTool({
   name: 'sls_diagnose_query',
   title: 'Explain a failing Log Service query',
   description:
-    'Ask Alibaba\'s AI tool why a Log Service query failed and how to fix it, given the query and its error message. ' +
+    "Ask Alibaba's AI tool why a Log Service query failed and how to fix it, given the query and its error message. " +
     'Best effort: Alibaba has deprecated this AI tool (Log Service CallAiTools), so it may stop working; nothing else depends on it.',
   input: {
     cluster_id: clusterIdArg,
@@ -93,7 +93,11 @@ export const cmsTranslateTextToPromqlTool = defineTool({
     'Turn a question in plain words ("CPU usage per node") into PromQL for the cluster\'s managed Prometheus. Best effort: Alibaba has ' +
     'deprecated the AI tool behind it (Log Service CallAiTools), so it may stop working; run the result with cms_execute_promql_query. ' +
     'If translation is unavailable, write the PromQL yourself.',
-  input: { cluster_id: clusterIdArg, text: z.string().min(1).max(2000).describe('The question, in plain words'), region: regionArg.optional() },
+  input: {
+    cluster_id: clusterIdArg,
+    text: z.string().min(1).max(2000).describe('The question, in plain words'),
+    region: regionArg.optional(),
+  },
   output: answerShape,
   annotations: readOnlyTool,
   toolsets: ['metrics'],
@@ -101,7 +105,12 @@ export const cmsTranslateTextToPromqlTool = defineTool({
   async run(args, ctx) {
     const region = await ctx.forCluster(args).region();
     const target = await findPrometheus(ctx, args.cluster_id, region);
-    const result = await slsAiToolsAssistant(ctx).textToPromql({ region, project: target.project.value, metricstore: target.metricstore.value, text: args.text });
+    const result = await slsAiToolsAssistant(ctx).textToPromql({
+      region,
+      project: target.project.value,
+      metricstore: target.metricstore.value,
+      text: args.text,
+    });
     return {
       structured: { cluster_id: args.cluster_id, project: target.project.value, target: target.metricstore.value, ...result },
       text: `PromQL:\n${result.query}\n\nRun it with cms_execute_promql_query.`,

@@ -54,7 +54,8 @@ export function slsAiToolsAssistant(ctx: ToolContext): QueryAssistant {
     } catch (error) {
       if (error instanceof ToolFailure && error.code === 'NoCredentials') throw error;
       const failure = toToolFailure(error);
-      const denied = failure.details.httpStatus === 401 || failure.details.httpStatus === 403 || /Unauthorized|Forbidden|Denied/i.test(failure.code);
+      const denied =
+        failure.details.httpStatus === 401 || failure.details.httpStatus === 403 || /Unauthorized|Forbidden|Denied/i.test(failure.code);
       throw new ToolFailure(
         denied ? 'TranslationNotAuthorized' : 'TranslationUnavailable',
         `${backend} ${denied ? 'refused these credentials' : 'is unavailable'}: ${failure.code}: ${failure.message.replace(`${failure.code}: `, '')}`,
@@ -67,17 +68,20 @@ export function slsAiToolsAssistant(ctx: ToolContext): QueryAssistant {
       );
     }
     const parsed = parseAiAnswer(raw);
-    if (!parsed.answer) throw new ToolFailure('TranslationUnavailable', `${backend} returned an empty answer.`, { hint: 'Write the query yourself.' });
+    if (!parsed.answer)
+      throw new ToolFailure('TranslationUnavailable', `${backend} returned an empty answer.`, { hint: 'Write the query yourself.' });
     return { ...parsed, backend };
   }
   return {
-    textToSql: (input) => call('text_to_sql', input.region, { project: input.project, logstore: input.logstore, 'sys.query': withTime(input.text) }),
+    textToSql: (input) =>
+      call('text_to_sql', input.region, { project: input.project, logstore: input.logstore, 'sys.query': withTime(input.text) }),
     diagnoseSql: (input) =>
       call('diagnosis_sql', input.region, {
         project: input.project,
         logstore: input.logstore,
         'sys.query': withTime(`Diagnose this Log Service query: ${input.query}\nIt failed with: ${input.errorMessage}`),
       }),
-    textToPromql: (input) => call('text_to_promql', input.region, { project: input.project, metricstore: input.metricstore, 'sys.query': withTime(input.text) }),
+    textToPromql: (input) =>
+      call('text_to_promql', input.region, { project: input.project, metricstore: input.metricstore, 'sys.query': withTime(input.text) }),
   };
 }

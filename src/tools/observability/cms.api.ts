@@ -66,7 +66,8 @@ const round = (n: number) => Math.round(n * 100) / 100;
 
 function summariseSeries(instanceId: string, device: string | null, points: Datapoint[]): InstanceSeries {
   const sorted = points.filter((p) => typeof p.Average === 'number').sort((a, b) => a.timestamp - b.timestamp);
-  if (sorted.length === 0) return { instance_id: instanceId, device, devices: 0, points: 0, latest: null, latest_at: null, min: null, max: null, avg: null };
+  if (sorted.length === 0)
+    return { instance_id: instanceId, device, devices: 0, points: 0, latest: null, latest_at: null, min: null, max: null, avg: null };
   const last = sorted[sorted.length - 1]!;
   return {
     instance_id: instanceId,

@@ -4,7 +4,16 @@ import { toToolFailure } from '../../errors/map-error.ts';
 import { clusterIdArg, regionArg } from '../args.ts';
 import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { LOG_DISCOVERY, PROMETHEUS_DISCOVERY } from '../ram.ts';
-import { findArmsPrometheus, findProject, findPrometheus, ROLE_PURPOSE, roleOf, type Found, type LogstoreRole, type PrometheusTarget } from './discovery.ts';
+import {
+  findArmsPrometheus,
+  findProject,
+  findPrometheus,
+  ROLE_PURPOSE,
+  roleOf,
+  type Found,
+  type LogstoreRole,
+  type PrometheusTarget,
+} from './discovery.ts';
 import { listStores } from './sls.api.ts';
 
 const projectShape = z.object({
@@ -24,9 +33,9 @@ const ROLES: LogstoreRole[] = ['cluster', 'control-plane', 'audit'];
 
 export const listLogStoresTool = defineTool({
   name: 'list_log_stores',
-  title: 'List the cluster\'s logstores and metricstore',
+  title: "List the cluster's logstores and metricstore",
   description:
-    'Find where the cluster\'s observability data lives: the Log Service project with events, container and ingress logs (k8s-log-{cluster_id}), ' +
+    "Find where the cluster's observability data lives: the Log Service project with events, container and ingress logs (k8s-log-{cluster_id}), " +
     'the control-plane and audit projects ACK reports, and the managed Prometheus metricstore, with their logstores. ' +
     'Use the names with sls_execute_sql_query and cms_execute_promql_query.',
   input: { cluster_id: clusterIdArg, region: regionArg.optional() },
@@ -60,7 +69,14 @@ export const listLogStoresTool = defineTool({
       const key = `${project.value}:${metrics}`;
       let listing = listings.get(key);
       if (!listing) {
-        listing = listStores(client, ctx.retry, project.value, metrics, { region, project: project.value, projectSource: project.source }, ctx.signal).then(
+        listing = listStores(
+          client,
+          ctx.retry,
+          project.value,
+          metrics,
+          { region, project: project.value, projectSource: project.source },
+          ctx.signal,
+        ).then(
           (stores) => ({ stores }),
           (error: unknown) => {
             const failure = toToolFailure(error);
@@ -75,7 +91,13 @@ export const listLogStoresTool = defineTool({
     const rows: Array<Promise<ProjectRow>> = ROLES.map(async (role, i) => {
       const project = found[i]!;
       const listing = await list(project, false);
-      const base = { project: project.value, purpose: ROLE_PURPOSE[role], source: project.source, lookup_error: project.failure ?? null, metricstores: [] };
+      const base = {
+        project: project.value,
+        purpose: ROLE_PURPOSE[role],
+        source: project.source,
+        lookup_error: project.failure ?? null,
+        metricstores: [],
+      };
       if ('error' in listing) return { ...base, found: false, logstores: [], error: listing.error };
       return { ...base, found: true, logstores: listing.stores.filter((store) => roleOf(store) === role), error: null };
     });
@@ -102,25 +124,45 @@ export const listLogStoresTool = defineTool({
       const missing = `metricstore ${target.metricstore.value} not found (${'error' in listing ? listing.error : `project has: ${metricstores.join(', ') || 'none'}`})`;
       prometheus =
         arms && 'url' in arms
-          ? { project: arms.url, metricstore: '', available: true, note: `${missing}; an ARMS-hosted instance serves this cluster (${arms.source}): cms_execute_promql_query uses it` }
+          ? {
+              project: arms.url,
+              metricstore: '',
+              available: true,
+              note: `${missing}; an ARMS-hosted instance serves this cluster (${arms.source}): cms_execute_promql_query uses it`,
+            }
           : {
               project: target.project.value,
               metricstore: target.metricstore.value,
               available,
-              note: available ? null : `${missing}${arms && 'missing' in arms ? `; ${arms.missing}` : ''}; use cms_get_node_metrics for node metrics`,
+              note: available
+                ? null
+                : `${missing}${arms && 'missing' in arms ? `; ${arms.missing}` : ''}; use cms_get_node_metrics for node metrics`,
             };
     } else {
-      prometheus = { project: '', metricstore: `aliyun-prom-${args.cluster_id}`, available: false, note: `${prometheusTarget.code}: ${prometheusTarget.message}` };
+      prometheus = {
+        project: '',
+        metricstore: `aliyun-prom-${args.cluster_id}`,
+        available: false,
+        note: `${prometheusTarget.code}: ${prometheusTarget.message}`,
+      };
     }
     const projects = await Promise.all(rows);
     const lines = [`Observability data of ${args.cluster_id} (${region}):`];
     for (const p of projects) {
-      const what = p.found ? (p.purpose === 'managed Prometheus' ? `metricstores ${p.metricstores.join(', ') || 'none'}` : `logstores ${p.logstores.join(', ') || 'none'}`) : `NOT FOUND: ${p.error}`;
+      const what = p.found
+        ? p.purpose === 'managed Prometheus'
+          ? `metricstores ${p.metricstores.join(', ') || 'none'}`
+          : `logstores ${p.logstores.join(', ') || 'none'}`
+        : `NOT FOUND: ${p.error}`;
       lines.push(`- ${p.purpose}: ${p.project} (from ${p.source}): ${what}`);
       if (p.lookup_error) lines.push(`  lookup failed, default used: ${p.lookup_error}`);
     }
     const where = prometheus.metricstore ? `${prometheus.project}/${prometheus.metricstore}` : prometheus.project;
-    lines.push(prometheus.available ? `PromQL: ready (${where}${prometheus.note ? `; ${prometheus.note}` : ''}).` : `PromQL: not available: ${prometheus.note}`);
+    lines.push(
+      prometheus.available
+        ? `PromQL: ready (${where}${prometheus.note ? `; ${prometheus.note}` : ''}).`
+        : `PromQL: not available: ${prometheus.note}`,
+    );
     return { structured: { cluster_id: args.cluster_id, region_id: region, projects, prometheus }, text: lines.join('\n') };
   },
 });

@@ -57,7 +57,11 @@ function isNotFound(error: unknown): boolean {
 
 /** Failures that no default can get past: the cluster is not there, or the credentials do not work. */
 function isFatal(failure: ToolFailure): boolean {
-  return failure.code === 'ErrorClusterNotFound' || failure.code === 'NoCredentials' || /^(InvalidAccessKeyId|InvalidSecurityToken|SignatureDoesNotMatch|IncompleteSignature)/.test(failure.code);
+  return (
+    failure.code === 'ErrorClusterNotFound' ||
+    failure.code === 'NoCredentials' ||
+    /^(InvalidAccessKeyId|InvalidSecurityToken|SignatureDoesNotMatch|IncompleteSignature)/.test(failure.code)
+  );
 }
 
 /** Asks ACK once per (identity, cluster, role); on a survivable failure answers the default with a note. */
@@ -76,13 +80,24 @@ async function lookup(
       const { value, note, disabled } = await read();
       const off = disabled ? { disabled: true } : {};
       if (value) return { value: { value, source: note ? `${operation} (${note})` : operation, ...off }, ttlMs };
-      return { value: { value: defaultLogProject(clusterId), source: `${fallback} (${operation} named no project${note ? `; ${note}` : ''})`, ...off }, ttlMs };
+      return {
+        value: {
+          value: defaultLogProject(clusterId),
+          source: `${fallback} (${operation} named no project${note ? `; ${note}` : ''})`,
+          ...off,
+        },
+        ttlMs,
+      };
     } catch (error) {
       const failure = toToolFailure(error);
       if (isFatal(failure)) throw error;
       const message = failure.message.startsWith(`${failure.code}: `) ? failure.message.slice(failure.code.length + 2) : failure.message;
       return {
-        value: { value: defaultLogProject(clusterId), source: `${fallback} (${operation} failed: ${failure.code})`, failure: `${failure.code}: ${message}` },
+        value: {
+          value: defaultLogProject(clusterId),
+          source: `${fallback} (${operation} failed: ${failure.code})`,
+          failure: `${failure.code}: ${message}`,
+        },
         // A transient failure may be gone on the next call: ask again then.
         ttlMs: failure.details.retryable ? 0 : ttlMs,
       };
@@ -91,7 +106,13 @@ async function lookup(
 }
 
 /** The project holding a logstore of the cluster, by the table above. */
-export async function findProject(ctx: ToolContext, clusterId: string, region: string, role: LogstoreRole, explicit?: string): Promise<Found<string>> {
+export async function findProject(
+  ctx: ToolContext,
+  clusterId: string,
+  region: string,
+  role: LogstoreRole,
+  explicit?: string,
+): Promise<Found<string>> {
   if (explicit) return { value: explicit, source: 'argument' };
   if (role === 'cluster') return { value: defaultLogProject(clusterId), source: 'naming rule k8s-log-{cluster_id}' };
   const client = () => ctx.cs(region);
@@ -120,13 +141,20 @@ export async function findAccountId(ctx: ToolContext): Promise<Found<string>> {
     try {
       const { body } = await callRead(ctx.retry, () => client.getCallerIdentity(), ctx.signal);
       if (!body?.accountId) throw new Error('no AccountId in the answer');
-      return { value: { value: body.accountId, source: 'STS GetCallerIdentity' }, ttlMs: credentialCacheTtlMs(identity, ctx.config.clusterRegionTtlMs, ctx.config.stsCacheMaxMs) };
+      return {
+        value: { value: body.accountId, source: 'STS GetCallerIdentity' },
+        ttlMs: credentialCacheTtlMs(identity, ctx.config.clusterRegionTtlMs, ctx.config.stsCacheMaxMs),
+      };
     } catch (error) {
       const failure = toToolFailure(error);
-      throw new ToolFailure('AccountIdUnknown', `Could not find the account id for the Prometheus project name: STS GetCallerIdentity failed (${failure.code}: ${failure.message}).`, {
-        hint: 'Pass `project` explicitly (workspace-default-cms-{accountId}-{region}).',
-        requestId: failure.details.requestId,
-      });
+      throw new ToolFailure(
+        'AccountIdUnknown',
+        `Could not find the account id for the Prometheus project name: STS GetCallerIdentity failed (${failure.code}: ${failure.message}).`,
+        {
+          hint: 'Pass `project` explicitly (workspace-default-cms-{accountId}-{region}).',
+          requestId: failure.details.requestId,
+        },
+      );
     }
   });
 }
@@ -138,8 +166,15 @@ export interface PrometheusTarget {
 }
 
 /** The cluster's Prometheus project and metricstore; the account id is looked up only when `project` is not given. */
-export async function findPrometheus(ctx: ToolContext, clusterId: string, region: string, explicit: { project?: string | undefined; metricstore?: string | undefined } = {}): Promise<PrometheusTarget> {
-  const metricstore = explicit.metricstore ? { value: explicit.metricstore, source: 'argument' } : { value: `aliyun-prom-${clusterId}`, source: 'naming rule aliyun-prom-{cluster_id}' };
+export async function findPrometheus(
+  ctx: ToolContext,
+  clusterId: string,
+  region: string,
+  explicit: { project?: string | undefined; metricstore?: string | undefined } = {},
+): Promise<PrometheusTarget> {
+  const metricstore = explicit.metricstore
+    ? { value: explicit.metricstore, source: 'argument' }
+    : { value: `aliyun-prom-${clusterId}`, source: 'naming rule aliyun-prom-{cluster_id}' };
   if (explicit.project) return { region, project: { value: explicit.project, source: 'argument' }, metricstore };
   const account = await findAccountId(ctx);
   return {
@@ -164,9 +199,16 @@ export async function findArmsPrometheus(ctx: ToolContext, clusterId: string, re
     const body = await callRead(ctx.retry, () => client.getPrometheusInstance(region, clusterId), ctx.signal);
     const data = body.Data;
     const url = data?.HttpApiInterUrl || data?.HttpApiIntraUrl;
-    if (!url) return { missing: `ARMS GetPrometheusInstance found no instance (Code ${body.Code ?? '?'}${body.Message ? `: ${body.Message}` : ''})` };
+    if (!url)
+      return {
+        missing: `ARMS GetPrometheusInstance found no instance (Code ${body.Code ?? '?'}${body.Message ? `: ${body.Message}` : ''})`,
+      };
     const tokenOn = String(data?.EnableAuthToken ?? '').toLowerCase() === 'true';
-    return { url, authToken: tokenOn ? data?.AuthToken : undefined, source: `ARMS GetPrometheusInstance (${data?.ClusterType ?? 'instance'} ${data?.ClusterId ?? clusterId})` };
+    return {
+      url,
+      authToken: tokenOn ? data?.AuthToken : undefined,
+      source: `ARMS GetPrometheusInstance (${data?.ClusterType ?? 'instance'} ${data?.ClusterId ?? clusterId})`,
+    };
   } catch (error) {
     if (error instanceof ToolFailure && error.code === 'NoCredentials') throw error;
     const failure = toToolFailure(error);

@@ -37,7 +37,9 @@ describe('boundRows', () => {
   });
 
   it('marks a full page of 100 search lines', () => {
-    assert.deepEqual(boundRows(rows(100), { limit: 100, query: '*', hasSql: false }).notes, ['100 rows is the most one search returns, so more may match; narrow the query or the time range']);
+    assert.deepEqual(boundRows(rows(100), { limit: 100, query: '*', hasSql: false }).notes, [
+      '100 rows is the most one search returns, so more may match; narrow the query or the time range',
+    ]);
   });
 
   it('marks SQL rows past the limit, and the 100-row cap of SQL without LIMIT', () => {
@@ -61,7 +63,10 @@ describe('boundRows', () => {
 
 describe('renderRows', () => {
   it('renders few columns as a table and leaves out Log Service tags', () => {
-    assert.equal(renderRows([{ reason: 'BackOff', n: '12', __topic__: 'k8s-event', '__tag__:__hostname__': 'h' }]), 'reason   n\nBackOff  12');
+    assert.equal(
+      renderRows([{ reason: 'BackOff', n: '12', __topic__: 'k8s-event', '__tag__:__hostname__': 'h' }]),
+      'reason   n\nBackOff  12',
+    );
   });
 
   it('renders many columns as key=value lines, skipping empty values', () => {

@@ -59,7 +59,9 @@ export function boundRows(all: Array<Record<string, unknown>>, options: { limit:
   if (options.hasSql) {
     if (omitted > 0) notes.push(`${omitted} more rows not shown (limit ${options.limit}); add LIMIT/aggregation or narrow the search`);
     if (all.length >= SLS_MAX_LINES && !(sql && sqlHasLimit(sql))) {
-      notes.push(`Log Service returns at most ${SLS_MAX_LINES} rows for SQL without LIMIT, so more may exist; aggregate, or page with LIMIT offset, count`);
+      notes.push(
+        `Log Service returns at most ${SLS_MAX_LINES} rows for SQL without LIMIT, so more may exist; aggregate, or page with LIMIT offset, count`,
+      );
     }
   } else if (omitted > 0) {
     notes.push(`more rows match; narrow the query or raise limit (showing ${rows.length})`);
@@ -72,8 +74,15 @@ export function boundRows(all: Array<Record<string, unknown>>, options: { limit:
 
 /** A table for few columns, else one `key=value` line per row; Log Service's own tags are left out. */
 export function renderRows(rows: Array<Record<string, string>>): string {
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter((key) => !key.startsWith('__tag__') && key !== '__source__' && key !== '__topic__');
-  if (columns.length <= 6) return table(columns, rows.map((row) => columns.map((column) => row[column])), 80);
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))].filter(
+    (key) => !key.startsWith('__tag__') && key !== '__source__' && key !== '__topic__',
+  );
+  if (columns.length <= 6)
+    return table(
+      columns,
+      rows.map((row) => columns.map((column) => row[column])),
+      80,
+    );
   return rows
     .map((row) =>
       columns

@@ -18,7 +18,7 @@ export interface ScopeTarget {
 }
 
 const SETTING_HINT =
-  'Omit `project` and the server uses the cluster\'s own (list_log_stores shows them). To let calls read other projects, ' +
+  "Omit `project` and the server uses the cluster's own (list_log_stores shows them). To let calls read other projects, " +
   'the operator lists them in SLS_ALLOWED_PROJECTS (project names or * patterns, comma-separated).';
 
 /** Store names ACK gives per cluster: `{kind}-{cluster_id}`. */
@@ -29,7 +29,12 @@ function workspacePattern(region: string): RegExp {
 }
 
 function globToRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('[a-z0-9-]*')}$`);
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&'))
+      .join('[a-z0-9-]*')}$`,
+  );
 }
 
 /** Whether SLS_ALLOWED_PROJECTS opens `project` to every cluster's calls. */

@@ -4,7 +4,10 @@ import type { PromSeries } from './promql.api.ts';
 import { boundSeries, labels, summarise } from './promql-render.ts';
 
 const matrix = (series: number, samples: number): PromSeries[] =>
-  Array.from({ length: series }, (_, s) => ({ metric: { __name__: 'up', node: `n${s}` }, values: Array.from({ length: samples }, (_, i) => [1000 + i, String(i)] as [number, string]) }));
+  Array.from({ length: series }, (_, s) => ({
+    metric: { __name__: 'up', node: `n${s}` },
+    values: Array.from({ length: samples }, (_, i) => [1000 + i, String(i)] as [number, string]),
+  }));
 
 describe('boundSeries', () => {
   it('keeps the first `limit` series, with a marker', () => {
@@ -15,7 +18,10 @@ describe('boundSeries', () => {
 
   it('keeps the latest 500 samples of a series', () => {
     const bounded = boundSeries(matrix(2, 721), 20);
-    assert.deepEqual(bounded.series.map((s) => s.values!.length), [500, 500]);
+    assert.deepEqual(
+      bounded.series.map((s) => s.values!.length),
+      [500, 500],
+    );
     assert.deepEqual(bounded.series[0]!.values![499], [1720, '720']);
     assert.deepEqual(bounded.series[0]!.values![0], [1221, '221']);
     assert.match(bounded.notes[0]!, /^2 series kept only their latest 500 samples; use a larger step/);

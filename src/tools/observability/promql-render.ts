@@ -40,10 +40,17 @@ export interface BoundedSeries {
 }
 
 /** Keeps the first `limit` series and the latest samples of each within both sample bounds. */
-export function boundSeries(all: PromSeries[], limit: number, bounds = { perSeries: MAX_SAMPLES_PER_SERIES, total: MAX_TOTAL_SAMPLES }): BoundedSeries {
+export function boundSeries(
+  all: PromSeries[],
+  limit: number,
+  bounds = { perSeries: MAX_SAMPLES_PER_SERIES, total: MAX_TOTAL_SAMPLES },
+): BoundedSeries {
   const kept = all.slice(0, limit);
   const total = kept.reduce((sum, s) => sum + (s.values?.length ?? 0), 0);
-  const perSeries = Math.min(bounds.perSeries, total > bounds.total ? Math.max(1, Math.floor(bounds.total / kept.length)) : bounds.perSeries);
+  const perSeries = Math.min(
+    bounds.perSeries,
+    total > bounds.total ? Math.max(1, Math.floor(bounds.total / kept.length)) : bounds.perSeries,
+  );
   let cut = 0;
   const series = kept.map((s) => {
     if (!s.values || s.values.length <= perSeries) return s;
@@ -51,7 +58,10 @@ export function boundSeries(all: PromSeries[], limit: number, bounds = { perSeri
     return { ...s, values: s.values.slice(-perSeries) };
   });
   const notes: string[] = [];
-  if (all.length > kept.length) notes.push(`${all.length - kept.length} more series not shown (limit ${limit}); aggregate (sum by …, topk) or filter with label matchers`);
+  if (all.length > kept.length)
+    notes.push(
+      `${all.length - kept.length} more series not shown (limit ${limit}); aggregate (sum by …, topk) or filter with label matchers`,
+    );
   if (cut) {
     const why = perSeries < bounds.perSeries ? ` (at most ${bounds.total} samples in all)` : '';
     notes.push(`${cut} series kept only their latest ${perSeries} samples${why}; use a larger step, a shorter range or fewer series`);

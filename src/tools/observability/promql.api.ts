@@ -56,7 +56,11 @@ function httpGet(url: URL, headers: Record<string, string>, signal: AbortSignal)
       response.on('error', reject);
       response.on('end', () => {
         const requestId = response.headers['x-log-requestid'];
-        resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), requestId: typeof requestId === 'string' ? requestId : undefined });
+        resolve({
+          status: response.statusCode ?? 0,
+          text: Buffer.concat(chunks).toString('utf8'),
+          requestId: typeof requestId === 'string' ? requestId : undefined,
+        });
       });
     });
     request.on('error', (error) => reject(signal.aborted && signal.reason instanceof Error ? signal.reason : error));
@@ -76,7 +80,11 @@ export interface PromEndpoint {
 }
 
 /** A metricstore's API: `{project}.{endpoint}/prometheus/{project}/{metricstore}`, Basic auth with the AccessKey. */
-export function slsPrometheusEndpoint(config: Config, credentials: AliyunCredentials, target: { region: string; project: string; metricstore: string }): PromEndpoint {
+export function slsPrometheusEndpoint(
+  config: Config,
+  credentials: AliyunCredentials,
+  target: { region: string; project: string; metricstore: string },
+): PromEndpoint {
   const host = slsProjectHost(config, target.region, target.project);
   return {
     base: `${config.endpointProtocol}://${host}/prometheus/${encodeURIComponent(target.project)}/${encodeURIComponent(target.metricstore)}`,
@@ -125,7 +133,13 @@ export async function queryPrometheus(
 }
 
 /** One GET of the Prometheus HTTP API (query, series, label values…): its `data`, or its error as a ToolFailure. */
-export async function prometheusGet<T>(config: Config, retry: RetryPolicy, url: URL, endpoint: PromEndpoint, signal: AbortSignal): Promise<{ data: T; warnings: string[] }> {
+export async function prometheusGet<T>(
+  config: Config,
+  retry: RetryPolicy,
+  url: URL,
+  endpoint: PromEndpoint,
+  signal: AbortSignal,
+): Promise<{ data: T; warnings: string[] }> {
   const answer = await callRead(
     retry,
     async () => {
@@ -140,7 +154,11 @@ export async function prometheusGet<T>(config: Config, retry: RetryPolicy, url: 
         body = { errorCode: `HTTP${response.status}`, errorMessage: text.slice(0, 500) || `HTTP ${response.status}` };
       }
       if (response.status >= 500 || isThrottlingAnswer(body.errorCode, response.status)) {
-        throw new PrometheusHttpError(response.status, body.errorCode ?? body.errorType ?? `HTTP${response.status}`, body.errorMessage ?? body.error ?? text.slice(0, 500));
+        throw new PrometheusHttpError(
+          response.status,
+          body.errorCode ?? body.errorType ?? `HTTP${response.status}`,
+          body.errorMessage ?? body.error ?? text.slice(0, 500),
+        );
       }
       return { status: response.status, body, requestId: response.requestId };
     },
@@ -149,7 +167,10 @@ export async function prometheusGet<T>(config: Config, retry: RetryPolicy, url: 
   const { body, status, requestId } = answer;
   if (body.status === 'success' && body.data !== undefined) return { data: body.data as T, warnings: body.warnings ?? [] };
   if (body.errorType || body.error) {
-    throw new ToolFailure(`Prometheus.${body.errorType ?? 'error'}`, body.error ?? 'Prometheus answered with an error.', { httpStatus: status, requestId });
+    throw new ToolFailure(`Prometheus.${body.errorType ?? 'error'}`, body.error ?? 'Prometheus answered with an error.', {
+      httpStatus: status,
+      requestId,
+    });
   }
   const code = body.errorCode ?? `HTTP${status}`;
   const message = body.errorMessage ?? `The Prometheus API answered HTTP ${status}.`;

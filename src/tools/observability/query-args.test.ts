@@ -16,20 +16,29 @@ describe('timeRange', () => {
   it('refuses a range in the wrong order, naming both ends, and says nothing was sent', () => {
     assert.throws(
       () => timeRange(1_700_000_100, 1_700_000_000, { ...limits, names: ['start', 'end'] }),
-      (error: ToolFailure) => error.code === 'InvalidTimeRange' && /^start \(1700000100\) must be before end \(1700000000\)/.test(error.message) && /Nothing was sent/.test(error.details.hint ?? ''),
+      (error: ToolFailure) =>
+        error.code === 'InvalidTimeRange' &&
+        /^start \(1700000100\) must be before end \(1700000000\)/.test(error.message) &&
+        /Nothing was sent/.test(error.details.hint ?? ''),
     );
     assert.throws(() => timeRange(1_700_000_000, 1_700_000_000, limits), /must be before/);
   });
 
   it('refuses a range longer than the bound, in words', () => {
-    assert.throws(() => timeRange(1_700_000_000, 1_700_000_000 + 86_401, limits), /The time range is 24\.0 hours, longer than the 1 day\(s\) this tool allows/);
+    assert.throws(
+      () => timeRange(1_700_000_000, 1_700_000_000 + 86_401, limits),
+      /The time range is 24\.0 hours, longer than the 1 day\(s\) this tool allows/,
+    );
     assert.deepEqual(timeRange(1_700_000_000, 1_700_086_400, limits), { from: 1_700_000_000, to: 1_700_086_400 });
   });
 });
 
 describe('formatSpan', () => {
   it('uses the largest whole unit', () => {
-    assert.deepEqual([formatSpan(7 * 86_400), formatSpan(7200), formatSpan(5400), formatSpan(90)], ['7 day(s)', '2 hour(s)', '1.5 hours', '90 seconds']);
+    assert.deepEqual(
+      [formatSpan(7 * 86_400), formatSpan(7200), formatSpan(5400), formatSpan(90)],
+      ['7 day(s)', '2 hour(s)', '1.5 hours', '90 seconds'],
+    );
   });
 });
 

@@ -17,9 +17,12 @@ export const projectArg = z
 export const logstoreArg = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{1,62}[a-z0-9]$/, 'must be a logstore name (lowercase letters, digits, _ and -)')
-  .describe('Logstore: k8s-event (default; Kubernetes events), config-operation-log (container logs), audit-{cluster_id} (API-server audit), apiserver-{cluster_id}…');
+  .describe(
+    'Logstore: k8s-event (default; Kubernetes events), config-operation-log (container logs), audit-{cluster_id} (API-server audit), apiserver-{cluster_id}…',
+  );
 
-export const limitArg = (what: string) => z.number().int().min(1).max(100).default(20).describe(`Most ${what} returned, 1-100 (default 20)`);
+export const limitArg = (what: string) =>
+  z.number().int().min(1).max(100).default(20).describe(`Most ${what} returned, 1-100 (default 20)`);
 
 export interface TimeRange {
   from: number;
@@ -27,14 +30,20 @@ export interface TimeRange {
 }
 
 /** Resolves an optional [from, to] in unix seconds (default: the last `defaultSeconds`), checking order and span. */
-export function timeRange(from: number | undefined, to: number | undefined, limits: { defaultSeconds: number; maxSeconds: number; names?: [string, string] }): TimeRange {
+export function timeRange(
+  from: number | undefined,
+  to: number | undefined,
+  limits: { defaultSeconds: number; maxSeconds: number; names?: [string, string] },
+): TimeRange {
   const [fromName, toName] = limits.names ?? ['from_timestamp', 'to_timestamp'];
   const now = Math.floor(Date.now() / 1000);
   const end = to ?? now;
   const start = from ?? end - limits.defaultSeconds;
   const nothingSent = 'Nothing was sent to Alibaba Cloud. Fix the time range and call again.';
   if (start >= end) {
-    throw new ToolFailure('InvalidTimeRange', `${fromName} (${start}) must be before ${toName} (${end}); both are unix seconds.`, { hint: nothingSent });
+    throw new ToolFailure('InvalidTimeRange', `${fromName} (${start}) must be before ${toName} (${end}); both are unix seconds.`, {
+      hint: nothingSent,
+    });
   }
   if (end - start > limits.maxSeconds) {
     throw new ToolFailure(

@@ -46,7 +46,10 @@ export function slsFailure(error: unknown, target: SlsTarget): ToolFailure {
     return new ToolFailure(
       'ProjectNotExist',
       `Log Service project ${target.project} not found in ${target.region} (project from ${target.projectSource}): is log collection enabled for this cluster?`,
-      { ...details, hint: 'Enable log collection for the cluster, or pass `project` if it logs to another project; list_log_stores shows what was found.' },
+      {
+        ...details,
+        hint: 'Enable log collection for the cluster, or pass `project` if it logs to another project; list_log_stores shows what was found.',
+      },
     );
   }
   if (failure.code === 'LogStoreNotExist' || failure.code === 'MetricStoreNotExist') {
@@ -67,7 +70,13 @@ export function slsFailure(error: unknown, target: SlsTarget): ToolFailure {
   return new ToolFailure(failure.code, raw, { ...details, hint: failure.details.hint });
 }
 
-export async function getLogs(client: SlsClient, retry: RetryPolicy, query: LogQuery, target: SlsTarget, signal?: AbortSignal): Promise<LogQueryResult> {
+export async function getLogs(
+  client: SlsClient,
+  retry: RetryPolicy,
+  query: LogQuery,
+  target: SlsTarget,
+  signal?: AbortSignal,
+): Promise<LogQueryResult> {
   const { models } = await loadSlsSdk();
   const request = new models.GetLogsV2Request({
     from: query.from,
@@ -96,7 +105,14 @@ export async function getLogs(client: SlsClient, retry: RetryPolicy, query: LogQ
 }
 
 /** Logstore (or, with `metrics`, metricstore) names of a project. */
-export async function listStores(client: SlsClient, retry: RetryPolicy, project: string, metrics: boolean, target: SlsTarget, signal?: AbortSignal): Promise<string[]> {
+export async function listStores(
+  client: SlsClient,
+  retry: RetryPolicy,
+  project: string,
+  metrics: boolean,
+  target: SlsTarget,
+  signal?: AbortSignal,
+): Promise<string[]> {
   const { models } = await loadSlsSdk();
   const request = new models.ListLogStoresRequest({ offset: 0, size: 500, ...(metrics ? { telemetryType: 'Metrics' } : {}) });
   try {
@@ -124,15 +140,39 @@ export interface LogstoreIndex {
 }
 
 /** A logstore's index (GetIndex): its fields and types, whether full-text search is on. */
-export async function getIndex(client: SlsClient, retry: RetryPolicy, project: string, logstore: string, target: SlsTarget, signal?: AbortSignal): Promise<LogstoreIndex> {
+export async function getIndex(
+  client: SlsClient,
+  retry: RetryPolicy,
+  project: string,
+  logstore: string,
+  target: SlsTarget,
+  signal?: AbortSignal,
+): Promise<LogstoreIndex> {
   try {
     const { body } = await callRead(retry, () => client.getIndex(project, logstore), signal);
     // The SDK casts the map's values as plain objects: the wire names (doc_value, json_keys) may be all there is.
     const fields = Object.entries(body?.keys ?? {}).map(([name, raw]) => {
-      const key = (raw ?? {}) as { type?: string; alias?: string; docValue?: boolean; doc_value?: boolean; jsonKeys?: object; json_keys?: object };
-      return { name, type: key.type ?? 'text', alias: key.alias ?? '', sql: key.docValue ?? key.doc_value ?? false, json_keys: Object.keys(key.jsonKeys ?? key.json_keys ?? {}) };
+      const key = (raw ?? {}) as {
+        type?: string;
+        alias?: string;
+        docValue?: boolean;
+        doc_value?: boolean;
+        jsonKeys?: object;
+        json_keys?: object;
+      };
+      return {
+        name,
+        type: key.type ?? 'text',
+        alias: key.alias ?? '',
+        sql: key.docValue ?? key.doc_value ?? false,
+        json_keys: Object.keys(key.jsonKeys ?? key.json_keys ?? {}),
+      };
     });
-    return { fields: fields.sort((a, b) => a.name.localeCompare(b.name)), full_text: body?.line !== undefined && body.line !== null, ttl_days: body?.ttl ?? null };
+    return {
+      fields: fields.sort((a, b) => a.name.localeCompare(b.name)),
+      full_text: body?.line !== undefined && body.line !== null,
+      ttl_days: body?.ttl ?? null,
+    };
   } catch (error) {
     throw slsFailure(error, target);
   }

@@ -17,9 +17,20 @@ const MAX_SPAN_SECONDS = 30 * 86_400;
  * The project holding a logstore (control-plane and audit logstores may live in their own projects), refused
  * when it or the logstore is not the cluster's (`assertInClusterScope`).
  */
-export async function projectFor(ctx: ToolContext, clusterId: string, region: string, logstore: string, explicit?: string): Promise<Found<string>> {
+export async function projectFor(
+  ctx: ToolContext,
+  clusterId: string,
+  region: string,
+  logstore: string,
+  explicit?: string,
+): Promise<Found<string>> {
   const project = await findProject(ctx, clusterId, region, roleOf(logstore), explicit);
-  await assertInClusterScope(ctx, clusterId, region, { project: project.value, explicitProject: explicit !== undefined, store: logstore, storeKind: 'logstore' });
+  await assertInClusterScope(ctx, clusterId, region, {
+    project: project.value,
+    explicitProject: explicit !== undefined,
+    store: logstore,
+    storeKind: 'logstore',
+  });
   return project;
 }
 
@@ -27,11 +38,11 @@ export const slsExecuteSqlQueryTool = defineTool({
   name: 'sls_execute_sql_query',
   title: 'Query cluster logs (Log Service)',
   description:
-    'Run a Log Service query on one of the cluster\'s logstores: a search (`*`, `reason: BackOff`, `level: Warning and namespace: default`) ' +
+    "Run a Log Service query on one of the cluster's logstores: a search (`*`, `reason: BackOff`, `level: Warning and namespace: default`) " +
     'or `search | SQL` (`* | SELECT reason, count(*) AS n GROUP BY reason ORDER BY n DESC`). ' +
     'Default logstore k8s-event (Kubernetes events); the project is found from the cluster. Time range in unix seconds, default the last hour. ' +
     'Answers the rows (at most `limit`, with a marker when more match), whether the result is complete, and rows processed. ' +
-      'Control-plane (apiserver-…) and audit (audit-…) logstores are looked up in their own projects. list_log_stores shows what can be queried.',
+    'Control-plane (apiserver-…) and audit (audit-…) logstores are looked up in their own projects. list_log_stores shows what can be queried.',
   input: {
     cluster_id: clusterIdArg,
     query: z.string().min(1).max(4000).describe('Search, or `search | SQL` (SELECT … without FROM; the logstore is the table)'),
@@ -78,9 +89,12 @@ export const slsExecuteSqlQueryTool = defineTool({
     const rows = bounded.rows;
     const truncation = bounded.notes.length ? truncationNote(bounded.notes.join('; ')) : null;
     const where = `${project.value}/${args.logstore} (${region})`;
-    const header = `${rows.length} rows from ${where}, ${new Date(range.from * 1000).toISOString()} .. ${new Date(range.to * 1000).toISOString()}; ` +
+    const header =
+      `${rows.length} rows from ${where}, ${new Date(range.from * 1000).toISOString()} .. ${new Date(range.to * 1000).toISOString()}; ` +
       `${result.complete ? 'complete' : `INCOMPLETE (progress ${result.progress}): retry or narrow the range for exact results`}; processed rows ${result.processed_rows}.`;
-    const note = project.failure ? `Project ${project.value} is a default: ${project.source}; pass \`project\` if the logs are elsewhere.` : '';
+    const note = project.failure
+      ? `Project ${project.value} is a default: ${project.source}; pass \`project\` if the logs are elsewhere.`
+      : '';
     const text = [header, note, rows.length ? renderRows(rows) : 'No rows matched.', truncation ?? ''].filter(Boolean).join('\n');
     return {
       structured: {

@@ -80,7 +80,9 @@ export async function describeTask(client: CsClient, retry: RetryPolicy, taskId:
       reason: event.reason ?? '',
       message: event.message ?? '',
     })),
-    ...(body?.error && (body.error.code || body.error.message) ? { error: { code: body.error.code ?? '', message: body.error.message ?? '' } } : {}),
+    ...(body?.error && (body.error.code || body.error.message)
+      ? { error: { code: body.error.code ?? '', message: body.error.message ?? '' } }
+      : {}),
     task_result: (body?.taskResult ?? []).map((item) => ({ data: item.data ?? '', status: item.status ?? '' })),
   };
 }

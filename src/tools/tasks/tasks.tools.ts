@@ -17,7 +17,9 @@ const MAX_EVENTS_SHOWN = 8;
 /** A scale-out that failed for want of ECS instances (quota, stock): ACK's pool goes on trying. */
 function scaleOutShortfall(task: TaskInfo): boolean {
   const about = `${task.error?.code ?? ''} ${task.error?.message ?? ''}`;
-  return /scale_?out|scaleout|scale/i.test(task.task_type) && taskFailed(task) && /quota|stock|insufficient|NoStock|OutOfStock/i.test(about);
+  return (
+    /scale_?out|scaleout|scale/i.test(task.task_type) && taskFailed(task) && /quota|stock|insufficient|NoStock|OutOfStock/i.test(about)
+  );
 }
 
 /**
@@ -26,9 +28,9 @@ function scaleOutShortfall(task: TaskInfo): boolean {
  * and be billed, once the cause is gone.
  */
 export const SCALE_OUT_SHORTFALL_ADVICE =
-  'ACK keeps the node pool\'s expected size and retries in the background until the pool reaches it: the missing nodes will be created ' +
+  "ACK keeps the node pool's expected size and retries in the background until the pool reaches it: the missing nodes will be created " +
   '(and billed) as soon as ECS allows (a raised quota in Quota Center, released instances, restocked instance types). list_nodepools ' +
-  'shows the pool scaling until then. To give up instead, lower the pool\'s expected node count in the ACK console (or remove nodes ' +
+  "shows the pool scaling until then. To give up instead, lower the pool's expected node count in the ACK console (or remove nodes " +
   'with remove_nodepool_nodes); do not call scale_nodepool again, which would add to the expected size.';
 
 export function renderTask(task: TaskInfo): string {
@@ -40,7 +42,8 @@ export function renderTask(task: TaskInfo): string {
   ];
   if (task.error) lines.push(`Error ${task.error.code}: ${task.error.message}`);
   if (scaleOutShortfall(task)) lines.push(`What now: ${SCALE_OUT_SHORTFALL_ADVICE}`);
-  if (taskStateUnknown(task) && task.state) lines.push(`State "${task.state}" is not one ACK documents (running, success, fail): treated as not finished.`);
+  if (taskStateUnknown(task) && task.state)
+    lines.push(`State "${task.state}" is not one ACK documents (running, success, fail): treated as not finished.`);
   if (task.stages.length > 0) {
     lines.push('Stages:');
     task.stages.forEach((stage, index) => {
@@ -66,7 +69,7 @@ export const describeTaskInfoTool = defineTool({
   description:
     'Show an ACK task (started by scale_nodepool, remove_nodepool_nodes, upgrades…): state running/success/fail, current stage, ' +
     'errors, stages and events. With wait_seconds it polls until the task ends (success or fail) or the time is up, sending progress ' +
-    'notifications while it waits. Pass cluster_id so the task is looked up in the cluster\'s region.',
+    "notifications while it waits. Pass cluster_id so the task is looked up in the cluster's region.",
   input: {
     task_id: taskIdArg,
     cluster_id: clusterIdArg.optional().describe('The cluster the task runs on (finds the regional endpoint)'),
@@ -104,7 +107,9 @@ export const describeTaskInfoTool = defineTool({
   async run(args, ctx) {
     ctx.note({ task: args.task_id });
     const { cluster_id: clusterId } = args;
-    const client = clusterId ? await ctx.forCluster({ cluster_id: clusterId, region: args.region }).cs() : await ctx.cs(args.region ?? ctx.fallbackRegion);
+    const client = clusterId
+      ? await ctx.forCluster({ cluster_id: clusterId, region: args.region }).cs()
+      : await ctx.cs(args.region ?? ctx.fallbackRegion);
     const waited = await pollUntil(
       ctx,
       args.wait_seconds,

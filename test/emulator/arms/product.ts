@@ -40,10 +40,21 @@ function findByKey(world: World, key: string): ClusterRecord | undefined {
 
 function serveQuery(ctx: EmulatorContext, request: Acs3Request): void {
   const requestId = newRequestId();
-  const match = /^\/api\/v1\/prometheus\/([^/]+)\/api\/v1\/(query|query_range|series|labels|label\/[^/]+\/values)$/.exec(request.url.pathname);
+  const match = /^\/api\/v1\/prometheus\/([^/]+)\/api\/v1\/(query|query_range|series|labels|label\/[^/]+\/values)$/.exec(
+    request.url.pathname,
+  );
   const cluster = match ? findByKey(ctx.world, match[1]!) : undefined;
   const metadata = match ? metadataActionOf(match[2]!) : undefined;
-  const entry = ctx.callLog.add({ time: Date.now(), product: 'arms', action: metadata ?? (match?.[2] === 'query_range' ? 'PrometheusQueryRange' : 'PrometheusQuery'), method: request.req.method ?? 'GET', path: request.url.pathname, query: Object.fromEntries(request.url.searchParams), accessKeyId: '', status: 0 });
+  const entry = ctx.callLog.add({
+    time: Date.now(),
+    product: 'arms',
+    action: metadata ?? (match?.[2] === 'query_range' ? 'PrometheusQueryRange' : 'PrometheusQuery'),
+    method: request.req.method ?? 'GET',
+    path: request.url.pathname,
+    query: Object.fromEntries(request.url.searchParams),
+    accessKeyId: '',
+    status: 0,
+  });
   const answer = (status: number, body: unknown) => {
     ctx.callLog.settle(entry, { status });
     sendJson(request.res, status, body, requestId);
@@ -81,37 +92,48 @@ export const armsProduct: EmulatedProduct = {
   async serve(ctx, request) {
     if (request.url.pathname.startsWith('/api/v1/prometheus/')) return serveQuery(ctx, request);
     const action = String(request.req.headers['x-acs-action'] ?? '');
-    await serveAcs3Operation('arms', ctx, request, action === 'GetPrometheusInstance' ? {
-      action,
-      ramAction: 'arms:GetPrometheusInstance',
-      run(caller, requestId) {
-        const q = request.url.searchParams;
-        const clusterId = q.get('ClusterId');
-        const regionId = q.get('RegionId');
-        if (!clusterId || !regionId) throw new EmulatorError(400, 'MissingParameter', 'ClusterId and RegionId are mandatory for this action.');
-        const cluster = caller.account.clusters.find((candidate) => candidate.cluster_id === clusterId && candidate.region_id === regionId);
-        if (!cluster || !armsHosted(cluster)) return { RequestId: requestId, Code: 404, Message: `Prometheus instance ${clusterId} not found.`, Data: null };
-        const base = `http://${request.req.headers.host ?? '127.0.0.1'}/api/v1/prometheus/${keyOf(cluster)}`;
-        return {
-          RequestId: requestId,
-          Code: 200,
-          Message: 'success',
-          Data: {
-            ClusterId: cluster.cluster_id,
-            ClusterName: cluster.name,
-            ClusterType: 'aliyun-cs',
-            RegionId: cluster.region_id,
-            UserId: caller.account.accountId,
-            Product: 'arms',
-            AccessType: 'readWrite',
-            HttpApiInterUrl: base,
-            HttpApiIntraUrl: base,
-            EnableAuthToken: 'true',
-            AuthToken: armsTokenOf(cluster),
-            Version: 'V2',
-          },
-        };
-      },
-    } : undefined);
+    await serveAcs3Operation(
+      'arms',
+      ctx,
+      request,
+      action === 'GetPrometheusInstance'
+        ? {
+            action,
+            ramAction: 'arms:GetPrometheusInstance',
+            run(caller, requestId) {
+              const q = request.url.searchParams;
+              const clusterId = q.get('ClusterId');
+              const regionId = q.get('RegionId');
+              if (!clusterId || !regionId)
+                throw new EmulatorError(400, 'MissingParameter', 'ClusterId and RegionId are mandatory for this action.');
+              const cluster = caller.account.clusters.find(
+                (candidate) => candidate.cluster_id === clusterId && candidate.region_id === regionId,
+              );
+              if (!cluster || !armsHosted(cluster))
+                return { RequestId: requestId, Code: 404, Message: `Prometheus instance ${clusterId} not found.`, Data: null };
+              const base = `http://${request.req.headers.host ?? '127.0.0.1'}/api/v1/prometheus/${keyOf(cluster)}`;
+              return {
+                RequestId: requestId,
+                Code: 200,
+                Message: 'success',
+                Data: {
+                  ClusterId: cluster.cluster_id,
+                  ClusterName: cluster.name,
+                  ClusterType: 'aliyun-cs',
+                  RegionId: cluster.region_id,
+                  UserId: caller.account.accountId,
+                  Product: 'arms',
+                  AccessType: 'readWrite',
+                  HttpApiInterUrl: base,
+                  HttpApiIntraUrl: base,
+                  EnableAuthToken: 'true',
+                  AuthToken: armsTokenOf(cluster),
+                  Version: 'V2',
+                },
+              };
+            },
+          }
+        : undefined,
+    );
   },
 };

@@ -40,7 +40,11 @@ export function catalogueFor(kubernetesVersion: string): CatalogueEntry[] {
 export function installedAddons(cluster: ClusterRecord): Array<{ name: string; version: string; state: string }> {
   return ['coredns', 'terway-eniip', 'csi-plugin', 'ack-node-problem-detector', 'metrics-server'].map((name) => {
     const entry = CATALOGUE_133.find((addon) => addon.name === name)!;
-    return { name, version: name === 'ack-node-problem-detector' ? '1.2.24' : entry.version, state: cluster.state === 'updating' ? 'updating' : 'active' };
+    return {
+      name,
+      version: name === 'ack-node-problem-detector' ? '1.2.24' : entry.version,
+      state: cluster.state === 'updating' ? 'updating' : 'active',
+    };
   });
 }
 
@@ -67,7 +71,11 @@ const routes: CsRoute[] = [
       } else {
         const shape = ['region_id', 'cluster_type', 'profile', 'cluster_spec', 'cluster_version'].map((key) => request.query.get(key));
         if (shape.some((value) => !value)) {
-          throw new EmulatorError(400, 'InvalidParameter', 'region_id, cluster_type, profile, cluster_spec and cluster_version must be specified together when cluster_id is not.');
+          throw new EmulatorError(
+            400,
+            'InvalidParameter',
+            'region_id, cluster_type, profile, cluster_spec and cluster_version must be specified together when cluster_id is not.',
+          );
         }
         version = shape[4]!;
       }

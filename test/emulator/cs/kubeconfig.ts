@@ -33,7 +33,8 @@ const route: CsRoute = {
       throw new EmulatorError(400, 'InvalidParameter', 'PrivateIpAddress must be true or false.');
     }
     const kubeconfigFor = request.env.kubeconfigFor;
-    if (!kubeconfigFor) throw new EmulatorError(400, 'ErrorClusterNotRunning', 'The cluster API server is not reachable from the emulator.');
+    if (!kubeconfigFor)
+      throw new EmulatorError(400, 'ErrorClusterNotRunning', 'The cluster API server is not reachable from the emulator.');
     const expiration = new Date(request.now + minutes * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
     return { config: kubeconfigFor(kubeUserOf(request.caller), ['system:authenticated']), expiration };
   },

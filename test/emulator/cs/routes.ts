@@ -118,10 +118,19 @@ const readRoutes: CsRoute[] = [
       const state = request.query.get('state');
       // `instanceIds`: comma-separated ECS instance ids (documented as a string such as "i-bp11…,i-bp1d…").
       const rawIds = request.query.get('instanceIds');
-      const ids = rawIds ? new Set(rawIds.split(',').map((id) => id.trim()).filter(Boolean)) : undefined;
+      const ids = rawIds
+        ? new Set(
+            rawIds
+              .split(',')
+              .map((id) => id.trim())
+              .filter(Boolean),
+          )
+        : undefined;
       const matching = cluster.nodes.filter(
         (node) =>
-          (!poolId || node.nodepool_id === poolId) && (!state || state === 'all' || node.state === state) && (!ids || ids.has(node.instance_id)),
+          (!poolId || node.nodepool_id === poolId) &&
+          (!state || state === 'all' || node.state === state) &&
+          (!ids || ids.has(node.instance_id)),
       );
       return {
         nodes: matching.slice((number - 1) * size, number * size).map((node) => ({

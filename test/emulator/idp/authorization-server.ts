@@ -44,14 +44,29 @@ export interface DemoAuthorizationServer {
   hits: Map<string, number>;
 }
 
-interface Client { redirectUris: string[]; name: string }
-interface Grant { clientId: string; redirectUri: string; challenge: string; sub: string; resource: string; scope: string; expiresAt: number }
+interface Client {
+  redirectUris: string[];
+  name: string;
+}
+interface Grant {
+  clientId: string;
+  redirectUri: string;
+  challenge: string;
+  sub: string;
+  resource: string;
+  scope: string;
+  expiresAt: number;
+}
 
 const html = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json', 'cache-control': 'no-store', ...headers });
+  res.writeHead(status, {
+    'content-type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json',
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -142,11 +157,17 @@ export async function startDemoAuthorizationServer(options: AuthorizationServerO
     const q = url.searchParams;
     const redirectUri = q.get('redirect_uri') ?? '';
     const clientId = q.get('client_id') ?? '';
-    if (options.adoptUnknownLoopbackClients && /^[A-Za-z0-9_.-]{1,100}$/.test(clientId) && !clients.has(clientId) && redirectUriAllowed(redirectUri) && new URL(redirectUri).protocol === 'http:') {
+    if (
+      options.adoptUnknownLoopbackClients &&
+      /^[A-Za-z0-9_.-]{1,100}$/.test(clientId) &&
+      !clients.has(clientId) &&
+      redirectUriAllowed(redirectUri) &&
+      new URL(redirectUri).protocol === 'http:'
+    ) {
       clients.set(clientId, { redirectUris: [redirectUri], name: clientId });
     }
     const client = clients.get(clientId);
-    if (!client || !client.redirectUris.includes(redirectUri)) return send(res, 400, '<p>Unknown client or redirect_uri.</p>');
+    if (!client?.redirectUris.includes(redirectUri)) return send(res, 400, '<p>Unknown client or redirect_uri.</p>');
     const back = new URL(redirectUri);
     const fail = (error: string, description: string) => {
       back.searchParams.set('error', error);
@@ -155,7 +176,8 @@ export async function startDemoAuthorizationServer(options: AuthorizationServerO
       send(res, 302, '', { location: back.href });
     };
     if (q.get('response_type') !== 'code') return fail('unsupported_response_type', 'only code');
-    if (q.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(q.get('code_challenge') ?? '')) return fail('invalid_request', 'PKCE S256 is required');
+    if (q.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(q.get('code_challenge') ?? ''))
+      return fail('invalid_request', 'PKCE S256 is required');
     const resource = q.get('resource') ?? options.resources[0]!;
     if (!options.resources.includes(resource)) return fail('invalid_target', 'unknown resource');
     const user = users.find((candidate) => candidate.sub === q.get('login_hint'));
@@ -165,10 +187,22 @@ export async function startDemoAuthorizationServer(options: AuthorizationServerO
         pick.searchParams.set('login_hint', candidate.sub);
         return `<li><a href="${html(pick.pathname + pick.search)}">${html(candidate.name)}</a> (groups: ${html(candidate.groups.join(', '))})</li>`;
       });
-      return send(res, 200, `<!doctype html><title>Demo sign-in</title><h1>Sign in to the sandbox as</h1><ul>${links.join('')}</ul><p>Demo only: no password.</p>`);
+      return send(
+        res,
+        200,
+        `<!doctype html><title>Demo sign-in</title><h1>Sign in to the sandbox as</h1><ul>${links.join('')}</ul><p>Demo only: no password.</p>`,
+      );
     }
     const code = randomBytes(24).toString('base64url');
-    codes.set(code, { clientId: q.get('client_id')!, redirectUri, challenge: q.get('code_challenge')!, sub: user.sub, resource, scope: q.get('scope') ?? '', expiresAt: Date.now() + 60_000 });
+    codes.set(code, {
+      clientId: q.get('client_id')!,
+      redirectUri,
+      challenge: q.get('code_challenge')!,
+      sub: user.sub,
+      resource,
+      scope: q.get('scope') ?? '',
+      expiresAt: Date.now() + 60_000,
+    });
     back.searchParams.set('code', code);
     if (q.get('state')) back.searchParams.set('state', q.get('state')!);
     send(res, 302, '', { location: back.href });
@@ -195,9 +229,11 @@ export async function startDemoAuthorizationServer(options: AuthorizationServerO
     const grant = codes.get(code);
     codes.delete(code);
     if (!grant || grant.expiresAt < Date.now()) return error('invalid_grant', 'unknown or expired code');
-    if (grant.clientId !== form.get('client_id') || grant.redirectUri !== form.get('redirect_uri')) return error('invalid_grant', 'client or redirect_uri differs');
+    if (grant.clientId !== form.get('client_id') || grant.redirectUri !== form.get('redirect_uri'))
+      return error('invalid_grant', 'client or redirect_uri differs');
     const verifier = form.get('code_verifier') ?? '';
-    if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) return error('invalid_grant', 'PKCE verification failed');
+    if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge)
+      return error('invalid_grant', 'PKCE verification failed');
     const resource = form.get('resource');
     if (resource !== null && resource !== grant.resource) return error('invalid_target', 'resource differs from the authorization request');
     return issue(grant);
@@ -207,7 +243,11 @@ export async function startDemoAuthorizationServer(options: AuthorizationServerO
     const url = new URL(req.url ?? '/', issuer);
     hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
     const run = async () => {
-      if (req.method === 'GET' && (url.pathname === '/.well-known/oauth-authorization-server' || url.pathname === '/.well-known/openid-configuration')) return send(res, 200, metadata());
+      if (
+        req.method === 'GET' &&
+        (url.pathname === '/.well-known/oauth-authorization-server' || url.pathname === '/.well-known/openid-configuration')
+      )
+        return send(res, 200, metadata());
       if (req.method === 'GET' && url.pathname === '/jwks') return send(res, 200, { keys: [jwk] });
       if (req.method === 'GET' && url.pathname === '/authorize') return authorize(url, res);
       if (req.method === 'POST' && url.pathname === '/register') return register(await readBody(req), res);

@@ -77,7 +77,17 @@ export function createCertificateAuthority(name = 'fake-kube-ca'): CertificateAu
         { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
         { name: 'extKeyUsage', serverAuth: server, clientAuth: !server },
         { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
-        ...(server ? [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }] : []),
+        ...(server
+          ? [
+              {
+                name: 'subjectAltName',
+                altNames: [
+                  { type: 7, ip: '127.0.0.1' },
+                  { type: 2, value: 'localhost' },
+                ],
+              },
+            ]
+          : []),
       ]);
       signNatively(cert, caKey);
       return { certPem: forge.pki.certificateToPem(cert), keyPem: pair.keyPem };

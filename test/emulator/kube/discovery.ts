@@ -7,18 +7,30 @@
 import { apiVersionOf, RESOURCE_TYPES, SUBRESOURCES } from './resources.ts';
 
 export const SERVER_VERSION = {
-  major: '1', minor: '33', gitVersion: 'v1.33.3-aliyun.1', gitCommit: 'fake', gitTreeState: 'clean',
-  buildDate: '2025-01-01T00:00:00Z', goVersion: 'go1.24.4', compiler: 'gc', platform: 'linux/amd64',
+  major: '1',
+  minor: '33',
+  gitVersion: 'v1.33.3-aliyun.1',
+  gitCommit: 'fake',
+  gitTreeState: 'clean',
+  buildDate: '2025-01-01T00:00:00Z',
+  goVersion: 'go1.24.4',
+  compiler: 'gc',
+  platform: 'linux/amd64',
 };
 
 export function coreVersions(): object {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }],
+  };
 }
 
 export function apiGroupList(): object {
   const groups = [...new Set(RESOURCE_TYPES.filter((t) => t.group).map((t) => t.group))];
   return {
-    kind: 'APIGroupList', apiVersion: 'v1',
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
     groups: groups.map((name) => {
       const version = RESOURCE_TYPES.find((t) => t.group === name)!.version;
       const gv = { groupVersion: `${name}/${version}`, version };
@@ -33,10 +45,24 @@ export function apiResourceList(group: string, version: string): object | undefi
   if (types.length === 0) return undefined;
   const resources: object[] = [];
   for (const t of types) {
-    resources.push({ name: t.resource, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: t.verbs, ...(t.shortNames ? { shortNames: t.shortNames } : {}) });
+    resources.push({
+      name: t.resource,
+      singularName: t.singular,
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: t.verbs,
+      ...(t.shortNames ? { shortNames: t.shortNames } : {}),
+    });
     for (const [name, sub] of Object.entries(SUBRESOURCES)) {
       if (name.startsWith(`${t.resource}/`)) {
-        resources.push({ name, singularName: '', namespaced: t.namespaced, kind: sub.kind, verbs: sub.verbs, ...(sub.group ? { group: sub.group, version: sub.version } : {}) });
+        resources.push({
+          name,
+          singularName: '',
+          namespaced: t.namespaced,
+          kind: sub.kind,
+          verbs: sub.verbs,
+          ...(sub.group ? { group: sub.group, version: sub.version } : {}),
+        });
       }
     }
   }
@@ -48,7 +74,9 @@ export const AGGREGATED_DISCOVERY_TYPE = 'application/json;g=apidiscovery.k8s.io
 
 /** Whether the Accept header asks for aggregated discovery v2 (kubectl lists it first, then v2beta1, then plain JSON). */
 export function wantsAggregatedDiscovery(accept: string): boolean {
-  return accept.split(',').some((type) => /^application\/json;g=apidiscovery\.k8s\.io;v=v2;as=APIGroupDiscoveryList$/.test(type.trim().replace(/\s+/g, '')));
+  return accept
+    .split(',')
+    .some((type) => /^application\/json;g=apidiscovery\.k8s\.io;v=v2;as=APIGroupDiscoveryList$/.test(type.trim().replace(/\s+/g, '')));
 }
 
 /** The APIGroupDiscoveryList of the core group (`/api`) or of the named groups (`/apis`). */
@@ -86,6 +114,10 @@ export function aggregatedDiscovery(core: boolean): object {
 function subresourcesOf(resource: string): { subresources?: object[] } {
   const found = Object.entries(SUBRESOURCES)
     .filter(([name]) => name.startsWith(`${resource}/`))
-    .map(([name, sub]) => ({ subresource: name.slice(resource.length + 1), responseKind: { group: sub.group, version: sub.version, kind: sub.kind }, verbs: sub.verbs }));
+    .map(([name, sub]) => ({
+      subresource: name.slice(resource.length + 1),
+      responseKind: { group: sub.group, version: sub.version, kind: sub.kind },
+      verbs: sub.verbs,
+    }));
   return found.length ? { subresources: found } : {};
 }

@@ -1,5 +1,13 @@
 /** Request handlers: discovery, RBAC refusals, CRUD with selectors and tables, watch (one event), logs, scale, access reviews. */
-import { AGGREGATED_DISCOVERY_TYPE, aggregatedDiscovery, apiGroupList, apiResourceList, coreVersions, SERVER_VERSION, wantsAggregatedDiscovery } from './discovery.ts';
+import {
+  AGGREGATED_DISCOVERY_TYPE,
+  aggregatedDiscovery,
+  apiGroupList,
+  apiResourceList,
+  coreVersions,
+  SERVER_VERSION,
+  wantsAggregatedDiscovery,
+} from './discovery.ts';
 import { openApiV3Document, openApiV3Index } from './openapi.ts';
 import { jsonPatch, mergePatch } from './patch.ts';
 import { decodeSelfSubjectAccessReview } from './protobuf.ts';
@@ -32,10 +40,27 @@ function json(req: ApiRequest): KubeObject {
 }
 
 export function status(code: number, reason: string, message: string, details?: object): ApiReply {
-  return { status: code, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: code < 300 ? 'Success' : 'Failure', message, reason, ...(details ? { details } : {}), code } };
+  return {
+    status: code,
+    body: {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: code < 300 ? 'Success' : 'Failure',
+      message,
+      reason,
+      ...(details ? { details } : {}),
+      code,
+    },
+  };
 }
 
-const notFound = (type: ResourceType, name: string) => status(404, 'NotFound', `${type.resource}${type.group ? `.${type.group}` : ''} "${name}" not found`, { name, group: type.group, kind: type.resource });
+const notFound = (type: ResourceType, name: string) =>
+  status(404, 'NotFound', `${type.resource}${type.group ? `.${type.group}` : ''} "${name}" not found`, {
+    name,
+    group: type.group,
+    kind: type.resource,
+  });
 
 /** A Secret's `stringData` is write-only: the API server merges it into `data` (on create, update and patch alike). */
 function foldStringData(type: ResourceType, object: KubeObject): void {
@@ -53,10 +78,19 @@ function converge(type: ResourceType, object: KubeObject, previous?: KubeObject)
   meta.generation = (previous?.metadata.generation ?? 0) + (specChanged ? 1 : 0) || 1;
   const replicas = object.spec?.replicas ?? 1;
   object.status = {
-    observedGeneration: meta.generation, replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas,
+    observedGeneration: meta.generation,
+    replicas,
+    updatedReplicas: replicas,
+    readyReplicas: replicas,
+    availableReplicas: replicas,
     conditions: [
       { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-      { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${meta.name}" has successfully progressed.` },
+      {
+        type: 'Progressing',
+        status: 'True',
+        reason: 'NewReplicaSetAvailable',
+        message: `ReplicaSet "${meta.name}" has successfully progressed.`,
+      },
     ],
   };
 }
@@ -94,7 +128,15 @@ export class KubeApiHandlers {
     if (type.resource === 'selfsubjectaccessreviews' || type.resource === 'selfsubjectreviews') return this.review(type, req);
     const ns = type.namespaced ? api.namespace : undefined;
     const verb = verbOf(req.method, api.name !== undefined, req.url.searchParams);
-    const refused = this.rbac.refusal({ user: req.user, verb, group: type.group, resource: type.resource, subresource: api.subresource, namespace: ns, name: api.name });
+    const refused = this.rbac.refusal({
+      user: req.user,
+      verb,
+      group: type.group,
+      resource: type.resource,
+      subresource: api.subresource,
+      namespace: ns,
+      name: api.name,
+    });
     if (refused) return refused;
     if (api.subresource) return this.subresource(type, ns, api.name!, api.subresource, req);
     if (!api.name) {
@@ -138,7 +180,15 @@ export class KubeApiHandlers {
       return { status: 200, body: lines.length ? `${lines.join('\n')}\n` : '', contentType: 'application/json' };
     }
     if (this.asTable(req)) return { status: 200, body: toTable(type, items, rv) };
-    return { status: 200, body: { kind: `${type.kind}List`, apiVersion: type.group ? `${type.group}/${type.version}` : type.version, metadata: { resourceVersion: rv }, items } };
+    return {
+      status: 200,
+      body: {
+        kind: `${type.kind}List`,
+        apiVersion: type.group ? `${type.group}/${type.version}` : type.version,
+        metadata: { resourceVersion: rv },
+        items,
+      },
+    };
   }
 
   private create(type: ResourceType, ns: string | undefined, req: ApiRequest): ApiReply {
@@ -159,7 +209,12 @@ export class KubeApiHandlers {
   private replace(type: ResourceType, ns: string | undefined, name: string, object: KubeObject): ApiReply {
     const previous = this.store.get(type, ns, name);
     if (!previous) return notFound(type, name);
-    object.metadata = { ...object.metadata, uid: previous.metadata.uid, creationTimestamp: previous.metadata.creationTimestamp, namespace: ns };
+    object.metadata = {
+      ...object.metadata,
+      uid: previous.metadata.uid,
+      creationTimestamp: previous.metadata.creationTimestamp,
+      namespace: ns,
+    };
     foldStringData(type, object);
     converge(type, object, previous);
     return { status: 200, body: this.store.put(type, object) };
@@ -167,16 +222,24 @@ export class KubeApiHandlers {
 
   private applyPatch(current: KubeObject, req: ApiRequest): KubeObject {
     const body = json(req);
-    if (req.contentType.startsWith('application/json-patch+json')) return jsonPatch(current, body as unknown as Array<{ op: string; path: string; value?: unknown }>);
+    if (req.contentType.startsWith('application/json-patch+json'))
+      return jsonPatch(current, body as unknown as Array<{ op: string; path: string; value?: unknown }>);
     return mergePatch(current, body, req.contentType.startsWith('application/strategic-merge-patch+json')) as KubeObject;
   }
 
   private patch(type: ResourceType, ns: string | undefined, name: string, req: ApiRequest): ApiReply {
     const current = this.store.get(type, ns, name);
     if (!current) return notFound(type, name);
-    if (req.contentType.startsWith('application/apply-patch')) return status(415, 'UnsupportedMediaType', 'server-side apply is not supported by the fake API server');
+    if (req.contentType.startsWith('application/apply-patch'))
+      return status(415, 'UnsupportedMediaType', 'server-side apply is not supported by the fake API server');
     const next = this.applyPatch(current, req);
-    next.metadata = { ...next.metadata, name, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp, namespace: current.metadata.namespace };
+    next.metadata = {
+      ...next.metadata,
+      name,
+      uid: current.metadata.uid,
+      creationTimestamp: current.metadata.creationTimestamp,
+      namespace: current.metadata.namespace,
+    };
     foldStringData(type, next);
     converge(type, next, current);
     return { status: 200, body: this.store.put(type, next) };
@@ -191,7 +254,9 @@ export class KubeApiHandlers {
       if (!current.spec.containers.some((c: KubeObject) => c.name === containerName)) {
         return status(400, 'BadRequest', `container ${containerName} is not valid for pod ${name}`);
       }
-      let lines = (this.logs.get(`${ns}/${name}/${containerName}${q.get('previous') === 'true' ? '/previous' : ''}`) ?? '').split('\n').filter(Boolean);
+      let lines = (this.logs.get(`${ns}/${name}/${containerName}${q.get('previous') === 'true' ? '/previous' : ''}`) ?? '')
+        .split('\n')
+        .filter(Boolean);
       const tail = q.get('tailLines');
       if (tail !== null) lines = Number(tail) === 0 ? [] : lines.slice(-Number(tail));
       return { status: 200, body: lines.map((l) => `${l}\n`).join(''), contentType: 'text/plain' };
@@ -208,10 +273,22 @@ export class KubeApiHandlers {
     }
     if (sub === 'scale' && (type.resource === 'deployments' || type.resource === 'replicasets')) {
       const scaleOf = (o: KubeObject) => ({
-        kind: 'Scale', apiVersion: 'autoscaling/v1',
-        metadata: { name, namespace: ns, uid: o.metadata.uid, resourceVersion: o.metadata.resourceVersion, creationTimestamp: o.metadata.creationTimestamp },
+        kind: 'Scale',
+        apiVersion: 'autoscaling/v1',
+        metadata: {
+          name,
+          namespace: ns,
+          uid: o.metadata.uid,
+          resourceVersion: o.metadata.resourceVersion,
+          creationTimestamp: o.metadata.creationTimestamp,
+        },
         spec: { replicas: o.spec?.replicas ?? 0 },
-        status: { replicas: o.status?.replicas ?? 0, selector: Object.entries(o.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',') },
+        status: {
+          replicas: o.status?.replicas ?? 0,
+          selector: Object.entries(o.spec?.selector?.matchLabels ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join(','),
+        },
       });
       if (req.method === 'GET') return { status: 200, body: scaleOf(current) };
       if (req.method === 'PUT' || req.method === 'PATCH') {
@@ -228,14 +305,24 @@ export class KubeApiHandlers {
   private review(type: ResourceType, req: ApiRequest): ApiReply {
     if (req.method !== 'POST') return status(405, 'MethodNotAllowed', 'only create is supported');
     const review: KubeObject = req.contentType.includes('protobuf')
-      ? { apiVersion: `${type.group}/${type.version}`, kind: type.kind, metadata: {}, ...(type.resource === 'selfsubjectaccessreviews' ? decodeSelfSubjectAccessReview(req.body) : {}) }
+      ? {
+          apiVersion: `${type.group}/${type.version}`,
+          kind: type.kind,
+          metadata: {},
+          ...(type.resource === 'selfsubjectaccessreviews' ? decodeSelfSubjectAccessReview(req.body) : {}),
+        }
       : json(req);
     if (type.resource === 'selfsubjectreviews') {
-      return { status: 201, body: { ...review, status: { userInfo: { username: req.user, groups: [...req.groups, 'system:authenticated'] } } } };
+      return {
+        status: 201,
+        body: { ...review, status: { userInfo: { username: req.user, groups: [...req.groups, 'system:authenticated'] } } },
+      };
     }
     // Everyone may do everything except touch secrets, unless in system:masters: enough to show both answers.
     const attrs = review.spec?.resourceAttributes ?? {};
-    const allowed = this.rbac.allows({ user: req.user, verb: attrs.verb ?? '' }) && (req.groups.includes('system:masters') || attrs.resource !== 'secrets');
+    const allowed =
+      this.rbac.allows({ user: req.user, verb: attrs.verb ?? '' }) &&
+      (req.groups.includes('system:masters') || attrs.resource !== 'secrets');
     return { status: 201, body: { ...review, status: { allowed, ...(allowed ? { reason: 'fake API server allows it' } : {}) } } };
   }
 }

@@ -26,9 +26,21 @@ export function openApiV3Document(path: string): object | undefined {
   for (const t of types) {
     const gvk = { 'x-kubernetes-group-version-kind': { group: t.group, version: t.version, kind: t.kind } };
     const base = `/${path}${t.namespaced ? '/namespaces/{namespace}' : ''}/${t.resource}`;
-    const op = (action: string) => ({ operationId: `${action}${t.kind}`, parameters: [param], responses: {}, 'x-kubernetes-action': action, ...gvk });
+    const op = (action: string) => ({
+      operationId: `${action}${t.kind}`,
+      parameters: [param],
+      responses: {},
+      'x-kubernetes-action': action,
+      ...gvk,
+    });
     paths[base] = { post: op('post'), get: { ...op('list'), parameters: [] } };
     paths[`${base}/{name}`] = { put: op('put'), patch: op('patch'), get: { ...op('get'), parameters: [] } };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.33.3' }, paths, components: { schemas: {} }, 'x-fake': apiVersionOf(types[0]!) };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: 'v1.33.3' },
+    paths,
+    components: { schemas: {} },
+    'x-fake': apiVersionOf(types[0]!),
+  };
 }

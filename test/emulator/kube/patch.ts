@@ -10,9 +10,20 @@ export function mergePatch(target: unknown, patch: unknown, strategic: boolean):
     if (strategic && key.startsWith('$')) continue; // $setElementOrder, $retainKeys, $patch directives
     if (value === null) {
       delete out[key];
-    } else if (strategic && Array.isArray(value) && Array.isArray(out[key]) && value.every((v) => isObject(v) && typeof v.name === 'string')) {
+    } else if (
+      strategic &&
+      Array.isArray(value) &&
+      Array.isArray(out[key]) &&
+      value.every((v) => isObject(v) && typeof v.name === 'string')
+    ) {
       const existing = out[key] as KubeObject[];
-      out[key] = value.map((v: KubeObject) => mergePatch(existing.find((e) => e.name === v.name), v, true));
+      out[key] = value.map((v: KubeObject) =>
+        mergePatch(
+          existing.find((e) => e.name === v.name),
+          v,
+          true,
+        ),
+      );
     } else {
       out[key] = mergePatch(out[key], value, strategic);
     }
@@ -24,7 +35,10 @@ export function mergePatch(target: unknown, patch: unknown, strategic: boolean):
 export function jsonPatch(target: KubeObject, ops: Array<{ op: string; path: string; value?: unknown }>): KubeObject {
   const doc = structuredClone(target);
   for (const op of ops) {
-    const keys = op.path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const keys = op.path
+      .split('/')
+      .slice(1)
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
     const last = keys.pop()!;
     let parent: KubeObject = doc;
     for (const k of keys) parent = parent[k] ??= {};

@@ -48,7 +48,9 @@ export function unwrapEnvelope(body: Buffer): Buffer {
 }
 
 /** SelfSubjectAccessReview (authorization.k8s.io/v1) from protobuf, as the JSON shape. */
-export function decodeSelfSubjectAccessReview(body: Buffer): { spec: { resourceAttributes?: Record<string, string>; nonResourceAttributes?: Record<string, string> } } {
+export function decodeSelfSubjectAccessReview(body: Buffer): {
+  spec: { resourceAttributes?: Record<string, string>; nonResourceAttributes?: Record<string, string> };
+} {
   const review = readFields(unwrapEnvelope(body));
   const spec = readFields(field(review, 2) ?? Buffer.alloc(0));
   const ra = field(spec, 1);

@@ -66,7 +66,16 @@ export class FakeRbac {
     const message = name ? `${qualified} "${name}" is forbidden: ${reason}` : `${qualified} is forbidden: ${reason}`;
     return {
       status: 403,
-      body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason: 'Forbidden', details: { ...(name ? { name } : {}), group, kind: resource }, code: 403 },
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message,
+        reason: 'Forbidden',
+        details: { ...(name ? { name } : {}), group, kind: resource },
+        code: 403,
+      },
     };
   }
 }

@@ -80,7 +80,8 @@ describe('fake Kubernetes API server with real kubectl 1.33', () => {
   });
 
   it('applies a manifest from stdin, then updates it', async () => {
-    const manifest = (value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: feature-flags\n  namespace: default\ndata:\n  checkout: "${value}"\n`;
+    const manifest = (value: string) =>
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: feature-flags\n  namespace: default\ndata:\n  checkout: "${value}"\n`;
     const created = await kubectl(['apply', '-f', '-'], manifest('on'));
     assert.equal(created.code, 0, created.stderr);
     assert.equal(created.stdout.trim(), 'configmap/feature-flags created');
@@ -121,7 +122,7 @@ describe('fake Kubernetes API server with real kubectl 1.33', () => {
     assert.match(whoami.stdout, /Groups\s+\[devs system:authenticated\]/);
   });
 
-  it('refuses what RBAC forbids with the API server\'s 403 message, and auth can-i agrees', async () => {
+  it("refuses what RBAC forbids with the API server's 403 message, and auth can-i agrees", async () => {
     await writeFile(join(dir, 'carol.yaml'), kube.kubeconfig('carol'));
     const carol = join(dir, 'carol.yaml');
     kube.rbac.forbid('carol', ['delete', 'list']);
@@ -133,13 +134,23 @@ describe('fake Kubernetes API server with real kubectl 1.33', () => {
         `Error from server (Forbidden): pods "${CRASHING_POD}" is forbidden: User "carol" cannot delete resource "pods" in API group "" in the namespace "default"`,
       );
       const listed = await kubectl(['get', 'nodes'], undefined, carol);
-      assert.match(listed.stderr, /Error from server \(Forbidden\): nodes is forbidden: User "carol" cannot list resource "nodes" in API group "" at the cluster scope/);
+      assert.match(
+        listed.stderr,
+        /Error from server \(Forbidden\): nodes is forbidden: User "carol" cannot list resource "nodes" in API group "" at the cluster scope/,
+      );
       const read = await kubectl(['get', 'pod', CRASHING_POD, '-n', 'default', '-o', 'name'], undefined, carol);
       assert.equal(read.stdout.trim(), `pod/${CRASHING_POD}`, 'what is not forbidden still works');
       assert.equal((await kubectl(['auth', 'can-i', 'delete', 'pods'], undefined, carol)).stdout.trim(), 'no');
       assert.equal((await kubectl(['auth', 'can-i', 'get', 'pods'], undefined, carol)).stdout.trim(), 'yes');
-      assert.equal((await kubectl(['delete', 'pod', 'nothing-here', '--dry-run=server'])).stderr.includes('Forbidden'), false, 'other users are not affected');
-      assert.ok(kube.store.list(findResourceType('', 'v1', 'pods')!, 'default').some((pod) => pod.metadata.name === CRASHING_POD), 'the refused delete changed nothing');
+      assert.equal(
+        (await kubectl(['delete', 'pod', 'nothing-here', '--dry-run=server'])).stderr.includes('Forbidden'),
+        false,
+        'other users are not affected',
+      );
+      assert.ok(
+        kube.store.list(findResourceType('', 'v1', 'pods')!, 'default').some((pod) => pod.metadata.name === CRASHING_POD),
+        'the refused delete changed nothing',
+      );
     } finally {
       kube.rbac.clear();
     }
@@ -163,11 +174,21 @@ describe('fake Kubernetes API server with real kubectl 1.33', () => {
       req.end();
     });
     assert.equal(statusCode, 401);
-    assert.deepEqual(JSON.parse(body), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+    assert.deepEqual(JSON.parse(body), {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'Unauthorized',
+      reason: 'Unauthorized',
+      code: 401,
+    });
     assert.equal(kube.requests.at(-1)?.user, '');
 
     // A bearer token but no client certificate: this server only trusts certificates.
-    const noCert = kube.kubeconfig('bob').replace(/ {4}client-certificate-data: .*\n {4}client-key-data: .*\n/, '    token: not-a-certificate\n');
+    const noCert = kube
+      .kubeconfig('bob')
+      .replace(/ {4}client-certificate-data: .*\n {4}client-key-data: .*\n/, '    token: not-a-certificate\n');
     await writeFile(join(dir, 'nocert.yaml'), noCert);
     const r = await kubectl(['get', 'pods'], undefined, join(dir, 'nocert.yaml'));
     assert.notEqual(r.code, 0);
@@ -198,7 +219,14 @@ describe('fake Kubernetes API server with real kubectl 1.33', () => {
       const r = await kubectl(['get', 'deployments', '-n', 'default', `--cache-dir=${cacheDir}`]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^NAME\s+READY/);
-      const discovery = kube.requests.slice(before).filter((q) => q.path.startsWith('/api?') || q.path.startsWith('/apis?') || /^\/apis?\/[^?]*\?/.test(q.path) && !q.path.includes('/namespaces/'));
+      const discovery = kube.requests
+        .slice(before)
+        .filter(
+          (q) =>
+            q.path.startsWith('/api?') ||
+            q.path.startsWith('/apis?') ||
+            (/^\/apis?\/[^?]*\?/.test(q.path) && !q.path.includes('/namespaces/')),
+        );
       assert.deepEqual(discovery.map((q) => q.path.split('?')[0]).sort(), ['/api', '/apis']);
       assert.ok(discovery.every((q) => q.accept.startsWith('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList')));
       const resources = await kubectl(['api-resources', `--cache-dir=${cacheDir}`]);

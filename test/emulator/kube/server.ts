@@ -138,10 +138,11 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
       get arrived() {
         return arrived;
       },
-      whenHeld: (count) => new Promise<void>((resolve) => {
-        waiters.push({ count, resolve });
-        changed();
-      }),
+      whenHeld: (count) =>
+        new Promise<void>((resolve) => {
+          waiters.push({ count, resolve });
+          changed();
+        }),
       releaseOne() {
         held.shift()?.answer();
       },
@@ -160,7 +161,14 @@ export async function startFakeKubeApiServer(opts: FakeKubeApiServerOptions = {}
     const orgs = peer?.subject?.O;
     const groups = orgs === undefined ? [] : Array.isArray(orgs) ? orgs.map(String) : [String(orgs)];
     const path = req.url ?? '/';
-    requests.push({ method: req.method ?? 'GET', path, user, accept: req.headers.accept ?? '', acceptEncoding: String(req.headers['accept-encoding'] ?? ''), time: Date.now() });
+    requests.push({
+      method: req.method ?? 'GET',
+      path,
+      user,
+      accept: req.headers.accept ?? '',
+      acceptEncoding: String(req.headers['accept-encoding'] ?? ''),
+      time: Date.now(),
+    });
     if (hangPrefix !== null && (hangPrefix === undefined || path.startsWith(hangPrefix))) {
       hung.add(res);
       res.on('close', () => hung.delete(res));

@@ -2,7 +2,12 @@
 import type { ResourceType } from './resources.ts';
 import type { KubeObject } from './store.ts';
 
-interface Column { name: string; type: string; priority?: number; cell: (o: KubeObject) => string | number }
+interface Column {
+  name: string;
+  type: string;
+  priority?: number;
+  cell: (o: KubeObject) => string | number;
+}
 
 export function age(timestamp: string | undefined, now = Date.now()): string {
   if (!timestamp) return '<unknown>';
@@ -29,9 +34,17 @@ function podStatus(o: KubeObject): string {
 const COLUMNS: Record<string, Column[]> = {
   pods: [
     name,
-    { name: 'Ready', type: 'string', cell: (o) => `${(o.status?.containerStatuses ?? []).filter((s: KubeObject) => s.ready).length}/${o.spec?.containers?.length ?? 0}` },
+    {
+      name: 'Ready',
+      type: 'string',
+      cell: (o) => `${(o.status?.containerStatuses ?? []).filter((s: KubeObject) => s.ready).length}/${o.spec?.containers?.length ?? 0}`,
+    },
     { name: 'Status', type: 'string', cell: podStatus },
-    { name: 'Restarts', type: 'string', cell: (o) => String((o.status?.containerStatuses ?? []).reduce((n: number, s: KubeObject) => n + (s.restartCount ?? 0), 0)) },
+    {
+      name: 'Restarts',
+      type: 'string',
+      cell: (o) => String((o.status?.containerStatuses ?? []).reduce((n: number, s: KubeObject) => n + (s.restartCount ?? 0), 0)),
+    },
     created,
     { name: 'IP', type: 'string', priority: 1, cell: (o) => o.status?.podIP ?? '<none>' },
     { name: 'Node', type: 'string', priority: 1, cell: (o) => o.spec?.nodeName ?? '<none>' },
@@ -42,8 +55,18 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Up-to-date', type: 'integer', cell: (o) => o.status?.updatedReplicas ?? 0 },
     { name: 'Available', type: 'integer', cell: (o) => o.status?.availableReplicas ?? 0 },
     created,
-    { name: 'Containers', type: 'string', priority: 1, cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c: KubeObject) => c.name).join(',') },
-    { name: 'Images', type: 'string', priority: 1, cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c: KubeObject) => c.image).join(',') },
+    {
+      name: 'Containers',
+      type: 'string',
+      priority: 1,
+      cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c: KubeObject) => c.name).join(','),
+    },
+    {
+      name: 'Images',
+      type: 'string',
+      priority: 1,
+      cell: (o) => (o.spec?.template?.spec?.containers ?? []).map((c: KubeObject) => c.image).join(','),
+    },
   ],
   replicasets: [
     name,
@@ -57,35 +80,70 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Type', type: 'string', cell: (o) => o.spec?.type ?? 'ClusterIP' },
     { name: 'Cluster-IP', type: 'string', cell: (o) => o.spec?.clusterIP ?? '<none>' },
     { name: 'External-IP', type: 'string', cell: (o) => o.status?.loadBalancer?.ingress?.[0]?.ip ?? '<none>' },
-    { name: 'Port(s)', type: 'string', cell: (o) => (o.spec?.ports ?? []).map((p: KubeObject) => `${p.port}/${p.protocol ?? 'TCP'}`).join(',') },
+    {
+      name: 'Port(s)',
+      type: 'string',
+      cell: (o) => (o.spec?.ports ?? []).map((p: KubeObject) => `${p.port}/${p.protocol ?? 'TCP'}`).join(','),
+    },
     created,
   ],
   nodes: [
     name,
-    { name: 'Status', type: 'string', cell: (o) => `${o.status?.conditions?.find((c: KubeObject) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady'}${o.spec?.unschedulable ? ',SchedulingDisabled' : ''}` },
+    {
+      name: 'Status',
+      type: 'string',
+      cell: (o) =>
+        `${o.status?.conditions?.find((c: KubeObject) => c.type === 'Ready')?.status === 'True' ? 'Ready' : 'NotReady'}${o.spec?.unschedulable ? ',SchedulingDisabled' : ''}`,
+    },
     { name: 'Roles', type: 'string', cell: () => '<none>' },
     created,
     { name: 'Version', type: 'string', cell: (o) => o.status?.nodeInfo?.kubeletVersion ?? '' },
-    { name: 'Internal-IP', type: 'string', priority: 1, cell: (o) => o.status?.addresses?.find((a: KubeObject) => a.type === 'InternalIP')?.address ?? '<none>' },
+    {
+      name: 'Internal-IP',
+      type: 'string',
+      priority: 1,
+      cell: (o) => o.status?.addresses?.find((a: KubeObject) => a.type === 'InternalIP')?.address ?? '<none>',
+    },
   ],
   namespaces: [name, { name: 'Status', type: 'string', cell: (o) => o.status?.phase ?? 'Active' }, created],
   events: [
     { name: 'Last Seen', type: 'string', cell: (o) => age(o.lastTimestamp ?? o.metadata.creationTimestamp) },
     { name: 'Type', type: 'string', cell: (o) => o.type ?? '' },
     { name: 'Reason', type: 'string', cell: (o) => o.reason ?? '' },
-    { name: 'Object', type: 'string', cell: (o) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}` },
+    {
+      name: 'Object',
+      type: 'string',
+      cell: (o) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name ?? ''}`,
+    },
     { name: 'Message', type: 'string', cell: (o) => o.message ?? '' },
   ],
-  configmaps: [name, { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length }, created],
-  secrets: [name, { name: 'Type', type: 'string', cell: (o) => o.type ?? 'Opaque' }, { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length }, created],
+  configmaps: [
+    name,
+    { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length },
+    created,
+  ],
+  secrets: [
+    name,
+    { name: 'Type', type: 'string', cell: (o) => o.type ?? 'Opaque' },
+    { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length },
+    created,
+  ],
 };
 
 /** A meta.k8s.io/v1 Table for objects of one type; rows carry PartialObjectMetadata (kubectl adds NAMESPACE itself). */
 export function toTable(type: ResourceType, objects: KubeObject[], resourceVersion: string): object {
   const columns = COLUMNS[type.resource] ?? [name, created];
   return {
-    kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: { resourceVersion },
-    columnDefinitions: columns.map((c) => ({ name: c.name, type: c.type, format: c.name === 'Name' ? 'name' : '', description: c.name, priority: c.priority ?? 0 })),
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: { resourceVersion },
+    columnDefinitions: columns.map((c) => ({
+      name: c.name,
+      type: c.type,
+      format: c.name === 'Name' ? 'name' : '',
+      description: c.name,
+      priority: c.priority ?? 0,
+    })),
     rows: objects.map((o) => ({
       cells: columns.map((c) => c.cell(o)),
       object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata },

@@ -40,7 +40,10 @@ export function rangeParams(params: URLSearchParams): { start: number; end: numb
   const step = parseDuration('step', params.get('step'));
   if (!(step > 0)) throw invalid('step', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
   if ((end - start) / step > 11_000) {
-    throw new PromError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
+    throw new PromError(
+      'bad_data',
+      'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+    );
   }
   return { start, end, step };
 }

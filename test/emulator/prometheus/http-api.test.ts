@@ -23,19 +23,44 @@ describe('emulated Prometheus API parameters', () => {
   async function get(kind: 'query' | 'query_range', params: Record<string, string>) {
     const url = new URL(`${emulator.url}${base}/${kind}`);
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-    const response = await fetch(url, { headers: { authorization: `Basic ${Buffer.from(`${key.accessKeyId}:${key.accessKeySecret}`).toString('base64')}` } });
-    return { status: response.status, body: (await response.json()) as { status: string; errorType?: string; error?: string; data?: { result: unknown[] } } };
+    const response = await fetch(url, {
+      headers: { authorization: `Basic ${Buffer.from(`${key.accessKeyId}:${key.accessKeySecret}`).toString('base64')}` },
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as { status: string; errorType?: string; error?: string; data?: { result: unknown[] } },
+    };
   }
 
   const now = Math.floor(Date.now() / 1000);
   const cases: Array<[string, Record<string, string>, string]> = [
-    ['a zero step', { start: String(now - 60), end: String(now), step: '0' }, 'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer'],
-    ['a negative step', { start: String(now - 60), end: String(now), step: '-15' }, 'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer'],
-    ['a step that is no duration', { start: String(now - 60), end: String(now), step: 'often' }, 'invalid parameter "step": cannot parse "often" to a valid duration'],
+    [
+      'a zero step',
+      { start: String(now - 60), end: String(now), step: '0' },
+      'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer',
+    ],
+    [
+      'a negative step',
+      { start: String(now - 60), end: String(now), step: '-15' },
+      'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer',
+    ],
+    [
+      'a step that is no duration',
+      { start: String(now - 60), end: String(now), step: 'often' },
+      'invalid parameter "step": cannot parse "often" to a valid duration',
+    ],
     ['a NaN start', { start: 'NaN', end: String(now), step: '15' }, 'invalid parameter "start": cannot parse "NaN" to a valid timestamp'],
     ['a missing end', { start: String(now - 60), step: '15' }, 'invalid parameter "end": cannot parse "" to a valid timestamp'],
-    ['end before start', { start: String(now), end: String(now - 60), step: '15' }, 'invalid parameter "end": end timestamp must not be before start time'],
-    ['more than 11,000 points', { start: String(now - 11_001), end: String(now), step: '1' }, 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)'],
+    [
+      'end before start',
+      { start: String(now), end: String(now - 60), step: '15' },
+      'invalid parameter "end": end timestamp must not be before start time',
+    ],
+    [
+      'more than 11,000 points',
+      { start: String(now - 11_001), end: String(now), step: '1' },
+      'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
+    ],
   ];
   for (const [name, params, message] of cases) {
     it(`refuses ${name} with 400 bad_data`, async () => {
@@ -58,7 +83,12 @@ describe('emulated Prometheus API parameters', () => {
   });
 
   it('accepts durations, RFC 3339 times and exactly 11,000 points', async () => {
-    const durations = await get('query_range', { query: 'up', start: new Date((now - 300) * 1000).toISOString(), end: String(now), step: '1m' });
+    const durations = await get('query_range', {
+      query: 'up',
+      start: new Date((now - 300) * 1000).toISOString(),
+      end: String(now),
+      step: '1m',
+    });
     assert.equal(durations.status, 200, JSON.stringify(durations.body));
     assert.equal((durations.body.data!.result[0] as { values: unknown[] }).values.length, 6);
     const limit = await get('query_range', { query: 'up{node=~".*"}', start: String(now - 11_000), end: String(now), step: '1' });

@@ -8,7 +8,16 @@ import type { Acs3Request } from '../acs3-product.ts';
 import type { EmulatorContext } from '../context.ts';
 import { EmulatorError } from '../http-util.ts';
 import { findAccessKey } from '../world.ts';
-import { authorizeLog, checkToken, header, resolveProject, send, storeResource, unknownAccessKey, type RecordFields } from '../sls/common.ts';
+import {
+  authorizeLog,
+  checkToken,
+  header,
+  resolveProject,
+  send,
+  storeResource,
+  unknownAccessKey,
+  type RecordFields,
+} from '../sls/common.ts';
 import { instantParams, rangeParams } from './api-params.ts';
 import { metadataActionOf, metadataAnswer } from './metadata-api.ts';
 import { instantQuery, PromError, rangeQuery } from './promql.ts';
@@ -34,18 +43,23 @@ export async function servePrometheus(ctx: EmulatorContext, request: Acs3Request
   const password = decoded.slice(colon + 1);
   const dollar = password.indexOf('$');
   const secret = dollar >= 0 ? password.slice(0, dollar) : password;
-  if (secret !== found.key.accessKeySecret) throw new EmulatorError(401, 'Unauthorized', 'The AccessKey secret in the Basic credentials is wrong.');
+  if (secret !== found.key.accessKeySecret)
+    throw new EmulatorError(401, 'Unauthorized', 'The AccessKey secret in the Basic credentials is wrong.');
   checkToken(found.key, dollar >= 0 ? password.slice(dollar + 1) : undefined, ctx.now());
   record({ accountId: found.account.accountId });
   if (!match) throw new EmulatorError(404, 'InvalidRequest', `${url.pathname} is not emulated`);
   const fault = ctx.faults.take('sls', action);
   if (fault) record({ fault: fault.kind });
-  if (fault?.kind === 'server-error' || fault?.kind === 'service-unavailable' || fault?.kind === 'server-busy') throw new EmulatorError(503, 'ServerBusy', 'The server is busy, please try again later.');
+  if (fault?.kind === 'server-error' || fault?.kind === 'service-unavailable' || fault?.kind === 'server-busy')
+    throw new EmulatorError(503, 'ServerBusy', 'The server is busy, please try again later.');
   const project = decodeURIComponent(match[1]!);
   const metricstore = decodeURIComponent(match[2]!);
   const owner = resolveProject(ctx.world, found.account, project);
   authorizeLog(found.key, QUERY.ramAction, storeResource(found.account, owner, project, metricstore));
-  const cluster = owner.kind === 'prometheus' && owner.metricstores.includes(metricstore) ? owner.clusters.find((c) => `aliyun-prom-${c.cluster_id}` === metricstore) : undefined;
+  const cluster =
+    owner.kind === 'prometheus' && owner.metricstores.includes(metricstore)
+      ? owner.clusters.find((c) => `aliyun-prom-${c.cluster_id}` === metricstore)
+      : undefined;
   if (!cluster) throw new EmulatorError(404, 'MetricStoreNotExist', `metricstore ${metricstore} does not exist`);
   const params = url.searchParams;
   const query = params.get('query') ?? '';
@@ -77,7 +91,9 @@ export async function servePrometheus(ctx: EmulatorContext, request: Acs3Request
       ? times
       : answer(() => {
           const t = (times as { data: unknown }).data as { start: number; end: number; step: number } | { time: number };
-          return 'step' in t ? rangeQuery(query, seriesOf(cluster), t.start, t.end, t.step) : instantQuery(query, seriesOf(cluster), t.time);
+          return 'step' in t
+            ? rangeQuery(query, seriesOf(cluster), t.start, t.end, t.step)
+            : instantQuery(query, seriesOf(cluster), t.time);
         }, true);
   if ('error' in result) {
     send(request, 400, result.error, requestId);

@@ -28,7 +28,10 @@ type Expr =
   | { kind: 'binary'; op: string; left: Expr; right: Expr };
 
 type Instant = Array<{ labels: Record<string, string>; value: number }>;
-type Value = { type: 'scalar'; value: number } | { type: 'vector'; series: Instant } | { type: 'range'; series: Array<{ labels: Record<string, string>; samples: Array<[number, number]> }> };
+type Value =
+  | { type: 'scalar'; value: number }
+  | { type: 'vector'; series: Instant }
+  | { type: 'range'; series: Array<{ labels: Record<string, string>; samples: Array<[number, number]> }> };
 
 const SCRAPE = 15;
 const AGGREGATIONS = new Set(['sum', 'avg', 'min', 'max', 'count']);
@@ -46,17 +49,27 @@ function lex(query: string): Token[] {
   let i = 0;
   while (i < query.length) {
     const ch = query[i]!;
-    if (/\s/.test(ch)) { i += 1; continue; }
+    if (/\s/.test(ch)) {
+      i += 1;
+      continue;
+    }
     const rest = query.slice(i);
     let m: RegExpExecArray | null;
-    if ((m = /^\d+(\.\d+)?[smhdw]/.exec(rest)) && tokens[tokens.length - 1]?.text === '[') tokens.push({ type: 'duration', text: m[0], pos: i });
+    if ((m = /^\d+(\.\d+)?[smhdw]/.exec(rest)) && tokens[tokens.length - 1]?.text === '[')
+      tokens.push({ type: 'duration', text: m[0], pos: i });
     else if ((m = /^\d+(\.\d+)?(e[+-]?\d+)?/i.exec(rest))) tokens.push({ type: 'number', text: m[0], pos: i });
     else if ((m = /^[a-zA-Z_:][a-zA-Z0-9_:]*/.exec(rest))) tokens.push({ type: 'ident', text: m[0], pos: i });
     else if (ch === '"' || ch === "'") {
       let j = i + 1;
       let value = '';
       while (j < query.length && query[j] !== ch) {
-        if (query[j] === '\\') { value += query[j + 1] ?? ''; j += 2; } else { value += query[j]; j += 1; }
+        if (query[j] === '\\') {
+          value += query[j + 1] ?? '';
+          j += 2;
+        } else {
+          value += query[j];
+          j += 1;
+        }
       }
       if (j >= query.length) throw new PromError('bad_data', `1:${i + 1}: parse error: unterminated quoted string ${query.slice(i)}`);
       tokens.push({ type: 'string', text: value, pos: i });
@@ -110,7 +123,8 @@ export function parsePromql(query: string): Expr {
         const label = tokens[i++];
         if (label?.type !== 'ident') fail('unexpected token in label matching, expected label name');
         const op = tokens[i++];
-        if (!op || !['=', '!=', '=~', '!~'].includes(op.text)) fail(`unexpected "${op?.text ?? 'end of input'}" in label matching, expected label matching operator`);
+        if (!op || !['=', '!=', '=~', '!~'].includes(op.text))
+          fail(`unexpected "${op?.text ?? 'end of input'}" in label matching, expected label matching operator`);
         const value = tokens[i++];
         if (value?.type !== 'string') fail(`unexpected "${value?.text ?? 'end of input'}" in label matching, expected string`);
         matchers.push({ name: label!.text, op: op!.text as Matcher['op'], value: value!.text });
@@ -119,7 +133,8 @@ export function parsePromql(query: string): Expr {
       }
       expect('}');
     }
-    if (!matchers.some((m) => m.op === '=' && m.value !== '' || m.op === '=~' && m.value !== '.*')) fail('vector selector must contain at least one non-empty matcher');
+    if (!matchers.some((m) => (m.op === '=' && m.value !== '') || (m.op === '=~' && m.value !== '.*')))
+      fail('vector selector must contain at least one non-empty matcher');
     let range: number | undefined;
     if (peek()?.text === '[') {
       i += 1;
@@ -140,7 +155,7 @@ export function parsePromql(query: string): Expr {
       expect(')');
       return inner;
     }
-    if (t.text === '-' ) {
+    if (t.text === '-') {
       i += 1;
       return { kind: 'binary', op: '*', left: { kind: 'number', value: -1 }, right: primary() };
     }
@@ -154,12 +169,24 @@ export function parsePromql(query: string): Expr {
       if (AGGREGATIONS.has(t.text)) {
         let by: string[] | undefined;
         let without: string[] | undefined;
-        if (peek()?.text === 'by') { i += 1; by = labelList(); } else if (peek()?.text === 'without') { i += 1; without = labelList(); }
+        if (peek()?.text === 'by') {
+          i += 1;
+          by = labelList();
+        } else if (peek()?.text === 'without') {
+          i += 1;
+          without = labelList();
+        }
         expect('(');
         const arg = expr(0);
         expect(')');
         if (!by && !without) {
-          if (peek()?.text === 'by') { i += 1; by = labelList(); } else if (peek()?.text === 'without') { i += 1; without = labelList(); }
+          if (peek()?.text === 'by') {
+            i += 1;
+            by = labelList();
+          } else if (peek()?.text === 'without') {
+            i += 1;
+            without = labelList();
+          }
         }
         return { kind: 'agg', op: t.text, ...(by ? { by } : {}), ...(without ? { without } : {}), arg };
       }
@@ -233,7 +260,8 @@ function evaluate(expr: Expr, all: Series[], t: number): Value {
         if (arg.type !== 'vector') throw new PromError('bad_data', 'expected type instant vector in call to function "abs"');
         return { type: 'vector', series: arg.series.map((s) => ({ labels: withoutName(s.labels), value: Math.abs(s.value) })) };
       }
-      if (arg.type !== 'range') throw new PromError('bad_data', `expected type range vector in call to function "${expr.fn}", got instant vector`);
+      if (arg.type !== 'range')
+        throw new PromError('bad_data', `expected type range vector in call to function "${expr.fn}", got instant vector`);
       const series = arg.series
         .filter((s) => s.samples.length >= 2)
         .map((s) => {
@@ -246,7 +274,11 @@ function evaluate(expr: Expr, all: Series[], t: number): Value {
     }
     case 'agg': {
       const arg = evaluate(expr.arg, all, t);
-      if (arg.type !== 'vector') throw new PromError('bad_data', `expected type instant vector in aggregation expression, got ${arg.type === 'range' ? 'range vector' : 'scalar'}`);
+      if (arg.type !== 'vector')
+        throw new PromError(
+          'bad_data',
+          `expected type instant vector in aggregation expression, got ${arg.type === 'range' ? 'range vector' : 'scalar'}`,
+        );
       const groups = new Map<string, { labels: Record<string, string>; values: number[] }>();
       for (const s of arg.series) {
         const labels = expr.by
@@ -257,30 +289,45 @@ function evaluate(expr: Expr, all: Series[], t: number): Value {
         groups.set(key(labels), group);
       }
       const reduce = (values: number[]) =>
-        expr.op === 'sum' ? values.reduce((a, b) => a + b, 0)
-        : expr.op === 'avg' ? values.reduce((a, b) => a + b, 0) / values.length
-        : expr.op === 'min' ? Math.min(...values)
-        : expr.op === 'max' ? Math.max(...values)
-        : values.length;
+        expr.op === 'sum'
+          ? values.reduce((a, b) => a + b, 0)
+          : expr.op === 'avg'
+            ? values.reduce((a, b) => a + b, 0) / values.length
+            : expr.op === 'min'
+              ? Math.min(...values)
+              : expr.op === 'max'
+                ? Math.max(...values)
+                : values.length;
       return { type: 'vector', series: [...groups.values()].map((g) => ({ labels: g.labels, value: reduce(g.values) })) };
     }
     case 'binary': {
       const left = evaluate(expr.left, all, t);
       const right = evaluate(expr.right, all, t);
-      if (left.type === 'range' || right.type === 'range') throw new PromError('bad_data', 'binary expression must contain only scalar and instant vector types');
+      if (left.type === 'range' || right.type === 'range')
+        throw new PromError('bad_data', 'binary expression must contain only scalar and instant vector types');
       const compare = ['==', '!=', '>', '<', '>=', '<='].includes(expr.op);
       const apply = (a: number, b: number): number | boolean => {
         switch (expr.op) {
-          case '+': return a + b;
-          case '-': return a - b;
-          case '*': return a * b;
-          case '/': return a / b;
-          case '==': return a === b;
-          case '!=': return a !== b;
-          case '>': return a > b;
-          case '<': return a < b;
-          case '>=': return a >= b;
-          default: return a <= b;
+          case '+':
+            return a + b;
+          case '-':
+            return a - b;
+          case '*':
+            return a * b;
+          case '/':
+            return a / b;
+          case '==':
+            return a === b;
+          case '!=':
+            return a !== b;
+          case '>':
+            return a > b;
+          case '<':
+            return a < b;
+          case '>=':
+            return a >= b;
+          default:
+            return a <= b;
         }
       };
       if (left.type === 'scalar' && right.type === 'scalar') {
@@ -288,8 +335,10 @@ function evaluate(expr: Expr, all: Series[], t: number): Value {
         return { type: 'scalar', value: apply(left.value, right.value) as number };
       }
       const pairs: Array<{ labels: Record<string, string>; a: number; b: number; keep: number }> = [];
-      if (left.type === 'vector' && right.type === 'scalar') for (const s of left.series) pairs.push({ labels: s.labels, a: s.value, b: right.value, keep: s.value });
-      else if (left.type === 'scalar' && right.type === 'vector') for (const s of right.series) pairs.push({ labels: s.labels, a: left.value, b: s.value, keep: s.value });
+      if (left.type === 'vector' && right.type === 'scalar')
+        for (const s of left.series) pairs.push({ labels: s.labels, a: s.value, b: right.value, keep: s.value });
+      else if (left.type === 'scalar' && right.type === 'vector')
+        for (const s of right.series) pairs.push({ labels: s.labels, a: left.value, b: s.value, keep: s.value });
       else if (left.type === 'vector' && right.type === 'vector') {
         const byKey = new Map(right.series.map((s) => [key(withoutName(s.labels)), s]));
         for (const s of left.series) {
@@ -310,7 +359,8 @@ const format = (n: number) => (Number.isInteger(n) ? String(n) : String(Number(n
 export function instantQuery(query: string, all: Series[], t: number) {
   const value = evaluate(parsePromql(query), all, t);
   if (value.type === 'scalar') return { resultType: 'scalar', result: [t, format(value.value)] };
-  if (value.type === 'vector') return { resultType: 'vector', result: value.series.map((s) => ({ metric: s.labels, value: [t, format(s.value)] })) };
+  if (value.type === 'vector')
+    return { resultType: 'vector', result: value.series.map((s) => ({ metric: s.labels, value: [t, format(s.value)] })) };
   return {
     resultType: 'matrix',
     result: value.series.map((s) => ({ metric: s.labels, values: s.samples.map(([at, v]) => [at, format(v)]) })),
@@ -322,7 +372,8 @@ export function rangeQuery(query: string, all: Series[], start: number, end: num
   const out = new Map<string, { metric: Record<string, string>; values: Array<[number, string]> }>();
   for (let t = start; t <= end; t += step) {
     const value = evaluate(expr, all, t);
-    if (value.type === 'range') throw new PromError('bad_data', 'invalid expression type "range vector" for range query, must be Scalar or instant Vector');
+    if (value.type === 'range')
+      throw new PromError('bad_data', 'invalid expression type "range vector" for range query, must be Scalar or instant Vector');
     const series = value.type === 'scalar' ? [{ labels: {}, value: value.value }] : value.series;
     for (const s of series) {
       const k = key(s.labels);

@@ -29,16 +29,34 @@ export function seriesOf(cluster: ClusterRecord): Series[] {
     series.push({ labels: { __name__: 'up', ...base }, at: () => 1 });
   });
   const ksm = { job: 'kube-state-metrics' };
-  series.push({ labels: { __name__: 'kube_pod_container_status_restarts_total', ...ksm, namespace: 'shop', pod: CRASHING_POD, container: 'payment-api' }, at: (t) => Math.floor(t / 240) - 7_300_000 });
+  series.push({
+    labels: {
+      __name__: 'kube_pod_container_status_restarts_total',
+      ...ksm,
+      namespace: 'shop',
+      pod: CRASHING_POD,
+      container: 'payment-api',
+    },
+    at: (t) => Math.floor(t / 240) - 7_300_000,
+  });
   for (const pod of ['checkout-5b7c9-abcde', 'checkout-5b7c9-fghij']) {
-    series.push({ labels: { __name__: 'kube_pod_container_status_restarts_total', ...ksm, namespace: 'shop', pod, container: 'checkout' }, at: () => 0 });
+    series.push({
+      labels: { __name__: 'kube_pod_container_status_restarts_total', ...ksm, namespace: 'shop', pod, container: 'checkout' },
+      at: () => 0,
+    });
   }
   const day = 86_400;
   for (const pod of WEB_PODS) {
     const cadvisor = { job: 'kubelet', metrics_path: '/metrics/cadvisor', namespace: 'default', pod, container: 'web' };
     // rate = 0.012 + 0.006·cos(2πt/day) cores: never negative, so the counter only grows.
-    series.push({ labels: { __name__: 'container_cpu_usage_seconds_total', ...cadvisor }, at: (t) => 0.012 * t + ((0.006 * day) / (2 * Math.PI)) * Math.sin((2 * Math.PI * t) / day) });
-    series.push({ labels: { __name__: 'container_memory_working_set_bytes', ...cadvisor }, at: (t) => (45 + 10 * Math.sin((2 * Math.PI * t) / day)) * 1024 ** 2 });
+    series.push({
+      labels: { __name__: 'container_cpu_usage_seconds_total', ...cadvisor },
+      at: (t) => 0.012 * t + ((0.006 * day) / (2 * Math.PI)) * Math.sin((2 * Math.PI * t) / day),
+    });
+    series.push({
+      labels: { __name__: 'container_memory_working_set_bytes', ...cadvisor },
+      at: (t) => (45 + 10 * Math.sin((2 * Math.PI * t) / day)) * 1024 ** 2,
+    });
   }
   const requests: Array<[string, string, string, number]> = [
     ['GET', 'pods', '200', 42],

@@ -61,7 +61,8 @@ function ownerIn(account: AccountRecord, project: string): ProjectOwner | undefi
     if (logstores) return { kind: 'log', cluster, logstores };
   }
   const clusters = account.clusters.filter((cluster) => prometheusProjectOf(account, cluster) === project);
-  if (clusters.length) return { kind: 'prometheus', clusters, metricstores: clusters.filter(hasPrometheus).map((c) => `aliyun-prom-${c.cluster_id}`) };
+  if (clusters.length)
+    return { kind: 'prometheus', clusters, metricstores: clusters.filter(hasPrometheus).map((c) => `aliyun-prom-${c.cluster_id}`) };
   return undefined;
 }
 

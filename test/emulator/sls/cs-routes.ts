@@ -11,8 +11,14 @@ const routes: CsRoute[] = [
     handle(request) {
       const cluster = findCluster(request);
       // other-singapore has control-plane logging off: no components (what ACK answers then is unconfirmed).
-      if (!controlPlaneLogsEnabled(cluster)) return { log_project: '', log_ttl: '', aliuid: request.caller.account.accountId, components: [] };
-      return { log_project: layoutOf(cluster).controlPlaneProject, log_ttl: '30', aliuid: request.caller.account.accountId, components: ['apiserver', 'kcm', 'scheduler'] };
+      if (!controlPlaneLogsEnabled(cluster))
+        return { log_project: '', log_ttl: '', aliuid: request.caller.account.accountId, components: [] };
+      return {
+        log_project: layoutOf(cluster).controlPlaneProject,
+        log_ttl: '30',
+        aliuid: request.caller.account.accountId,
+        components: ['apiserver', 'kcm', 'scheduler'],
+      };
     },
   },
   {

@@ -37,7 +37,8 @@ function pageOf(query: URLSearchParams): { offset: number; size: number } {
   const offset = Number(query.get('offset') ?? '0');
   const size = Number(query.get('size') ?? '500');
   if (!Number.isInteger(offset) || offset < 0) throw new EmulatorError(400, 'ParameterInvalid', 'offset must be a non-negative integer.');
-  if (!Number.isInteger(size) || size < 1 || size > 500) throw new EmulatorError(400, 'ParameterInvalid', 'size must be an integer from 1 to 500.');
+  if (!Number.isInteger(size) || size < 1 || size > 500)
+    throw new EmulatorError(400, 'ParameterInvalid', 'size must be an integer from 1 to 500.');
   return { offset, size };
 }
 
@@ -75,9 +76,13 @@ function operationOf(method: string, path: string): { operation: Operation; logs
 function aiAnswer(input: { toolName?: string; params?: Record<string, string>; regionId?: string }): string {
   const question = input.params?.['sys.query'] ?? '';
   let answer: string;
-  if (input.toolName === 'text_to_sql') answer = 'Warning events by reason:\n```sql\nlevel: Warning | SELECT reason, count(*) AS events GROUP BY reason ORDER BY events DESC LIMIT 10\n```';
-  else if (input.toolName === 'diagnosis_sql') answer = `The query refers to a field that does not exist in logstore ${input.params?.logstore}. Use an existing key such as reason or level:\n\`\`\`sql\n* | SELECT reason, count(*) AS n GROUP BY reason\n\`\`\``;
-  else if (input.toolName === 'text_to_promql') answer = 'CPU usage per node:\n```promql\n1 - avg by (node) (rate(node_cpu_seconds_total{mode="idle"}[5m]))\n```';
+  if (input.toolName === 'text_to_sql')
+    answer =
+      'Warning events by reason:\n```sql\nlevel: Warning | SELECT reason, count(*) AS events GROUP BY reason ORDER BY events DESC LIMIT 10\n```';
+  else if (input.toolName === 'diagnosis_sql')
+    answer = `The query refers to a field that does not exist in logstore ${input.params?.logstore}. Use an existing key such as reason or level:\n\`\`\`sql\n* | SELECT reason, count(*) AS n GROUP BY reason\n\`\`\``;
+  else if (input.toolName === 'text_to_promql')
+    answer = 'CPU usage per node:\n```promql\n1 - avg by (node) (rate(node_cpu_seconds_total{mode="idle"}[5m]))\n```';
   else throw new EmulatorError(400, 'ParameterInvalid', `unknown tool ${input.toolName}`);
   return `question: ${question.split('\n')[0]}\nregion: ${input.regionId}\n------answer------\n${answer}`;
 }
@@ -90,7 +95,11 @@ export async function serveSlsApi(ctx: EmulatorContext, request: Acs3Request, re
   record({ accessKeyId: auth.accessKeyId });
   const found = findAccessKey(ctx.world, auth.accessKeyId);
   if (!found) throw unknownAccessKey(auth.accessKeyId);
-  const failure = verifyLogSignature({ method, path: url.pathname, query: url.searchParams, headers: req.headers, body }, auth.signature, found.key.accessKeySecret);
+  const failure = verifyLogSignature(
+    { method, path: url.pathname, query: url.searchParams, headers: req.headers, body },
+    auth.signature,
+    found.key.accessKeySecret,
+  );
   if (failure) throw new EmulatorError(401, 'SignatureNotMatch', `Signature ${auth.signature} not matched: ${failure}`);
   checkToken(found.key, header(req, 'x-acs-security-token'), ctx.now());
   checkLogDate(header(req, 'date'), ctx.now());
@@ -132,7 +141,8 @@ export async function serveSlsApi(ctx: EmulatorContext, request: Acs3Request, re
 
   const logstore = matched.logstore!;
   authorizeLog(found.key, ramAction, storeResource(found.account, owner, project, logstore));
-  if (owner.kind !== 'log' || !owner.logstores.includes(logstore)) throw new EmulatorError(404, 'LogStoreNotExist', `logstore ${logstore} does not exist`);
+  if (owner.kind !== 'log' || !owner.logstores.includes(logstore))
+    throw new EmulatorError(404, 'LogStoreNotExist', `logstore ${logstore} does not exist`);
   if (operation === 'GetIndex') {
     send(request, 200, indexOf(rowsOf(owner.cluster, logstore)), requestId);
     record({ status: 200 });
@@ -140,11 +150,18 @@ export async function serveSlsApi(ctx: EmulatorContext, request: Acs3Request, re
   }
   const input = jsonBody(body) as { from?: number; to?: number; query?: string; line?: number; offset?: number; reverse?: boolean };
   record({ body: input });
-  if (typeof input.from !== 'number' || typeof input.to !== 'number' || input.from >= input.to) throw new EmulatorError(400, 'ParameterInvalid', 'from and to must be set and from < to');
+  if (typeof input.from !== 'number' || typeof input.to !== 'number' || input.from >= input.to)
+    throw new EmulatorError(400, 'ParameterInvalid', 'from and to must be set and from < to');
   const now = Math.floor(ctx.now() / 1000);
-  const timed = rowsOf(owner.cluster, logstore).map((row) => ({ time: now - row.ago, fields: row.fields })).filter((row) => row.time >= input.from! && row.time < input.to!);
+  const timed = rowsOf(owner.cluster, logstore)
+    .map((row) => ({ time: now - row.ago, fields: row.fields }))
+    .filter((row) => row.time >= input.from! && row.time < input.to!);
   const started = Date.now();
-  const answer = await runLogQuery(timed, input.query ?? '*', { line: Math.min(input.line ?? 100, 100), offset: input.offset ?? 0, reverse: input.reverse ?? false });
+  const answer = await runLogQuery(timed, input.query ?? '*', {
+    line: Math.min(input.line ?? 100, 100),
+    offset: input.offset ?? 0,
+    reverse: input.reverse ?? false,
+  });
   // The SLS gateway asks for a compressed answer (`Accept-Encoding: lz4`); Log Service then compresses it.
   const lz4 = /\blz4\b/.test(header(req, 'accept-encoding') ?? '');
   send(

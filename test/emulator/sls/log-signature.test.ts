@@ -31,7 +31,8 @@ const LIST = {
     'user-agent': 'not signed',
   } as IncomingHttpHeaders,
   body: Buffer.alloc(0),
-  stringToSign: 'GET\n\n\nMon, 02 Sep 2024 06:00:00 GMT\nx-log-apiversion:0.6.0\nx-log-bodyrawsize:0\nx-log-project:k8s-log-c1\nx-log-signaturemethod:hmac-sha256\n/logstores?offset=0&size=500',
+  stringToSign:
+    'GET\n\n\nMon, 02 Sep 2024 06:00:00 GMT\nx-log-apiversion:0.6.0\nx-log-bodyrawsize:0\nx-log-project:k8s-log-c1\nx-log-signaturemethod:hmac-sha256\n/logstores?offset=0&size=500',
   signature: 'N/BgVHecxGxxCtj8Sj2tZ8lWqhoTWpso/fqFn336a24=',
 };
 
@@ -93,9 +94,18 @@ describe('LOG signature: fixed vectors from the published string to sign', () =>
     const now = Date.parse(DATE);
     checkLogDate(DATE, now + 14 * 60_000);
     checkLogDate(DATE, now - 14 * 60_000);
-    assert.throws(() => checkLogDate(DATE, now + 16 * 60_000), (error: EmulatorError) => error.status === 400 && error.code === 'RequestTimeExpired');
-    assert.throws(() => checkLogDate('yesterday', now), (error: EmulatorError) => error.code === 'InvalidDateFormat');
-    assert.throws(() => checkLogDate(undefined, now), (error: EmulatorError) => error.code === 'MissingDate');
+    assert.throws(
+      () => checkLogDate(DATE, now + 16 * 60_000),
+      (error: EmulatorError) => error.status === 400 && error.code === 'RequestTimeExpired',
+    );
+    assert.throws(
+      () => checkLogDate('yesterday', now),
+      (error: EmulatorError) => error.code === 'InvalidDateFormat',
+    );
+    assert.throws(
+      () => checkLogDate(undefined, now),
+      (error: EmulatorError) => error.code === 'MissingDate',
+    );
   });
 });
 
@@ -111,17 +121,37 @@ describe('LOG signature: the emulator enforces it on the wire', () => {
   after(() => emulator.close());
 
   /** A client written from the published formula, independent of the SDK and of the emulator's code. */
-  async function request(options: { method?: 'hmac-sha1' | 'hmac-sha256'; secret?: string; date?: Date; body?: string; sendBody?: string; extraHeader?: boolean; hostHasProject?: boolean } = {}) {
+  async function request(
+    options: {
+      method?: 'hmac-sha1' | 'hmac-sha256';
+      secret?: string;
+      date?: Date;
+      body?: string;
+      sendBody?: string;
+      extraHeader?: boolean;
+      hostHasProject?: boolean;
+    } = {},
+  ) {
     const body = options.body;
     const date = (options.date ?? new Date()).toUTCString();
     const md5 = body ? createHash('md5').update(body).digest('hex').toUpperCase() : '';
     const type = body ? 'application/json' : '';
-    const logHeaders: Record<string, string> = { 'x-log-apiversion': '0.6.0', 'x-log-bodyrawsize': String(body?.length ?? 0), 'x-log-project': project, 'x-log-signaturemethod': options.method ?? 'hmac-sha256' };
-    const canonical = Object.keys(logHeaders).sort().map((name) => `${name}:${logHeaders[name]}`).join('\n');
+    const logHeaders: Record<string, string> = {
+      'x-log-apiversion': '0.6.0',
+      'x-log-bodyrawsize': String(body?.length ?? 0),
+      'x-log-project': project,
+      'x-log-signaturemethod': options.method ?? 'hmac-sha256',
+    };
+    const canonical = Object.keys(logHeaders)
+      .sort()
+      .map((name) => `${name}:${logHeaders[name]}`)
+      .join('\n');
     const resource = body ? '/logstores/k8s-event/logs' : '/logstores?offset=0&size=10';
     const verb = body ? 'POST' : 'GET';
     const signString = `${verb}\n${md5}\n${type}\n${date}\n${canonical}\n${resource}`;
-    const signature = createHmac(options.method === 'hmac-sha1' ? 'sha1' : 'sha256', options.secret ?? key.accessKeySecret).update(signString).digest('base64');
+    const signature = createHmac(options.method === 'hmac-sha1' ? 'sha1' : 'sha256', options.secret ?? key.accessKeySecret)
+      .update(signString)
+      .digest('base64');
     // Log Service reads the project from the Host name only (node:http: fetch cannot set Host).
     const host = options.hostHasProject === false ? emulator.endpoint : `${project}.${emulator.endpoint}`;
     const headers: Record<string, string> = {
@@ -144,7 +174,11 @@ describe('LOG signature: the emulator enforces it on the wire', () => {
     return { status: response.status, body: JSON.parse(response.text) as Record<string, unknown> };
   }
 
-  const query = JSON.stringify({ from: Math.floor(Date.now() / 1000) - 3600, to: Math.floor(Date.now() / 1000) + 60, query: '* | SELECT count(*) AS n' });
+  const query = JSON.stringify({
+    from: Math.floor(Date.now() / 1000) - 3600,
+    to: Math.floor(Date.now() / 1000) + 60,
+    query: '* | SELECT count(*) AS n',
+  });
 
   it('accepts a valid hmac-sha256 and a valid hmac-sha1 request', async () => {
     const sha256 = await request();
@@ -156,7 +190,11 @@ describe('LOG signature: the emulator enforces it on the wire', () => {
   });
 
   it('refuses the wrong secret, a tampered body and an unsigned x-log header with 401 SignatureNotMatch', async () => {
-    for (const options of [{ secret: 'WrongSecretAbcdefghijklmnopqrs' }, { body: query, sendBody: query.replace('count', 'max') }, { extraHeader: true }]) {
+    for (const options of [
+      { secret: 'WrongSecretAbcdefghijklmnopqrs' },
+      { body: query, sendBody: query.replace('count', 'max') },
+      { extraHeader: true },
+    ]) {
       const answer = await request(options);
       assert.equal(answer.status, 401, JSON.stringify(options));
       assert.equal(answer.body.errorCode, 'SignatureNotMatch');

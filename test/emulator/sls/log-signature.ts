@@ -62,7 +62,10 @@ export function verifyLogSignature(
     if (one(request.headers, 'content-md5') !== md5) return 'Content-MD5 does not match the body.';
   }
   const method = one(request.headers, 'x-log-signaturemethod') || 'hmac-sha1';
-  const expected = Buffer.from(logSignature(logStringToSign(request.method, request.path, request.query, request.headers), secret, method), 'base64');
+  const expected = Buffer.from(
+    logSignature(logStringToSign(request.method, request.path, request.query, request.headers), secret, method),
+    'base64',
+  );
   const given = Buffer.from(signature, 'base64');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'signature mismatch';
   return undefined;
@@ -74,6 +77,10 @@ export function checkLogDate(date: string | undefined, now: number): void {
   const time = Date.parse(date);
   if (!Number.isFinite(time)) throw new EmulatorError(400, 'InvalidDateFormat', `Date ${date} must follow RFC822.`);
   if (Math.abs(now - time) > MAX_CLOCK_SKEW_MS) {
-    throw new EmulatorError(400, 'RequestTimeExpired', `Request time ${date} has been expired while server time is ${new Date(now).toUTCString()}.`);
+    throw new EmulatorError(
+      400,
+      'RequestTimeExpired',
+      `Request time ${date} has been expired while server time is ${new Date(now).toUTCString()}.`,
+    );
   }
 }

@@ -19,7 +19,9 @@ describe('lz4CompressBlock', () => {
   const cases: Record<string, Buffer> = {
     empty: Buffer.alloc(0),
     short: Buffer.from('{"a":1}'),
-    repetitive: Buffer.from(JSON.stringify(Array.from({ length: 400 }, (_, i) => ({ reason: 'BackOff', name: `payment-api-${i % 3}`, n: String(i) })))),
+    repetitive: Buffer.from(
+      JSON.stringify(Array.from({ length: 400 }, (_, i) => ({ reason: 'BackOff', name: `payment-api-${i % 3}`, n: String(i) }))),
+    ),
     'long runs': Buffer.concat([Buffer.alloc(70_000, 'a'), Buffer.from('tail of the block, all literals')]),
     random: Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7919 + (i >> 3) * 104729) % 251)),
   };

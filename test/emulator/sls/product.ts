@@ -14,12 +14,25 @@ import { serveSlsApi } from './log-api.ts';
 export const slsProduct: EmulatedProduct = {
   name: 'sls',
   matches(req, url) {
-    return url.pathname.startsWith('/prometheus/') || (header(req, 'authorization') ?? '').startsWith('LOG ') || header(req, 'x-log-apiversion') !== undefined;
+    return (
+      url.pathname.startsWith('/prometheus/') ||
+      (header(req, 'authorization') ?? '').startsWith('LOG ') ||
+      header(req, 'x-log-apiversion') !== undefined
+    );
   },
   async serve(ctx, request) {
     const requestId = newRequestId().replace(/-/g, '').slice(0, 24);
     const { req, url } = request;
-    const entry: Record<string, unknown> = { time: Date.now(), product: 'sls', action: 'Unknown', method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), accessKeyId: '', host: header(req, 'host') ?? '' };
+    const entry: Record<string, unknown> = {
+      time: Date.now(),
+      product: 'sls',
+      action: 'Unknown',
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      accessKeyId: '',
+      host: header(req, 'host') ?? '',
+    };
     const record = (fields: Record<string, unknown>) => void Object.assign(entry, fields);
     try {
       if (url.pathname.startsWith('/prometheus/')) await servePrometheus(ctx, request, requestId, record);

@@ -32,8 +32,15 @@ describe('runLogQuery', () => {
   });
 
   it('puts FROM before the first top-level clause, not one inside parentheses', async () => {
-    const answer = await runLogQuery(rows, `* | SELECT reason, (SELECT count(*) FROM log l WHERE l.level = 'Warning') AS warnings GROUP BY reason ORDER BY reason`, options);
-    assert.deepEqual(answer.rows, [{ reason: 'BackOff', warnings: '2' }, { reason: 'Pulled', warnings: '2' }]);
+    const answer = await runLogQuery(
+      rows,
+      `* | SELECT reason, (SELECT count(*) FROM log l WHERE l.level = 'Warning') AS warnings GROUP BY reason ORDER BY reason`,
+      options,
+    );
+    assert.deepEqual(answer.rows, [
+      { reason: 'BackOff', warnings: '2' },
+      { reason: 'Pulled', warnings: '2' },
+    ]);
     const nested = await runLogQuery(rows, `* | SELECT max(length(message)) AS longest WHERE reason IN ('BackOff') LIMIT 1`, options);
     assert.deepEqual(nested.rows, [{ longest: '38' }]);
   });

@@ -15,7 +15,11 @@ type SqlJs = Awaited<ReturnType<typeof initSqlJs>>;
 let sqlJs: Promise<SqlJs> | undefined;
 
 // ---- search -------------------------------------------------------------------------------
-type Node = { op: 'and' | 'or'; left: Node; right: Node } | { op: 'not'; inner: Node } | { op: 'all' } | { op: 'term'; key?: string; value: string };
+type Node =
+  | { op: 'and' | 'or'; left: Node; right: Node }
+  | { op: 'not'; inner: Node }
+  | { op: 'all' }
+  | { op: 'term'; key?: string; value: string };
 
 function tokenize(search: string): string[] {
   const tokens: string[] = [];
@@ -124,7 +128,11 @@ function sqlWords(sql: string): Array<{ word: string; at: number; depth: number 
 function withFrom(sql: string): string {
   const words = sqlWords(sql);
   if (words.some((w) => w.word === 'from' && w.depth === 0)) return sql;
-  const clause = words.find((w, i) => w.depth === 0 && (['where', 'having', 'limit'].includes(w.word) || (['group', 'order'].includes(w.word) && words[i + 1]?.word === 'by')));
+  const clause = words.find(
+    (w, i) =>
+      w.depth === 0 &&
+      (['where', 'having', 'limit'].includes(w.word) || (['group', 'order'].includes(w.word) && words[i + 1]?.word === 'by')),
+  );
   return clause ? `${sql.slice(0, clause.at)}FROM log ${sql.slice(clause.at)}` : `${sql} FROM log`;
 }
 
@@ -147,7 +155,11 @@ export interface QueryAnswer {
   keys: string[];
 }
 
-export async function runLogQuery(rows: TimedRow[], query: string, options: { line: number; offset: number; reverse: boolean }): Promise<QueryAnswer> {
+export async function runLogQuery(
+  rows: TimedRow[],
+  query: string,
+  options: { line: number; offset: number; reverse: boolean },
+): Promise<QueryAnswer> {
   const { search, sql } = splitQuery(query);
   const tree = parseSearch(search);
   const matching = rows.filter((row) => matches(tree, row.fields)).sort((a, b) => a.time - b.time);
@@ -182,7 +194,9 @@ export async function runLogQuery(rows: TimedRow[], query: string, options: { li
     const hasLimit = sqlWords(sql).some((w) => w.word === 'limit' && w.depth === 0);
     const values = (last?.values ?? []).slice(0, hasLimit ? undefined : 100);
     return {
-      rows: values.map((value) => Object.fromEntries(keys.map((key, i) => [key, value[i] === null || value[i] === undefined ? 'null' : String(value[i])]))),
+      rows: values.map((value) =>
+        Object.fromEntries(keys.map((key, i) => [key, value[i] === null || value[i] === undefined ? 'null' : String(value[i])])),
+      ),
       processedRows: matching.length,
       hasSql: true,
       keys,

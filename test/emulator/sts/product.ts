@@ -32,19 +32,31 @@ function durationOf(query: URLSearchParams, role: RoleRecord): number {
   const raw = query.get('DurationSeconds');
   const seconds = raw === null ? 3600 : Number(raw);
   if (!Number.isInteger(seconds) || seconds < 900 || seconds > role.maxSessionSeconds) {
-    throw new EmulatorError(400, 'InvalidParameter.DurationSeconds', `The parameter DurationSeconds is invalid: it must be from 900 to ${role.maxSessionSeconds}.`);
+    throw new EmulatorError(
+      400,
+      'InvalidParameter.DurationSeconds',
+      `The parameter DurationSeconds is invalid: it must be from 900 to ${role.maxSessionSeconds}.`,
+    );
   }
   return seconds;
 }
 
 function sessionNameOf(query: URLSearchParams): string {
   const name = query.get('RoleSessionName') ?? '';
-  if (!SESSION_NAME.test(name)) throw new EmulatorError(400, 'InvalidParameter.RoleSessionName', 'The parameter RoleSessionName is wrongly formed.');
+  if (!SESSION_NAME.test(name))
+    throw new EmulatorError(400, 'InvalidParameter.RoleSessionName', 'The parameter RoleSessionName is wrongly formed.');
   return name;
 }
 
 /** Issues the session: a new STS key of the role's account, valid `seconds`, with the role's RAM policy. */
-function issueSession(ctx: EmulatorContext, account: AccountRecord, role: RoleRecord, sessionName: string, seconds: number, requestId: string) {
+function issueSession(
+  ctx: EmulatorContext,
+  account: AccountRecord,
+  role: RoleRecord,
+  sessionName: string,
+  seconds: number,
+  requestId: string,
+) {
   const expiresAt = ctx.now() + seconds * 1000;
   const key = {
     accessKeyId: `STS.NT${randomBytes(12).toString('base64url').replace(/[-_]/g, 'x')}`,
@@ -57,7 +69,10 @@ function issueSession(ctx: EmulatorContext, account: AccountRecord, role: RoleRe
   account.accessKeys.push(key);
   return {
     RequestId: requestId,
-    AssumedRoleUser: { Arn: `acs:ram::${account.accountId}:role/${role.roleName.toLowerCase()}/${sessionName}`, AssumedRoleId: `${role.roleId}:${sessionName}` },
+    AssumedRoleUser: {
+      Arn: `acs:ram::${account.accountId}:role/${role.roleName.toLowerCase()}/${sessionName}`,
+      AssumedRoleId: `${role.roleId}:${sessionName}`,
+    },
     Credentials: {
       AccessKeyId: key.accessKeyId,
       AccessKeySecret: key.accessKeySecret,
@@ -77,7 +92,9 @@ function getCallerIdentity(caller: Caller, requestId: string) {
     AccountId: caller.account.accountId,
     UserId: sts ? `${assumed?.roleId ?? `3${caller.account.accountId.slice(1)}`}:${session}` : `2${caller.account.accountId.slice(1, 15)}`,
     IdentityType: sts ? 'AssumedRoleUser' : 'RAMUser',
-    Arn: sts ? `acs:ram::${caller.account.accountId}:assumed-role/${roleName}/${session}` : `acs:ram::${caller.account.accountId}:user/ack-mcp`,
+    Arn: sts
+      ? `acs:ram::${caller.account.accountId}:assumed-role/${roleName}/${session}`
+      : `acs:ram::${caller.account.accountId}:user/ack-mcp`,
     PrincipalId: caller.key.accessKeyId,
   };
 }
@@ -87,7 +104,8 @@ async function keysOf(issuer: string): Promise<JWTVerifyGetKey> {
   const known = issuerKeys.get(issuer);
   if (known) return known;
   const metadata = (await (await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`)).json()) as { jwks_uri?: string };
-  if (!metadata.jwks_uri) throw new EmulatorError(401, 'AuthenticationFail.OIDCToken.Invalid', 'The Jwt content is invalid that cannot be recognized.');
+  if (!metadata.jwks_uri)
+    throw new EmulatorError(401, 'AuthenticationFail.OIDCToken.Invalid', 'The Jwt content is invalid that cannot be recognized.');
   const keys = createRemoteJWKSet(new URL(metadata.jwks_uri));
   issuerKeys.set(issuer, keys);
   return keys;
@@ -100,17 +118,30 @@ async function assumeRoleWithOidc(ctx: EmulatorContext, query: URLSearchParams, 
   const provider = account.oidcProviders?.find((candidate) => candidate.arn === providerArn);
   if (!provider) throw new EmulatorError(401, 'AuthenticationFail.NoPermission', 'No such OIDC Provider registered.');
   if (!token) throw new EmulatorError(401, 'AuthenticationFail.OIDCToken.Invalid', 'The OIDCToken can not empty.');
-  if (token.split('.').length !== 3) throw new EmulatorError(401, 'AuthenticationFail.OIDCToken.Invalid', "The number of Jwt field should be divided into 3 parts with '.' .");
+  if (token.split('.').length !== 3)
+    throw new EmulatorError(
+      401,
+      'AuthenticationFail.OIDCToken.Invalid',
+      "The number of Jwt field should be divided into 3 parts with '.' .",
+    );
   try {
-    await jwtVerify(token, await keysOf(provider.issuerUrl), { issuer: provider.issuerUrl, audience: provider.clientIds, algorithms: ['RS256', 'ES256'] });
+    await jwtVerify(token, await keysOf(provider.issuerUrl), {
+      issuer: provider.issuerUrl,
+      audience: provider.clientIds,
+      algorithms: ['RS256', 'ES256'],
+    });
   } catch (error) {
     if (error instanceof EmulatorError) throw error;
-    if (error instanceof errors.JWTExpired) throw new EmulatorError(401, 'AuthenticationFail.OIDCToken.Expired', 'This JsonWebToken is expired.');
-    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') throw new EmulatorError(401, 'AuthenticationFail.OIDCToken.AudienceNotMatch', 'Invalid audience.');
-    if (error instanceof errors.JWSSignatureVerificationFailed) throw new EmulatorError(401, 'AuthenticationFail.OIDCToken.InvalidSignature', 'OIDC token validate failed: invalid signature.');
+    if (error instanceof errors.JWTExpired)
+      throw new EmulatorError(401, 'AuthenticationFail.OIDCToken.Expired', 'This JsonWebToken is expired.');
+    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud')
+      throw new EmulatorError(401, 'AuthenticationFail.OIDCToken.AudienceNotMatch', 'Invalid audience.');
+    if (error instanceof errors.JWSSignatureVerificationFailed)
+      throw new EmulatorError(401, 'AuthenticationFail.OIDCToken.InvalidSignature', 'OIDC token validate failed: invalid signature.');
     throw new EmulatorError(401, 'AuthenticationFail.OIDCToken.Invalid', 'The Jwt content is invalid that cannot be recognized.');
   }
-  if (!role.trustedOidcProviders.includes(providerArn)) throw new EmulatorError(401, 'AuthenticationFail.NoPermission', 'There is no permission');
+  if (!role.trustedOidcProviders.includes(providerArn))
+    throw new EmulatorError(401, 'AuthenticationFail.NoPermission', 'There is no permission');
   return issueSession(ctx, account, role, sessionNameOf(query), durationOf(query, role), requestId);
 }
 
@@ -133,7 +164,10 @@ async function serveAnonymous(ctx: EmulatorContext, request: Acs3Request): Promi
     ctx.callLog.settle(entry, { status: 200 });
     sendJson(request.res, 200, answer, requestId);
   } catch (error) {
-    const failure = error instanceof EmulatorError ? error : new EmulatorError(500, 'InternalError', 'The request processing has failed due to some unknown error.');
+    const failure =
+      error instanceof EmulatorError
+        ? error
+        : new EmulatorError(500, 'InternalError', 'The request processing has failed due to some unknown error.');
     ctx.callLog.settle(entry, { status: failure.status, errorCode: failure.code });
     sendJson(request.res, failure.status, errorBody(failure, requestId), requestId);
   }
@@ -158,7 +192,14 @@ export const stsProduct: EmulatedProduct = {
           if (!role.trustedAccounts.includes(caller.account.accountId)) {
             throw new EmulatorError(403, 'NoPermission', 'You are not authorized to do this action. You should be authorized by RAM.');
           }
-          return issueSession(ctx, account, role, sessionNameOf(request.url.searchParams), durationOf(request.url.searchParams, role), requestId);
+          return issueSession(
+            ctx,
+            account,
+            role,
+            sessionNameOf(request.url.searchParams),
+            durationOf(request.url.searchParams, role),
+            requestId,
+          );
         },
       },
     } as const;

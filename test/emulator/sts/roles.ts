@@ -9,7 +9,12 @@ export const DEMO_ACCOUNT_ID = '1234567890123456';
 export const DEMO_OIDC_PROVIDER_ARN = `acs:ram::${DEMO_ACCOUNT_ID}:oidc-provider/ack-mcp-sandbox`;
 
 /** ACK writes the read-only role is denied (its RAM policy allows only Describe*, List*, Get*). */
-export const ACK_WRITE_ACTIONS = ['cs:ScaleClusterNodePool', 'cs:RemoveNodePoolNodes', 'cs:CreateClusterDiagnosis', 'cs:ModifyClusterNodePool'];
+export const ACK_WRITE_ACTIONS = [
+  'cs:ScaleClusterNodePool',
+  'cs:RemoveNodePoolNodes',
+  'cs:CreateClusterDiagnosis',
+  'cs:ModifyClusterNodePool',
+];
 /** Kubernetes verbs the read-only role's RBAC does not grant. */
 export const KUBE_WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
 
@@ -31,12 +36,16 @@ export const DEMO_ROLES = {
 } as const;
 
 export function demoRoles(): RoleRecord[] {
-  return Object.values(DEMO_ROLES).map(({ arn: _arn, ...record }) => ({ ...record, trustedAccounts: [...record.trustedAccounts], trustedOidcProviders: [...record.trustedOidcProviders], deniedActions: [...record.deniedActions] }));
+  return Object.values(DEMO_ROLES).map(({ arn: _arn, ...record }) => ({
+    ...record,
+    trustedAccounts: [...record.trustedAccounts],
+    trustedOidcProviders: [...record.trustedOidcProviders],
+    deniedActions: [...record.deniedActions],
+  }));
 }
 
 /**
  * `OAUTH_ROLE_MAPPING` of the sandbox and the tests. bob's mapping is read-write on purpose: his RAM role (read-only)
  * is what refuses him; carol (a minted token, group viewers) gets the read-only catalogue.
  */
-export const DEMO_ROLE_MAPPING =
-  `groups=ops=>${DEMO_ROLES.ops.arn},read-write;groups=dev=>${DEMO_ROLES.dev.arn},read-write;groups=viewers=>${DEMO_ROLES.dev.arn},read-only`;
+export const DEMO_ROLE_MAPPING = `groups=ops=>${DEMO_ROLES.ops.arn},read-write;groups=dev=>${DEMO_ROLES.dev.arn},read-write;groups=viewers=>${DEMO_ROLES.dev.arn},read-only`;

@@ -52,7 +52,15 @@ function nodeChecks(cluster: ClusterRecord, nodeName: string): Check[] | string 
   if (!node) return `node ${nodeName} not found in cluster ${cluster.cluster_id}`;
   const ready = node.node_status === 'Ready' && node.state === 'running';
   return [
-    check('Node', 'NodeReady', ready ? 'normal' : 'error', 'Check whether the node is Ready', ready ? 'success' : `node is ${node.node_status} (state ${node.state})`, String(ready), 'True'),
+    check(
+      'Node',
+      'NodeReady',
+      ready ? 'normal' : 'error',
+      'Check whether the node is Ready',
+      ready ? 'success' : `node is ${node.node_status} (state ${node.state})`,
+      String(ready),
+      'True',
+    ),
     check('Node', 'KubeletStatus', 'normal', 'Check whether kubelet is active', 'success', 'active', 'active'),
     check('Node', 'DiskPressure', 'warning', 'Check the usage of the system disk', 'system disk usage is 83% (threshold 80%)', '83', '80'),
     check('Node', 'HostDNS', 'normal', 'Check whether the node can access host dns service', 'success', 'True', 'True'),
@@ -63,7 +71,15 @@ function podChecks(): Check[] {
   return [
     check('Pod', 'PodScheduled', 'normal', 'Check whether the pod is scheduled', 'success', 'True', 'True'),
     check('Pod', 'ImagePull', 'normal', 'Check whether the images were pulled', 'success', 'True', 'True'),
-    check('Pod', 'ContainerRestarts', 'warning', 'Check container restarts in the last hour', 'container "app" restarted 4 times (last reason: OOMKilled)', '4', '0'),
+    check(
+      'Pod',
+      'ContainerRestarts',
+      'warning',
+      'Check container restarts in the last hour',
+      'container "app" restarted 4 times (last reason: OOMKilled)',
+      '4',
+      '0',
+    ),
     check('Pod', 'ReadinessProbe', 'normal', 'Check the readiness probe', 'success', 'True', 'True'),
   ];
 }
@@ -71,7 +87,15 @@ function podChecks(): Check[] {
 function genericChecks(type: string, target: Record<string, unknown>): Check[] {
   const group = type.charAt(0).toUpperCase() + type.slice(1);
   return [
-    check(group, `${group}Reachability`, 'normal', `Check whether the ${type} target answers`, `target ${JSON.stringify(target)} answered`, 'True', 'True'),
+    check(
+      group,
+      `${group}Reachability`,
+      'normal',
+      `Check whether the ${type} target answers`,
+      `target ${JSON.stringify(target)} answered`,
+      'True',
+      'True',
+    ),
     check(group, `${group}Configuration`, 'normal', `Check the ${type} configuration`, 'success', 'True', 'True'),
   ];
 }
@@ -101,7 +125,11 @@ function complete(record: DiagnosisRecord, cluster: ClusterRecord): void {
   record.code = 0;
   record.message = 'success';
   record.checks = checks.map((item) => ({ ...item }));
-  record.result = JSON.stringify({ phase: 5, version: '20240101', items: checks.map((item) => ({ key: item.name, status: item.level, detail: item.message })) });
+  record.result = JSON.stringify({
+    phase: 5,
+    version: '20240101',
+    items: checks.map((item) => ({ key: item.name, status: item.level, detail: item.message })),
+  });
 }
 
 function validTarget(type: string, target: unknown): Record<string, unknown> {
@@ -112,8 +140,10 @@ function validTarget(type: string, target: unknown): Record<string, unknown> {
   const missing = fields.filter((field) => record[field] === undefined || record[field] === '');
   if (missing.length > 0) throw invalid(`target for type ${type} needs ${missing.join(', ')}.`);
   if (type === 'network') {
-    if (typeof record.dport !== 'string' || !/^\d{1,5}$/.test(record.dport)) throw invalid('target.dport must be a port number as a string, such as "80".');
-    if (record.protocol !== undefined && record.protocol !== 'tcp' && record.protocol !== 'udp') throw invalid('target.protocol must be tcp or udp.');
+    if (typeof record.dport !== 'string' || !/^\d{1,5}$/.test(record.dport))
+      throw invalid('target.dport must be a port number as a string, such as "80".');
+    if (record.protocol !== undefined && record.protocol !== 'tcp' && record.protocol !== 'udp')
+      throw invalid('target.protocol must be tcp or udp.');
   }
   return record;
 }

@@ -172,7 +172,13 @@ function keepScaling(store: LifecycleStore, request: CsRequest, cluster: Cluster
   const size = () => cluster.nodes.filter((node) => node.nodepool_id === pool.nodepool_id).length;
   const timer = setTimeout(() => {
     if (!store.held && pool.state === 'scaling') {
-      addNodes(cluster, pool, `retry:${Date.now()}`, Math.min(Math.max(0, pool.desired_size - size()), instancesAllowed(request.caller.account)), 'running');
+      addNodes(
+        cluster,
+        pool,
+        `retry:${Date.now()}`,
+        Math.min(Math.max(0, pool.desired_size - size()), instancesAllowed(request.caller.account)),
+        'running',
+      );
       if (size() >= pool.desired_size) {
         pool.state = 'active';
         store.steps.emit('pool-complete', pool.nodepool_id);
@@ -308,7 +314,9 @@ const removeNodePoolNodes: CsRoute = {
         const prepaid = targets.filter((node) => node.instance_charge_type === 'PrePaid');
         const released = targets.filter((node) => node.instance_charge_type !== 'PrePaid');
         for (const node of prepaid) {
-          task.events.push(event('InstanceNotReleased', `instance ${node.instance_id} is prepaid (subscription) and was not released`, 'Warning'));
+          task.events.push(
+            event('InstanceNotReleased', `instance ${node.instance_id} is prepaid (subscription) and was not released`, 'Warning'),
+          );
         }
         task.task_result = targets.map((node) => ({ data: node.instance_id, status: 'success' }));
         finishStage(
@@ -338,7 +346,13 @@ function taskView(task: TaskRecord): Record<string, unknown> {
     parameters: task.parameters,
     stages: task.stages
       .filter((stage) => stage.state !== 'pending')
-      .map((stage) => ({ state: stage.state, start_time: stage.start_time, end_time: stage.end_time, message: stage.message, outputs: {} })),
+      .map((stage) => ({
+        state: stage.state,
+        start_time: stage.start_time,
+        end_time: stage.end_time,
+        message: stage.message,
+        outputs: {},
+      })),
     events: task.events,
     task_result: task.task_result,
     ...(task.error ? { error: task.error } : {}),
