@@ -5,21 +5,16 @@
 import { parseOAuthSettings, type AuthMode, type OAuthSettings } from './auth/oauth-settings.ts';
 import { REGION_PATTERN } from './cluster/region-id.ts';
 import { type KubectlSettings, parseKubectlSettings } from './kubectl-settings.ts';
+import { type AuthToken, parseAuthTokens } from './auth-tokens.ts';
 import { ConfigError, type Env, flag, integer, list } from './setting-values.ts';
 import { cutShort } from './text.ts';
 import { parseToolsets, type Toolset } from './toolsets.ts';
 
-export { ConfigError, type KubectlSettings };
+export { type AuthToken, ConfigError, type KubectlSettings };
 
 export type AccessMode = 'read-only' | 'read-write';
 /** Where a request's credentials came from; `user`: the signed-in user's role session (AUTH_MODE oauth/both). */
 export type CredentialSource = 'caller' | 'function' | 'default' | 'user';
-
-export interface AuthToken {
-  name: string;
-  token: string;
-  readOnly: boolean;
-}
 
 /** Whether destructive writes are confirmed by the user first (see src/mcp/confirmations.ts). */
 export type ConfirmDestructive = 'never' | 'when-supported' | 'always';
@@ -99,42 +94,6 @@ export interface Config {
 }
 
 const lower = (value: string) => value.toLowerCase();
-
-const MIN_TOKEN_LENGTH = 16;
-
-function checkToken(token: string, where: string): string {
-  if (token.length < MIN_TOKEN_LENGTH) {
-    throw new ConfigError(`${where} is shorter than ${MIN_TOKEN_LENGTH} characters. Use a random token, e.g. \`openssl rand -hex 32\`.`);
-  }
-  // A deploy template's expression left unrendered (`${env(...)}`, `${secret(...)}`) is public text, not a secret.
-  if (/\$\{|\{\{/.test(token))
-    throw new ConfigError(`${where} looks like an unrendered template expression, not a token: check the deployment's settings.`);
-  return token;
-}
-
-/**
- * Tokens come from `MCP_AUTH_TOKEN` (one token, named "default") and/or `MCP_AUTH_TOKENS`:
- * comma-separated `name:token` or `name:token:read-only` entries.
- */
-function parseAuthTokens(env: Env): AuthToken[] {
-  const tokens: AuthToken[] = [];
-  const single = env.MCP_AUTH_TOKEN?.trim();
-  if (single) tokens.push({ name: 'default', token: checkToken(single, 'MCP_AUTH_TOKEN'), readOnly: false });
-  for (const entry of (env.MCP_AUTH_TOKENS ?? '')
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)) {
-    const [name, token, mode, ...rest] = entry.split(':');
-    if (!name || !token || rest.length > 0 || (mode !== undefined && mode !== 'read-only' && mode !== 'read-write')) {
-      throw new ConfigError('MCP_AUTH_TOKENS entries must be `name:token` or `name:token:read-only`, separated by commas.');
-    }
-    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name))
-      throw new ConfigError(`MCP_AUTH_TOKENS: token name "${name}" must be 1-64 of [A-Za-z0-9_.-].`);
-    if (tokens.some((existing) => existing.name === name)) throw new ConfigError(`MCP_AUTH_TOKENS: token name "${name}" is used twice.`);
-    tokens.push({ name, token: checkToken(token, `MCP_AUTH_TOKENS entry "${name}"`), readOnly: mode === 'read-only' });
-  }
-  return tokens;
-}
 
 function parseCredentialSources(env: Env): CredentialSource[] {
   const raw = env.CREDENTIAL_SOURCES?.trim();

@@ -19,21 +19,21 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer, request as httpsRequest, type Server } from 'node:https';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { urlToHttpOptions } from 'node:url';
 import { createLogger, type Logger } from '../log.ts';
 import { sha256 } from '../values.ts';
 import { KubectlCallAudit } from './audit.ts';
 import { loopbackCertificate } from './loopback-tls.ts';
 import { forwardRequest } from './forward-request.ts';
-import { bearer, jsonOnlyAccept, upstreamHeaders } from './proxy-headers.ts';
-import { trackInflight, type ProxyGrant, type Session } from './proxy-session.ts';
-import { judgePodWrite, MAX_ADMISSION_BODY_BYTES, readBody } from './pod-admission.ts';
+import { bearer } from './proxy-headers.ts';
+import { type ProxyGrant, type Session, trackInflight } from './proxy-session.ts';
+import { admitPodWrite } from './pod-admission-gate.ts';
 import { checkRestRequest, statusBody, type RestAllowed, type RestRule } from './rest-policy.ts';
 import { refuseUpgrade, relayUpgrade } from './upgrade-tunnel.ts';
 import { UpstreamPool } from './upstream-pool.ts';
+import { openUpstreamRequest } from './upstream-request.ts';
 
 export { jsonOnlyAccept, upstreamHeaders } from './proxy-headers.ts';
 export type { ProxyGrant } from './proxy-session.ts';
@@ -193,42 +193,9 @@ export class KubectlProxy extends EventEmitter {
   }
 
   /** Where to send the judged request: the API server's host, its path prefix, then exactly the judged path. */
-  private target(session: Session, allowed: RestAllowed): { hostname: string; port: number | undefined; host: string; path: string } {
-    const base = new URL(session.grant.upstream.server);
-    const prefix = base.pathname.replace(/\/+$/, '');
-    // urlToHttpOptions: the host name without the brackets of an IPv6 address.
-    return {
-      hostname: String(urlToHttpOptions(base).hostname),
-      port: base.port ? Number(base.port) : undefined,
-      host: base.host,
-      path: `${prefix}${allowed.path}`,
-    };
-  }
-
   /** The upstream request for a judged request, on a leased pooled agent (returned when the request closes). */
   private upstreamRequest(session: Session, req: IncomingMessage, allowed: RestAllowed, keepUpgrade: boolean) {
-    const target = this.target(session, allowed);
-    const headers = upstreamHeaders(req.headers, keepUpgrade);
-    headers.host = target.host;
-    if (session.grant.upstream.token) headers.authorization = `Bearer ${session.grant.upstream.token}`;
-    if (allowed.secrets) {
-      headers.accept = jsonOnlyAccept(req.headers.accept);
-      delete headers['accept-encoding'];
-    }
-    session.upstreamRequests += 1;
-    const lease = this.pool.lease(session.grant.poolKey, session.grant.upstream);
-    const upstream = httpsRequest({
-      protocol: 'https:',
-      hostname: target.hostname,
-      ...(target.port ? { port: target.port } : {}),
-      path: target.path,
-      method: req.method ?? 'GET',
-      headers,
-      agent: lease.agent,
-    });
-    upstream.on('close', lease.release);
-    upstream.on('upgrade', lease.release); // the tunnel's socket has left the agent
-    return upstream;
+    return openUpstreamRequest(this.pool, session, req, allowed, keepUpgrade);
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -276,21 +243,14 @@ export class KubectlProxy extends EventEmitter {
       return;
     }
     // A pod or pod template is created or changed: read the body and check it before anything goes upstream.
-    const shape = decision.admission;
-    const untrack = trackInflight(session, () => res.destroy());
-    readBody(req, MAX_ADMISSION_BODY_BYTES, (body) => {
-      untrack();
-      if (session.closed || res.destroyed) return void res.destroy();
-      const verdict = body
-        ? judgePodWrite(method, req.headers, body, shape)
-        : {
-            status: 413,
-            reason: 'RequestEntityTooLarge',
-            message: `the MCP server's kubectl policy reads pod writes up to ${MAX_ADMISSION_BODY_BYTES} bytes (the API server's own limit); nothing was sent.`,
-          };
-      if (!body) res.shouldKeepAlive = false; // the rest of that body is not read
-      if ('ok' in verdict && verdict.ok) forward(body);
-      else refuse({ rule: 'admission', ...verdict });
+    admitPodWrite({
+      req,
+      res,
+      session,
+      method,
+      shape: decision.admission,
+      forward,
+      refuse: (refusal) => refuse({ rule: 'admission', ...refusal }),
     });
   }
 
