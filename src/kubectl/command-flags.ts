@@ -4,17 +4,8 @@
  * long names, long names compared case-insensitively) and checks every flag occurrence against the rule tables
  * (command-rules.ts): target and credential flags, files written or read, verbosity, interactive and unbounded flags.
  */
-import {
-  FALSE_VALUES,
-  FILE_WRITE_FLAGS,
-  GLOBAL_LONG,
-  GLOBAL_SHORTS,
-  INTERACTIVE_FLAGS,
-  LOCAL_FILE_FLAGS,
-  TARGET_FLAGS,
-  type CommandNode,
-  type Shorts,
-} from './command-rules.ts';
+import { FALSE_VALUES, FILE_WRITE_FLAGS, GLOBAL_SHORTS, INTERACTIVE_FLAGS, LOCAL_FILE_FLAGS, TARGET_FLAGS } from './command-flag-rules.ts';
+import { GLOBAL_LONG, type CommandNode, type Shorts } from './command-rules.ts';
 import { refuse, type KubectlCommandRefused, type KubectlPolicyOptions } from './command-result.ts';
 
 /** The walk so far: what the flag checks need to know. */
