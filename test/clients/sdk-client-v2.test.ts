@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { everyToolCalls } from '../support/every-tool-calls.ts';
 import { callerHeaders, startStack, TEST_TOKEN, type Stack } from '../support/stack.ts';
 
 const REVISION = '2026-07-28';
@@ -65,6 +66,19 @@ describe('TypeScript SDK client v2', () => {
     const refused = await client.callTool({ name: 'list_nodepools', arguments: { cluster_id: 'not-a-cluster' } });
     assert.equal(refused.isError, true);
     assert.match((refused.content as Array<{ text: string }>)[0]!.text, /InvalidArguments/);
+  });
+
+  test(`pinned to ${REVISION}: calls every tool of the catalogue, each answer checked against its output schema`, async () => {
+    const client = await connect({ mode: { pin: REVISION } });
+    const { calls, answers } = everyToolCalls(stack.emulator.world.accounts[0]!.clusters[0]!);
+    const { tools } = await client.listTools();
+    assert.deepEqual(calls.map(([name]) => name).sort(), tools.map((tool) => tool.name).sort(), 'one call per listed tool');
+    for (const [name, args] of calls) {
+      const result = await client.callTool({ name, arguments: args() });
+      assert.notEqual(result.isError, true, `${name}: ${JSON.stringify(result.content)}`);
+      assert.equal(typeof result.structuredContent, 'object', `${name} answers structured content`);
+      answers.set(name, result.structuredContent as Record<string, unknown>);
+    }
   });
 
   test('auto mode: one server/discover, no initialize, and the stateless revision', async () => {

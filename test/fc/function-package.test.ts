@@ -18,6 +18,7 @@ import { toolCatalog } from '../../src/mcp/catalog-instance.ts';
 import { zipEntryModes } from '../../scripts/build/zip.ts';
 import { startFullEmulator, type FullEmulator } from '../emulator/full-emulator.ts';
 import type { AccessKey, AccountRecord } from '../emulator/world.ts';
+import { everyToolCalls } from '../support/every-tool-calls.ts';
 import {
   FC_NODE_VERSION,
   fcEnvironment,
@@ -235,43 +236,7 @@ describe('the built function package, run as Function Compute runs it', () => {
     after(() => writer?.stop());
 
     it('answers every tool of the catalogue without an error', async () => {
-      const cluster = account.clusters[0]!;
-      // One pool loses a node while another grows: a pool with a task running refuses a second one.
-      const shrunk = cluster.nodepools.find((pool) => cluster.nodes.filter((node) => node.nodepool_id === pool.nodepool_id).length > 1);
-      const scaled = cluster.nodepools.find((pool) => pool !== shrunk);
-      assert.ok(scaled && shrunk, 'the first cluster has two node pools, one with several nodes');
-      const node = cluster.nodes.find((candidate) => candidate.nodepool_id === shrunk.nodepool_id)!;
-      const base = { cluster_id: cluster.cluster_id };
-      const answers = new Map<string, Record<string, any>>();
-      // In order: later calls read the ids earlier ones answered.
-      const calls: Array<[string, () => Record<string, unknown>]> = [
-        ['list_clusters', () => ({})],
-        ['list_nodepools', () => base],
-        ['list_nodes', () => base],
-        ['remove_nodepool_nodes', () => ({ ...base, nodepool_id: shrunk.nodepool_id, instance_ids: [node.instance_id] })],
-        ['scale_nodepool', () => ({ ...base, nodepool_id: scaled.nodepool_id, count: 1 })],
-        ['describe_task_info', () => ({ ...base, task_id: answers.get('scale_nodepool')!.task_id })],
-        ['create_cluster_diagnosis', () => ({ ...base, diagnosis_type: 'node', target: { name: node.node_name } })],
-        ['get_cluster_diagnosis_result', () => ({ ...base, diagnosis_id: answers.get('create_cluster_diagnosis')!.diagnosis_id })],
-        ['list_log_stores', () => base],
-        ['sls_execute_sql_query', () => ({ ...base, query: '* | SELECT reason, count(*) AS n GROUP BY reason' })],
-        ['sls_translate_text_to_sql_query', () => ({ ...base, text: 'warning events by reason' })],
-        ['sls_diagnose_query', () => ({ ...base, query: '* | SELECT foo', error_message: 'line 1:10: Column foo cannot be resolved' })],
-        ['cms_execute_promql_query', () => ({ ...base, query: 'up' })],
-        ['cms_translate_text_to_promql', () => ({ ...base, text: 'CPU usage per node' })],
-        ['cms_get_node_metrics', () => ({ ...base, metric: 'cpu' })],
-        ['kubectl', () => ({ ...base, command: 'get deployments -A' })],
-        ['list_cluster_tasks', () => base],
-        ['query_inspect_report', () => base],
-        ['list_cluster_events', () => base],
-        ['list_cluster_addons', () => base],
-        ['analyze_workload_cost', () => ({ ...base, namespace: 'default', workload_type: 'deployment', workload_name: 'web' })],
-        ['query_audit_log', () => ({ ...base, verbs: ['delete'] })],
-        ['query_controlplane_logs', () => ({ ...base, component_name: 'apiserver' })],
-        ['sls_describe_logstore', () => ({ ...base, logstore: 'k8s-event' })],
-        ['cms_list_metrics', () => ({ ...base, match: 'node_*' })],
-        ['check_upgrade_readiness', () => ({ ...base, wait_seconds: 0 })],
-      ];
+      const { calls, answers } = everyToolCalls(account.clusters[0]!);
       const listed = await writer.post({ jsonrpc: '2.0', id: 0, method: 'tools/list' }, { ...auth, ...fcHeaders() });
       const names = (listed.body.result.tools as Array<{ name: string }>).map((tool) => tool.name).sort();
       assert.deepEqual(calls.map(([name]) => name).sort(), names, 'this test calls every tool the read-write catalogue lists');
