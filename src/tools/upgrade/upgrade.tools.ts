@@ -160,7 +160,7 @@ async function upgradeCheck(
       return {
         unavailable: mayStart
           ? 'no pre-upgrade check found'
-          : 'no pre-upgrade check has been run, and read-only mode starts none (run one in the ACK console, or with a read-write token)',
+          : 'no pre-upgrade check has been run, and read-only mode starts none (run one in the ACK console, or call as a read-write caller)',
       };
     return settle(async () => ({
       ...(await getUpgradeCheck(cs, ctx.retry, clusterId, latest.check_id, ctx.signal)),
