@@ -6,15 +6,23 @@
  * Regenerate the JSON files with `UPDATE_RAM_POLICY=1 node --import tsx --test test/fc/ram-policy.test.ts`; the
  * policy of a toolset selection: `npm run ram-policy -- --toolsets=kubectl,logs [--read-only]`.
  */
-import { servedReadOnly, type AnyToolDefinition } from '../src/tools/define-tool.ts';
+import { readOnlyRamActions, servedReadOnly, type AnyToolDefinition } from '../src/tools/define-tool.ts';
 import { allTools } from '../src/tools/registry.ts';
 
 /**
  * RAM actions per tool. `readOnlyMode`: the tool is offered in read-only mode (it reads, or it has a read-only variant,
- * as kubectl has); tools that are not are left out of the read-only policy.
+ * as kubectl has); tools that are not are left out of the read-only policy. `readOnlyActions`: what the read-only
+ * policy grants for it (a read-only variant's own actions, e.g. without the one that starts a check).
  */
-export function toolActions(tools: readonly AnyToolDefinition[] = allTools): Record<string, { readOnlyMode: boolean; actions: string[] }> {
-  return Object.fromEntries(tools.map((tool) => [tool.name, { readOnlyMode: servedReadOnly(tool), actions: [...tool.ramActions] }]));
+export function toolActions(
+  tools: readonly AnyToolDefinition[] = allTools,
+): Record<string, { readOnlyMode: boolean; actions: string[]; readOnlyActions: string[] }> {
+  return Object.fromEntries(
+    tools.map((tool) => [
+      tool.name,
+      { readOnlyMode: servedReadOnly(tool), actions: [...tool.ramActions], readOnlyActions: [...readOnlyRamActions(tool)] },
+    ]),
+  );
 }
 
 export const TOOL_ACTIONS = toolActions();
@@ -46,8 +54,7 @@ export interface RamPolicy {
 export function ramPolicy(mode: 'read-only' | 'read-write', tools: readonly AnyToolDefinition[] = allTools): RamPolicy {
   const actions = new Set<string>();
   for (const tool of Object.values(toolActions(tools))) {
-    if (mode === 'read-only' && !tool.readOnlyMode) continue;
-    for (const action of tool.actions) actions.add(action);
+    for (const action of mode === 'read-only' ? tool.readOnlyActions : tool.actions) actions.add(action);
   }
   const byResources = new Map<string, { actions: string[]; resources: string[] }>();
   for (const action of [...actions].sort()) {

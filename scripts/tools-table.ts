@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { toolCatalog } from '../src/mcp/catalog-instance.ts';
-import { isMutating, needsConfirmation, servedReadOnly } from '../src/tools/define-tool.ts';
+import { isMutating, needsConfirmation, readOnlyRamActions, servedReadOnly } from '../src/tools/define-tool.ts';
 import { allTools } from '../src/tools/registry.ts';
 import { TOOLSET_PURPOSE, TOOLSETS } from '../src/toolsets.ts';
 
@@ -39,7 +39,9 @@ export const RAM_END = '<!-- ram:end -->';
 export function renderRamTable(): string {
   const rows = allTools.map((tool) => {
     const actions = tool.ramActions.map((action) => `\`${action}\``).join(', ');
-    return `  | \`${tool.name}\` | ${tool.toolsets.join(', ')} | ${servedReadOnly(tool) ? 'yes' : 'no'} | ${actions} |`;
+    const withheld = servedReadOnly(tool) ? tool.ramActions.filter((action) => !readOnlyRamActions(tool).includes(action)) : [];
+    const readOnly = !servedReadOnly(tool) ? 'no' : withheld.length ? `yes, without ${withheld.map((a) => `\`${a}\``).join(', ')}` : 'yes';
+    return `  | \`${tool.name}\` | ${tool.toolsets.join(', ')} | ${readOnly} | ${actions} |`;
   });
   return [RAM_START, '  | tool | toolsets | read-only mode | RAM actions |', '  |---|---|---|---|', ...rows, `  ${RAM_END}`].join('\n');
 }

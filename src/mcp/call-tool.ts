@@ -56,6 +56,24 @@ export function failureResult(failure: ToolFailure): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: lines.join('\n') }] };
 }
 
+/** Why a tool that changes things is refused: the server, the signed-in user's role mapping, or the static token is read-only. */
+function readOnlyRefusal(name: string, ctx: ToolContext): ToolFailure {
+  const refused = `${name} changes the cluster and`;
+  if (ctx.config.accessMode === 'read-only')
+    return new ToolFailure('ReadOnlyMode', `${refused} this server is read-only, so it was refused. Nothing was changed.`, {
+      hint: 'Ask the operator for a read-write deployment.',
+    });
+  if (ctx.user)
+    return new ToolFailure(
+      'ReadOnlyMode',
+      `${refused} your role mapping is read-only (the OAUTH_ROLE_MAPPING entry that matched you grants read-only access), so it was refused. Nothing was changed.`,
+      { hint: 'Ask the operator to map you (your group or subject) to a role with ,read-write in OAUTH_ROLE_MAPPING.' },
+    );
+  return new ToolFailure('ReadOnlyMode', `${refused} this token is read-only, so it was refused. Nothing was changed.`, {
+    hint: 'Ask the operator for a read-write token or deployment.',
+  });
+}
+
 export async function callTool(
   catalog: ToolCatalog,
   mode: AccessMode,
@@ -68,13 +86,7 @@ export async function callTool(
   const logged = entry ? name : cutShort(name, MAX_LOGGED_NAME);
   try {
     if (!entry) throw new ToolFailure('UnknownTool', `There is no tool named "${name}". Call tools/list to see the available tools.`);
-    if (mode === 'read-only' && isMutating(entry.tool)) {
-      throw new ToolFailure(
-        'ReadOnlyMode',
-        `${name} changes the cluster and this ${ctx.config.accessMode === 'read-only' ? 'server' : 'token'} is read-only, so it was refused. Nothing was changed.`,
-        { hint: 'Ask the operator for a read-write token or deployment.' },
-      );
-    }
+    if (mode === 'read-only' && isMutating(entry.tool)) throw readOnlyRefusal(name, ctx);
     const coerced = coerceScalarStrings(rawArgs ?? {}, entry.listed.inputSchema);
     const parsed = entry.validator.safeParse(coerced);
     if (!parsed.success) {

@@ -55,7 +55,8 @@ export interface ToolDefinition<In extends z.ZodRawShape = z.ZodRawShape, Out ex
   ramActions: readonly string[];
   /**
    * For a tool that can change things but is also useful read-only (kubectl): the definition read-only callers get
-   * instead of nothing. Same name, read-only annotations, a description that says writes are refused.
+   * instead of nothing. Same name, read-only annotations, a description that says writes are refused. Its `ramActions`
+   * are its own (a subset of the tool's): the read-only RAM policy grants the variant's actions, not the tool's.
    */
   readOnlyVariant?: AnyToolDefinition;
   run(args: z.output<z.ZodObject<In>>, ctx: ToolContext): Promise<ToolAnswer<z.input<z.ZodObject<Out>>>>;
@@ -78,8 +79,11 @@ export function defineTool<In extends z.ZodRawShape, Out extends z.ZodRawShape>(
     throw new Error(`tool ${definition.name}: a read-only variant has the same name, is read-only, and belongs to a tool that is not`);
   }
   if (definition.toolsets.length === 0) throw new Error(`tool ${definition.name}: name at least one toolset`);
-  if (variant && (variant.toolsets.join() !== definition.toolsets.join() || variant.ramActions.join() !== definition.ramActions.join())) {
-    throw new Error(`tool ${definition.name}: a read-only variant is in the same toolsets and calls the same RAM actions`);
+  if (
+    variant &&
+    (variant.toolsets.join() !== definition.toolsets.join() || variant.ramActions.some((action) => !definition.ramActions.includes(action)))
+  ) {
+    throw new Error(`tool ${definition.name}: a read-only variant is in the same toolsets and calls no RAM action the tool does not`);
   }
   if (definition.ramActions.some((action) => !/^[a-z]+:[A-Z][A-Za-z0-9]+$/.test(action))) {
     throw new Error(`tool ${definition.name}: RAM actions are written product:Action, e.g. cs:DescribeClusterDetail`);
@@ -96,6 +100,12 @@ export function isMutating(tool: AnyToolDefinition): boolean {
 /** Offered in read-only mode: the tool reads, or has a read-only variant (kubectl). */
 export function servedReadOnly(tool: AnyToolDefinition): boolean {
   return !isMutating(tool) || tool.readOnlyVariant !== undefined;
+}
+
+/** The RAM actions a read-only deployment needs for the tool: its read-only variant's, its own, or none. */
+export function readOnlyRamActions(tool: AnyToolDefinition): readonly string[] {
+  if (!isMutating(tool)) return tool.ramActions;
+  return tool.readOnlyVariant?.ramActions ?? [];
 }
 
 /**

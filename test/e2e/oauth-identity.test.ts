@@ -150,6 +150,29 @@ describe('AUTH_MODE=oauth', () => {
     assert.ok(names.includes('list_clusters'));
     assert.ok(!names.includes('scale_nodepool'));
   });
+
+  test("a tool that changes the cluster, called by a user whose mapping is read-only: refused, naming the mapping, not 'this token'", async () => {
+    const { cluster, pool } = demo();
+    stack.emulator.callLog.clear();
+    const response = await stack.post(
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'scale_nodepool', arguments: { cluster_id: cluster.cluster_id, nodepool_id: pool.nodepool_id, desired_size: 3 } },
+      },
+      { authorization: `Bearer ${await stack.idp.mint('carol', { groups: ['viewers'] })}` },
+    );
+    assert.equal(response.status, 200);
+    assert.equal(response.body.result.isError, true);
+    const message = response.body.result.content[0].text as string;
+    assert.match(
+      message,
+      /^Error ReadOnlyMode: scale_nodepool changes the cluster and your role mapping is read-only \(the OAUTH_ROLE_MAPPING entry that matched you grants read-only access\), so it was refused\. Nothing was changed\.\nHint: Ask the operator to map you .* to a role with ,read-write in OAUTH_ROLE_MAPPING\./,
+    );
+    assert.doesNotMatch(message, /token/);
+    assert.ok(!stack.emulator.callLog.records.some((record) => record.action === 'ScaleClusterNodePool'));
+  });
 });
 
 describe('AUTH_MODE=both', () => {

@@ -10,6 +10,7 @@ import { kubeUserOf } from '../emulator/cs/kubeconfig.ts';
 import type { ClusterRecord } from '../emulator/world.ts';
 import type { Stack } from '../support/stack.ts';
 import { actions, call, demo, startAckStack, text, type Demo } from './ack-operations.helpers.ts';
+import { clientWithNewKey } from './observability.helpers.ts';
 
 let stack: Stack;
 let d: Demo;
@@ -163,6 +164,43 @@ describe('query_inspect_report', () => {
     const listed = await d.client.listTools();
     const tool = listed.tools.find((candidate) => candidate.name === 'query_inspect_report')!;
     assert.deepEqual([tool.annotations?.readOnlyHint, tool.annotations?.destructiveHint], [false, false]);
+  });
+
+  test('read-only mode: the latest report is read, with a key denied RunClusterInspect; run_new and no report are clear errors', async () => {
+    const readOnly = await startAckStack({ ACCESS_MODE: 'read-only' });
+    try {
+      // The key may not start inspections: the read-only RAM policy grants no cs:RunClusterInspect.
+      const { client } = await clientWithNewKey(readOnly, ['cs:RunClusterInspect']);
+      const tool = (await client.listTools()).tools.find((candidate) => candidate.name === 'query_inspect_report');
+      assert.deepEqual([tool?.annotations?.readOnlyHint, tool?.annotations?.destructiveHint], [true, false]);
+      assert.match(tool?.description ?? '', /Read-only mode: reads the latest report .* and runs no inspection; run_new is refused\./);
+
+      const hangzhou = readOnly.emulator.world.accounts[0]!.clusters[0]!;
+      const read = await call(client, 'query_inspect_report', { cluster_id: hangzhou.cluster_id, max_age_hours: 1 });
+      assert.equal(read.isError, undefined, text(read));
+      assert.equal(read.structuredContent.started_now, false);
+      assert.equal(read.structuredContent.findings[0].check_item, 'PodPrivileged');
+
+      const asked = await call(client, 'query_inspect_report', { cluster_id: hangzhou.cluster_id, run_new: true });
+      assert.equal(asked.isError, true);
+      assert.match(
+        text(asked),
+        /^Error ReadOnlyMode: run_new asks for a new inspection of cluster c[0-9a-f]+, which read-only mode does not start\.\nHint: .*a read-write caller can run one .*Call again without run_new to read the latest report\./s,
+      );
+
+      const none = await call(client, 'query_inspect_report', { cluster_id: readOnly.emulator.world.accounts[0]!.clusters[1]!.cluster_id });
+      assert.equal(none.isError, true);
+      assert.match(
+        text(none),
+        /^Error InspectReportNotFound: Cluster c[0-9a-f]+ has no inspection report yet\.\nHint: .*a read-write caller can run one/s,
+      );
+      assert.deepEqual(
+        readOnly.emulator.callLog.records.map((record) => record.action).filter((action) => action === 'RunClusterInspect'),
+        [],
+      );
+    } finally {
+      await readOnly.close();
+    }
   });
 });
 

@@ -42,10 +42,10 @@ describe('tools/list', () => {
     });
   }
 
-  test('read-only mode lists exactly the read-only tools of read-write mode, plus read-only variants (kubectl, check_upgrade_readiness)', async () => {
+  test('read-only mode lists exactly the read-only tools of read-write mode, plus read-only variants (kubectl, check_upgrade_readiness, query_inspect_report)', async () => {
     const all = await listTools(stacks['read-write']!);
     const readOnly = await listTools(stacks['read-only']!);
-    const variants = ['kubectl', 'check_upgrade_readiness'];
+    const variants = ['kubectl', 'check_upgrade_readiness', 'query_inspect_report'];
     assert.deepEqual(
       readOnly.map((tool) => tool.name),
       all.filter((tool) => tool.annotations.readOnlyHint || variants.includes(tool.name)).map((tool) => tool.name),

@@ -149,10 +149,10 @@ describe('check_upgrade_readiness', () => {
     assert.equal(r.structuredContent.verdict, 'incomplete');
   });
 
-  it('in read-only mode reads the latest check and starts none', async () => {
+  it('in read-only mode reads the latest check and starts none, with a key denied RunClusterCheck (the read-only policy grants none)', async () => {
     const readOnly = await startStack({ env: { ACCESS_MODE: 'read-only' } });
     try {
-      const c = await readOnly.client(callerHeaders(demoKey!));
+      const { client: c } = await clientWithNewKey(readOnly, ['cs:RunClusterCheck']);
       const { tools } = await c.listTools();
       assert.equal(tools.find((t) => t.name === 'check_upgrade_readiness')?.annotations?.readOnlyHint, true);
       const r = await callWith(c, 'check_upgrade_readiness', { cluster_id: PROD, new_check: true });

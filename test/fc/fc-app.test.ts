@@ -19,6 +19,10 @@ import { zipEntryModes } from '../../scripts/build/zip.ts';
 const APP = join(REPO_ROOT, 'deploy', 'fc-app');
 const TOKEN = 'c0ffee'.repeat(8);
 const ROLE = 'acs:ram::1234567890123456:role/AckMcpServerRole';
+const ISSUER = 'https://idaas.example.com/api/v2/app_abc/oidc';
+const RESOURCE = 'https://mcp.example.com/mcp';
+const MAPPING = 'groups=ops=>acs:ram::1234567890123456:role/ack-ops,read-write;groups=dev=>acs:ram::1234567890123456:role/ack-dev';
+const OIDC_PROVIDER = 'acs:ram::1234567890123456:oidc-provider/idaas';
 
 const scratch = await mkdtemp(join(tmpdir(), 'fc-app-test-'));
 after(() => rm(scratch, { recursive: true, force: true }));
@@ -80,6 +84,42 @@ describe('FC application: initialized by s init, rendered by s preview', { concu
   });
 });
 
+describe('FC application: OAuth (signed-in users)', { concurrency: true }, () => {
+  const base = { region: 'cn-hangzhou', roleArn: ROLE, authToken: TOKEN };
+  const oauth = { authMode: 'both', oauthIssuer: ISSUER, oauthResource: RESOURCE, oauthRoleMapping: MAPPING };
+
+  it('token mode by default: AUTH_MODE=token and the OAuth settings empty, which the server accepts', async () => {
+    const env = propsOf(await initAndRender(base)).environmentVariables;
+    assert.equal(env.AUTH_MODE, 'token');
+    for (const name of ['OAUTH_ISSUER', 'OAUTH_RESOURCE', 'OAUTH_ROLE_MAPPING', 'OAUTH_OIDC_PROVIDER_ARN'])
+      assert.equal(env[name], '', name);
+    assert.equal(env.OAUTH_ASSUME_WITH, 'role');
+  });
+
+  it('both: the issuer, resource and role mapping reach the function beside the token; oidc with its provider', async () => {
+    const env = propsOf(
+      await initAndRender({ ...base, ...oauth, oauthAssumeWith: 'oidc', oauthOidcProviderArn: OIDC_PROVIDER }),
+    ).environmentVariables;
+    assert.deepEqual(
+      [env.AUTH_MODE, env.OAUTH_ISSUER, env.OAUTH_RESOURCE, env.OAUTH_ROLE_MAPPING, env.OAUTH_ASSUME_WITH, env.OAUTH_OIDC_PROVIDER_ARN],
+      ['both', ISSUER, RESOURCE, MAPPING, 'oidc', OIDC_PROVIDER],
+    );
+    assert.equal(env.MCP_AUTH_TOKEN, TOKEN);
+  });
+
+  it('both without an issuer, or oidc without a provider: refused with the message the server would start with', async () => {
+    const noIssuer = RenderedFcAppTemplate.safeParse(await initAndRender({ ...base, ...oauth, oauthIssuer: '' }));
+    assert.equal(noIssuer.success, false);
+    assert.match(JSON.stringify(noIssuer.error?.issues), /AUTH_MODE=both needs OAUTH_ISSUER/);
+    const noProvider = RenderedFcAppTemplate.safeParse(await initAndRender({ ...base, ...oauth, oauthAssumeWith: 'oidc' }));
+    assert.equal(noProvider.success, false);
+    assert.match(JSON.stringify(noProvider.error?.issues), /OAUTH_ASSUME_WITH=oidc needs OAUTH_OIDC_PROVIDER_ARN/);
+    const tokenWithIssuer = RenderedFcAppTemplate.safeParse(await initAndRender({ ...base, oauthIssuer: ISSUER }));
+    assert.equal(tokenWithIssuer.success, false);
+    assert.match(JSON.stringify(tokenWithIssuer.error?.issues), /OAUTH_ISSUER set but AUTH_MODE is token/);
+  });
+});
+
 describe('FC application: publish.yaml', () => {
   it('declares every placeholder of src/s.yaml, and uses every parameter it declares', async () => {
     const publish = parse(await readFile(join(APP, 'publish.yaml'), 'utf8')) as {
@@ -93,7 +133,41 @@ describe('FC application: publish.yaml', () => {
     const placeholders = new Set([...template.matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]!));
     placeholders.delete('access'); // the console's (or `s init`'s) access alias, not a parameter
     assert.deepEqual([...placeholders].sort(), Object.keys(publish.Parameters.properties).sort());
-    assert.deepEqual([...publish.Parameters.required].sort(), Object.keys(publish.Parameters.properties).sort());
+    assert.deepEqual([...publish.Parameters.required].sort(), ['accessMode', 'authToken', 'functionName', 'region', 'roleArn']);
+    for (const [name, parameter] of Object.entries(publish.Parameters.properties))
+      if (!publish.Parameters.required.includes(name)) assert.notEqual(parameter.default, undefined, `optional ${name} has a default`);
+  });
+
+  it('OAuth parameters: token mode by default, both offered (not oauth: the token is required), patterns the server agrees with', async () => {
+    const { properties } = (
+      parse(await readFile(join(APP, 'publish.yaml'), 'utf8')) as { Parameters: { properties: Record<string, Parameter> } }
+    ).Parameters;
+    assert.equal(properties.authMode!.default, 'token');
+    assert.deepEqual(properties.authMode!.enum, ['token', 'both']);
+    assert.equal(properties.oauthAssumeWith!.default, 'role');
+    assert.deepEqual(properties.oauthAssumeWith!.enum, ['role', 'oidc']);
+    const accepts = (name: string, value: string) => new RegExp(properties[name]!.pattern!).test(value);
+    for (const name of ['oauthIssuer', 'oauthResource', 'oauthRoleMapping', 'oauthOidcProviderArn']) {
+      assert.equal(properties[name]!.default, '', name);
+      assert.ok(accepts(name, ''), `${name} may be left empty (token mode)`);
+    }
+    assert.ok(accepts('oauthIssuer', 'https://idaas.example.com/api/v2/abc/oidc'));
+    assert.ok(accepts('oauthResource', 'https://mcp.example.com/mcp'));
+    assert.ok(accepts('oauthRoleMapping', MAPPING));
+    assert.ok(accepts('oauthRoleMapping', 'realm_access.roles=ACK Ops=>acs:ram::1234567890123456:role/ack-ops'));
+    assert.ok(accepts('oauthOidcProviderArn', OIDC_PROVIDER));
+    // What the server refuses at start, or what would break the template's quoting, the form refuses first.
+    for (const [name, bad] of [
+      ['oauthIssuer', 'http://idp.example.com'],
+      ['oauthIssuer', "https://idp.example.com/'x"],
+      ['oauthResource', 'mcp.example.com/mcp'],
+      ['oauthRoleMapping', 'groups=ops=>ack-ops'],
+      ['oauthRoleMapping', `${MAPPING};`],
+      ['oauthRoleMapping', `${MAPPING},admin`],
+      ['oauthRoleMapping', "groups=o'ps=>acs:ram::1234567890123456:role/x"],
+      ['oauthOidcProviderArn', 'acs:ram::1234567890123456:role/x'],
+    ] as const)
+      assert.equal(accepts(name, bad), false, `${name}: ${bad}`);
   });
 
   it('asks for the token as a secret with no default, and accepts only what survives the template engine and YAML', async () => {

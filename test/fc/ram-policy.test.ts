@@ -50,7 +50,14 @@ describe('RAM policy of the function role', () => {
 
   it('read-only grants nothing that changes a cluster', () => {
     const readOnly = actionsOf('read-only');
-    for (const action of ['cs:ScaleClusterNodePool', 'cs:RemoveNodePoolNodes', 'cs:CreateClusterDiagnosis'])
+    // Read-only variants (check_upgrade_readiness, query_inspect_report) are granted their own actions: no check or inspection started.
+    for (const action of [
+      'cs:ScaleClusterNodePool',
+      'cs:RemoveNodePoolNodes',
+      'cs:CreateClusterDiagnosis',
+      'cs:RunClusterCheck',
+      'cs:RunClusterInspect',
+    ])
       assert.ok(!readOnly.has(action), action);
     for (const action of readOnly) assert.ok(actionsOf('read-write').has(action));
   });

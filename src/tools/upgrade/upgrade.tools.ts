@@ -160,7 +160,7 @@ async function upgradeCheck(
       return {
         unavailable: mayStart
           ? 'no pre-upgrade check found'
-          : 'no pre-upgrade check has been run, and read-only mode starts none (run one in the ACK console, or with a read-write token)',
+          : 'no pre-upgrade check has been run, and read-only mode starts none (run one in the ACK console, or call as a read-write caller)',
       };
     return settle(async () => ({
       ...(await getUpgradeCheck(cs, ctx.retry, clusterId, latest.check_id, ctx.signal)),
@@ -211,11 +211,11 @@ function readiness(mayStart: boolean) {
   };
 }
 
-const RAM_ACTIONS = [
+/** What the read-only variant calls: everything but RunClusterCheck (it starts no check). */
+const READ_ACTIONS = [
   CLUSTER_REGION,
   'cs:DescribeKubernetesVersionMetadata',
   'cs:ListClusterChecks',
-  'cs:RunClusterCheck',
   'cs:GetClusterCheck',
   'cs:ListClusterAddonInstances',
   'cs:ListAddons',
@@ -223,6 +223,7 @@ const RAM_ACTIONS = [
   'cs:GetClusterAuditProject',
   'log:GetLogStoreLogs',
 ];
+const RAM_ACTIONS = [...READ_ACTIONS, 'cs:RunClusterCheck'];
 
 const DESCRIPTION =
   'Is it safe to upgrade the cluster to `target_version` (default: the next minor ACK offers)? One risk summary (blocked / incomplete / ' +
@@ -240,7 +241,7 @@ const readOnlyVariant = defineTool({
   output,
   annotations: readOnlyTool,
   toolsets: ['clusters', 'diagnosis'],
-  ramActions: RAM_ACTIONS,
+  ramActions: READ_ACTIONS,
   run: readiness(false),
 });
 
