@@ -13,12 +13,15 @@ import type { ToolsListJson } from './mcp/direct-answer.ts';
 import { loadMcpRuntime } from './mcp/load-runtime.ts';
 import { createServerServices, type ServerServices } from './services.ts';
 import { isEveryToolset, TOOLSETS, type Toolset } from './toolsets.ts';
+import type { ToolModuleMap } from './tools/tool-modules.ts';
 
 export interface AppOptions {
   logger?: Logger;
   defaultChain?: DefaultCredentialChain;
   /** `tools/list` answers computed ahead by the build (`tools-list.json` of the FC package). */
   toolsList?: ToolsListJson;
+  /** Tool name → defining module, computed ahead by the build (`tool-modules.json`): a call loads its tool's module alone. */
+  toolModules?: ToolModuleMap;
   /** The per-process services; default: a new set whose kubectl audit lines go to `logger`. */
   services?: ServerServices;
 }
@@ -36,6 +39,7 @@ export function createAckMcpApp(config: Config, options: AppOptions = {}) {
     catalog: () => loadToolCatalog(config.toolsets),
     // The build computes the answers for every toolset; a narrower selection computes its own on first need.
     toolsList: isEveryToolset(config.toolsets) ? options.toolsList : undefined,
+    toolModules: options.toolModules,
     logger,
     defaultChain:
       options.defaultChain ?? createDefaultCredentialChain((reason) => logger.warn('default_credentials_unavailable', { reason })),

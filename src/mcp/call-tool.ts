@@ -75,7 +75,7 @@ export async function callTool(
         { hint: 'Ask the operator for a read-write token or deployment.' },
       );
     }
-    const coerced = coerceScalarStrings(rawArgs ?? {}, entry.listed.inputSchema);
+    const coerced = coerceScalarStrings(rawArgs ?? {}, entry.inputSchema);
     const parsed = entry.validator.safeParse(coerced);
     if (!parsed.success) {
       throw new ToolFailure('InvalidArguments', `Invalid arguments for ${name}: ${describeIssues(parsed.error)}.`, {

@@ -5,7 +5,6 @@
  * `tools/list` without loading the SDK, zod or any tool definition.
  */
 export { isLegacyRequest } from '@modelcontextprotocol/server';
-export { runToolCall } from './build-server.ts';
 export { serveLegacy } from './serve-legacy.ts';
 export { serveModern } from './serve-modern.ts';
 export { toolCatalog } from './catalog-instance.ts';

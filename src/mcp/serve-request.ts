@@ -12,11 +12,12 @@ import type { CallerUser } from '../auth/caller-user.ts';
 import { userCredentialSource } from '../auth/user-credentials.ts';
 import type { ServerServices } from '../services.ts';
 import { toolContextFactory } from '../tools/create-tool-context.ts';
-import type { CallRecord, RequestHooks } from './build-server.ts';
 import { directRequest, initializeResultJson, responseJson, toolsListJson, type ToolsListJson } from './direct-answer.ts';
 import { modernToolsListId, modernToolsListJson } from './direct-answer-modern.ts';
-import { loadMcpRuntime } from './load-runtime.ts';
+import { loadCallRuntime, loadMcpRuntime } from './load-runtime.ts';
+import type { CallRecord, RequestHooks } from './run-tool-call.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
+import type { ToolModuleMap } from '../tools/tool-modules.ts';
 
 export interface McpPipelineDependencies {
   config: Config;
@@ -24,6 +25,11 @@ export interface McpPipelineDependencies {
   catalog: () => ToolCatalog | Promise<ToolCatalog>;
   /** `tools/list` answers computed ahead (the FC build does), so a fresh instance answers them without the catalogue. */
   toolsList?: ToolsListJson;
+  /**
+   * Tool name → the module that defines it, computed ahead (the FC build does): a plain `tools/call` then loads that
+   * module alone, not the catalogue. Without it (or for a name it lacks) the call uses the catalogue.
+   */
+  toolModules?: ToolModuleMap;
   logger: Logger;
   defaultChain: DefaultCredentialChain;
   /** Per-process services (kubectl proxy, run slots, caches), created by `server.ts`. */
@@ -124,11 +130,14 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
     // Responses from the client answer nothing (this server sends no requests of its own): accepted and ignored.
     const forSdk = messages.filter((message) => !isResponse(message));
     if (forSdk.length === 0) return { response: new Response(null, { status: 202 }) };
-    const [runtime, catalog] = await Promise.all([loadMcpRuntime(), deps.catalog()]);
     if (direct?.kind === 'tools/call') {
-      const result = await runtime.runToolCall(catalog, hooks, direct.name, direct.arguments, request.signal, async () => undefined);
+      const { runToolCall, toolModuleCatalog } = await loadCallRuntime();
+      const module = deps.toolModules && Object.hasOwn(deps.toolModules, direct.name) ? deps.toolModules[direct.name] : undefined;
+      const catalog = await ((module !== undefined && toolModuleCatalog(module, config.toolsets)) || deps.catalog());
+      const result = await runToolCall(catalog, hooks, direct.name, direct.arguments, request.signal, async () => undefined);
       return json(responseJson(direct.id, JSON.stringify(result)));
     }
+    const [runtime, catalog] = await Promise.all([loadMcpRuntime(), deps.catalog()]);
     const sdkBody = Array.isArray(body) ? forSdk : forSdk[0];
     const answer = (await runtime.isLegacyRequest(request, sdkBody))
       ? await runtime.serveLegacy(catalog, hooks, request, sdkBody, stream)
