@@ -10,7 +10,6 @@ import { createDefaultCredentialChain, type DefaultCredentialChain } from './cre
 import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { ToolsListJson } from './mcp/direct-answer.ts';
-import { loadMcpRuntime } from './mcp/load-runtime.ts';
 import { createServerServices, type ServerServices } from './services.ts';
 import { isEveryToolset, TOOLSETS, type Toolset } from './toolsets.ts';
 import type { ToolModuleMap } from './tools/tool-modules.ts';
@@ -26,9 +25,9 @@ export interface AppOptions {
   services?: ServerServices;
 }
 
-/** The tool catalogue of a toolset selection, loaded with the MCP runtime (SDK, zod, tool definitions) on first need. */
+/** The tool catalogue of a toolset selection, loaded (zod, every tool definition) on first need. */
 export async function loadToolCatalog(toolsets: readonly Toolset[] = TOOLSETS) {
-  return (await loadMcpRuntime()).toolCatalog(toolsets);
+  return (await import('./mcp/catalog-instance.ts')).toolCatalog(toolsets);
 }
 
 export function createAckMcpApp(config: Config, options: AppOptions = {}) {

@@ -1,7 +1,8 @@
 /**
  * Builds the MCP server (the SDK's low-level `Server`, v2) for one HTTP request (stateless: a
  * fresh server each time, as the SDK requires) of either era: the same handlers answer 2025-era
- * requests and 2026-07-28 ones. Tool definitions and schemas come from the process-wide catalogue.
+ * requests and 2026-07-28 ones. Tool definitions and schemas come from the process-wide catalogues
+ * (a call's from its tool's module alone when the build mapped it).
  * This module, `serve-legacy.ts` and `serve-modern.ts` are the only ones that touch the SDK's server API.
  */
 import { inputRequired, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server } from '@modelcontextprotocol/server';
@@ -10,9 +11,8 @@ import { allPrompts } from '../prompts/registry.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
 import type { CallToolResult } from './call-tool.ts';
 import { CANNOT_CONFIRM, CONFIRM_SCHEMA, type ConfirmingClient } from './confirmations.ts';
-import { type AskToConfirm, type RequestHooks, runToolCall } from './run-tool-call.ts';
+import { type AskToConfirm, type CatalogSource, type RequestHooks, runToolCall } from './run-tool-call.ts';
 import { INSTRUCTIONS, MODERN_PROTOCOL_VERSIONS, SERVER_CAPABILITIES, SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from './server-info.ts';
-import type { ToolCatalog } from './tool-catalog.ts';
 
 export type { CallRecord, RequestHooks } from './run-tool-call.ts';
 
@@ -33,14 +33,14 @@ const PROMPTS_LIST = listPrompts(allPrompts);
 const CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
 const isAsk = (result: CallToolResult | AskToConfirm): result is AskToConfirm => 'confirm' in result && !('content' in result);
 
-export function buildMcpServer(catalog: ToolCatalog, hooks: RequestHooks): Server {
+export function buildMcpServer(catalogs: CatalogSource, hooks: RequestHooks): Server {
   const server = new Server(SERVER_INFO, {
     capabilities: structuredClone(SERVER_CAPABILITIES) as never,
     supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, ...MODERN_PROTOCOL_VERSIONS],
     instructions: INSTRUCTIONS,
     jsonSchemaValidator: NO_ELICITATION_VALIDATOR,
   });
-  server.setRequestHandler('tools/list', () => catalog.list(hooks.mode) as never);
+  server.setRequestHandler('tools/list', async () => (await catalogs.all()).list(hooks.mode) as never);
   server.setRequestHandler('prompts/list', () => PROMPTS_LIST as never);
   server.setRequestHandler('prompts/get', (request) => {
     const answer = getPrompt(allPrompts, request.params.name, request.params.arguments);
@@ -72,6 +72,7 @@ export function buildMcpServer(catalog: ToolCatalog, hooks: RequestHooks): Serve
     const client: ConfirmingClient = envelope?.[CLIENT_CAPABILITIES]?.elicitation
       ? { canElicit: true, answer: extra.mcpReq.inputResponses?.confirm, state: extra.mcpReq.requestState() }
       : CANNOT_CONFIRM;
+    const catalog = await catalogs.forCall(request.params.name);
     const result = await runToolCall(catalog, hooks, request.params.name, request.params.arguments, signal, progress, client);
     if (!isAsk(result)) return result;
     return inputRequired({

@@ -9,6 +9,15 @@ import { callTool, failureResult, type CallOutcome, type CallReporting, type Cal
 import { CANNOT_CONFIRM, gateForCall, type ConfirmingClient } from './confirmations.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 
+/**
+ * Where a request finds its catalogues: the whole one (`tools/list` through the SDK) and the one a `tools/call` of
+ * `name` runs with (its tool's module alone when the build mapped it, `serve-request.ts`). Each loaded on first need.
+ */
+export interface CatalogSource {
+  all(): Promise<ToolCatalog>;
+  forCall(name: string): Promise<ToolCatalog>;
+}
+
 /** What the request's log line records of one `tools/call`. */
 export type CallRecord = CallOutcome & { durationMs: number; cluster?: string };
 

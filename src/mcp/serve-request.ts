@@ -15,7 +15,7 @@ import { toolContextFactory } from '../tools/create-tool-context.ts';
 import { directRequest, initializeResultJson, responseJson, toolsListJson, type ToolsListJson } from './direct-answer.ts';
 import { modernToolsListId, modernToolsListJson } from './direct-answer-modern.ts';
 import { loadCallRuntime, loadMcpRuntime } from './load-runtime.ts';
-import type { CallRecord, RequestHooks } from './run-tool-call.ts';
+import type { CallRecord, CatalogSource, RequestHooks } from './run-tool-call.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
 import type { ToolModuleMap } from '../tools/tool-modules.ts';
 
@@ -79,6 +79,15 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
   const toolsList = async () => (listed ??= toolsListJson(await deps.catalog()));
   // Signed-in users' role sessions, cached per user until they expire (AUTH_MODE oauth/both).
   const userCredentials = config.oauth ? userCredentialSource(config) : undefined;
+  // A call's catalogue: its tool's module alone when the build mapped it, else (no map, no such tool) the whole one.
+  const catalogs: CatalogSource = {
+    all: async () => deps.catalog(),
+    async forCall(name) {
+      const module = deps.toolModules && Object.hasOwn(deps.toolModules, name) ? deps.toolModules[name] : undefined;
+      if (module === undefined) return deps.catalog();
+      return (await (await loadCallRuntime()).toolModuleCatalog(module, config.toolsets)) ?? deps.catalog();
+    },
+  };
   let modernListed: ToolsListJson | undefined;
   const modernToolsList = async () => {
     const legacy = await toolsList();
@@ -131,17 +140,15 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
     const forSdk = messages.filter((message) => !isResponse(message));
     if (forSdk.length === 0) return { response: new Response(null, { status: 202 }) };
     if (direct?.kind === 'tools/call') {
-      const { runToolCall, toolModuleCatalog } = await loadCallRuntime();
-      const module = deps.toolModules && Object.hasOwn(deps.toolModules, direct.name) ? deps.toolModules[direct.name] : undefined;
-      const catalog = await ((module !== undefined && toolModuleCatalog(module, config.toolsets)) || deps.catalog());
+      const [{ runToolCall }, catalog] = await Promise.all([loadCallRuntime(), catalogs.forCall(direct.name)]);
       const result = await runToolCall(catalog, hooks, direct.name, direct.arguments, request.signal, async () => undefined);
       return json(responseJson(direct.id, JSON.stringify(result)));
     }
-    const [runtime, catalog] = await Promise.all([loadMcpRuntime(), deps.catalog()]);
+    const runtime = await loadMcpRuntime();
     const sdkBody = Array.isArray(body) ? forSdk : forSdk[0];
     const answer = (await runtime.isLegacyRequest(request, sdkBody))
-      ? await runtime.serveLegacy(catalog, hooks, request, sdkBody, stream)
-      : await runtime.serveModern(catalog, hooks, request, sdkBody);
+      ? await runtime.serveLegacy(catalogs, hooks, request, sdkBody, stream)
+      : await runtime.serveModern(catalogs, hooks, request, sdkBody);
     return (answer.response.headers.get('content-type') ?? '').includes('text/event-stream') ? answer : { response: answer.response };
   };
 }
