@@ -32,6 +32,8 @@ const NODE = process.env.BENCH_NODE_DIR ? join(process.env.BENCH_NODE_DIR, 'node
 /** bootstrap finds `node` on PATH here (FC's own Node paths do not exist on this machine). */
 const PATH = [dirname(NODE), process.env.PATH ?? ''].join(':');
 const KUBECTL_MAX_CONCURRENT = process.env.KUBECTL_MAX_CONCURRENT;
+/** Another built package (its dist/code) whose first tools/call is timed interleaved with this one's: an A/B row. */
+const BASELINE_CODE_DIR = process.env.BENCH_BASELINE_CODE_DIR;
 const TOKEN = 'bench-token-0123456789abcdef0123';
 const CONCURRENCY = 32;
 const WARM_REQUESTS = 4_000;
@@ -128,14 +130,16 @@ try {
       ),
     );
   };
-  const fresh = async (body: string, ready: (body: string) => boolean, into: number[]) => {
+  const baselineFirstCall: number[] = [];
+  const fresh = async (body: string, ready: (body: string) => boolean, into: number[], codeDir = pkg.codeDir) => {
     const port = await freePort();
-    into.push(await coldStart(join(pkg.codeDir, 'bootstrap'), [], serverEnv(port), port, body, headers, ready));
+    into.push(await coldStart(join(codeDir, 'bootstrap'), [], serverEnv(port), port, body, headers, ready));
   };
   for (let i = 0; i < RUNS; i += 1) {
     await reference('bare-http.mjs', bare)();
     await fresh(listBody, (body) => body.includes('"tools":[{'), fc);
     await fresh(firstCallBody, (body) => toolOk(200, body), firstCall);
+    if (BASELINE_CODE_DIR) await fresh(firstCallBody, (body) => toolOk(200, body), baselineFirstCall, BASELINE_CODE_DIR);
     await reference('bare-http-fetch-globals.mjs', fetchGlobals)();
     await reference(honoEchoBundle, honoEcho)();
   }
@@ -159,6 +163,16 @@ try {
     '≤ 2.5×',
     firstCallRatio <= 2.5,
   );
+  if (BASELINE_CODE_DIR) {
+    row(
+      `cold start: spawn → first tools/call, this package ÷ BENCH_BASELINE_CODE_DIR's (information: A/B, interleaved)`,
+      `${fmt(median(firstCall))} ms`,
+      `${fmt(median(baselineFirstCall))} ms baseline`,
+      `${fmt(median(firstCall.map((ms, i) => ms / baselineFirstCall[i]!)), 2)}×`,
+      '—',
+      undefined,
+    );
+  }
   // Where the difference comes from: what loading the fetch globals alone costs, and a bare Hono app on
   // @hono/node-server (which loads them), both against the same bare node:http runs.
   row(

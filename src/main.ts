@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './log.ts';
 import { ListenError, startServer, type AppOptions } from './server.ts';
 import { applySettingAliases, describeAliasUse } from './setting-aliases.ts';
 
-export interface StartOptions extends Pick<AppOptions, 'toolsList'> {
+export interface StartOptions extends Pick<AppOptions, 'toolsList' | 'toolModules'> {
   /** Read `.env` from the working directory before anything else (never on FC). */
   envFile?: boolean;
 }
@@ -28,7 +28,7 @@ export async function startFromEnvironment(options: StartOptions = {}): Promise<
     if (options.envFile) await readEnvFile(logger);
     for (const use of applySettingAliases(process.env)) logger.warn('setting_alias', { ...use, message: describeAliasUse(use) });
     const config = loadConfig();
-    const server = await startServer(config, { logger, toolsList: options.toolsList });
+    const server = await startServer(config, { logger, toolsList: options.toolsList, toolModules: options.toolModules });
     logger.event('listening', {
       url: server.url,
       accessMode: config.accessMode,

@@ -10,22 +10,24 @@ import { createDefaultCredentialChain, type DefaultCredentialChain } from './cre
 import { createApp } from './http/app.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { ToolsListJson } from './mcp/direct-answer.ts';
-import { loadMcpRuntime } from './mcp/load-runtime.ts';
 import { createServerServices, type ServerServices } from './services.ts';
 import { isEveryToolset, TOOLSETS, type Toolset } from './toolsets.ts';
+import type { ToolModuleMap } from './tools/tool-modules.ts';
 
 export interface AppOptions {
   logger?: Logger;
   defaultChain?: DefaultCredentialChain;
   /** `tools/list` answers computed ahead by the build (`tools-list.json` of the FC package). */
   toolsList?: ToolsListJson;
+  /** Tool name → defining module, computed ahead by the build (`tool-modules.json`): a call loads its tool's module alone. */
+  toolModules?: ToolModuleMap;
   /** The per-process services; default: a new set whose kubectl audit lines go to `logger`. */
   services?: ServerServices;
 }
 
-/** The tool catalogue of a toolset selection, loaded with the MCP runtime (SDK, zod, tool definitions) on first need. */
+/** The tool catalogue of a toolset selection, loaded (zod, every tool definition) on first need. */
 export async function loadToolCatalog(toolsets: readonly Toolset[] = TOOLSETS) {
-  return (await loadMcpRuntime()).toolCatalog(toolsets);
+  return (await import('./mcp/catalog-instance.ts')).toolCatalog(toolsets);
 }
 
 export function createAckMcpApp(config: Config, options: AppOptions = {}) {
@@ -36,6 +38,7 @@ export function createAckMcpApp(config: Config, options: AppOptions = {}) {
     catalog: () => loadToolCatalog(config.toolsets),
     // The build computes the answers for every toolset; a narrower selection computes its own on first need.
     toolsList: isEveryToolset(config.toolsets) ? options.toolsList : undefined,
+    toolModules: options.toolModules,
     logger,
     defaultChain:
       options.defaultChain ?? createDefaultCredentialChain((reason) => logger.warn('default_credentials_unavailable', { reason })),

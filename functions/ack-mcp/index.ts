@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ToolsListJson } from '../../src/mcp/direct-answer.ts';
+import type { ToolModuleMap } from '../../src/tools/tool-modules.ts';
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 10)) {
@@ -20,14 +21,19 @@ if (major < 20 || (major === 20 && minor < 10)) {
 
 /** Written by scripts/build/function-package.ts from the same sources as this bundle. */
 export const TOOLS_LIST_FILE = 'tools-list.json';
+/** Also written by the build: each tool's module, so a `tools/call` loads that module alone. */
+export const TOOL_MODULES_FILE = 'tool-modules.json';
 
-function builtToolsList(): ToolsListJson | undefined {
+function builtFile<T>(name: string): T | undefined {
   try {
-    return JSON.parse(readFileSync(new URL(`./${TOOLS_LIST_FILE}`, import.meta.url), 'utf8')) as ToolsListJson;
+    return JSON.parse(readFileSync(new URL(`./${name}`, import.meta.url), 'utf8')) as T;
   } catch {
     return undefined; // not built (run from source): the catalogue answers, loaded on first need
   }
 }
 
 const { startFromEnvironment } = await import('../../src/main.ts');
-await startFromEnvironment({ toolsList: builtToolsList() });
+await startFromEnvironment({
+  toolsList: builtFile<ToolsListJson>(TOOLS_LIST_FILE),
+  toolModules: builtFile<ToolModuleMap>(TOOL_MODULES_FILE),
+});

@@ -8,6 +8,7 @@
  *   bootstrap               picks FC's Node and runs index.mjs
  *   index.mjs, chunks/      the bundle (target node20.10)
  *   tools-list.json         the tools/list answers, computed from the same sources at build time
+ *   tool-modules.json       tool name → the module that defines it (a tools/call loads that one alone)
  *   node_modules/lz4-napi   + @antoniomuso/lz4-napi-linux-x64-gnu: the SLS SDK's LZ4 addon (.node),
  *                           required at run time from the SLS chunk through `createRequire`
  */
@@ -30,6 +31,8 @@ export const NODE_TARGET = 'node20.10';
 export const MAX_CODE_ZIP_BYTES = 5 * 1024 * 1024;
 /** Beside index.mjs: the `tools/list` answers per mode (functions/ack-mcp/index.ts reads it). */
 export const TOOLS_LIST_FILE = 'tools-list.json';
+/** Beside index.mjs: tool name → its module in `src/tools/tool-modules.ts` (a call loads that module alone). */
+export const TOOL_MODULES_FILE = 'tool-modules.json';
 
 /**
  * Packages that load a `.node` addon and so cannot be bundled: kept external and copied into
@@ -131,6 +134,9 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
   const { toolCatalog } = await import('../../src/mcp/catalog-instance.ts');
   const { toolsListJson } = await import('../../src/mcp/direct-answer.ts');
   await writeFile(join(codeDir, TOOLS_LIST_FILE), JSON.stringify(toolsListJson(toolCatalog())));
+  // Each tool's module: a tools/call loads that module alone.
+  const { toolModuleMap } = await import('../../src/tools/tool-modules.ts');
+  await writeFile(join(codeDir, TOOL_MODULES_FILE), JSON.stringify(await toolModuleMap()));
 
   await copyFile(join(REPO_ROOT, 'functions', 'ack-mcp', 'bootstrap'), join(codeDir, 'bootstrap'));
   await chmod(join(codeDir, 'bootstrap'), 0o755);

@@ -1,31 +1,20 @@
 /**
  * Builds the MCP server (the SDK's low-level `Server`, v2) for one HTTP request (stateless: a
  * fresh server each time, as the SDK requires) of either era: the same handlers answer 2025-era
- * requests and 2026-07-28 ones. Tool definitions and schemas come from the process-wide catalogue.
+ * requests and 2026-07-28 ones. Tool definitions and schemas come from the process-wide catalogues
+ * (a call's from its tool's module alone when the build mapped it).
  * This module, `serve-legacy.ts` and `serve-modern.ts` are the only ones that touch the SDK's server API.
  */
 import { inputRequired, ProtocolError, ProtocolErrorCode, ResourceNotFoundError, Server } from '@modelcontextprotocol/server';
 import { getPrompt, listPrompts } from '../prompts/get-prompt.ts';
 import { allPrompts } from '../prompts/registry.ts';
-import type { AccessMode } from '../config.ts';
 import type { ToolContext } from '../tools/tool-context.ts';
-import { callTool, failureResult, type CallOutcome, type CallReporting, type CallToolResult } from './call-tool.ts';
-import { CANNOT_CONFIRM, CONFIRM_SCHEMA, gateForCall, type ConfirmingClient } from './confirmations.ts';
+import type { CallToolResult } from './call-tool.ts';
+import { CANNOT_CONFIRM, CONFIRM_SCHEMA, type ConfirmingClient } from './confirmations.ts';
+import { type AskToConfirm, type CatalogSource, type RequestHooks, runToolCall } from './run-tool-call.ts';
 import { INSTRUCTIONS, MODERN_PROTOCOL_VERSIONS, SERVER_CAPABILITIES, SERVER_INFO, SUPPORTED_PROTOCOL_VERSIONS } from './server-info.ts';
-import type { ToolCatalog } from './tool-catalog.ts';
 
-/** What the request's log line records of one `tools/call`. */
-export type CallRecord = CallOutcome & { durationMs: number; cluster?: string };
-
-export interface RequestHooks extends CallReporting {
-  mode: AccessMode;
-  /** The HTTP request's signal: aborted when the client goes away. Every call of the request stops with it. */
-  signal: AbortSignal;
-  /** Creates the tool context for one call; `progress` is wired to the request's progress token. */
-  makeContext(signal: AbortSignal, progress: ToolContext['progress']): ToolContext;
-  onCallStarted?(): void;
-  onCallFinished(record: CallRecord): void;
-}
+export type { CallRecord, RequestHooks } from './run-tool-call.ts';
 
 /**
  * The SDK server's own JSON Schema validator is only used to check answers to elicitations the
@@ -40,66 +29,18 @@ const NO_ELICITATION_VALIDATOR = {
   },
 };
 
-/** A call that needs the user's confirmation first (`confirmations.ts`): what to ask, and the state the answer must echo. */
-export interface AskToConfirm {
-  confirm: { message: string; state: string };
-}
-
-/**
- * One `tools/call`, with the hooks' context, mode, confirmation of destructive writes and outcome
- * reporting: shared by the SDK server and the direct path (whose clients cannot confirm: never asked).
- */
-export async function runToolCall(
-  catalog: ToolCatalog,
-  hooks: RequestHooks,
-  name: string,
-  args: Record<string, unknown> | undefined,
-  signal: AbortSignal,
-  progress: ToolContext['progress'],
-  client: ConfirmingClient = CANNOT_CONFIRM,
-): Promise<CallToolResult | AskToConfirm> {
-  const started = performance.now();
-  hooks.onCallStarted?.();
-  const base = hooks.makeContext(signal, progress);
-  const gate = gateForCall(catalog, hooks.mode, name, args, base.config, client);
-  const durationMs = () => Math.round(performance.now() - started);
-  if (gate.kind === 'ask') {
-    hooks.onCallFinished({ tool: name, outcome: 'input_required', durationMs: durationMs() });
-    return { confirm: { message: gate.message, state: gate.state } };
-  }
-  if (gate.kind === 'refuse') {
-    hooks.onCallFinished({ tool: name, outcome: 'error', errorCode: gate.failure.code, durationMs: durationMs() });
-    return failureResult(gate.failure);
-  }
-  // The cluster a call works on is recorded per call, not in the request's shared fields
-  // (in a batch each call has its own).
-  let cluster: string | undefined;
-  const ctx: ToolContext = {
-    ...base,
-    note(fields) {
-      if (fields.cluster === undefined) return base.note(fields);
-      const { cluster: named, ...rest } = fields;
-      cluster = String(named);
-      base.note(rest);
-    },
-  };
-  const { result, outcome } = await callTool(catalog, hooks.mode, name, args, ctx, hooks);
-  hooks.onCallFinished({ ...outcome, durationMs: durationMs(), ...(cluster !== undefined ? { cluster } : {}) });
-  return result;
-}
-
 const PROMPTS_LIST = listPrompts(allPrompts);
 const CLIENT_CAPABILITIES = 'io.modelcontextprotocol/clientCapabilities';
 const isAsk = (result: CallToolResult | AskToConfirm): result is AskToConfirm => 'confirm' in result && !('content' in result);
 
-export function buildMcpServer(catalog: ToolCatalog, hooks: RequestHooks): Server {
+export function buildMcpServer(catalogs: CatalogSource, hooks: RequestHooks): Server {
   const server = new Server(SERVER_INFO, {
     capabilities: structuredClone(SERVER_CAPABILITIES) as never,
     supportedProtocolVersions: [...SUPPORTED_PROTOCOL_VERSIONS, ...MODERN_PROTOCOL_VERSIONS],
     instructions: INSTRUCTIONS,
     jsonSchemaValidator: NO_ELICITATION_VALIDATOR,
   });
-  server.setRequestHandler('tools/list', () => catalog.list(hooks.mode) as never);
+  server.setRequestHandler('tools/list', async () => (await catalogs.all()).list(hooks.mode) as never);
   server.setRequestHandler('prompts/list', () => PROMPTS_LIST as never);
   server.setRequestHandler('prompts/get', (request) => {
     const answer = getPrompt(allPrompts, request.params.name, request.params.arguments);
@@ -131,6 +72,7 @@ export function buildMcpServer(catalog: ToolCatalog, hooks: RequestHooks): Serve
     const client: ConfirmingClient = envelope?.[CLIENT_CAPABILITIES]?.elicitation
       ? { canElicit: true, answer: extra.mcpReq.inputResponses?.confirm, state: extra.mcpReq.requestState() }
       : CANNOT_CONFIRM;
+    const catalog = await catalogs.forCall(request.params.name);
     const result = await runToolCall(catalog, hooks, request.params.name, request.params.arguments, signal, progress, client);
     if (!isAsk(result)) return result;
     return inputRequired({

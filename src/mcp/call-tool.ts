@@ -87,7 +87,7 @@ export async function callTool(
   try {
     if (!entry) throw new ToolFailure('UnknownTool', `There is no tool named "${name}". Call tools/list to see the available tools.`);
     if (mode === 'read-only' && isMutating(entry.tool)) throw readOnlyRefusal(name, ctx);
-    const coerced = coerceScalarStrings(rawArgs ?? {}, entry.listed.inputSchema);
+    const coerced = coerceScalarStrings(rawArgs ?? {}, entry.inputSchema);
     const parsed = entry.validator.safeParse(coerced);
     if (!parsed.success) {
       throw new ToolFailure('InvalidArguments', `Invalid arguments for ${name}: ${describeIssues(parsed.error)}.`, {

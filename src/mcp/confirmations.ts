@@ -131,7 +131,7 @@ export function gateForCall(
   const entry = catalog.get(name, mode);
   if (!entry || mode === 'read-only' || config.confirmDestructive === 'never' || !entry.tool.annotations.destructiveHint)
     return { kind: 'run' };
-  const parsed = entry.validator.safeParse(coerceScalarStrings(rawArgs ?? {}, entry.listed.inputSchema));
+  const parsed = entry.validator.safeParse(coerceScalarStrings(rawArgs ?? {}, entry.inputSchema));
   if (!parsed.success) return { kind: 'run' };
   const args = parsed.data as Args;
   return confirmationGate(config.confirmDestructive, name, changeToConfirm(entry.tool, args, config.kubectl.allowExec), args, client);

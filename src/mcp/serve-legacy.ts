@@ -16,7 +16,7 @@
 import { specTypeSchemas, WebStandardStreamableHTTPServerTransport, type JSONRPCMessage } from '@modelcontextprotocol/server';
 import { buildMcpServer, type RequestHooks } from './build-server.ts';
 import { untilEnd, type SdkAnswer } from './sdk-answer.ts';
-import type { ToolCatalog } from './tool-catalog.ts';
+import type { CatalogSource } from './run-tool-call.ts';
 
 /** The SDK's schemas for the requests of the methods we serve. */
 const REQUEST_SCHEMAS: Record<string, keyof typeof specTypeSchemas> = {
@@ -57,7 +57,7 @@ async function asBatchAnswer(response: Response): Promise<Response> {
 }
 
 export async function serveLegacy(
-  catalog: ToolCatalog,
+  catalog: CatalogSource,
   hooks: RequestHooks,
   request: Request,
   body: unknown,

@@ -4,18 +4,18 @@
  * strict for that revision (`legacy: 'reject'`: 2025-era traffic never reaches it, `serve-request.ts`
  * routes it to `serve-legacy.ts` with the SDK's own classifier). The SDK validates the envelope and
  * the revision's HTTP headers and answers an unsupported version with the revision's error
- * (-32022, with the supported list). One entry per catalogue; the per-request hooks reach the
+ * (-32022, with the supported list). One entry per catalogue source; the per-request hooks reach the
  * server factory through the `Request` the entry hands it back.
  */
 import { createMcpHandler, type McpHttpHandler } from '@modelcontextprotocol/server';
 import { buildMcpServer, type RequestHooks } from './build-server.ts';
+import type { CatalogSource } from './run-tool-call.ts';
 import { untilEnd, type SdkAnswer } from './sdk-answer.ts';
-import type { ToolCatalog } from './tool-catalog.ts';
 
-const entries = new WeakMap<ToolCatalog, McpHttpHandler>();
+const entries = new WeakMap<CatalogSource, McpHttpHandler>();
 const hooksOf = new WeakMap<Request, RequestHooks>();
 
-function entryFor(catalog: ToolCatalog): McpHttpHandler {
+function entryFor(catalog: CatalogSource): McpHttpHandler {
   let entry = entries.get(catalog);
   if (!entry) {
     entry = createMcpHandler(
@@ -31,7 +31,7 @@ function entryFor(catalog: ToolCatalog): McpHttpHandler {
   return entry;
 }
 
-export async function serveModern(catalog: ToolCatalog, hooks: RequestHooks, request: Request, body: unknown): Promise<SdkAnswer> {
+export async function serveModern(catalog: CatalogSource, hooks: RequestHooks, request: Request, body: unknown): Promise<SdkAnswer> {
   let inFlight = 0;
   let settled: (() => void) | undefined;
   hooksOf.set(request, {

@@ -12,11 +12,12 @@ import type { CallerUser } from '../auth/caller-user.ts';
 import { userCredentialSource } from '../auth/user-credentials.ts';
 import type { ServerServices } from '../services.ts';
 import { toolContextFactory } from '../tools/create-tool-context.ts';
-import type { CallRecord, RequestHooks } from './build-server.ts';
 import { directRequest, initializeResultJson, responseJson, toolsListJson, type ToolsListJson } from './direct-answer.ts';
 import { modernToolsListId, modernToolsListJson } from './direct-answer-modern.ts';
-import { loadMcpRuntime } from './load-runtime.ts';
+import { loadCallRuntime, loadMcpRuntime } from './load-runtime.ts';
+import type { CallRecord, CatalogSource, RequestHooks } from './run-tool-call.ts';
 import type { ToolCatalog } from './tool-catalog.ts';
+import type { ToolModuleMap } from '../tools/tool-modules.ts';
 
 export interface McpPipelineDependencies {
   config: Config;
@@ -24,6 +25,11 @@ export interface McpPipelineDependencies {
   catalog: () => ToolCatalog | Promise<ToolCatalog>;
   /** `tools/list` answers computed ahead (the FC build does), so a fresh instance answers them without the catalogue. */
   toolsList?: ToolsListJson;
+  /**
+   * Tool name → the module that defines it, computed ahead (the FC build does): a plain `tools/call` then loads that
+   * module alone, not the catalogue. Without it (or for a name it lacks) the call uses the catalogue.
+   */
+  toolModules?: ToolModuleMap;
   logger: Logger;
   defaultChain: DefaultCredentialChain;
   /** Per-process services (kubectl proxy, run slots, caches), created by `server.ts`. */
@@ -73,6 +79,15 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
   const toolsList = async () => (listed ??= toolsListJson(await deps.catalog()));
   // Signed-in users' role sessions, cached per user until they expire (AUTH_MODE oauth/both).
   const userCredentials = config.oauth ? userCredentialSource(config) : undefined;
+  // A call's catalogue: its tool's module alone when the build mapped it, else (no map, no such tool) the whole one.
+  const catalogs: CatalogSource = {
+    all: async () => deps.catalog(),
+    async forCall(name) {
+      const module = deps.toolModules && Object.hasOwn(deps.toolModules, name) ? deps.toolModules[name] : undefined;
+      if (module === undefined) return deps.catalog();
+      return (await (await loadCallRuntime()).toolModuleCatalog(module, config.toolsets)) ?? deps.catalog();
+    },
+  };
   let modernListed: ToolsListJson | undefined;
   const modernToolsList = async () => {
     const legacy = await toolsList();
@@ -124,15 +139,16 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
     // Responses from the client answer nothing (this server sends no requests of its own): accepted and ignored.
     const forSdk = messages.filter((message) => !isResponse(message));
     if (forSdk.length === 0) return { response: new Response(null, { status: 202 }) };
-    const [runtime, catalog] = await Promise.all([loadMcpRuntime(), deps.catalog()]);
     if (direct?.kind === 'tools/call') {
-      const result = await runtime.runToolCall(catalog, hooks, direct.name, direct.arguments, request.signal, async () => undefined);
+      const [{ runToolCall }, catalog] = await Promise.all([loadCallRuntime(), catalogs.forCall(direct.name)]);
+      const result = await runToolCall(catalog, hooks, direct.name, direct.arguments, request.signal, async () => undefined);
       return json(responseJson(direct.id, JSON.stringify(result)));
     }
+    const runtime = await loadMcpRuntime();
     const sdkBody = Array.isArray(body) ? forSdk : forSdk[0];
     const answer = (await runtime.isLegacyRequest(request, sdkBody))
-      ? await runtime.serveLegacy(catalog, hooks, request, sdkBody, stream)
-      : await runtime.serveModern(catalog, hooks, request, sdkBody);
+      ? await runtime.serveLegacy(catalogs, hooks, request, sdkBody, stream)
+      : await runtime.serveModern(catalogs, hooks, request, sdkBody);
     return (answer.response.headers.get('content-type') ?? '').includes('text/event-stream') ? answer : { response: answer.response };
   };
 }

@@ -23,6 +23,8 @@ export interface CatalogEntry {
   validator: z.ZodType;
   /** Structured answers: what `outputSchema` promises (no unknown top-level fields; nested unknown fields are dropped). */
   output: z.ZodType;
+  /** The arguments' JSON Schema (`listed.inputSchema`). */
+  inputSchema: Record<string, unknown>;
 }
 
 function jsonSchema(shape: z.ZodRawShape, io: 'input' | 'output'): Record<string, unknown> {
@@ -33,18 +35,35 @@ function jsonSchema(shape: z.ZodRawShape, io: 'input' | 'output'): Record<string
   return schema;
 }
 
+/**
+ * A tool's entry. Its zod validators and JSON Schemas are built on first use: a call builds only its own tool's, and
+ * only `tools/list` (answered from the build's `tools-list.json` on FC) converts every tool's schemas.
+ */
 function entryOf(tool: AnyToolDefinition): CatalogEntry {
+  let validator: z.ZodType | undefined;
+  let output: z.ZodType | undefined;
+  let inputSchema: Record<string, unknown> | undefined;
+  let listed: ListedTool | undefined;
   return {
     tool,
-    validator: z.object(tool.input).strict(),
-    output: z.object(tool.output).strict(),
-    listed: {
-      name: tool.name,
-      title: tool.title,
-      description: tool.description,
-      inputSchema: jsonSchema(tool.input, 'input'),
-      outputSchema: jsonSchema(tool.output, 'output'),
-      annotations: { title: tool.title, ...tool.annotations },
+    get validator() {
+      return (validator ??= z.object(tool.input).strict());
+    },
+    get output() {
+      return (output ??= z.object(tool.output).strict());
+    },
+    get inputSchema() {
+      return (inputSchema ??= jsonSchema(tool.input, 'input'));
+    },
+    get listed() {
+      return (listed ??= {
+        name: tool.name,
+        title: tool.title,
+        description: tool.description,
+        inputSchema: this.inputSchema,
+        outputSchema: jsonSchema(tool.output, 'output'),
+        annotations: { title: tool.title, ...tool.annotations },
+      });
     },
   };
 }
@@ -61,15 +80,19 @@ export class ToolCatalog {
       this.entries.set(tool.name, entryOf(tool));
       if (tool.readOnlyVariant) this.readOnlyEntries.set(tool.name, entryOf(tool.readOnlyVariant));
     }
-    const all = [...this.entries.values()];
-    this.lists.set('read-write', { tools: all.map((entry) => entry.listed) });
-    const readOnly = all.map((entry) => (isMutating(entry.tool) ? this.readOnlyEntries.get(entry.tool.name) : entry));
-    this.lists.set('read-only', { tools: readOnly.filter((entry) => entry !== undefined).map((entry) => entry.listed) });
   }
 
   /** The `tools/list` result for a mode (the same object every time). */
   list(mode: AccessMode): { tools: ListedTool[] } {
-    return this.lists.get(mode)!;
+    let list = this.lists.get(mode);
+    if (!list) {
+      const all = [...this.entries.values()];
+      const served =
+        mode === 'read-write' ? all : all.map((entry) => (isMutating(entry.tool) ? this.readOnlyEntries.get(entry.tool.name) : entry));
+      list = { tools: served.filter((entry) => entry !== undefined).map((entry) => entry.listed) };
+      this.lists.set(mode, list);
+    }
+    return list;
   }
 
   /** The entry `tools/call` runs in `mode` (a read-only variant in read-only mode, when the tool has one). */

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MODERN_PROTOCOL_VERSIONS, SUPPORTED_PROTOCOL_VERSIONS } from '../../src/mcp/server-info.ts';
+import { toolModuleMap } from '../../src/tools/tool-modules.ts';
 import { callerHeaders, startStack, TEST_TOKEN, type Stack } from '../support/stack.ts';
 
 const REVISION = '2026-07-28';
@@ -13,7 +14,8 @@ let stack: Stack;
 let caller: Record<string, string>;
 
 before(async () => {
-  stack = await startStack();
+  // As on FC (the build's tool-modules.json): each call, through the SDK or not, loads only its tool's module.
+  stack = await startStack({ toolModules: await toolModuleMap() });
   caller = callerHeaders(stack.emulator.world.accounts[0]!.accessKeys[0]!);
 });
 after(() => stack.close());

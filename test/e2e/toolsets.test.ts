@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { toolsFor } from '../../src/tools/registry.ts';
+import { toolModuleMap } from '../../src/tools/tool-modules.ts';
 import { callerHeaders, startStack, TEST_TOKEN, type Stack } from '../support/stack.ts';
 
 interface ListedTool {
@@ -25,6 +26,8 @@ before(async () => {
     'logs,metrics': { TOOLSETS: 'metrics, logs' },
   };
   for (const [name, env] of Object.entries(envs)) stacks[name] = await startStack({ env });
+  // As on FC: each plain tools/call loads only its tool's module (the build's tool-modules.json).
+  stacks['nodepools, by module'] = await startStack({ env: { TOOLSETS: 'nodepools' }, toolModules: await toolModuleMap() });
 });
 after(() => Promise.all(Object.values(stacks).map((stack) => stack.close())));
 
@@ -79,5 +82,18 @@ describe('TOOLSETS', () => {
     const refused = await rpc(stack, 'tools/call', { name: 'list_clusters', arguments: {} });
     assert.equal(refused.isError, true);
     assert.match(refused.content[0].text, /no tool named "list_clusters"/);
+  });
+
+  test('with the build module map, a call outside the selection or of no tool is refused like an unknown tool; a selected one works', async () => {
+    const stack = stacks['nodepools, by module']!;
+    const cluster = stack.emulator.world.accounts[0]!.clusters[0]!;
+    for (const name of ['kubectl', 'list_clusters', '__proto__', 'constructor', 'no_such_tool']) {
+      const result = await rpc(stack, 'tools/call', { name, arguments: {} });
+      assert.equal(result.isError, true, name);
+      assert.match(result.content[0].text, /^Error UnknownTool: There is no tool named/, name);
+    }
+    const listed = await rpc(stack, 'tools/call', { name: 'list_nodepools', arguments: { cluster_id: cluster.cluster_id } });
+    assert.equal(listed.isError, undefined, JSON.stringify(listed));
+    assert.equal(listed.structuredContent.cluster_id, cluster.cluster_id);
   });
 });

@@ -5,6 +5,7 @@
  * kubeconfig keys) to one record: `findSecretLeaks()` scans all of it, and under the test runner
  * that scan runs once more when the process's tests are done, failing the run on any leak.
  */
+import type { ToolModuleMap } from '../../src/tools/tool-modules.ts';
 import { after } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -172,6 +173,8 @@ export interface StackOptions {
    * `cpuNice`: the weight of its CPU share (raiseCpuShare in cpu-share.ts).
    */
   serverProcess?: boolean | { cpuNice: number };
+  /** Tool name → defining module, as the FC build passes it (a plain tools/call then loads that module alone). */
+  toolModules?: ToolModuleMap;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -226,6 +229,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     server = await startServer(config, {
       logger: createLogger(onLogLine),
       defaultChain: options.defaultChain ?? { get: () => Promise.reject(new Error('no default chain in tests')) },
+      toolModules: options.toolModules,
     });
   }
   const mcpUrl = `${server.url}/mcp`;
