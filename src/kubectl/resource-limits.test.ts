@@ -88,15 +88,18 @@ describe('kubectl resource budget', () => {
   }
 
   test('the kernel alone enforces both limits through prlimit (no watcher), and the exit says which', { timeout: 120_000 }, () => {
-    const limits: KubectlLimits = { memoryMb: 128, cpuSeconds: 1, prlimitPath: findPrlimit() };
-    const spawnLimited = (template: string) => {
-      const command = limitedCommand(kubectlPath, renderArgs(template), limits);
+    // Each run gets one tight limit and one loose one, so that the limit under test is the one that trips: the string
+    // doubling also burns CPU, and on a loaded machine a 1 s CPU budget could end it before the memory budget does.
+    const memoryLimits: KubectlLimits = { memoryMb: 128, cpuSeconds: 100, prlimitPath: findPrlimit() };
+    const limits: KubectlLimits = { memoryMb: 1024, cpuSeconds: 1, prlimitPath: findPrlimit() };
+    const spawnLimited = (template: string, budget: KubectlLimits) => {
+      const command = limitedCommand(kubectlPath, renderArgs(template), budget);
       return spawnSync(command.file, command.args, { env: { HOME: dir }, encoding: 'utf8', timeout: 110_000 });
     };
-    const memory = spawnLimited(MEMORY_BOMB);
+    const memory = spawnLimited(MEMORY_BOMB, memoryLimits);
     assert.equal(memory.status, 2, memory.stderr.slice(0, 300));
     assert.equal(
-      limitFromExit(limits, {
+      limitFromExit(memoryLimits, {
         exitCode: memory.status,
         signal: memory.signal,
         stderr: memory.stderr,
@@ -104,7 +107,7 @@ describe('kubectl resource budget', () => {
       }),
       'memory',
     );
-    const cpu = spawnLimited(CPU_LOOP);
+    const cpu = spawnLimited(CPU_LOOP, limits);
     assert.equal(cpu.signal, 'SIGKILL');
     assert.equal(
       limitFromExit(limits, {
