@@ -98,6 +98,30 @@ export interface AuditQueryResult {
   complete: boolean;
 }
 
+/** One search of the cluster's audit logstore; a missing project or logstore is explained (auditing off). */
+async function readAuditLogstore(
+  ctx: ToolContext,
+  cluster: ClusterScope,
+  region: string,
+  location: AuditLocation,
+  query: string,
+  range: TimeRange,
+  limit: number,
+): Promise<LogQueryResult> {
+  const client = await cluster.sls();
+  try {
+    return await getLogs(
+      client,
+      ctx.retry,
+      { project: location.project.value, logstore: location.logstore, query, from: range.from, to: range.to, limit },
+      { region, project: location.project.value, projectSource: location.project.source, logstore: location.logstore },
+      ctx.signal,
+    );
+  } catch (error) {
+    explainMissing(error, location);
+  }
+}
+
 /** Records matching the filters, newest first, at most `limit`. */
 export async function queryAuditLog(
   ctx: ToolContext,
@@ -109,19 +133,7 @@ export async function queryAuditLog(
   const region = await cluster.region();
   const location = await auditLocation(ctx, cluster.id, region);
   const query = auditSearch(filters);
-  const client = await cluster.sls();
-  let result: LogQueryResult;
-  try {
-    result = await getLogs(
-      client,
-      ctx.retry,
-      { project: location.project.value, logstore: location.logstore, query, from: range.from, to: range.to, limit },
-      { region, project: location.project.value, projectSource: location.project.source, logstore: location.logstore },
-      ctx.signal,
-    );
-  } catch (error) {
-    explainMissing(error, location);
-  }
+  const result = await readAuditLogstore(ctx, cluster, region, location, query, range, limit);
   const matching = result.rows.filter((row) => exactMatch(filters, row));
   return {
     location,
@@ -151,26 +163,7 @@ export async function deprecatedApiCalls(
 ): Promise<{ location: AuditLocation; calls: DeprecatedApiCall[]; sampled: boolean }> {
   const region = await cluster.region();
   const location = await auditLocation(ctx, cluster.id, region);
-  const client = await cluster.sls();
-  let result: LogQueryResult;
-  try {
-    result = await getLogs(
-      client,
-      ctx.retry,
-      {
-        project: location.project.value,
-        logstore: location.logstore,
-        query: 'annotations.k8s.io/deprecated: "true"',
-        from: range.from,
-        to: range.to,
-        limit: 99,
-      },
-      { region, project: location.project.value, projectSource: location.project.source, logstore: location.logstore },
-      ctx.signal,
-    );
-  } catch (error) {
-    explainMissing(error, location);
-  }
+  const result = await readAuditLogstore(ctx, cluster, region, location, 'annotations.k8s.io/deprecated: "true"', range, 99);
   const groups = new Map<string, DeprecatedApiCall>();
   for (const entry of result.rows.map(toAuditEntry).filter((candidate) => candidate.deprecated)) {
     const api = entry.api_group ? `${entry.api_group}/${entry.api_version}` : entry.api_version;

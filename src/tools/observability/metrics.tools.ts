@@ -6,7 +6,7 @@ import { defineTool, readOnlyTool } from '../define-tool.ts';
 import { PROMETHEUS_DISCOVERY } from '../ram.ts';
 import { metricNames, nameMatcher, seriesOf, summariseSeries } from './metrics.api.ts';
 import { withClusterPrometheus } from './prometheus-target.ts';
-import { projectArg } from './query-args.ts';
+import { metricstoreArg, projectArg } from './query-args.ts';
 
 const NAMES_WINDOW_SECONDS = 3600;
 const SERIES_WINDOW_SECONDS = 600;
@@ -31,11 +31,7 @@ export const cmsListMetricsTool = defineTool({
     limit: z.number().int().min(1).max(500).default(100).describe('Most metric names listed, 1-500 (default 100)'),
     with_labels: z.number().int().min(0).max(30).default(10).describe('Label details for the first N listed metrics, 0-30 (default 10)'),
     project: projectArg.optional().describe('Prometheus project; default workspace-default-cms-{account_id}-{region}'),
-    metricstore: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9_-]{1,62}[a-z0-9]$/)
-      .optional()
-      .describe('Metricstore; default aliyun-prom-{cluster_id}'),
+    metricstore: metricstoreArg,
     region: regionArg.optional(),
   },
   output: {

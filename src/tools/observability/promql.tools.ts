@@ -8,7 +8,7 @@ import { PROMETHEUS_DISCOVERY } from '../ram.ts';
 import { withClusterPrometheus } from './prometheus-target.ts';
 import { queryPrometheus, type PromSample, type PromSeries } from './promql.api.ts';
 import { boundSeries, summarise } from './promql-render.ts';
-import { limitArg, projectArg, timeRange, unixSecondsArg } from './query-args.ts';
+import { timeRange, limitArg, metricstoreArg, projectArg, unixSecondsArg } from './query-args.ts';
 
 const MAX_RANGE_SECONDS = 7 * 86_400;
 const MAX_POINTS = 11_000;
@@ -42,11 +42,7 @@ export const cmsExecutePromqlQueryTool = defineTool({
       .describe(
         'Prometheus project; default workspace-default-cms-{account_id}-{region} (giving it skips the account-id lookup and the ARMS lookup)',
       ),
-    metricstore: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9_-]{1,62}[a-z0-9]$/)
-      .optional()
-      .describe('Metricstore; default aliyun-prom-{cluster_id}'),
+    metricstore: metricstoreArg,
     region: regionArg.optional(),
   },
   output: {

@@ -21,6 +21,13 @@ export const logstoreArg = z
     'Logstore: k8s-event (default; Kubernetes events), config-operation-log (container logs), audit-{cluster_id} (API-server audit), apiserver-{cluster_id}…',
   );
 
+/** The cluster's Prometheus metricstore (cms_execute_promql_query, cms_list_metrics). */
+export const metricstoreArg = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{1,62}[a-z0-9]$/)
+  .optional()
+  .describe('Metricstore; default aliyun-prom-{cluster_id}');
+
 export const limitArg = (what: string) =>
   z.number().int().min(1).max(100).default(20).describe(`Most ${what} returned, 1-100 (default 20)`);
 
