@@ -52,10 +52,13 @@ describe('direct answers for initialize, notifications, tools/list and tools/cal
     assert.equal(direct.text, viaSdk.text);
   });
 
-  test('tools/list is the SDK answer, per mode', async () => {
-    const { direct, viaSdk } = await bothWays({ jsonrpc: '2.0', id: 7, method: 'tools/list' });
-    assert.deepEqual(direct, viaSdk);
-    assert.ok(direct.result.tools.length > 0);
+  test('tools/list is the SDK answer, per mode, for number and string ids (the answer is built from encoded bytes)', async () => {
+    for (const id of [7, 'list-"7"-\u00e9']) {
+      const { direct, viaSdk } = await bothWays({ jsonrpc: '2.0', id, method: 'tools/list' });
+      assert.deepEqual(direct, viaSdk);
+      assert.equal(direct.id, id);
+      assert.ok(direct.result.tools.length > 0);
+    }
   });
 
   test('tools/call results, failures and unknown tools are the SDK answers', async () => {

@@ -51,6 +51,16 @@ export function responseJson(id: Id, resultJson: string): string {
   return `{"result":${resultJson},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`;
 }
 
+const RESPONSE_HEAD = Buffer.from('{"result":');
+
+/**
+ * {@link responseJson} for a large result encoded once (`tools/list`): the same bytes, built by copying the encoded
+ * result instead of concatenating and re-encoding a ~70 KB string per request.
+ */
+export function responseBytes(id: Id, result: Buffer): Buffer {
+  return Buffer.concat([RESPONSE_HEAD, result, Buffer.from(`,"jsonrpc":"2.0","id":${JSON.stringify(id)}}`)]);
+}
+
 /** The `initialize` result: the client's version when supported, else the latest (as the SDK negotiates). */
 export function initializeResultJson(protocolVersion: string): string {
   const negotiated = SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion) ? protocolVersion : SUPPORTED_PROTOCOL_VERSIONS[0]!;

@@ -12,7 +12,7 @@ import type { CallerUser } from '../auth/caller-user.ts';
 import { userCredentialSource } from '../auth/user-credentials.ts';
 import type { ServerServices } from '../services.ts';
 import { toolContextFactory } from '../tools/create-tool-context.ts';
-import { directRequest, initializeResultJson, responseJson, toolsListJson, type ToolsListJson } from './direct-answer.ts';
+import { directRequest, initializeResultJson, responseBytes, responseJson, toolsListJson, type ToolsListJson } from './direct-answer.ts';
 import { modernToolsListId, modernToolsListJson } from './direct-answer-modern.ts';
 import { loadCallRuntime, loadMcpRuntime } from './load-runtime.ts';
 import type { CallRecord, CatalogSource, RequestHooks } from './run-tool-call.ts';
@@ -69,8 +69,15 @@ function wantsProgressStream(accept: string, messages: unknown[]): boolean {
   });
 }
 
-const json = (body: string): McpAnswer => ({
+const json = (body: string | Buffer): McpAnswer => ({
   response: new Response(body, { status: 200, headers: { 'content-type': 'application/json' } }),
+});
+
+/** The two modes' `tools/list` results, encoded once: every answer then copies bytes instead of encoding ~70 KB. */
+type EncodedLists = Record<keyof ToolsListJson, Buffer>;
+const encodeLists = (lists: ToolsListJson): EncodedLists => ({
+  'read-only': Buffer.from(lists['read-only']),
+  'read-write': Buffer.from(lists['read-write']),
 });
 
 export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpRequest) => Promise<McpAnswer> {
@@ -88,13 +95,15 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
       return (await (await loadCallRuntime()).toolModuleCatalog(module, config.toolsets)) ?? deps.catalog();
     },
   };
-  let modernListed: ToolsListJson | undefined;
+  let encoded: EncodedLists | undefined;
+  const encodedToolsList = async () => (encoded ??= encodeLists(await toolsList()));
+  let modernEncoded: EncodedLists | undefined;
   const modernToolsList = async () => {
     const legacy = await toolsList();
-    return (modernListed ??= {
+    return (modernEncoded ??= encodeLists({
       'read-only': modernToolsListJson(legacy['read-only']),
       'read-write': modernToolsListJson(legacy['read-write']),
-    });
+    }));
   };
 
   return async function serveMcp({ request, body, messages, readOnlyCaller, user, logFields: fields, requestId }) {
@@ -103,9 +112,9 @@ export function createMcpPipeline(deps: McpPipelineDependencies): (input: McpReq
     const direct = stream ? undefined : directRequest(body, request.headers);
     if (direct?.kind === 'notification') return { response: new Response(null, { status: 202 }) };
     if (direct?.kind === 'initialize') return json(responseJson(direct.id, initializeResultJson(direct.protocolVersion)));
-    if (direct?.kind === 'tools/list') return json(responseJson(direct.id, (await toolsList())[mode]));
+    if (direct?.kind === 'tools/list') return json(responseBytes(direct.id, (await encodedToolsList())[mode]));
     const modernListId = direct || Array.isArray(body) ? undefined : modernToolsListId(body as Record<string, unknown>, request.headers);
-    if (modernListId !== undefined) return json(responseJson(modernListId, (await modernToolsList())[mode]));
+    if (modernListId !== undefined) return json(responseBytes(modernListId, (await modernToolsList())[mode]));
 
     const calls: CallRecord[] = [];
     const note = (extra: Record<string, unknown>) => Object.assign(fields, extra);
