@@ -7,17 +7,22 @@
  *   answer, against the moment the call was sent;
  * - then, in a fresh process, 2,000 warm `tools/call list_nodepools` (8 at a time): where a warm call's CPU goes;
  * - the CPU profile of each process (self time by bundled module and by function, top rows), written at SIGTERM.
+ * PROFILE_ONLY=list,call runs only the scenarios whose title has one of the words; PROFILE_TOP=N prints N rows.
  * PROFILE_DIR keeps the .cpuprofile files (open them in Chrome DevTools); otherwise they are deleted.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bootstrapNodeFlags } from '../scripts/build/fc-node.ts';
 import { startFullEmulator } from '../test/emulator/full-emulator.ts';
 import { runLoad } from './load.ts';
 import { fcEnvironment, fcNodeBinary, fcRequestHeaders, freePort, prepareFcPackage } from '../test/fc/fc-instance.ts';
 
 const TOKEN = 'bench-token-0123456789abcdef0123';
+/** PROFILE_ONLY=word,word: run only the scenarios whose title contains one of them. */
+const ONLY = (process.env.PROFILE_ONLY ?? '').split(',').filter(Boolean);
+const TOP = Number(process.env.PROFILE_TOP ?? 15);
 const NODE = fcNodeBinary();
 
 interface ProfileNode {
@@ -34,7 +39,7 @@ interface CpuProfile {
 /** For each bundled file, the module each line belongs to (esbuild marks each module with a `// path` line when not minified). */
 async function moduleMap(dir: string): Promise<Map<string, string[]>> {
   const map = new Map<string, string[]>();
-  const files = ['index.mjs', ...(await readdir(join(dir, 'chunks'))).map((name) => `chunks/${name}`)];
+  const files = ['index.cjs', 'app.cjs'];
   for (const file of files) {
     const lines = (await readFile(join(dir, file), 'utf8')).split('\n');
     let current = '(bundle glue)';
@@ -50,7 +55,7 @@ async function moduleMap(dir: string): Promise<Map<string, string[]>> {
   return map;
 }
 
-function summarise(profile: CpuProfile, modules: Map<string, string[]>, codeDir: string, top = 15): string {
+function summarise(profile: CpuProfile, modules: Map<string, string[]>, codeDir: string, top = TOP): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<number, number>();
   profile.samples.forEach((id, i) => {
@@ -137,6 +142,7 @@ async function scenario(
   title: string,
   steps: Array<{ label: string; body: unknown; headers: Record<string, string>; load?: number }>,
 ): Promise<void> {
+  if (ONLY.length > 0 && !ONLY.some((word) => title.includes(word))) return;
   const port = await freePort();
   const dir = await mkdtemp(join(profileDir, 'run-'));
   const env = {
@@ -150,7 +156,8 @@ async function scenario(
     KUBECTL_PATH: join(pkg.optDir, 'bin', 'kubectl'),
   };
   const spawned = performance.now();
-  const child = spawn(NODE, ['--cpu-prof', `--cpu-prof-dir=${dir}`, join(pkg.codeDir, 'index.mjs')], {
+  const flags = bootstrapNodeFlags(join(pkg.codeDir, 'bootstrap'));
+  const child = spawn(NODE, [...flags, '--cpu-prof', `--cpu-prof-dir=${dir}`, join(pkg.codeDir, 'index.cjs')], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -191,6 +198,9 @@ async function scenario(
 
 try {
   const roleHeaders = () => fcRequestHeaders(account.accountId, role);
+  await scenario('first tools/list of a fresh instance', [
+    { label: 'tools/list', body: { jsonrpc: '2.0', id: 1, method: 'tools/list' }, headers: roleHeaders() },
+  ]);
   await scenario('first tools/call list_nodepools of a fresh instance', [
     { label: 'list_nodepools', body: call('list_nodepools', { cluster_id: cluster }), headers: roleHeaders() },
   ]);
@@ -214,6 +224,9 @@ try {
   const nodepools = call('list_nodepools', { cluster_id: cluster });
   await scenario('warm tools/call list_nodepools', [
     { label: '2,000 calls, 8 at a time', body: nodepools, headers: roleHeaders(), load: 2_000 },
+  ]);
+  await scenario('warm tools/list (the answer served from tools-list.json)', [
+    { label: '4,000 lists, 8 at a time', body: { jsonrpc: '2.0', id: 1, method: 'tools/list' }, headers: roleHeaders(), load: 4_000 },
   ]);
 } finally {
   await emulator.close();

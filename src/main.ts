@@ -14,6 +14,8 @@ import { applySettingAliases, describeAliasUse } from './setting-aliases.ts';
 export interface StartOptions extends Pick<AppOptions, 'toolsList' | 'toolModules'> {
   /** Read `.env` from the working directory before anything else (never on FC). */
   envFile?: boolean;
+  /** Whether the FC entry loaded the bundle with its code cache (logged with `listening`). */
+  codeCache?: 'used' | 'rejected' | 'absent';
 }
 
 async function readEnvFile(logger: Logger): Promise<void> {
@@ -35,6 +37,7 @@ export async function startFromEnvironment(options: StartOptions = {}): Promise<
       credentialSources: config.credentialSources,
       tokens: config.authTokens.map((t) => t.name),
       authMode: config.authMode,
+      ...(options.codeCache ? { codeCache: options.codeCache } : {}),
       ...(config.oauth ? { issuer: config.oauth.issuer, resource: config.oauth.resource } : {}),
     });
     const stop = () => void server.close().then(() => process.exit(0));
@@ -49,6 +52,8 @@ export async function startFromEnvironment(options: StartOptions = {}): Promise<
   }
 }
 
-// Started directly (npm start, tsx src/main.ts), not imported by the FC entry (whose bundle is index.mjs).
-if (import.meta.url.endsWith('/main.ts') && process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
-  await startFromEnvironment({ envFile: true });
+// Started directly (npm start, tsx src/main.ts), not imported by the FC application (bundled as CommonJS, where
+// `import.meta.url` is undefined).
+const self: string | undefined = import.meta.url;
+if (typeof self === 'string' && self.endsWith('/main.ts') && process.argv[1] && self === pathToFileURL(process.argv[1]).href)
+  void startFromEnvironment({ envFile: true });

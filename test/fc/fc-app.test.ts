@@ -193,7 +193,7 @@ describe('FC application: npm run build:fc-app', () => {
     await mkdir(codeDir, { recursive: true });
     await writeFile(join(codeDir, 'bootstrap'), '#!/bin/sh\n');
     await chmod(join(codeDir, 'bootstrap'), 0o755);
-    await writeFile(join(codeDir, 'index.mjs'), 'export {};\n');
+    await writeFile(join(codeDir, 'index.cjs'), 'module.exports = {};\n');
     const kubectl = join(scratch, 'kubectl');
     await writeFile(kubectl, 'not really kubectl');
     const outDir = join(scratch, 'fc-app');
@@ -203,6 +203,6 @@ describe('FC application: npm run build:fc-app', () => {
     const modes = zipEntryModes(new Uint8Array(await readFile(codeZip)));
     assert.equal(modes.get('bootstrap')! & 0o777, 0o755);
     assert.equal(modes.get('bin/kubectl')! & 0o777, 0o755);
-    assert.ok(modes.has('index.mjs'));
+    assert.ok(modes.has('index.cjs'));
   });
 });

