@@ -46,7 +46,7 @@ async function moduleMap(dir: string): Promise<Map<string, string[]>> {
     map.set(
       file,
       lines.map((line) => {
-        const marker = /^\/\/ ((?:node_modules|src|functions)\/\S+)$/.exec(line);
+        const marker = /^\s*\/\/ ((?:node_modules|src|functions)\/\S+)$/.exec(line);
         if (marker) current = marker[1]!.replace(/^node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, '$1');
         return current;
       }),
@@ -68,8 +68,10 @@ function summarise(profile: CpuProfile, modules: Map<string, string[]>, codeDir:
     const { callFrame } = byId.get(id)!;
     total += us;
     let module = callFrame.url ? callFrame.url.replace(/^file:\/\//, '') : `(${callFrame.functionName || 'native'})`;
-    if (module.startsWith(codeDir)) {
-      const file = module.slice(codeDir.length + 1);
+    // The bundle's name as V8 reports it: code deserialized from the code cache keeps the path it was built at.
+    const bundled = /\/(index|app)\.cjs$/.exec(module);
+    if (module.startsWith(codeDir) || bundled) {
+      const file = bundled ? `${bundled[1]}.cjs` : module.slice(codeDir.length + 1);
       module = modules.get(file)?.[callFrame.lineNumber] ?? file;
     } else if (module.startsWith('node:')) module = 'node: internals';
     byModule.set(module, (byModule.get(module) ?? 0) + us);
