@@ -21,15 +21,21 @@ const NODE_FLAGS = ['--max-semi-space-size=4'];
 interface Picked {
   node: string;
   pid: number;
+  /** MALLOC_ARENA_MAX as node sees it. */
+  arenas: string;
   args: string[];
 }
 
-function run(command: string, args: string[], options: { cwd: string; path: string }): Promise<{ picked: Picked; pid: number }> {
+function run(
+  command: string,
+  args: string[],
+  options: { cwd: string; path: string; env?: Record<string, string> },
+): Promise<{ picked: Picked; pid: number }> {
   return new Promise((resolve, reject) => {
-    const child = execFile(command, args, { cwd: options.cwd, env: { PATH: options.path } }, (error, stdout, stderr) => {
+    const child = execFile(command, args, { cwd: options.cwd, env: { PATH: options.path, ...options.env } }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`${error.message}\n${stderr}`));
-      const [node, pid, ...rest] = stdout.split('\n').slice(0, -1);
-      resolve({ picked: { node: node!, pid: Number(pid), args: rest }, pid: child.pid! });
+      const [node, pid, arenas, ...rest] = stdout.split('\n').slice(0, -1);
+      resolve({ picked: { node: node!, pid: Number(pid), arenas: arenas!, args: rest }, pid: child.pid! });
     });
   });
 }
@@ -43,8 +49,8 @@ describe('bootstrap picks the Node that FC provides', () => {
 
   async function stub(name: string, mode = 0o755): Promise<void> {
     await mkdir(stubDir(name), { recursive: true });
-    // Prints which stub ran, its pid (the same as bootstrap's when bootstrap execs it) and its arguments.
-    await writeFile(join(stubDir(name), 'node'), `#!/bin/sh\nprintf '%s\\n' ${name} $$ "$@"\n`);
+    // Prints which stub ran, its pid (the same as bootstrap's when bootstrap execs it), MALLOC_ARENA_MAX and its arguments.
+    await writeFile(join(stubDir(name), 'node'), `#!/bin/sh\nprintf '%s\\n' ${name} $$ "\${MALLOC_ARENA_MAX-unset}" "$@"\n`);
     await chmod(join(stubDir(name), 'node'), mode);
   }
 
@@ -73,6 +79,12 @@ describe('bootstrap picks the Node that FC provides', () => {
     assert.equal(picked.node, 'runtime');
     assert.deepEqual(picked.args, [...NODE_FLAGS, join(codeDir, 'index.cjs'), 'a b', 'c']);
     assert.equal(picked.pid, pid, 'bootstrap execs node: no shell is left between FC and node');
+    assert.equal(picked.arenas, '2', 'two malloc arenas (docs/performance.md)');
+  });
+
+  it('keeps a MALLOC_ARENA_MAX the function sets', async () => {
+    const { picked } = await run(bootstrap, [], { cwd: root, path: path(), env: { MALLOC_ARENA_MAX: '4' } });
+    assert.equal(picked.arenas, '4');
   });
 
   it('falls back to the Nodejs20 layer Node when the runtime Node is missing or not executable', async () => {
