@@ -38,7 +38,7 @@ export const NODE_TARGET = 'node20.10';
 export const MAX_CODE_ZIP_BYTES = 5 * 1024 * 1024;
 /** Beside app.cjs: the `tools/list` answers per mode (functions/ack-mcp/app.ts reads it). */
 export const TOOLS_LIST_FILE = 'tools-list.json';
-/** Beside index.mjs: tool name → its module in `src/tools/tool-modules.ts` (a call loads that module alone). */
+/** Beside app.cjs: tool name → its module in `src/tools/tool-modules.ts` (a call evaluates that module alone). */
 export const TOOL_MODULES_FILE = 'tool-modules.json';
 
 /**
