@@ -55,7 +55,7 @@ async function moduleMap(dir: string): Promise<Map<string, string[]>> {
   return map;
 }
 
-function summarise(profile: CpuProfile, modules: Map<string, string[]>, codeDir: string, top = TOP): string {
+function summarise(profile: CpuProfile, modules: Map<string, string[]>, top = TOP): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<number, number>();
   profile.samples.forEach((id, i) => {
@@ -68,10 +68,10 @@ function summarise(profile: CpuProfile, modules: Map<string, string[]>, codeDir:
     const { callFrame } = byId.get(id)!;
     total += us;
     let module = callFrame.url ? callFrame.url.replace(/^file:\/\//, '') : `(${callFrame.functionName || 'native'})`;
-    // The bundle's name as V8 reports it: code deserialized from the code cache keeps the path it was built at.
-    const bundled = /\/(index|app)\.cjs$/.exec(module);
-    if (module.startsWith(codeDir) || bundled) {
-      const file = bundled ? `${bundled[1]}.cjs` : module.slice(codeDir.length + 1);
+    // The bundle by its file name: code deserialized from the code cache keeps the path it was built at.
+    const bundled = /\/((?:index|app)\.cjs)$/.exec(module);
+    if (bundled) {
+      const file = bundled[1]!;
       module = modules.get(file)?.[callFrame.lineNumber] ?? file;
     } else if (module.startsWith('node:')) module = 'node: internals';
     byModule.set(module, (byModule.get(module) ?? 0) + us);
@@ -195,7 +195,7 @@ async function scenario(
   await exited;
   for (const line of logs) if (/"kubectlMs"/.test(line)) console.log(`  server log: ${line.slice(0, 400)}`);
   const [file] = await readdir(dir);
-  if (file) console.log(summarise(JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile, modules, pkg.codeDir));
+  if (file) console.log(summarise(JSON.parse(await readFile(join(dir, file), 'utf8')) as CpuProfile, modules));
 }
 
 try {

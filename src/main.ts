@@ -11,11 +11,17 @@ import { createLogger, type Logger } from './log.ts';
 import { ListenError, startServer, type AppOptions } from './server.ts';
 import { applySettingAliases, describeAliasUse } from './setting-aliases.ts';
 
+/**
+ * Whether the FC entry loaded the application with its code cache (functions/ack-mcp/load-app.ts): `absent` when the
+ * package has none, `rejected` when V8 refused it.
+ */
+export type CodeCacheUse = 'used' | 'rejected' | 'absent';
+
 export interface StartOptions extends Pick<AppOptions, 'toolsList' | 'toolModules'> {
   /** Read `.env` from the working directory before anything else (never on FC). */
   envFile?: boolean;
   /** Whether the FC entry loaded the bundle with its code cache (logged with `listening`). */
-  codeCache?: 'used' | 'rejected' | 'absent';
+  codeCache?: CodeCacheUse;
 }
 
 async function readEnvFile(logger: Logger): Promise<void> {

@@ -7,16 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFromEnvironment } from '../../src/main.ts';
+import { type CodeCacheUse, startFromEnvironment } from '../../src/main.ts';
 import type { ToolsListJson } from '../../src/mcp/direct-answer.ts';
 import { loadCallRuntime, loadMcpRuntime } from '../../src/mcp/load-runtime.ts';
 import { toolModuleMap, type ToolModuleMap } from '../../src/tools/tool-modules.ts';
-import type { CodeCacheUse } from './load-app.ts';
-
-/** Written by scripts/build/function-package.ts from the same sources as this bundle. */
-export const TOOLS_LIST_FILE = 'tools-list.json';
-/** Also written by the build: each tool's module, so a `tools/call` loads that module alone. */
-export const TOOL_MODULES_FILE = 'tool-modules.json';
+import { TOOL_MODULES_FILE, TOOLS_LIST_FILE } from './package-files.ts';
 
 function builtFile<T>(dir: string, name: string): T | undefined {
   try {

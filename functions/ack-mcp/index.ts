@@ -12,6 +12,7 @@
  */
 import type * as App from './app.ts';
 import { loadApp } from './load-app.ts';
+import { WRITE_CODE_CACHE_FLAG } from './package-files.ts';
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 10)) {
@@ -21,7 +22,7 @@ if (major < 20 || (major === 20 && minor < 10)) {
 
 const codeDir = __dirname;
 const app = loadApp<typeof App>(codeDir);
-const cacheTo = process.argv[2] === '--write-code-cache' ? process.argv[3] : undefined;
+const cacheTo = process.argv[2] === WRITE_CODE_CACHE_FLAG ? process.argv[3] : undefined;
 const run = cacheTo
   ? app.exports.warmUp().then(() => {
       app.writeCodeCache(cacheTo);

@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { APP_FILE, CODE_CACHE_FILE, type CodeCacheUse } from './load-app.ts';
+import type { CodeCacheUse } from '../../src/main.ts';
+import { APP_FILE, CODE_CACHE_FILE } from './package-files.ts';
 
 interface Loaded {
   codeCache: CodeCacheUse;

