@@ -46,19 +46,23 @@ export function directRequest(message: unknown, headers: Headers): DirectRequest
   return { kind: 'tools/call', id, name: params.name, arguments: params.arguments as Record<string, unknown> | undefined };
 }
 
-/** A JSON-RPC response body shaped as the SDK shapes it (`result`, `jsonrpc`, `id`); `result` is already JSON. */
+/** A JSON-RPC response body is shaped as the SDK shapes it: `result`, `jsonrpc`, `id`. */
+const RESPONSE_HEAD = '{"result":';
+const responseTail = (id: Id) => `,"jsonrpc":"2.0","id":${JSON.stringify(id)}}`;
+
+/** The response body for a result that is already JSON. */
 export function responseJson(id: Id, resultJson: string): string {
-  return `{"result":${resultJson},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`;
+  return `${RESPONSE_HEAD}${resultJson}${responseTail(id)}`;
 }
 
-const RESPONSE_HEAD = Buffer.from('{"result":');
+const RESPONSE_HEAD_BYTES = Buffer.from(RESPONSE_HEAD);
 
 /**
  * {@link responseJson} for a large result encoded once (`tools/list`): the same bytes, built by copying the encoded
  * result instead of concatenating and re-encoding a ~70 KB string per request.
  */
 export function responseBytes(id: Id, result: Buffer): Buffer {
-  return Buffer.concat([RESPONSE_HEAD, result, Buffer.from(`,"jsonrpc":"2.0","id":${JSON.stringify(id)}}`)]);
+  return Buffer.concat([RESPONSE_HEAD_BYTES, result, Buffer.from(responseTail(id))]);
 }
 
 /** The `initialize` result: the client's version when supported, else the latest (as the SDK negotiates). */
