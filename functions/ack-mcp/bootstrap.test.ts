@@ -11,18 +11,21 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { bootstrapNodeFlags } from '../../scripts/build/fc-node.ts';
 
 const BOOTSTRAP = join(dirname(fileURLToPath(import.meta.url)), 'bootstrap');
 const RUNTIME_NODE = '/var/fc/lang/nodejs20/bin/node';
 const LAYER_NODE = '/opt/nodejs20/bin/node';
-/** What bootstrap passes to node before index.cjs (docs/performance.md: the young generation's cap). */
-const NODE_FLAGS = ['--max-semi-space-size=4'];
+/** What bootstrap passes to node before index.cjs (docs/performance.md: the young generation's cap, the old one's growth). */
+const NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
 
 interface Picked {
   node: string;
   pid: number;
   /** MALLOC_ARENA_MAX as node sees it. */
   arenas: string;
+  /** MALLOC_TRIM_THRESHOLD_ as node sees it. */
+  trimThreshold: string;
   args: string[];
 }
 
@@ -34,8 +37,8 @@ function run(
   return new Promise((resolve, reject) => {
     const child = execFile(command, args, { cwd: options.cwd, env: { PATH: options.path, ...options.env } }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`${error.message}\n${stderr}`));
-      const [node, pid, arenas, ...rest] = stdout.split('\n').slice(0, -1);
-      resolve({ picked: { node: node!, pid: Number(pid), arenas: arenas!, args: rest }, pid: child.pid! });
+      const [node, pid, arenas, trimThreshold, ...rest] = stdout.split('\n').slice(0, -1);
+      resolve({ picked: { node: node!, pid: Number(pid), arenas: arenas!, trimThreshold: trimThreshold!, args: rest }, pid: child.pid! });
     });
   });
 }
@@ -49,8 +52,12 @@ describe('bootstrap picks the Node that FC provides', () => {
 
   async function stub(name: string, mode = 0o755): Promise<void> {
     await mkdir(stubDir(name), { recursive: true });
-    // Prints which stub ran, its pid (the same as bootstrap's when bootstrap execs it), MALLOC_ARENA_MAX and its arguments.
-    await writeFile(join(stubDir(name), 'node'), `#!/bin/sh\nprintf '%s\\n' ${name} $$ "\${MALLOC_ARENA_MAX-unset}" "$@"\n`);
+    // Prints which stub ran, its pid (the same as bootstrap's when bootstrap execs it), MALLOC_ARENA_MAX,
+    // MALLOC_TRIM_THRESHOLD_ and its arguments.
+    await writeFile(
+      join(stubDir(name), 'node'),
+      `#!/bin/sh\nprintf '%s\\n' ${name} $$ "\${MALLOC_ARENA_MAX-unset}" "\${MALLOC_TRIM_THRESHOLD_-unset}" "$@"\n`,
+    );
     await chmod(join(stubDir(name), 'node'), mode);
   }
 
@@ -80,11 +87,17 @@ describe('bootstrap picks the Node that FC provides', () => {
     assert.deepEqual(picked.args, [...NODE_FLAGS, join(codeDir, 'index.cjs'), 'a b', 'c']);
     assert.equal(picked.pid, pid, 'bootstrap execs node: no shell is left between FC and node');
     assert.equal(picked.arenas, '2', 'two malloc arenas (docs/performance.md)');
+    assert.equal(picked.trimThreshold, '131072', 'a fixed malloc trim threshold (docs/performance.md)');
   });
 
-  it('keeps a MALLOC_ARENA_MAX the function sets', async () => {
-    const { picked } = await run(bootstrap, [], { cwd: root, path: path(), env: { MALLOC_ARENA_MAX: '4' } });
+  it('names its flags where the build reads them (the code cache is written with the flags node runs with)', () => {
+    assert.deepEqual(bootstrapNodeFlags(BOOTSTRAP), NODE_FLAGS);
+  });
+
+  it('keeps a MALLOC_ARENA_MAX and a MALLOC_TRIM_THRESHOLD_ the function sets', async () => {
+    const { picked } = await run(bootstrap, [], { cwd: root, path: path(), env: { MALLOC_ARENA_MAX: '4', MALLOC_TRIM_THRESHOLD_: '0' } });
     assert.equal(picked.arenas, '4');
+    assert.equal(picked.trimThreshold, '0');
   });
 
   it('falls back to the Nodejs20 layer Node when the runtime Node is missing or not executable', async () => {

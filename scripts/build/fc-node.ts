@@ -23,6 +23,7 @@ export function fcNodeBinaryIfInstalled(): string | undefined {
 
 /** The node flags of a `bootstrap` script (its `flags=` line: one source of truth for the build and the tests). */
 export function bootstrapNodeFlags(bootstrapFile: string): string[] {
-  const line = /^flags=(.*)$/m.exec(readFileSync(bootstrapFile, 'utf8'));
-  return line ? line[1]!.split(/\s+/).filter(Boolean) : [];
+  // `flags=--a` or `flags="--a --b"` (the shell splits the unquoted `$flags` where it is used).
+  const line = /^flags=(?:"([^"]*)"|(\S*))$/m.exec(readFileSync(bootstrapFile, 'utf8'));
+  return line ? (line[1] ?? line[2] ?? '').split(/\s+/).filter(Boolean) : [];
 }
