@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { connect } from 'node:tls';
 import { gzipSync } from 'node:zlib';
@@ -132,6 +133,74 @@ describe('proxy: sessions', () => {
       assert.equal(answer.body.reason, 'Unauthorized');
     }
     assert.equal(kube.requests.length, 1);
+    assert.equal(proxy.openSessions, 0);
+  });
+
+  test('a session opened before its grant: requests wait for it, then go upstream with it', async () => {
+    let grantNow!: (granted: ProxyGrant) => void;
+    const session = await proxy.open(new Promise<ProxyGrant>((resolve) => (grantNow = resolve)));
+    const waiting = once(proxy, 'awaiting-grant');
+    const answer = send(session, 'GET', '/api/v1/namespaces/default/pods?limit=1', session.token);
+    await waiting;
+    assert.equal(kube.requests.length, 0, 'nothing goes upstream before the grant');
+    grantNow(grant(READ_ONLY, 'bob'));
+    const answered = await answer;
+    assert.equal(answered.status, 200);
+    assert.equal(answered.body.kind, 'PodList');
+    assert.equal(session.upstreamRequests, 1);
+    session.close();
+    assert.deepEqual(
+      kube.requests.map((r) => [r.method, r.path, r.user]),
+      [['GET', '/api/v1/namespaces/default/pods?limit=1', 'bob']],
+    );
+    assert.equal(JSON.parse(audit[0]!).cluster, 'c-test');
+    assert.equal(proxy.openSessions, 0);
+  });
+
+  test('a grant that fails, or a session closed before its grant: waiting requests get 401 and nothing goes upstream', async () => {
+    let failNow!: (error: Error) => void;
+    const failing = await proxy.open(new Promise<ProxyGrant>((_resolve, reject) => (failNow = reject)));
+    let grantLate!: (granted: ProxyGrant) => void;
+    const closing = await proxy.open(new Promise<ProxyGrant>((resolve) => (grantLate = resolve)));
+    for (const [session, end] of [
+      [failing, () => failNow(new Error('ErrorClusterNotFound'))],
+      [closing, () => closing.close()],
+    ] as const) {
+      const waiting = once(proxy, 'awaiting-grant');
+      const answer = send(session, 'GET', '/api/v1/pods', session.token);
+      await waiting;
+      end();
+      const refused = await answer;
+      assert.equal(refused.status, 401);
+      assert.equal(refused.body.reason, 'Unauthorized');
+    }
+    grantLate(grant(READ_ONLY)); // too late: the session is closed
+    assert.equal((await send(closing, 'GET', '/api/v1/pods', closing.token)).status, 401);
+    assert.equal(failing.upstreamRequests, 0);
+    failing.close();
+    assert.equal(kube.requests.length, 0);
+    assert.deepEqual(audit, [], 'no audit line: nothing was judged or forwarded');
+    assert.equal(proxy.openSessions, 0);
+  });
+
+  test("real kubectl started before its grant: the grant's failure stops it and is the call's error", async () => {
+    let failNow!: (error: Error) => void;
+    const fetched = new Promise<ProxyGrant>((_resolve, reject) => (failNow = reject));
+    const waiting = once(proxy, 'awaiting-grant');
+    const run = executeKubectl({
+      kubectlPath,
+      args: ['get', 'pods'],
+      timeoutSeconds: 20,
+      maxOutputBytes: 20_000,
+      limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() },
+      grant: () => fetched,
+      cacheKey: 'proxy-test\0pending',
+      proxy,
+    });
+    await waiting; // kubectl is running and its first request waits
+    failNow(new Error('the kubeconfig could not be fetched'));
+    await assert.rejects(run, /the kubeconfig could not be fetched/);
+    assert.equal(kube.requests.length, 0);
     assert.equal(proxy.openSessions, 0);
   });
 

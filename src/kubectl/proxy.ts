@@ -12,6 +12,8 @@
  * 4. masks Secret values in responses about Secrets (JSON only, uncompressed: see secret-masking.ts) before kubectl
  *    sees them, and refuses upgrades (WebSocket watches) on Secrets, which it could not mask;
  * 5. counts the request in the call's audit line (audit.ts), written when the session closes.
+ * A session may open before its grant is known (`open` takes a promise): kubectl then starts while the caller's
+ * kubeconfig is still being fetched, and its requests wait for the grant; if the grant fails they get 401.
  * Closing a session (the call ended) forgets the token and cuts its requests still in flight. Every connection, stream
  * and upstream request has an error path: a reset at any stage ends that request alone, never the process.
  * Plain requests: forward-request.ts; upgrades: upgrade-tunnel.ts; upstream agents: upstream-pool.ts.
@@ -78,12 +80,14 @@ function onClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
 }
 
 /**
- * Events: `connection-closed` (the client's port) once a connection to the listener is closed, whatever ended it.
+ * Events: `connection-closed` (the client's port) once a connection to the listener is closed, whatever ended it;
+ * `awaiting-grant` when a request (or upgrade) starts waiting for its session's grant.
  */
 export class KubectlProxy extends EventEmitter {
   private server: Server | undefined;
   private listening: Promise<{ url: string; caPem: string }> | undefined;
-  private readonly sessions = new Map<string, Session>();
+  /** Sessions by their token's digest; a promise while the session's grant is not known yet. */
+  private readonly sessions = new Map<string, Session | Promise<Session | undefined>>();
   private readonly pool: UpstreamPool;
   /** Every connection to the listener, upgraded ones included (which `closeAllConnections` does not see). */
   private readonly connections = new Set<Socket>();
@@ -118,34 +122,55 @@ export class KubectlProxy extends EventEmitter {
     return this.listening;
   }
 
-  /** Open a session for one kubectl call. */
-  async open(grant: ProxyGrant): Promise<ProxySession> {
+  /**
+   * Open a session for one kubectl call. With a promise of the grant, the session's token is valid at once and its
+   * requests wait for the grant (a grant that fails leaves them unauthorized: 401, nothing forwarded).
+   */
+  async open(grant: ProxyGrant | Promise<ProxyGrant>): Promise<ProxySession> {
     const { url, caPem } = await this.endpoint();
     const token = randomBytes(32).toString('base64url');
     const key = sha256(token).toString('hex');
-    const session: Session = {
-      grant,
-      upstreamRequests: 0,
-      refusedRequests: 0,
-      inflight: new Set(),
-      audit: new KubectlCallAudit(grant.audit, this.auditLogger),
-      closed: false,
+    let session: Session | undefined;
+    let closed = false;
+    const start = (granted: ProxyGrant): Session | undefined => {
+      if (closed) return undefined;
+      session = {
+        grant: granted,
+        upstreamRequests: 0,
+        refusedRequests: 0,
+        inflight: new Set(),
+        audit: new KubectlCallAudit(granted.audit, this.auditLogger),
+        closed: false,
+      };
+      this.sessions.set(key, session);
+      return session;
     };
-    this.sessions.set(key, session);
+    // Waiting requests go on when the grant comes, fails (401) or the session closes first (401).
+    let settle: (session: Session | undefined) => void = () => undefined;
+    if (grant instanceof Promise) {
+      this.sessions.set(key, new Promise<Session | undefined>((resolve) => (settle = resolve)));
+      grant.then(
+        (granted) => settle(start(granted)),
+        () => settle(undefined),
+      );
+    } else start(grant);
     return {
       url,
       caPem,
       token,
       get upstreamRequests() {
-        return session.upstreamRequests;
+        return session?.upstreamRequests ?? 0;
       },
       get refusedRequests() {
-        return session.refusedRequests;
+        return session?.refusedRequests ?? 0;
       },
       close: () => {
-        if (session.closed) return;
-        session.closed = true;
+        if (closed) return;
+        closed = true;
         this.sessions.delete(key);
+        settle(undefined);
+        if (!session) return;
+        session.closed = true;
         for (const cut of [...session.inflight]) cut();
         session.inflight.clear();
         session.audit.flush();
@@ -186,10 +211,12 @@ export class KubectlProxy extends EventEmitter {
     });
   }
 
-  private session(req: IncomingMessage): Session | undefined {
+  /** The session of the request's token: now, or once its grant is known (undefined: unknown, closed or failed). */
+  private session(req: IncomingMessage): Session | Promise<Session | undefined> | undefined {
     const token = bearer(req.headers);
-    const session = token ? this.sessions.get(sha256(token).toString('hex')) : undefined;
-    return session && !session.closed ? session : undefined;
+    const found = token ? this.sessions.get(sha256(token).toString('hex')) : undefined;
+    const open = (session: Session | undefined) => (session && !session.closed ? session : undefined);
+    return found instanceof Promise ? found.then(open) : open(found);
   }
 
   /** Where to send the judged request: the API server's host, its path prefix, then exactly the judged path. */
@@ -199,12 +226,22 @@ export class KubectlProxy extends EventEmitter {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    req.on('error', () => res.destroy());
+    res.on('error', () => res.destroy());
+    const session = this.session(req);
+    if (!(session instanceof Promise)) {
+      this.serveRequest(session, req, res);
+      return;
+    }
+    // A request that waited for its grant is served only if kubectl is still connected.
+    void session.then((granted) => req.socket.destroyed || this.serveRequest(granted, req, res));
+    this.emit('awaiting-grant');
+  }
+
+  private serveRequest(session: Session | undefined, req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-    const session = this.session(req);
-    req.on('error', () => res.destroy());
-    res.on('error', () => res.destroy());
     const reply = (status: number, body: string) => {
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);
@@ -257,10 +294,19 @@ export class KubectlProxy extends EventEmitter {
   /** exec/attach/port-forward use HTTP upgrades (WebSocket or SPDY): same checks, then a raw tunnel. */
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    const session = this.session(req);
+    if (!(session instanceof Promise)) {
+      this.serveUpgrade(session, req, socket, head);
+      return;
+    }
+    void session.then((granted) => socket.destroyed || this.serveUpgrade(granted, req, socket, head));
+    this.emit('awaiting-grant');
+  }
+
+  private serveUpgrade(session: Session | undefined, req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const started = performance.now();
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-    const session = this.session(req);
     if (!session) {
       refuseUpgrade(socket, 401, 'Unauthorized', 'Unauthorized: unknown or expired kubectl session token.');
       return;

@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { identityKeyOf } from '../../src/credentials/aliyun-credentials.ts';
-import { cacheDirectory, kubectlCacheKey } from '../../src/kubectl/execute.ts';
+import { cacheDirectory, discoveryCacheKey } from '../../src/kubectl/execute.ts';
 import type { ProxyGrant } from '../../src/kubectl/proxy.ts';
 import { kubeUserOf } from '../emulator/cs/kubeconfig.ts';
 import type { AccessKey, AccountRecord, ClusterRecord } from '../emulator/world.ts';
 import { callerHeaders, startStack, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
-const sessions: Array<{ token: string; grant: ProxyGrant }> = [];
+const sessions: Array<{ token: string; grant: ProxyGrant | undefined }> = [];
 const answers: string[] = [];
 
 interface Caller {
@@ -36,7 +36,15 @@ before(async () => {
   const open = proxy.open.bind(proxy);
   proxy.open = async (grant) => {
     const session = await open(grant);
-    sessions.push({ token: session.token, grant });
+    // kubectl starts before its grant is known (the kubeconfig is fetched meanwhile): record the grant once it is.
+    const seen: (typeof sessions)[number] = { token: session.token, grant: undefined };
+    sessions.push(seen);
+    Promise.resolve(grant).then(
+      (granted) => {
+        seen.grant = granted;
+      },
+      () => undefined,
+    );
     return session;
   };
   const [demo, other] = stack.emulator.world.accounts as [AccountRecord, AccountRecord];
@@ -93,7 +101,7 @@ describe('kubectl: identities are isolated', () => {
     assert.equal(sessions.length, 8);
     assert.equal(new Set(sessions.map((s) => s.token)).size, 8);
     const credentialOf = (clusterId: string) =>
-      new Set(sessions.filter((s) => s.grant.audit.cluster === clusterId).map((s) => s.grant.upstream.fingerprint));
+      new Set(sessions.filter((s) => s.grant?.audit.cluster === clusterId).map((s) => s.grant?.upstream.fingerprint));
     const aliceCredential = credentialOf(alice.cluster.cluster_id);
     const bobCredential = credentialOf(bob.cluster.cluster_id);
     assert.equal(aliceCredential.size, 1);
@@ -104,9 +112,7 @@ describe('kubectl: identities are isolated', () => {
 
   test('each (identity, cluster) has its own private discovery cache directory', async () => {
     const dirOf = (who: Caller) =>
-      cacheDirectory(
-        kubectlCacheKey(identityKeyOf(who.key.accessKeyId, who.key.accessKeySecret), who.cluster.cluster_id, stack.emulator.kube.url),
-      );
+      cacheDirectory(discoveryCacheKey(identityKeyOf(who.key.accessKeyId, who.key.accessKeySecret), who.cluster.cluster_id));
     const [aliceDir, bobDir] = [await dirOf(alice), await dirOf(bob)];
     assert.notEqual(aliceDir, bobDir);
     for (const dir of [aliceDir, bobDir]) {
@@ -123,13 +129,14 @@ describe('kubectl: identities are isolated', () => {
     assert.equal(result.isError, true);
     assert.match(result.content[0]!.text, /ErrorClusterNotFound/);
     assert.equal(stack.emulator.kube.requests.length, before);
+    assert.equal((await stack.server.services!.kubectlProxy()).openSessions, 0, 'the session of the refused call is closed');
   });
 
   test('no answer or log holds a proxy token or an upstream client key or certificate', () => {
     const everything = [...answers, ...stack.logs].join('\n');
     for (const { token, grant } of sessions) {
       assert.ok(!everything.includes(token), 'a proxy token leaked');
-      for (const pem of [grant.upstream.clientKeyPem, grant.upstream.clientCertPem]) {
+      for (const pem of grant ? [grant.upstream.clientKeyPem, grant.upstream.clientCertPem] : []) {
         const body = pem!.split('\n').filter((line) => line && !line.startsWith('-----'));
         assert.ok(body.length > 3 && !body.some((line) => everything.includes(line)), 'an upstream credential leaked');
       }

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { KubectlSettings } from '../../config.ts';
 import { ToolFailure } from '../../errors/tool-failure.ts';
 import { parseKubectlCommand } from '../../kubectl/command-policy.ts';
-import { executeKubectl, kubectlCacheKey, warmKubectlProxy } from '../../kubectl/execute.ts';
+import { discoveryCacheKey, executeKubectl, kubectlPoolKey, warmKubectlProxy } from '../../kubectl/execute.ts';
 import { NARROWING_HINT } from '../../kubectl/output-filter.ts';
 import { truncationMarker } from '../../text.ts';
 import { findPrlimit } from '../../kubectl/resource-limits.ts';
@@ -113,12 +113,28 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
   const cluster = ctx.forCluster(args);
   ctx.note({ kubectl: parsed.subcommand });
 
-  // A process's first call: the proxy starts and the kubeconfig parser loads while the kubeconfig is fetched.
+  // A process's first call: the proxy starts (its certificate, its listener) while the call is prepared.
   warmKubectlProxy(ctx.services.kubectlProxy());
-  loadKubeconfigParser().catch(() => undefined);
-  const upstream = await clusterUpstream(ctx, cluster);
   const { identityKey } = await ctx.credentials();
-  const perClusterKey = kubectlCacheKey(identityKey, args.cluster_id, upstream.server);
+  const policy = {
+    mode: ctx.accessMode,
+    allowSecrets: settings.allowSecrets,
+    allowExec: settings.allowExec,
+    allowPrivileged: settings.allowPrivileged,
+  };
+  const audit = {
+    cluster: args.cluster_id,
+    identity: identityKey.slice(0, 12),
+    ...(ctx.user ? { user: { sub: ctx.user.subject, ...(ctx.user.name ? { name: ctx.user.name } : {}) } } : {}),
+  };
+  // The kubeconfig is fetched (or read from the cache) once kubectl has been started: kubectl's start overlaps it, its
+  // requests wait in the proxy for the grant, and a failed fetch stops it and is this call's error.
+  const grant = async () => {
+    const fetching = clusterUpstream(ctx, cluster);
+    loadKubeconfigParser().catch(() => undefined); // a process's first call: loaded while the kubeconfig is fetched
+    const upstream = await fetching;
+    return { upstream, policy, poolKey: kubectlPoolKey(identityKey, args.cluster_id, upstream.server), audit };
+  };
   const slot = await takeSlot(ctx, settings, deadline, timeoutSeconds);
   let run: Awaited<ReturnType<typeof executeKubectl>>;
   try {
@@ -131,22 +147,8 @@ async function runKubectlTool(args: Args, ctx: ToolContext): Promise<ToolAnswer<
       maxOutputBytes: settings.maxOutputBytes,
       signal: ctx.signal,
       limits: { memoryMb: settings.maxMemoryMb, cpuSeconds: settings.maxCpuSeconds, prlimitPath: findPrlimit() },
-      grant: {
-        upstream,
-        policy: {
-          mode: ctx.accessMode,
-          allowSecrets: settings.allowSecrets,
-          allowExec: settings.allowExec,
-          allowPrivileged: settings.allowPrivileged,
-        },
-        poolKey: perClusterKey,
-        audit: {
-          cluster: args.cluster_id,
-          identity: identityKey.slice(0, 12),
-          ...(ctx.user ? { user: { sub: ctx.user.subject, ...(ctx.user.name ? { name: ctx.user.name } : {}) } } : {}),
-        },
-      },
-      cacheKey: perClusterKey,
+      grant,
+      cacheKey: discoveryCacheKey(identityKey, args.cluster_id),
       proxy: await ctx.services.kubectlProxy(),
     });
   } finally {
