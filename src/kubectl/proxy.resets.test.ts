@@ -270,6 +270,29 @@ describe('proxy: a reset connection never ends the process', () => {
     await stillServing();
   });
 
+  test('while a request and an upgrade wait for their grant, the client resets; the grant comes afterwards', { timeout: 60_000 }, async () => {
+    let grantNow!: (granted: ProxyGrant) => void;
+    const session = await proxy.open(new Promise<ProxyGrant>((resolve) => (grantNow = resolve)));
+    const before = kube.requests.length;
+    for (const sent of [
+      `GET /api/v1/namespaces/default/pods HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${session.token}\r\n\r\n`,
+      `POST ${EXEC_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${session.token}\r\n${UPGRADE_HEADERS}\r\n`,
+    ]) {
+      const raw = await tcp(session);
+      const secure = await tls(raw, session);
+      const waiting = once(proxy, 'awaiting-grant');
+      secure.write(sent);
+      await waiting;
+      await reset(raw);
+    }
+    grantNow(grant(EXEC, parseKubeconfig(kube.kubeconfig('alice'))));
+    assert.equal((await get(session, '/api/v1/namespaces/default/pods')).status, 200, 'the session serves once granted');
+    assert.equal(session.upstreamRequests, 1, 'the requests whose client had gone were never forwarded');
+    assert.equal(kube.requests.length, before + 1);
+    session.close();
+    await stillServing();
+  });
+
   test('after a 101: the client resets the tunnel, then the API server cuts its side of another', { timeout: 60_000 }, async () => {
     const session = await proxy.open(grant(EXEC, tunnelUpstream));
     const open = async () => {

@@ -183,6 +183,34 @@ describe('proxy: sessions', () => {
     assert.equal(proxy.openSessions, 0);
   });
 
+  test('real kubectl is started before the work of its grant begins, and runs with the grant once it comes', async () => {
+    let grantNow!: (granted: ProxyGrant) => void;
+    let asked = false;
+    const waiting = once(proxy, 'awaiting-grant');
+    const run = executeKubectl({
+      kubectlPath,
+      args: ['get', 'pods', '-n', 'default', '-o', 'name'],
+      timeoutSeconds: 20,
+      maxOutputBytes: 20_000,
+      limits: { memoryMb: 128, cpuSeconds: 30, prlimitPath: findPrlimit() },
+      grant: () => {
+        asked = true;
+        return new Promise<ProxyGrant>((resolve) => (grantNow = resolve));
+      },
+      cacheKey: 'proxy-test\0late',
+      proxy,
+    });
+    await waiting; // kubectl is running and its first request waits
+    assert.equal(asked, true, "the grant's work began once kubectl was started");
+    assert.equal(kube.requests.length, 0);
+    grantNow(grant(READ_ONLY));
+    const done = await run;
+    assert.equal(done.exitCode, 0, done.stderr);
+    assert.match(done.stdout, /^pod\//m);
+    assert.ok(kube.requests.length >= 1 && kube.requests.every((r) => r.user === 'alice'));
+    assert.equal(proxy.openSessions, 0);
+  });
+
   test("real kubectl started before its grant: the grant's failure stops it and is the call's error", async () => {
     let failNow!: (error: Error) => void;
     const fetched = new Promise<ProxyGrant>((_resolve, reject) => (failNow = reject));
