@@ -27,7 +27,9 @@ const wrap = (source: string) => `(function (exports, require, module, __filenam
 
 export function loadApp<T>(dir: string): LoadedApp<T> {
   const file = join(dir, APP_FILE);
-  const source = readFileSync(file, 'utf8');
+  // The build emits ASCII only (esbuild's `charset: 'ascii'`, checked by the build): read as latin1, the text is a copy
+  // of the bytes, where utf8 would validate 1.5 MB first (~2 ms of every cold start, measured on FC's Node).
+  const source = readFileSync(file, 'latin1');
   let cachedData: Buffer | undefined;
   try {
     cachedData = readFileSync(join(dir, CODE_CACHE_FILE));

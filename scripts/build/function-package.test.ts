@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { missingPrebuiltMessage } from './function-package.ts';
+import { assertAscii, missingPrebuiltMessage } from './function-package.ts';
 
 describe('the build without the linux x64 native addon', () => {
   const addon = '@antoniomuso/lz4-napi-linux-x64-gnu';
@@ -24,5 +27,21 @@ describe('the build without the linux x64 native addon', () => {
       missingPrebuiltMessage(addon, 'linux', 'x64'),
       `${addon} is not installed (an optional dependency npm installs on linux x64): run npm ci`,
     );
+  });
+});
+
+describe('the bundle the entry reads as latin1', () => {
+  it('passes when every byte is ASCII and names the offset of the first byte that is not', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ascii-'));
+    try {
+      const ascii = join(dir, 'ascii.cjs');
+      await writeFile(ascii, 'const s = "\\u00e9";\n');
+      await assertAscii(ascii);
+      const utf8 = join(dir, 'utf8.cjs');
+      await writeFile(utf8, 'const s = "é";\n');
+      await assert.rejects(assertAscii(utf8), /non-ASCII byte at offset 11/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -20,11 +20,11 @@
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, copyFile, cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { CODE_CACHE_FILE, TOOL_MODULES_FILE, TOOLS_LIST_FILE, WRITE_CODE_CACHE_FLAG } from '../../functions/ack-mcp/package-files.ts';
+import { APP_FILE, CODE_CACHE_FILE, TOOL_MODULES_FILE, TOOLS_LIST_FILE, WRITE_CODE_CACHE_FLAG } from '../../functions/ack-mcp/package-files.ts';
 import { bootstrapNodeFlags, fcNodeBinaryIfInstalled } from './fc-node.ts';
 import { pruneSdkModels } from './prune-sdk-models.ts';
 import { assertTrimmedModulesUnused, trimUnusedModules } from './trim-modules.ts';
@@ -105,6 +105,13 @@ async function writeCodeCache(codeDir: string): Promise<void> {
   });
 }
 
+/** The entry reads the bundle as latin1, which equals its text only if every byte is ASCII. */
+export async function assertAscii(file: string): Promise<void> {
+  const bytes = await readFile(file);
+  const at = bytes.findIndex((byte) => byte > 0x7f);
+  if (at >= 0) throw new Error(`${file} has a non-ASCII byte at offset ${at}: the entry reads it as latin1 (load-app.ts)`);
+}
+
 /**
  * Bundles, lays out and zips the function package; returns where it is and its size.
  * @throws Error when esbuild fails or the zip exceeds {@link MAX_CODE_ZIP_BYTES}.
@@ -127,6 +134,8 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
     mainFields: ['module', 'main'],
     minify: options.minify ?? true,
     keepNames: false,
+    // Non-ASCII characters escaped: the entry reads the bundle as latin1 (functions/ack-mcp/load-app.ts).
+    charset: 'ascii',
     legalComments: 'none',
     sourcemap: false,
     logLevel: 'warning',
@@ -143,6 +152,7 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
   });
   // The entry bootstrap runs: loads the application with its cache.
   await build({ ...common, entryPoints: { index: 'functions/ack-mcp/index.ts' } });
+  await assertAscii(join(codeDir, APP_FILE));
 
   for (const pkg of NATIVE_PACKAGES) {
     const source = packageDir(pkg.name, REPO_ROOT);
