@@ -24,7 +24,13 @@ import { chmod, copyFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/pro
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { APP_FILE, CODE_CACHE_FILE, TOOL_MODULES_FILE, TOOLS_LIST_FILE, WRITE_CODE_CACHE_FLAG } from '../../functions/ack-mcp/package-files.ts';
+import {
+  APP_FILE,
+  CODE_CACHE_FILE,
+  TOOL_MODULES_FILE,
+  TOOLS_LIST_FILE,
+  WRITE_CODE_CACHE_FLAG,
+} from '../../functions/ack-mcp/package-files.ts';
 import { bootstrapNodeFlags, fcNodeBinaryIfInstalled } from './fc-node.ts';
 import { pruneSdkModels } from './prune-sdk-models.ts';
 import { assertTrimmedModulesUnused, trimUnusedModules } from './trim-modules.ts';

@@ -270,7 +270,9 @@ describe('proxy: a reset connection never ends the process', () => {
     await stillServing();
   });
 
-  test('while a request and an upgrade wait for their grant, the client resets; the grant comes afterwards', { timeout: 60_000 }, async () => {
+  test('while a request and an upgrade wait for their grant, the client resets; the grant comes afterwards', {
+    timeout: 60_000,
+  }, async () => {
     let grantNow!: (granted: ProxyGrant) => void;
     const session = await proxy.open(new Promise<ProxyGrant>((resolve) => (grantNow = resolve)));
     const before = kube.requests.length;
