@@ -234,7 +234,7 @@ export class KubectlProxy extends EventEmitter {
       return;
     }
     // A request that waited for its grant is served only if kubectl is still connected.
-    void session.then((granted) => req.socket.destroyed || this.serveRequest(granted, req, res));
+    session.then((granted) => req.socket.destroyed || this.serveRequest(granted, req, res)).catch(() => res.destroy());
     this.emit('awaiting-grant');
   }
 
@@ -299,7 +299,7 @@ export class KubectlProxy extends EventEmitter {
       this.serveUpgrade(session, req, socket, head);
       return;
     }
-    void session.then((granted) => socket.destroyed || this.serveUpgrade(granted, req, socket, head));
+    session.then((granted) => socket.destroyed || this.serveUpgrade(granted, req, socket, head)).catch(() => socket.destroy());
     this.emit('awaiting-grant');
   }
 
