@@ -143,6 +143,8 @@ export class KubectlProxy extends EventEmitter {
         closed: false,
       };
       this.sessions.set(key, session);
+      // The upstream agent and its TLS context are made now: kubectl, started before the grant, usually asks later.
+      this.pool.lease(granted.poolKey, granted.upstream).release();
       return session;
     };
     // Waiting requests go on when the grant comes, fails (401) or the session closes first (401).
