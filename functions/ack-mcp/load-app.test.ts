@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { CodeCacheUse } from '../../src/main.ts';
-import { APP_FILE, CODE_CACHE_FILE } from './package-files.ts';
+import { APP_FILE, CODE_CACHE_FILE, COMMONJS_WRAPPER } from './package-files.ts';
 
 interface Loaded {
   codeCache: CodeCacheUse;
@@ -35,13 +35,16 @@ async function loadInChild(dir: string, writeTo?: string): Promise<Loaded> {
   return JSON.parse(stdout) as Loaded;
 }
 
-const SOURCE = `
+const BODY = `
 const { join } = require('node:path');
 exports.add = (a, b) => a + b;
 exports.joined = join('a', 'b');
 exports.dir = __dirname;
 exports.self = module.exports === exports;
 `;
+/** The bundle as the build writes it: inside CommonJS's module wrapper. */
+const wrapped = (body: string) => `${COMMONJS_WRAPPER.head}${body}${COMMONJS_WRAPPER.tail}\n`;
+const SOURCE = wrapped(BODY);
 
 describe('loadApp: the application bundle with its code cache', () => {
   let dir: string;
@@ -79,9 +82,19 @@ describe('loadApp: the application bundle with its code cache', () => {
     works(damaged);
 
     await writeFile(join(dir, CODE_CACHE_FILE), cache);
-    await writeFile(join(dir, APP_FILE), `${SOURCE}\nexports.more = 'a longer source than the cache was made for';\n`);
+    await writeFile(join(dir, APP_FILE), wrapped(`${BODY}\nexports.more = 'a longer source than the cache was made for';\n`));
     const changed = await loadInChild(dir);
     assert.equal(changed.codeCache, 'rejected');
     works(changed);
+  });
+
+  it('refuses a bundle that is not wrapped as a module function, saying to rebuild', async () => {
+    const bare = await mkdtemp(join(tmpdir(), 'ack-mcp-load-app-bare-'));
+    try {
+      await writeFile(join(bare, APP_FILE), BODY);
+      await assert.rejects(loadInChild(bare), /is not wrapped as a CommonJS module function .*: rebuild the package/);
+    } finally {
+      await rm(bare, { recursive: true, force: true });
+    }
   });
 });

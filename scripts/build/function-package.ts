@@ -27,6 +27,7 @@ import { promisify } from 'node:util';
 import {
   APP_FILE,
   CODE_CACHE_FILE,
+  COMMONJS_WRAPPER,
   TOOL_MODULES_FILE,
   TOOLS_LIST_FILE,
   WRITE_CODE_CACHE_FLAG,
@@ -154,6 +155,9 @@ export async function buildFunctionPackage(options: BuildFunctionOptions = {}): 
     define: { 'import.meta.url': 'undefined' },
     external: NATIVE_PACKAGES.map((pkg) => pkg.name),
     metafile: true,
+    // The file is the module function (functions/ack-mcp/load-app.ts compiles its text as it is).
+    banner: { js: COMMONJS_WRAPPER.head },
+    footer: { js: COMMONJS_WRAPPER.tail },
     plugins: [trimUnusedModules(), pruneSdkModels(join(REPO_ROOT, 'src'))],
   });
   // The entry bootstrap runs: loads the application with its cache.
