@@ -9,9 +9,9 @@
  * `listening` log line.
  *
  * The bundle is the function CommonJS's loader would wrap it in (`COMMONJS_WRAPPER`, written by the build) and ASCII
- * only, so its text goes to V8 as read: one latin1 string outside V8's heap. Read as UTF-8 and wrapped here, V8 held two
- * 1.5 MB copies in its heap (the read one and the concatenation, flattened to compile), the first until a full
- * collection: ~4 MB more resident memory on an idle instance (interleaved, 4 runs each).
+ * only, so its text goes to V8 as read, as latin1: one string. Read as UTF-8 and wrapped here, the source was held
+ * twice (as far as we can tell: the string read, until a full collection, and the concatenation V8 flattened to
+ * compile): an idle instance's RSS was 84.4 MB against 80.0 MB now (interleaved, 4 runs each; docs/performance.md).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

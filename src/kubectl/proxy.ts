@@ -213,12 +213,21 @@ export class KubectlProxy extends EventEmitter {
     });
   }
 
-  /** The session of the request's token: now, or once its grant is known (undefined: unknown, closed or failed). */
-  private session(req: IncomingMessage): Session | Promise<Session | undefined> | undefined {
+  /**
+   * Calls `serve` with the session of the request's token (undefined: unknown, closed or failed): at once, or once the
+   * session's grant is known. A request that waited is served only if its client is still connected (not `gone()`), and
+   * is cut if serving it throws.
+   */
+  private withSession(req: IncomingMessage, serve: (session: Session | undefined) => void, gone: () => boolean, cut: () => void): void {
     const token = bearer(req.headers);
     const found = token ? this.sessions.get(sha256(token).toString('hex')) : undefined;
     const open = (session: Session | undefined) => (session && !session.closed ? session : undefined);
-    return found instanceof Promise ? found.then(open) : open(found);
+    if (!(found instanceof Promise)) {
+      serve(open(found));
+      return;
+    }
+    found.then((granted) => gone() || serve(open(granted))).catch(cut);
+    this.emit('awaiting-grant');
   }
 
   /** Where to send the judged request: the API server's host, its path prefix, then exactly the judged path. */
@@ -230,14 +239,12 @@ export class KubectlProxy extends EventEmitter {
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     req.on('error', () => res.destroy());
     res.on('error', () => res.destroy());
-    const session = this.session(req);
-    if (!(session instanceof Promise)) {
-      this.serveRequest(session, req, res);
-      return;
-    }
-    // A request that waited for its grant is served only if kubectl is still connected.
-    session.then((granted) => req.socket.destroyed || this.serveRequest(granted, req, res)).catch(() => res.destroy());
-    this.emit('awaiting-grant');
+    this.withSession(
+      req,
+      (session) => this.serveRequest(session, req, res),
+      () => req.socket.destroyed,
+      () => res.destroy(),
+    );
   }
 
   private serveRequest(session: Session | undefined, req: IncomingMessage, res: ServerResponse): void {
@@ -296,13 +303,12 @@ export class KubectlProxy extends EventEmitter {
   /** exec/attach/port-forward use HTTP upgrades (WebSocket or SPDY): same checks, then a raw tunnel. */
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    const session = this.session(req);
-    if (!(session instanceof Promise)) {
-      this.serveUpgrade(session, req, socket, head);
-      return;
-    }
-    session.then((granted) => socket.destroyed || this.serveUpgrade(granted, req, socket, head)).catch(() => socket.destroy());
-    this.emit('awaiting-grant');
+    this.withSession(
+      req,
+      (session) => this.serveUpgrade(session, req, socket, head),
+      () => socket.destroyed,
+      () => socket.destroy(),
+    );
   }
 
   private serveUpgrade(session: Session | undefined, req: IncomingMessage, socket: Duplex, head: Buffer): void {
