@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { assertAscii, missingPrebuiltMessage } from './function-package.ts';
+import { assertAscii, escapeNonAscii, missingPrebuiltMessage } from './function-package.ts';
 
 describe('the build without the linux x64 native addon', () => {
   const addon = '@antoniomuso/lz4-napi-linux-x64-gnu';
@@ -40,6 +40,23 @@ describe('the bundle the entry reads as latin1', () => {
       const utf8 = join(dir, 'utf8.cjs');
       await writeFile(utf8, 'const s = "é";\n');
       await assert.rejects(assertAscii(utf8), /non-ASCII byte at offset 11/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps an unminified bundle's meaning when its comments and strings are written in escapes", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ascii-'));
+    try {
+      const file = join(dir, 'comments.cjs');
+      await writeFile(file, '/** 执行节点上的运维操作 */\nmodule.exports = ["é", "𝔸"];\n');
+      await escapeNonAscii(file);
+      await assertAscii(file);
+      const text = await readFile(file, 'latin1');
+      assert.match(text, /^\/\*\* \\u6267/);
+      const module = { exports: [] as string[] };
+      new Function('module', text)(module);
+      assert.deepEqual(module.exports, ['é', '𝔸']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
