@@ -2,8 +2,8 @@
  * The application of the FC package, bundled to `app.cjs` and loaded by the entry (`index.ts`) with its code cache.
  * `start` runs the server with what the build computed beside the bundle: the `tools/list` answers (served before any
  * tool definition is loaded) and each tool's module (a `tools/call` evaluates that module alone). `warmUp` is the
- * build's: it evaluates the modules a fresh instance's first calls need, so the code cache written after it holds
- * their compiled code.
+ * build's: it evaluates the modules a fresh instance's first calls need and serves those calls through the real server
+ * (`warm-up-requests.ts`), so the code cache written after it holds their compiled code.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,9 +31,10 @@ export function start(codeDir: string, codeCache: CodeCacheUse): Promise<void> {
 
 /**
  * Evaluates what first calls load: the call and MCP runtimes, every tool module (with its schemas and API modules),
- * the Alibaba Cloud SDKs and credentials, the kubectl proxy and the kubeconfig parser. No server, no network.
+ * the Alibaba Cloud SDKs and credentials, the kubectl proxy and the kubeconfig parser; then serves a first
+ * `tools/list` and `list_nodepools` on loopback, with a stand-in for the CS API. Nothing leaves the machine.
  */
-export async function warmUp(): Promise<void> {
+export async function warmUp(codeDir: string): Promise<void> {
   await Promise.all([
     loadCallRuntime(),
     loadMcpRuntime(),
@@ -48,4 +49,9 @@ export async function warmUp(): Promise<void> {
     import('../../src/kubectl/proxy.ts'),
     import('../../src/kubectl/kubeconfig.ts'),
   ]);
+  const { warmUpRequests } = await import('./warm-up-requests.ts');
+  await warmUpRequests({
+    toolsList: builtFile<ToolsListJson>(codeDir, TOOLS_LIST_FILE),
+    toolModules: builtFile<ToolModuleMap>(codeDir, TOOL_MODULES_FILE),
+  });
 }

@@ -24,7 +24,7 @@ const codeDir = __dirname;
 const app = loadApp<typeof App>(codeDir);
 const cacheTo = process.argv[2] === WRITE_CODE_CACHE_FLAG ? process.argv[3] : undefined;
 const run = cacheTo
-  ? app.exports.warmUp().then(() => {
+  ? app.exports.warmUp(codeDir).then(() => {
       app.writeCodeCache(cacheTo);
       process.exit(0);
     })

