@@ -15,11 +15,14 @@ import type { FullEmulator } from '../test/emulator/full-emulator.ts';
 import { kubeUserOf } from '../test/emulator/cs/kubeconfig.ts';
 import type { AccessKey } from '../test/emulator/world.ts';
 import { fcRequestHeaders, freePort, startFcInstance } from '../test/fc/fc-instance.ts';
+import type { Launch } from './spawn.ts';
 
 export interface ColdKubectlOptions {
   emulator: FullEmulator;
   codeDir: string;
   node: string;
+  /** How an instance is started (inside the instance's memory cgroup: ./instance-memory.ts). */
+  launch: Launch;
   kubectlPath: string;
   serverEnv: (port: number) => Record<string, string>;
   /** The bearer token and the two identities (FC role headers): the first call's and another one's. */
@@ -68,6 +71,7 @@ export async function measureColdKubectl(options: ColdKubectlOptions): Promise<C
         env: { ...options.serverEnv(port), TMPDIR: instanceTmp },
         port,
         node: options.node,
+        launch: options.launch,
       });
       try {
         const call = async (key: AccessKey) => {

@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { loadavg, totalmem } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import { trimUnusedModules } from '../scripts/build/trim-modules.ts';
 import { startFullEmulator } from '../test/emulator/full-emulator.ts';
 import { fcEnvironment, fcNodeBinary, fcRequestHeaders, freePort, prepareFcPackage, startFcInstance } from '../test/fc/fc-instance.ts';
 import { measureColdKubectl } from './cold-kubectl.ts';
+import { instanceMemory } from './instance-memory.ts';
 import { benchProcesses } from './spawn.ts';
 import { median, runLoad, type LoadOptions, type LoadResult } from './load.ts';
 import { cpuMs, samplePeak, treeMemory } from './proc.ts';
@@ -47,7 +48,10 @@ const row = (figure: string, measured: string, reference: string, ratio: string,
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
 
-const { stop, assertRunsOnBenchNode, coldStart } = benchProcesses(NODE, PATH);
+/** The instance's memory as FC gives it (the FC_FUNCTION_MEMORY_SIZE the instances get: s.yaml's memorySize). */
+const memory = await instanceMemory(Number(fcEnvironment(0, '').FC_FUNCTION_MEMORY_SIZE));
+const fcFaithfulMemory = 'launch' in memory;
+const { stop, assertRunsOnBenchNode, coldStart, launch } = benchProcesses(NODE, PATH, fcFaithfulMemory ? memory.launch : undefined);
 
 const rpc = (method: string, params: unknown = {}) => JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
 const callTool = (name: string, args: Record<string, unknown>) => rpc('tools/call', { name, arguments: args });
@@ -204,6 +208,7 @@ try {
     emulator,
     codeDir: pkg.codeDir,
     node: NODE,
+    launch,
     kubectlPath: join(pkg.optDir, 'bin', 'kubectl'),
     serverEnv,
     token: TOKEN,
@@ -233,9 +238,10 @@ try {
 
   // ── memory: the whole instance (node + kubectl children), a fresh instance ──────────────────
   const port = await freePort();
-  const instance = await startFcInstance({ codeDir: pkg.codeDir, env: serverEnv(port), port, node: NODE });
+  const instance = await startFcInstance({ codeDir: pkg.codeDir, env: serverEnv(port), port, node: NODE, launch });
   const pid = instance.child.pid!;
   await assertRunsOnBenchNode(pid, 'the package');
+  if (fcFaithfulMemory && !(await memory.contains(pid))) throw new Error(`the package (pid ${pid}) is not in the instance's memory cgroup`);
   const listed = await instance.post(JSON.parse(listBody), headers);
   const toolNames: string[] = listed.body.result.tools.map((tool: { name: string }) => tool.name);
   const first = clusters[0]!.cluster_id;
@@ -304,7 +310,8 @@ try {
 
   // ── warm throughput vs a bare Hono echo under the same load ─────────────────────────────────
   const echoPort = await freePort();
-  const echo = spawn(NODE, [join(here, 'references', 'hono-echo.mjs')], {
+  const echoLaunch = launch(NODE, [join(here, 'references', 'hono-echo.mjs')]);
+  const echo = spawn(echoLaunch.command, echoLaunch.args, {
     env: { PATH, PORT: String(echoPort) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -494,6 +501,7 @@ try {
 } finally {
   await emulator.close();
   await pkg.remove();
+  if (fcFaithfulMemory) await memory.close();
 }
 
 const version = await new Promise<string>((resolve) => {
@@ -507,7 +515,11 @@ const loadNode = process.version === version ? '' : ` (the load generator and em
 console.log(
   `\nACK MCP benchmark: built package run as FC runs it; package and references on Node ${version}${loadNode}; medians of ${RUNS} runs; load average ${loadavg()
     .map((value) => value.toFixed(2))
-    .join(' ')} (1, 5, 15 min) at the end, ${loadAtStart} at the start\n`,
+    .join(' ')} (1, 5, 15 min) at the end, ${loadAtStart} at the start; ${
+    fcFaithfulMemory
+      ? memory.describe
+      : `NOT FC-faithful in memory and CPU: no memory cgroup (${memory.unavailable}), so V8 sized its heap for this machine's ${fmt(totalmem() / 2 ** 30, 1)} GB`
+  }\n`,
 );
 console.log(`| ${columns.join(' | ')} |`);
 console.log(`|${columns.map(() => '---').join('|')}|`);

@@ -8,8 +8,15 @@ import { Agent } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { post } from './load.ts';
 
-/** `node`: the bench's Node binary; `path`: the PATH children get (bootstrap finds `node` on it). */
-export function benchProcesses(node: string, path: string) {
+/** How a command is started: as it is, or inside the instance's memory cgroup (./instance-memory.ts). */
+export type Launch = (command: string, args: string[]) => { command: string; args: string[] };
+const asItIs: Launch = (command, args) => ({ command, args });
+
+/**
+ * `node`: the bench's Node binary; `path`: the PATH children get (bootstrap finds `node` on it); `launch`: how every
+ * process timed here is started.
+ */
+export function benchProcesses(node: string, path: string, launch: Launch = asItIs) {
   async function stop(child: ChildProcess): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -35,7 +42,8 @@ export function benchProcesses(node: string, path: string) {
   ): Promise<number> {
     const agent = new Agent({ keepAlive: false });
     const started = performance.now();
-    const child = spawn(command, args, { env: { PATH: path, ...env }, stdio: 'ignore' });
+    const launched = launch(command, args);
+    const child = spawn(launched.command, launched.args, { env: { PATH: path, ...env }, stdio: 'ignore' });
     try {
       for (let attempt = 0; attempt < 20_000; attempt += 1) {
         if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}`);
@@ -59,5 +67,5 @@ export function benchProcesses(node: string, path: string) {
     }
   }
 
-  return { stop, assertRunsOnBenchNode, coldStart };
+  return { stop, assertRunsOnBenchNode, coldStart, launch };
 }

@@ -115,6 +115,8 @@ export interface StartOptions {
    * {@link fcNodeBinary}, FC's Node version.
    */
   node?: string;
+  /** How `bootstrap` is started (the benchmark's runs it inside a memory cgroup); default: as it is. */
+  launch?: (command: string, args: string[]) => { command: string; args: string[] };
 }
 
 /**
@@ -123,7 +125,8 @@ export interface StartOptions {
  */
 export async function startFcInstance(options: StartOptions): Promise<FcInstance> {
   const PATH = [dirname(options.node ?? fcNodeBinary()), process.env.PATH ?? '/usr/bin:/bin'].join(':');
-  const child = spawn(join(options.codeDir, 'bootstrap'), [], {
+  const launched = options.launch?.(join(options.codeDir, 'bootstrap'), []) ?? { command: join(options.codeDir, 'bootstrap'), args: [] };
+  const child = spawn(launched.command, launched.args, {
     cwd: options.codeDir,
     env: { PATH, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
