@@ -1,8 +1,8 @@
 /**
  * The memory an instance has, as Function Compute gives it. FC runs an instance in its configured memory (s.yaml's
- * `memorySize`, 512 MB), and Node sizes V8's heap from the memory it can see (its memory cgroup's limit, else the
- * machine's): on 512 MB a young generation of 2 x 1 MB and a heap limit of ~260 MB; on this 24 GB machine 2 x 8 MB and
- * ~4 GB. Memory and CPU figures measured with the machine's sizing are not the instance's. So the bench runs the package
+ * `memorySize`, 1024 MB), and Node sizes V8's heap from the memory it can see (its memory cgroup's limit, else the
+ * machine's): on 1024 MB a young generation of 2 x 4 MB and a heap limit of ~520 MB, on 512 MB 2 x 1 MB and ~260 MB,
+ * on this 24 GB machine 2 x 8 MB and ~4 GB. Memory and CPU figures measured with the machine's sizing are not the instance's. So the bench runs the package
  * and every reference it compares them with in a memory cgroup of that size, when the machine lets it create one
  * (cgroup v1's memory controller or cgroup v2, writable); otherwise it says that its figures are not FC-faithful.
  */

@@ -16,8 +16,11 @@ import { bootstrapNodeFlags } from '../../scripts/build/fc-node.ts';
 const BOOTSTRAP = join(dirname(fileURLToPath(import.meta.url)), 'bootstrap');
 const RUNTIME_NODE = '/var/fc/lang/nodejs20/bin/node';
 const LAYER_NODE = '/opt/nodejs20/bin/node';
-/** What bootstrap passes to node before index.cjs (docs/performance.md: the young generation's cap, the old one's growth). */
-const NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
+/**
+ * What bootstrap passes to node before index.cjs: nothing. A V8 flag would make V8 refuse the compiled code Node ships for
+ * its own modules (docs/performance.md).
+ */
+const NODE_FLAGS: string[] = [];
 
 interface Picked {
   node: string;

@@ -73,7 +73,7 @@ export function fcEnvironment(port: number, accountId: string): Record<string, s
     FC_SERVER_PORT: String(port),
     FC_CUSTOM_LISTEN_PORT: String(port),
     FC_INSTANCE_ID: `c-${randomUUID().slice(0, 8)}-${randomUUID().slice(0, 8)}`,
-    FC_FUNCTION_MEMORY_SIZE: '512',
+    FC_FUNCTION_MEMORY_SIZE: '1024', // s.yaml's memorySize
     FC_FUNCTION_HANDLER: 'index.handler',
     FC_QUALIFIER: 'LATEST',
     FC_RUNTIME: 'custom.debian10',

@@ -157,7 +157,7 @@ describe('s.yaml rendered by s preview', () => {
       'jwt without MCP_AUTH_BY_GATEWAY',
     );
     assert.equal(
-      mutate((p) => (p.cpu = 4)),
+      mutate((p) => (p.cpu = 8)),
       false,
       'cpu : memory outside FC ratio',
     );
