@@ -14,8 +14,7 @@ import { join } from 'node:path';
 import type { FullEmulator } from '../test/emulator/full-emulator.ts';
 import { kubeUserOf } from '../test/emulator/cs/kubeconfig.ts';
 import type { AccessKey } from '../test/emulator/world.ts';
-import { fcRequestHeaders, freePort, startFcInstance } from '../test/fc/fc-instance.ts';
-import type { Launch } from './spawn.ts';
+import { fcRequestHeaders, freePort, type Launch, startFcInstance } from '../test/fc/fc-instance.ts';
 
 export interface ColdKubectlOptions {
   emulator: FullEmulator;

@@ -7,13 +7,17 @@
  * (cgroup v1's memory controller or cgroup v2, writable); otherwise it says that its figures are not FC-faithful.
  */
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
+import { type Launch, launchAsItIs } from '../test/fc/fc-instance.ts';
 
 export interface InstanceMemory {
+  /** Whether processes started with `launch` get the instance's memory (a cgroup of it). */
+  faithful: boolean;
   /** What the bench's table says about it. */
   describe: string;
   /** The command that runs `command args` inside the cgroup (a shell that joins it, then execs: the same pid). */
-  launch(command: string, args: string[]): { command: string; args: string[] };
+  launch: Launch;
   /** Whether a running process is in the cgroup. */
   contains(pid: number): Promise<boolean>;
   close(): Promise<void>;
@@ -38,9 +42,10 @@ async function ownMemoryCgroup(): Promise<CgroupLayout> {
 }
 
 /**
- * A memory cgroup of `megabytes` for the bench's processes, or why there is none.
+ * A memory cgroup of `megabytes` for the bench's processes; without one, processes start as they are and `describe`
+ * says why the memory and CPU figures are not FC-faithful.
  */
-export async function instanceMemory(megabytes: number): Promise<InstanceMemory | { unavailable: string }> {
+export async function instanceMemory(megabytes: number): Promise<InstanceMemory> {
   let dir: string;
   try {
     const own = await ownMemoryCgroup();
@@ -53,11 +58,19 @@ export async function instanceMemory(megabytes: number): Promise<InstanceMemory 
       throw error;
     }
   } catch (error) {
-    return { unavailable: error instanceof Error ? error.message : String(error) };
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      faithful: false,
+      describe: `NOT FC-faithful in memory and CPU: no memory cgroup (${reason}), so V8 sized its heap for this machine's ${(totalmem() / 2 ** 30).toFixed(1)} GB`,
+      launch: launchAsItIs,
+      contains: async () => false,
+      close: async () => undefined,
+    };
   }
   const procs = join(dir, 'cgroup.procs');
   const name = dir.slice(dir.lastIndexOf('/'));
   return {
+    faithful: true,
     describe: `package and references run in a ${megabytes} MB memory cgroup (FC's memorySize): V8 sizes its heap as on FC`,
     launch: (command, args) => ({ command: '/bin/sh', args: ['-c', 'echo $$ > "$0" && exec "$@"', procs, command, ...args] }),
     async contains(pid) {

@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { loadavg, totalmem } from 'node:os';
+import { loadavg } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,8 +50,7 @@ const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
 
 /** The instance's memory as FC gives it (the FC_FUNCTION_MEMORY_SIZE the instances get: s.yaml's memorySize). */
 const memory = await instanceMemory(Number(fcEnvironment(0, '').FC_FUNCTION_MEMORY_SIZE));
-const fcFaithfulMemory = 'launch' in memory;
-const { stop, assertRunsOnBenchNode, coldStart, launch } = benchProcesses(NODE, PATH, fcFaithfulMemory ? memory.launch : undefined);
+const { stop, assertRunsOnBenchNode, coldStart, launch } = benchProcesses(NODE, PATH, memory.launch);
 
 const rpc = (method: string, params: unknown = {}) => JSON.stringify({ jsonrpc: '2.0', id: 1, method, params });
 const callTool = (name: string, args: Record<string, unknown>) => rpc('tools/call', { name, arguments: args });
@@ -241,7 +240,7 @@ try {
   const instance = await startFcInstance({ codeDir: pkg.codeDir, env: serverEnv(port), port, node: NODE, launch });
   const pid = instance.child.pid!;
   await assertRunsOnBenchNode(pid, 'the package');
-  if (fcFaithfulMemory && !(await memory.contains(pid))) throw new Error(`the package (pid ${pid}) is not in the instance's memory cgroup`);
+  if (memory.faithful && !(await memory.contains(pid))) throw new Error(`the package (pid ${pid}) is not in the instance's memory cgroup`);
   const listed = await instance.post(JSON.parse(listBody), headers);
   const toolNames: string[] = listed.body.result.tools.map((tool: { name: string }) => tool.name);
   const first = clusters[0]!.cluster_id;
@@ -501,7 +500,7 @@ try {
 } finally {
   await emulator.close();
   await pkg.remove();
-  if (fcFaithfulMemory) await memory.close();
+  await memory.close();
 }
 
 const version = await new Promise<string>((resolve) => {
@@ -515,11 +514,7 @@ const loadNode = process.version === version ? '' : ` (the load generator and em
 console.log(
   `\nACK MCP benchmark: built package run as FC runs it; package and references on Node ${version}${loadNode}; medians of ${RUNS} runs; load average ${loadavg()
     .map((value) => value.toFixed(2))
-    .join(' ')} (1, 5, 15 min) at the end, ${loadAtStart} at the start; ${
-    fcFaithfulMemory
-      ? memory.describe
-      : `NOT FC-faithful in memory and CPU: no memory cgroup (${memory.unavailable}), so V8 sized its heap for this machine's ${fmt(totalmem() / 2 ** 30, 1)} GB`
-  }\n`,
+    .join(' ')} (1, 5, 15 min) at the end, ${loadAtStart} at the start; ${memory.describe}\n`,
 );
 console.log(`| ${columns.join(' | ')} |`);
 console.log(`|${columns.map(() => '---').join('|')}|`);

@@ -6,17 +6,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { realpath } from 'node:fs/promises';
 import { Agent } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
+import { type Launch, launchAsItIs } from '../test/fc/fc-instance.ts';
 import { post } from './load.ts';
-
-/** How a command is started: as it is, or inside the instance's memory cgroup (./instance-memory.ts). */
-export type Launch = (command: string, args: string[]) => { command: string; args: string[] };
-const asItIs: Launch = (command, args) => ({ command, args });
 
 /**
  * `node`: the bench's Node binary; `path`: the PATH children get (bootstrap finds `node` on it); `launch`: how every
- * process timed here is started.
+ * process timed here is started (inside the instance's memory cgroup: ./instance-memory.ts).
  */
-export function benchProcesses(node: string, path: string, launch: Launch = asItIs) {
+export function benchProcesses(node: string, path: string, launch: Launch = launchAsItIs) {
   async function stop(child: ChildProcess): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { assertAscii, escapeNonAscii, missingPrebuiltMessage } from './function-package.ts';
 
 describe('the build without the linux x64 native addon', () => {
@@ -31,34 +31,32 @@ describe('the build without the linux x64 native addon', () => {
 });
 
 describe('the bundle the entry reads as latin1', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ascii-'));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('passes when every byte is ASCII and names the offset of the first byte that is not', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ascii-'));
-    try {
-      const ascii = join(dir, 'ascii.cjs');
-      await writeFile(ascii, 'const s = "\\u00e9";\n');
-      await assertAscii(ascii);
-      const utf8 = join(dir, 'utf8.cjs');
-      await writeFile(utf8, 'const s = "é";\n');
-      await assert.rejects(assertAscii(utf8), /non-ASCII byte at offset 11/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const ascii = join(dir, 'ascii.cjs');
+    await writeFile(ascii, 'const s = "\\u00e9";\n');
+    await assertAscii(ascii);
+    const utf8 = join(dir, 'utf8.cjs');
+    await writeFile(utf8, 'const s = "é";\n');
+    await assert.rejects(assertAscii(utf8), /non-ASCII byte at offset 11/);
   });
 
   it("keeps an unminified bundle's meaning when its comments and strings are written in escapes", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ascii-'));
-    try {
-      const file = join(dir, 'comments.cjs');
-      await writeFile(file, '/** 执行节点上的运维操作 */\nmodule.exports = ["é", "𝔸"];\n');
-      await escapeNonAscii(file);
-      await assertAscii(file);
-      const text = await readFile(file, 'latin1');
-      assert.match(text, /^\/\*\* \\u6267/);
-      const module = { exports: [] as string[] };
-      new Function('module', text)(module);
-      assert.deepEqual(module.exports, ['é', '𝔸']);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const file = join(dir, 'comments.cjs');
+    await writeFile(file, '/** 执行节点上的运维操作 */\nmodule.exports = ["é", "𝔸"];\n');
+    await escapeNonAscii(file);
+    await assertAscii(file);
+    const text = await readFile(file, 'latin1');
+    assert.match(text, /^\/\*\* \\u6267/);
+    const module = { exports: [] as string[] };
+    new Function('module', text)(module);
+    assert.deepEqual(module.exports, ['é', '𝔸']);
   });
 });

@@ -230,7 +230,6 @@ export class KubectlProxy extends EventEmitter {
     this.emit('awaiting-grant');
   }
 
-  /** Where to send the judged request: the API server's host, its path prefix, then exactly the judged path. */
   /** The upstream request for a judged request, on a leased pooled agent (returned when the request closes). */
   private upstreamRequest(session: Session, req: IncomingMessage, allowed: RestAllowed, keepUpgrade: boolean) {
     return openUpstreamRequest(this.pool, session, req, allowed, keepUpgrade);

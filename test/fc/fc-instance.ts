@@ -115,9 +115,13 @@ export interface StartOptions {
    * {@link fcNodeBinary}, FC's Node version.
    */
   node?: string;
-  /** How `bootstrap` is started (the benchmark's runs it inside a memory cgroup); default: as it is. */
-  launch?: (command: string, args: string[]) => { command: string; args: string[] };
+  /** How `bootstrap` is started (the benchmark runs it inside a memory cgroup); default: as it is. */
+  launch?: Launch;
 }
+
+/** How a command is started: as it is, or by a wrapper that execs it (the same pid). */
+export type Launch = (command: string, args: string[]) => { command: string; args: string[] };
+export const launchAsItIs: Launch = (command, args) => ({ command, args });
 
 /**
  * Starts `bootstrap` and resolves once the server logged that it listens.
@@ -125,7 +129,7 @@ export interface StartOptions {
  */
 export async function startFcInstance(options: StartOptions): Promise<FcInstance> {
   const PATH = [dirname(options.node ?? fcNodeBinary()), process.env.PATH ?? '/usr/bin:/bin'].join(':');
-  const launched = options.launch?.(join(options.codeDir, 'bootstrap'), []) ?? { command: join(options.codeDir, 'bootstrap'), args: [] };
+  const launched = (options.launch ?? launchAsItIs)(join(options.codeDir, 'bootstrap'), []);
   const child = spawn(launched.command, launched.args, {
     cwd: options.codeDir,
     env: { PATH, ...options.env },
